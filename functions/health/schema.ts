@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { errors, jsonContent } from '../../shared/http/openapi.ts';
+
+export const paths: ZodOpenApiPathsObject = {
+  '/health': {
+    get: {
+      operationId: 'getHealth',
+      summary: 'Liveness check; needs no token',
+      tags: ['Service'],
+      security: [],
+      responses: {
+        '200': {
+          description: 'The service is up',
+          content: jsonContent(z.object({ status: z.literal('ok') })),
+        },
+        ...errors('500'),
+      },
+    },
+  },
+};

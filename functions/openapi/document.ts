@@ -1,0 +1,40 @@
+import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { paths as health } from '../health/schema.ts';
+import { paths as openapi } from './schema.ts';
+
+/**
+ * The OpenAPI 3.1 document, generated from the zod schemas the handlers validate with. Each
+ * function folder's schema.ts contributes its paths; add new folders to this list.
+ */
+const ALL_PATHS: ZodOpenApiPathsObject[] = [health, openapi];
+
+export function buildDocument(serverUrl = '/') {
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Logbook API',
+      version: '1.0.0',
+      description:
+        'Audit log and activity log for learning platforms. Errors are application/problem+json (RFC 9457). ' +
+        'The tenant of every read is the token’s `tenant_id`. Lists are newest first and paged with opaque, ' +
+        'tamper-evident cursors bound to the tenant and the filters.',
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        sigv4: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description:
+            'AWS Signature Version 4 (IAM) for platform services; locally a service-role bearer token.',
+        },
+      },
+    },
+    tags: [{ name: 'Service', description: 'Health and the API description' }],
+    paths: Object.assign({}, ...ALL_PATHS),
+  });
+}

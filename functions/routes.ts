@@ -1,0 +1,24 @@
+/**
+ * Every HTTP route, once: the CDK API stack creates one API Gateway route per entry (with the
+ * entry's authorizer) and the local dev gateway dispatches by the same table to the same handler
+ * modules. `fn` names the folder under functions/ whose handler.ts serves the route; one Lambda
+ * per folder. Plain data: no imports, so both sides load it cheaply.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+/** `user`: API Gateway JWT authorizer · `service`: IAM (SigV4) · `none`: public */
+export type RouteAuth = 'user' | 'service' | 'none';
+
+export interface RouteDef {
+  method: HttpMethod;
+  path: string;
+  fn: string;
+  auth: RouteAuth;
+}
+
+export const ROUTES: readonly RouteDef[] = [
+  { method: 'GET', path: '/health', fn: 'health', auth: 'none' },
+  { method: 'GET', path: '/v1/openapi.json', fn: 'openapi', auth: 'none' },
+];
+
+/** Served for any path and method no route matches (API Gateway's `$default` route). */
+export const NOT_FOUND_FUNCTION = 'not-found';

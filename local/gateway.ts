@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { NOT_FOUND_FUNCTION, ROUTES, type RouteDef } from '../functions/routes.ts';
+import { verifyToken } from './tokens.ts';
+
+/**
+ * The dev gateway: each HTTP request becomes an API Gateway HTTP API (payload 2.0) event and is
+ * handed to the very `handler` a Lambda exports. Like API Gateway it verifies the bearer token
+ * for JWT routes (401 before the handler runs) and places the claims at
+ * `requestContext.authorizer.jwt.claims`, stringified; for IAM routes a service token stands in
+ * for SigV4 and becomes `requestContext.authorizer.iam`.
+ */
+type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+
+export interface LocalRoute {
+  method: string;
+  path: string;
+  handle: (body: unknown, req: IncomingMessage) => Promise<{ status: number; body: unknown }>;
+}
+
+export interface GatewayOptions {
+  port: number;
+  host?: string;
+  /** Routes that exist only locally (`/_local/*`), without tokens. */
+  localRoutes?: LocalRoute[];
+}
+
+export interface Gateway {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** API Gateway HTTP API's payload limit. Routes enforce their own, smaller limits. */
+const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+interface CompiledRoute {
+  def: RouteDef;
+  regex: RegExp;
+  params: string[];
+  literalSegments: number;
+}
+
+function compile(def: RouteDef): CompiledRoute {
+  const params: string[] = [];
+  const segments = def.path.split('/');
+  const pattern = segments
+    .map((seg) => {
+      const m = /^\{(\w+)\}$/.exec(seg);
+      if (m?.[1]) {
+        params.push(m[1]);
+        return '([^/]+)';
+      }
+      return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  return {
+    def,
+    regex: new RegExp(`^${pattern}$`),
+    params,
+    literalSegments: segments.filter((s) => !s.startsWith('{')).length,
+  };
+}
+
+const compiled = ROUTES.map(compile).sort((a, b) => b.literalSegments - a.literalSegments);
+
+const handlerCache = new Map<string, Promise<LambdaHandler>>();
+export function loadHandler(fn: string): Promise<LambdaHandler> {
+  let h = handlerCache.get(fn);
+  if (!h) {
+    h = import(new URL(`../functions/${fn}/handler.ts`, import.meta.url).href).then(
+      (m: { handler: LambdaHandler }) => m.handler,
+    );
+    handlerCache.set(fn, h);
+  }
+  return h;
+}
+
+export function matchRoute(
+  method: string,
+  path: string,
+): { def: RouteDef; params: Record<string, string> } | null {
+  for (const route of compiled) {
+    if (route.def.method !== method) continue;
+    const m = route.regex.exec(path);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    route.params.forEach((name, i) => {
+      params[name] = decodeURIComponent(m[i + 1] ?? '');
+    });
+    return { def: route.def, params };
+  }
+  return null;
+}
+
+function fakeContext(fn: string, requestId: string): Context {
+  const started = Date.now();
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `logbook-local-${fn}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:logbook-local-${fn}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/logbook-local-${fn}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, 30_000 - (Date.now() - started)),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function sendProblem(res: ServerResponse, status: number, title: string, detail: string): void {
+  res.writeHead(status, { 'content-type': 'application/problem+json' });
+  res.end(JSON.stringify({ type: `urn:logbook:problem:${status}`, title, status, detail }));
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > GATEWAY_MAX_BODY) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function stringifyClaims(payload: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(payload)) {
+    out[k] = Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+  return out;
+}
+
+export async function buildEvent(
+  req: IncomingMessage,
+  body: Buffer,
+  route: { def: RouteDef; params: Record<string, string> } | null,
+  url: URL,
+): Promise<APIGatewayProxyEventV2 | { status: number; detail: string }> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const requestId = randomUUID();
+  const routeKey = route ? `${route.def.method} ${route.def.path}` : '$default';
+
+  let authorizer: Record<string, unknown> | undefined;
+  if (route && route.def.auth !== 'none') {
+    const header = headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const claims = match?.[1] ? await verifyToken(match[1]) : null;
+    if (!claims) return { status: 401, detail: 'A valid bearer token is required.' };
+    if (route.def.auth === 'service' && claims.role === 'service') {
+      const sub = String(claims.sub ?? 'service');
+      authorizer = {
+        iam: {
+          accessKey: 'LOCALACCESSKEY',
+          accountId: '000000000000',
+          callerId: sub,
+          cognitoIdentity: null,
+          principalOrgId: null,
+          userArn: `arn:aws:iam::000000000000:user/${sub}`,
+          userId: sub,
+        },
+      };
+    } else {
+      authorizer = { jwt: { claims: stringifyClaims(claims), scopes: null } };
+    }
+  }
+
+  const isText =
+    body.length === 0 || /json|text|xml|urlencoded/.test(headers['content-type'] ?? 'application/json');
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters: route && Object.keys(route.params).length ? route.params : undefined,
+    body: body.length ? (isText ? body.toString('utf8') : body.toString('base64')) : undefined,
+    isBase64Encoded: body.length > 0 && !isText,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+      ...(authorizer ? { authorizer } : {}),
+    } as APIGatewayProxyEventV2['requestContext'],
+  };
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const local = new Map((options.localRoutes ?? []).map((r) => [`${r.method} ${r.path}`, r]));
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const method = (req.method ?? 'GET').toUpperCase();
+      const body = await readBody(req);
+      if (body === 'too-large') return sendProblem(res, 413, 'Payload Too Large', 'The body exceeds 10 MB.');
+
+      const localRoute = local.get(`${method} ${url.pathname}`);
+      if (localRoute) {
+        let parsed: unknown;
+        try {
+          parsed = body.length ? JSON.parse(body.toString('utf8')) : {};
+        } catch {
+          return sendProblem(res, 400, 'Bad Request', 'The body is not valid JSON.');
+        }
+        const out = await localRoute.handle(parsed, req);
+        res.writeHead(out.status, { 'content-type': 'application/json; charset=utf-8' });
+        return res.end(JSON.stringify(out.body));
+      }
+
+      const route = matchRoute(method, url.pathname);
+      const event = await buildEvent(req, body, route, url);
+      if ('status' in event) return sendProblem(res, event.status, 'Unauthorized', event.detail);
+      const fn = route?.def.fn ?? NOT_FOUND_FUNCTION;
+      const handler = await loadHandler(fn);
+      const result = await handler(event, fakeContext(fn, event.requestContext.requestId));
+      const out = typeof result === 'string' ? { statusCode: 200, body: result } : result;
+      const headers: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(out.headers ?? {})) headers[k] = String(v);
+      if (out.cookies?.length) headers['set-cookie'] = out.cookies;
+      res.writeHead(out.statusCode ?? 200, headers);
+      res.end(out.body ? Buffer.from(out.body, out.isBase64Encoded ? 'base64' : 'utf8') : undefined);
+    } catch (err) {
+      // A handler's middleware answers every error it sees; this is the gateway's own failure.
+      console.error('[gateway] unhandled error', err);
+      if (!res.headersSent) sendProblem(res, 500, 'Internal Server Error', 'An unexpected error occurred.');
+      else res.end();
+    }
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host && options.host !== '0.0.0.0' ? options.host : 'localhost'}:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,23 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Config } from '../../config.ts';
+import { LOCAL_CREDENTIALS } from '../local-credentials.ts';
+
+/**
+ * SDK clients built from configuration. Locally the endpoints point at the emulators; in AWS
+ * they are unset and the SDK uses the Lambda role. Each adapter takes its client injected.
+ * S3 and SES clients live in their own modules so a bundle imports only what it uses.
+ */
+
+export function dynamoDocumentClient(config: Config): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    region: config.AWS_REGION,
+    ...(config.DYNAMODB_ENDPOINT
+      ? { endpoint: config.DYNAMODB_ENDPOINT, credentials: LOCAL_CREDENTIALS }
+      : {}),
+    maxAttempts: 4,
+  });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+  });
+}

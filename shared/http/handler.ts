@@ -1,0 +1,61 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { UnauthorizedError } from '../domain/errors.ts';
+import type { Caller, ServiceCaller, UserCaller } from './caller.ts';
+import {
+  type ApiEvent,
+  type AuthMode,
+  authenticate,
+  jsonBody,
+  problemErrors,
+  withLogger,
+} from './middleware.ts';
+import type { HttpResult } from './responses.ts';
+
+export const MB = 1024 * 1024;
+
+export interface RequestOf<C extends Caller | undefined> {
+  event: ApiEvent;
+  caller: C;
+  body: unknown;
+  query: Record<string, string>;
+  params: Record<string, string>;
+}
+
+type CallerFor<M extends AuthMode> = M extends 'user'
+  ? UserCaller
+  : M extends 'service'
+    ? ServiceCaller
+    : undefined;
+
+/**
+ * Every API handler is built here: logging, problem+json errors, authentication and body
+ * parsing, in that order, then the route's function. Handlers stay wiring.
+ */
+export function apiHandler<M extends AuthMode>(
+  options: { auth: M; maxBodyBytes?: number },
+  fn: (req: RequestOf<CallerFor<M>>) => Promise<HttpResult>,
+) {
+  return middy<ApiEvent, HttpResult, Error, Context>()
+    .use(withLogger())
+    .use(problemErrors())
+    .use(authenticate(options.auth))
+    .use(jsonBody(options.maxBodyBytes ?? MB))
+    .handler(async (event) => {
+      const caller = event.caller;
+      if (options.auth !== 'none' && !caller) throw new UnauthorizedError('Authentication is required.');
+      return fn({
+        event,
+        caller: caller as CallerFor<M>,
+        body: event.parsedBody,
+        query: cleanRecord(event.queryStringParameters),
+        params: cleanRecord(event.pathParameters),
+      });
+    });
+}
+
+function cleanRecord(input: Record<string, string | undefined> | undefined | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(input ?? {})) if (v !== undefined) out[k] = v;
+  return out;
+}

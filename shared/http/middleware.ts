@@ -1,0 +1,129 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import {
+  BadRequestError,
+  DomainError,
+  ForbiddenError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+  ValidationError,
+} from '../domain/errors.ts';
+import { logger } from '../observability.ts';
+import { type Caller, claimsSchema } from './caller.ts';
+import { type HttpResult, problem } from './responses.ts';
+
+/** The event as the handler sees it after the middleware chain. */
+export interface ApiEvent extends APIGatewayProxyEventV2 {
+  caller?: Caller;
+  parsedBody?: unknown;
+}
+
+type Mw = MiddlewareObj<ApiEvent, HttpResult, Error, Context>;
+
+/**
+ * The one place errors become responses: exposed domain errors as problem+json, validation
+ * errors with every path, anything else logged in full and answered with a generic 500.
+ */
+export function problemErrors(): Mw {
+  return {
+    onError: (request) => {
+      const err = request.error;
+      if (err instanceof ValidationError) {
+        request.response = problem(400, err.title, err.message, err.errors);
+        return;
+      }
+      if (err instanceof DomainError && err.expose) {
+        const headers: Record<string, string> = err.statusCode === 429 ? { 'retry-after': '1' } : {};
+        request.response = problem(err.statusCode, err.title, err.message, undefined, headers);
+        return;
+      }
+      if (err instanceof DomainError) {
+        logger.warn('dependency failure', { error: err });
+        request.response = problem(
+          err.statusCode,
+          err.title,
+          'A dependency was unavailable; the request was not completed and is safe to retry.',
+          undefined,
+          { 'retry-after': '1' },
+        );
+        return;
+      }
+      logger.error('unhandled error', { error: err });
+      request.response = problem(500, 'Internal Server Error', 'An unexpected error occurred.');
+    },
+  };
+}
+
+export type AuthMode = 'user' | 'service' | 'none';
+
+/**
+ * Reads the identity API Gateway established: JWT claims (user routes) or the IAM principal
+ * (service routes). Tokens were verified by the gateway; here they are only shaped and checked.
+ */
+export function authenticate(mode: AuthMode): Mw {
+  return {
+    before: (request) => {
+      if (mode === 'none') return;
+      const authorizer = (request.event.requestContext as { authorizer?: unknown }).authorizer as
+        | { jwt?: { claims?: Record<string, unknown> }; iam?: { userArn?: string } }
+        | undefined;
+      const iam = authorizer?.iam;
+      const rawClaims = authorizer?.jwt?.claims;
+      if (mode === 'service') {
+        if (iam?.userArn) {
+          request.event.caller = { kind: 'service', principal: iam.userArn };
+          return;
+        }
+        if (!rawClaims) throw new UnauthorizedError('A service identity is required.');
+        const claims = claimsSchema.safeParse(rawClaims);
+        if (!claims.success) throw new UnauthorizedError('The token does not carry valid claims.');
+        if (claims.data.role !== 'service')
+          throw new ForbiddenError('Only platform services may write here.');
+        request.event.caller = { kind: 'service', principal: claims.data.sub };
+        return;
+      }
+      if (!rawClaims) throw new UnauthorizedError('A bearer token is required.');
+      const claims = claimsSchema.safeParse(rawClaims);
+      if (!claims.success) throw new UnauthorizedError('The token does not carry valid claims.');
+      const { sub, tenant_id, role, reporting } = claims.data;
+      if (role === 'service') throw new ForbiddenError('Service callers may not use this route.');
+      if (!tenant_id) throw new UnauthorizedError('The token names no tenant.');
+      request.event.caller = { kind: 'user', tenantId: tenant_id, userId: sub, role, reporting };
+    },
+  };
+}
+
+/** Size limit (413) and JSON parsing (400) of the request body. */
+export function jsonBody(maxBytes: number): Mw {
+  return {
+    before: (request) => {
+      const { body, isBase64Encoded } = request.event;
+      if (body === undefined || body === null || body === '') return;
+      const raw = isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
+      if (raw.byteLength > maxBytes) {
+        throw new PayloadTooLargeError(`The body is larger than ${maxBytes} bytes.`);
+      }
+      try {
+        request.event.parsedBody = JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw new BadRequestError('The body is not valid JSON.');
+      }
+    },
+  };
+}
+
+/** Powertools' context injection plus the request id and route on every log line. */
+export function withLogger(): Mw[] {
+  return [
+    injectLambdaContext(logger, { resetKeys: true }) as unknown as Mw,
+    {
+      before: (request) => {
+        logger.appendKeys({
+          requestId: request.event.requestContext?.requestId,
+          route: request.event.routeKey,
+        });
+      },
+    },
+  ];
+}

@@ -1,0 +1,148 @@
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { TTL_ATTRIBUTE } from '../adapters/dynamodb/tables.ts';
+import { ExpressionBuilder } from './expression.ts';
+
+/**
+ * A k-way merge of time-ordered index queries behind one position.
+ *
+ * Every stream is one Query on one partition of a GSI whose sort key is `ts` = `occurredAt#id`
+ * (one per filter value, per shard). Each stream resumes strictly after the last position
+ * returned (via ExclusiveStartKey), so the cursor needs nothing but that position. Page sizes
+ * start at the share of the page each stream is likely to contribute and grow when a stream
+ * keeps winning, so items read stay close to items returned.
+ */
+export type Item = Record<string, unknown> & { ts: string };
+
+export interface Stream {
+  indexName: string;
+  partitionKeyName: string;
+  partitionKeyValue: string;
+}
+
+export interface MergeQuery {
+  tableName: string;
+  streams: readonly Stream[];
+  /** ISO timestamps; `from` inclusive, `to` exclusive. */
+  from: string;
+  to: string;
+  order: 'asc' | 'desc';
+  limit: number;
+  /** Position (`ts`) of the last item already returned. */
+  after?: string;
+  /** Server-side conditions on each stream (the TTL condition is always added). */
+  filter?: (expr: ExpressionBuilder) => void;
+  /** In-memory conditions DynamoDB cannot express (CIDR membership, directory lookups). */
+  accept?: (item: Item) => boolean;
+  /** Base-table key of an item at a position, so a stream can resume after it. */
+  baseKeyOf: (position: string) => Record<string, string>;
+  nowEpochSeconds: number;
+}
+
+export interface MergeResult {
+  items: Item[];
+  /** Position of the last item when more may follow, else null. */
+  nextPosition: string | null;
+  /** Items DynamoDB read (sum of ScannedCount): the cost figure. */
+  scanned: number;
+  queries: number;
+}
+
+interface StreamState {
+  stream: Stream;
+  buffer: Item[];
+  startKey: Record<string, unknown> | undefined;
+  exhausted: boolean;
+  pageSize: number;
+}
+
+const MAX_PAGE = 500;
+
+export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery): Promise<MergeResult> {
+  const desc = q.order === 'desc';
+  const k = q.streams.length;
+  const initialPage = Math.max(
+    1,
+    Math.min(MAX_PAGE, Math.ceil((q.limit + 1) / Math.max(1, k)) + (k > 1 ? 1 : 0)),
+  );
+  const states: StreamState[] = q.streams.map((stream) => ({
+    stream,
+    buffer: [],
+    startKey: q.after
+      ? { ...q.baseKeyOf(q.after), [stream.partitionKeyName]: stream.partitionKeyValue, ts: q.after }
+      : undefined,
+    exhausted: false,
+    pageSize: initialPage,
+  }));
+  let scanned = 0;
+  let queries = 0;
+
+  const fill = async (state: StreamState, need: number) => {
+    const expr = new ExpressionBuilder();
+    expr.add(`${expr.path(TTL_ATTRIBUTE)} > ${expr.value(q.nowEpochSeconds)}`);
+    q.filter?.(expr);
+    const keyExpr = new ExpressionBuilder('k');
+    const keyCondition = `${keyExpr.path(state.stream.partitionKeyName)} = ${keyExpr.value(
+      state.stream.partitionKeyValue,
+    )} AND ${keyExpr.path('ts')} BETWEEN ${keyExpr.value(q.from)} AND ${keyExpr.value(q.to)}`;
+    const out: QueryCommandOutput = await client.send(
+      new QueryCommand({
+        TableName: q.tableName,
+        IndexName: state.stream.indexName,
+        KeyConditionExpression: keyCondition,
+        FilterExpression: expr.expression,
+        ExpressionAttributeNames: { ...expr.names, ...keyExpr.names },
+        ExpressionAttributeValues: { ...expr.values, ...keyExpr.values },
+        ScanIndexForward: !desc,
+        Limit: Math.min(MAX_PAGE, Math.max(need, 1)),
+        ExclusiveStartKey: state.startKey,
+      }),
+    );
+    queries++;
+    scanned += out.ScannedCount ?? 0;
+    for (const raw of out.Items ?? []) {
+      const item = raw as Item;
+      if (!q.accept || q.accept(item)) state.buffer.push(item);
+    }
+    state.startKey = out.LastEvaluatedKey;
+    state.exhausted = !out.LastEvaluatedKey;
+  };
+
+  /** Make sure every live stream has a head to compare, reading as little as possible. */
+  const ensureHeads = async () => {
+    const pending = states.filter((s) => s.buffer.length === 0 && !s.exhausted);
+    while (pending.length > 0) {
+      await Promise.all(
+        pending.map(async (s) => {
+          await fill(s, s.pageSize);
+          s.pageSize = Math.min(MAX_PAGE, s.pageSize * 2);
+        }),
+      );
+      for (let i = pending.length - 1; i >= 0; i--) {
+        const s = pending[i]!;
+        if (s.buffer.length > 0 || s.exhausted) pending.splice(i, 1);
+      }
+    }
+  };
+
+  const items: Item[] = [];
+  while (items.length < q.limit) {
+    await ensureHeads();
+    let best: StreamState | undefined;
+    for (const s of states) {
+      const head = s.buffer[0];
+      if (!head) continue;
+      const bestHead = best?.buffer[0];
+      if (!bestHead || (desc ? head.ts > bestHead.ts : head.ts < bestHead.ts)) best = s;
+    }
+    if (!best) break;
+    items.push(best.buffer.shift()!);
+  }
+
+  let hasMore = false;
+  if (items.length === q.limit) {
+    await ensureHeads();
+    hasMore = states.some((s) => s.buffer.length > 0);
+  }
+  const last = items[items.length - 1];
+  return { items, nextPosition: hasMore && last ? last.ts : null, scanned, queries };
+}

@@ -1,0 +1,39 @@
+import type { TestProject } from 'vitest/node';
+import { startLocalStack } from '../../local/stack.ts';
+
+/**
+ * Starts the whole local stack once per test run: DynamoDB Local in memory, s3rver, SES v2
+ * local and the dev gateway on free ports. Test files reach it only over HTTP (and, for
+ * assertions on stored data, through the emulators' own endpoints).
+ */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+    dynamoEndpoint: string;
+    s3Endpoint: string;
+    sesEndpoint: string;
+    tables: { audit: string; activity: string; directory: string; state: string };
+    bucket: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  process.env.LOG_LEVEL = 'SILENT';
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  process.env.STAGE = 'test';
+  const stack = await startLocalStack({ dataDir: null, port: 0 });
+  project.provide('baseUrl', stack.url);
+  project.provide('dynamoEndpoint', stack.emulators.dynamoEndpoint);
+  project.provide('s3Endpoint', stack.emulators.s3Endpoint);
+  project.provide('sesEndpoint', stack.emulators.sesEndpoint);
+  project.provide('tables', {
+    audit: stack.config.AUDIT_TABLE,
+    activity: stack.config.ACTIVITY_TABLE,
+    directory: stack.config.DIRECTORY_TABLE,
+    state: stack.config.STATE_TABLE,
+  });
+  project.provide('bucket', stack.config.EXPORTS_BUCKET);
+  return async () => {
+    await stack.stop();
+  };
+}

@@ -1,5 +1,6 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { paths as health } from '../health/schema.ts';
+import { ROUTES } from '../routes.ts';
 import { paths as openapi } from './schema.ts';
 
 /**

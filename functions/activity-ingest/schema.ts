@@ -18,7 +18,10 @@ export const paths: ZodOpenApiPathsObject = {
       security: [{ sigv4: [] }],
       requestBody: { required: true, content: jsonContent(ingestActivityBodySchema) },
       responses: {
-        '200': { description: 'One result per event, in input order', content: jsonContent(ingestResultSchema) },
+        '200': {
+          description: 'One result per event, in input order',
+          content: jsonContent(ingestResultSchema),
+        },
         ...errors('400', '401', '403', '413', '429', '500', '503'),
       },
     },

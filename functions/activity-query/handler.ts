@@ -12,7 +12,12 @@ const { activityStore, directory } = activityAdapters(config);
 
 /** `GET /v1/activity` and `GET /v1/me/activity`. */
 export const handler = apiHandler({ auth: 'user' }, async ({ event, caller, query }) => {
-  const deps = { store: activityStore, directory, signingKey: await signingKey(config), clock: () => new Date() };
+  const deps = {
+    store: activityStore,
+    directory,
+    signingKey: await signingKey(config),
+    clock: () => new Date(),
+  };
   const out =
     event.rawPath === '/v1/me/activity'
       ? await (async () => {

@@ -59,7 +59,11 @@ export const paths: ZodOpenApiPathsObject = {
       tags: ['Activity log'],
       requestParams: { query: myActivityQuerySchema },
       responses: {
-        '200': { description: 'A page of the caller’s entries', headers: costHeaders, content: jsonContent(pageSchema) },
+        '200': {
+          description: 'A page of the caller’s entries',
+          headers: costHeaders,
+          content: jsonContent(pageSchema),
+        },
         ...errors('400', '401', '403', '429', '500', '503'),
       },
     },

@@ -39,7 +39,10 @@ export function buildDocument(serverUrl = '/') {
     },
     tags: [
       { name: 'Service', description: 'Health and the API description' },
-      { name: 'Directory', description: 'The platform’s people, teams, groups and content, as scopes use them' },
+      {
+        name: 'Directory',
+        description: 'The platform’s people, teams, groups and content, as scopes use them',
+      },
       { name: 'Activity log', description: 'What learners did, with scopes and role-based visibility' },
     ],
     paths: Object.assign({}, ...ALL_PATHS),

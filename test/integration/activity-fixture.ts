@@ -103,17 +103,34 @@ export function buildEvents(tenantId: string, now: number, count = 120) {
     events.push(e);
   }
   // The same instant for two users, so the merge must order by id too.
-  events.push({ id: 'ev-tie-a', tenantId, occurredAt: events[0].occurredAt, userId: 'l3a', action: 'LoggedIn' });
-  events.push({ id: 'ev-tie-b', tenantId, occurredAt: events[0].occurredAt, userId: 'l2a', action: 'LoggedOut' });
+  events.push({
+    id: 'ev-tie-a',
+    tenantId,
+    occurredAt: events[0].occurredAt,
+    userId: 'l3a',
+    action: 'LoggedIn',
+  });
+  events.push({
+    id: 'ev-tie-b',
+    tenantId,
+    occurredAt: events[0].occurredAt,
+    userId: 'l2a',
+    action: 'LoggedOut',
+  });
   return events;
 }
 
 const COMPLETIONS = new Set(['Completed', 'Read', 'Watched', 'ListenedTo']);
 export const isCompleted = (e: any): boolean => e.completed ?? COMPLETIONS.has(e.action);
-export const isDeactivated = (userId: string) => PEOPLE.find((p) => p.id === userId)?.status === 'deactivated';
+export const isDeactivated = (userId: string) =>
+  PEOPLE.find((p) => p.id === userId)?.status === 'deactivated';
 
 /** Ids newest first (occurredAt desc, id desc), or oldest first. */
-export function expectedIds(events: any[], keep: (e: any) => boolean, order: 'asc' | 'desc' = 'desc'): string[] {
+export function expectedIds(
+  events: any[],
+  keep: (e: any) => boolean,
+  order: 'asc' | 'desc' = 'desc',
+): string[] {
   const sorted = events
     .filter(keep)
     .map((e) => `${e.occurredAt}#${e.id}`)
@@ -129,7 +146,12 @@ export function teamMembers(teamIds: string[], includeSubTeams = false, primaryO
     let grew = true;
     while (grew) {
       grew = false;
-      for (const t of TEAMS) if (t.parentId && teams.has(t.parentId) && !teams.has(t.id)) teams.add(t.id), (grew = true);
+      for (const t of TEAMS) {
+        if (t.parentId && teams.has(t.parentId) && !teams.has(t.id)) {
+          teams.add(t.id);
+          grew = true;
+        }
+      }
     }
   }
   return new Set(
@@ -146,10 +168,11 @@ export function reportsOf(managerId: string, indirect: boolean): Set<string> {
   let frontier = [managerId];
   while (frontier.length > 0) {
     const next = PEOPLE.filter((p) => p.managerId && frontier.includes(p.managerId)).map((p) => p.id);
-    next.forEach((n) => out.add(n));
+    for (const n of next) out.add(n);
     frontier = indirect ? next : [];
   }
   return out;
 }
 
-export const groupMembers = (g: string) => new Set(PEOPLE.filter((p) => p.groupIds?.includes(g)).map((p) => p.id));
+export const groupMembers = (g: string) =>
+  new Set(PEOPLE.filter((p) => p.groupIds?.includes(g)).map((p) => p.id));

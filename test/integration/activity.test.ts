@@ -28,7 +28,11 @@ async function as(role: string, sub: string, reporting?: boolean) {
 }
 
 /** Every page of a list, following nextCursor. */
-async function walk(path: string, tok: string, limit = 7): Promise<{ ids: string[]; items: any[]; pages: number }> {
+async function walk(
+  path: string,
+  tok: string,
+  limit = 7,
+): Promise<{ ids: string[]; items: any[]; pages: number }> {
   const items: any[] = [];
   let cursor: string | null = null;
   let pages = 0;
@@ -65,7 +69,10 @@ beforeAll(async () => {
     ],
   });
   for (let i = 0; i < events.length; i += 100) {
-    const res = await api('/v1/activity-events', { token: service, body: { events: events.slice(i, i + 100) } });
+    const res = await api('/v1/activity-events', {
+      token: service,
+      body: { events: events.slice(i, i + 100) },
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.body.results.every((r: any) => r.status === 'created')).toBe(true);
   }
@@ -96,12 +103,18 @@ describe('GET /v1/activity scopes', () => {
     expect(direct.ids).toEqual(expectedIds(events, (e) => visible(e) && inSet(teamMembers(['sales']))(e)));
     const sub = await walk('/v1/activity?scope=team&teamId=sales&includeSubTeams=true', owner);
     expect(sub.ids).toEqual(expectedIds(events, (e) => visible(e) && inSet(teamMembers(['sales'], true))(e)));
-    const primary = await walk('/v1/activity?scope=team&teamId=sales&includeSubTeams=true&primaryOnly=true', owner);
+    const primary = await walk(
+      '/v1/activity?scope=team&teamId=sales&includeSubTeams=true&primaryOnly=true',
+      owner,
+    );
     expect(primary.ids).toEqual(
       expectedIds(events, (e) => visible(e) && inSet(teamMembers(['sales'], true, true))(e)),
     );
     expect(new Set(sub.ids).size).toBeGreaterThan(new Set(primary.ids).size);
-    const deep = await walk('/v1/activity?scope=team&teamId=company&includeSubTeams=true&includeDeactivated=true', owner);
+    const deep = await walk(
+      '/v1/activity?scope=team&teamId=company&includeSubTeams=true&includeDeactivated=true',
+      owner,
+    );
     expect(deep.ids).toEqual(expectedIds(events, inSet(teamMembers(['company'], true))));
   });
 
@@ -146,7 +159,9 @@ describe('GET /v1/activity scopes', () => {
     const m2 = await as('manager', 'm2');
     const tree = reportsOf('m2', true);
     const team = await walk('/v1/activity?scope=team&teamId=eng', m2);
-    expect(team.ids).toEqual(expectedIds(events, (e) => visible(e) && tree.has(e.userId) && teamMembers(['eng']).has(e.userId)));
+    expect(team.ids).toEqual(
+      expectedIds(events, (e) => visible(e) && tree.has(e.userId) && teamMembers(['eng']).has(e.userId)),
+    );
     expect(team.ids.length).toBeGreaterThan(0);
     const group = await walk('/v1/activity?scope=group&groupId=g1', m2);
     expect(group.ids).toEqual([]);
@@ -211,7 +226,10 @@ describe('GET /v1/activity filters', () => {
     ['completed=false', (e) => !isCompleted(e)],
     ['expired=true', (e) => !!e.expiresAt && Date.parse(e.expiresAt) < Date.now()],
     ['expired=false', (e) => !e.expiresAt || Date.parse(e.expiresAt) >= Date.now()],
-    ['action=Watched&contentType=Item&source=library-a', (e) => e.action === 'Watched' && e.content?.type === 'Item' && e.source === 'library-a'],
+    [
+      'action=Watched&contentType=Item&source=library-a',
+      (e) => e.action === 'Watched' && e.content?.type === 'Item' && e.source === 'library-a',
+    ],
   ];
   for (const [query, keep] of cases) {
     it(`keeps exactly the matching entries for ${query}`, async () => {
@@ -234,7 +252,9 @@ describe('GET /v1/activity filters', () => {
     expect(res.status).toBe(400);
     const paths = res.body.errors.map((e: any) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['action[0]', 'limit', 'order']));
-    const window = await api('/v1/activity?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', { token: owner });
+    const window = await api('/v1/activity?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', {
+      token: owner,
+    });
     expect(window.status).toBe(400);
     expect((await api('/v1/activity?scope=team', { token: owner })).body.errors[0].path).toBe('teamId');
   });
@@ -252,9 +272,16 @@ describe('entries as read', () => {
     expect(quiz.items[0].content.archived).toBe(false);
     const ev = events.find((e) => e.id === quiz.ids[0])!;
     expect(quiz.items[0].description).toMatch(
-      new RegExp(`^First-${ev.userId} Last-${ev.userId} failed Fire Safety Quiz scoring ${ev.result.scorePercent}% in `),
+      new RegExp(
+        `^First-${ev.userId} Last-${ev.userId} failed Fire Safety Quiz scoring ${ev.result.scorePercent}% in `,
+      ),
     );
-    expect(quiz.items[0]).toMatchObject({ id: ev.id, userId: ev.userId, user: { id: ev.userId }, result: ev.result });
+    expect(quiz.items[0]).toMatchObject({
+      id: ev.id,
+      userId: ev.userId,
+      user: { id: ev.userId },
+      result: ev.result,
+    });
     expect(typeof quiz.items[0].recordedAt).toBe('string');
   });
 
@@ -282,7 +309,9 @@ describe('cursors', () => {
     expect(cursor).toBeTruthy();
     const tampered = `${cursor.slice(0, -2)}${cursor.endsWith('A') ? 'BB' : 'AA'}`;
     expect((await api(`/v1/activity?limit=5&cursor=${tampered}`, { token: owner })).status).toBe(400);
-    expect((await api(`/v1/activity?limit=5&action=Read&cursor=${cursor}`, { token: owner })).status).toBe(400);
+    expect((await api(`/v1/activity?limit=5&action=Read&cursor=${cursor}`, { token: owner })).status).toBe(
+      400,
+    );
     const other = await token({ tenant: uniqueTenant('other'), role: 'owner', sub: 'u-owner' });
     expect((await api(`/v1/activity?limit=5&cursor=${cursor}`, { token: other })).status).toBe(400);
     const m1 = await as('manager', 'm1');
@@ -294,7 +323,16 @@ describe('cursors', () => {
 describe('GET /v1/me/activity', () => {
   it('shows every user role only their own entries', async () => {
     const expected = expectedIds(events, (e) => e.userId === 'l3a');
-    for (const role of ['owner', 'admin', 'hr', 'reporter', 'learning_designer', 'curator', 'manager', 'learner']) {
+    for (const role of [
+      'owner',
+      'admin',
+      'hr',
+      'reporter',
+      'learning_designer',
+      'curator',
+      'manager',
+      'learner',
+    ]) {
       const { ids } = await walk('/v1/me/activity', await as(role, 'l3a'), 4);
       expect(ids, role).toEqual(expected);
     }
@@ -323,7 +361,11 @@ describe('POST /v1/activity-events', () => {
       { id: again.id, status: 'duplicate' },
       { id: again.id, status: 'duplicate' },
     ]);
-    const { items } = await walk(`/v1/activity?contentId=${events[1].content?.id ?? 'c-quiz'}&includeDeactivated=true`, owner, 200);
+    const { items } = await walk(
+      `/v1/activity?contentId=${events[1].content?.id ?? 'c-quiz'}&includeDeactivated=true`,
+      owner,
+      200,
+    );
     const stored = items.find((i) => i.id === events[1].id);
     if (stored) expect(stored.action).toBe(events[1].action);
     const me = await walk('/v1/me/activity', await as('learner', events[1].userId), 200);
@@ -350,14 +392,25 @@ describe('POST /v1/activity-events', () => {
   });
 
   it('rejects an invalid batch naming every bad path and writes nothing', async () => {
-    const good = { id: 'never-1', tenantId: tenant, occurredAt: new Date(now).toISOString(), userId: 'l1a', action: 'Viewed' };
+    const good = {
+      id: 'never-1',
+      tenantId: tenant,
+      occurredAt: new Date(now).toISOString(),
+      userId: 'l1a',
+      action: 'Viewed',
+    };
     const res = await api('/v1/activity-events', {
       token: service,
       body: {
         events: [
           good,
           { ...good, id: 'bad id!', action: 'Jumped' },
-          { ...good, id: 'never-2', content: { type: 'Thing', id: 'c', title: '' }, result: { outcome: 'maybe', scorePercent: 120 } },
+          {
+            ...good,
+            id: 'never-2',
+            content: { type: 'Thing', id: 'c', title: '' },
+            result: { outcome: 'maybe', scorePercent: 120 },
+          },
           { ...good, id: 'never-3', occurredAt: new Date(now + 3_600_000).toISOString(), device: 'fax' },
         ],
       },
@@ -385,7 +438,9 @@ describe('POST /v1/activity-events', () => {
     expect((await api('/v1/activity-events', { token: service, body: { events: [] } })).status).toBe(400);
     const many = Array.from({ length: 101 }, (_, i) => ({ ...events[0], id: `m-${i}` }));
     expect((await api('/v1/activity-events', { token: service, body: { events: many } })).status).toBe(400);
-    expect((await api('/v1/activity-events', { token: owner, body: { events: [events[0]] } })).status).toBe(403);
+    expect((await api('/v1/activity-events', { token: owner, body: { events: [events[0]] } })).status).toBe(
+      403,
+    );
   });
 });
 
@@ -408,7 +463,14 @@ describe('PUT /v1/directory/*', () => {
         tenantId: tenant,
         users: [
           { ...USERS[0], firstName: 'Never' },
-          { id: 'bad', firstName: 'A', lastName: 'B', email: 'not-an-email', role: 'Learner', status: 'gone' },
+          {
+            id: 'bad',
+            firstName: 'A',
+            lastName: 'B',
+            email: 'not-an-email',
+            role: 'Learner',
+            status: 'gone',
+          },
         ],
       },
     });
@@ -419,7 +481,11 @@ describe('PUT /v1/directory/*', () => {
   });
 
   it('answers 403 to user tokens', async () => {
-    const res = await api('/v1/directory/groups', { method: 'PUT', token: owner, body: { tenantId: tenant, groups: GROUPS } });
+    const res = await api('/v1/directory/groups', {
+      method: 'PUT',
+      token: owner,
+      body: { tenantId: tenant, groups: GROUPS },
+    });
     expect(res.status).toBe(403);
   });
 });

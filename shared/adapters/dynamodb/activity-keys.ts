@@ -53,9 +53,7 @@ export function activityItem(entry: StoredActivity, shards: number, ttl: number)
     tp: `${t}#${shard}`,
     up: `${t}#${entry.userId}`,
     acp: `${t}#${shard}#${entry.action}`,
-    ...(entry.content
-      ? { cp: `${t}#${entry.content.id}`, ctp: `${t}#${shard}#${entry.content.type}` }
-      : {}),
+    ...(entry.content ? { cp: `${t}#${entry.content.id}`, ctp: `${t}#${shard}#${entry.content.type}` } : {}),
     ...(entry.bulkImportId ? { bip: `${t}#${entry.bulkImportId}` } : {}),
     e: entry,
     f,

@@ -1,7 +1,7 @@
 import type { ActivityCriteria } from '../../domain/activity/criteria.ts';
-import { allShards } from '../../query/shards.ts';
 import type { ExpressionBuilder } from '../../query/expression.ts';
 import type { Stream } from '../../query/merge.ts';
+import { allShards } from '../../query/shards.ts';
 
 /**
  * The activity query planner: picks the index whose streams read least, given what it knows
@@ -47,13 +47,22 @@ export function planActivityQuery(c: ActivityCriteria, tenantId: string, shards:
   if (smallUsers && (!fewContent || users.length <= c.contentIds!.length))
     return { index: 'byUser', streams: perValue('byUser', 'up', users), usersInMemory: false };
   const usersInMemory = !!users && users.length > MAX_IN;
-  if (fewContent) return { index: 'byContent', streams: perValue('byContent', 'cp', c.contentIds!), usersInMemory };
+  if (fewContent)
+    return { index: 'byContent', streams: perValue('byContent', 'cp', c.contentIds!), usersInMemory };
   if (c.bulkImportIds && c.bulkImportIds.length <= VALUE_STREAM_LIMIT)
-    return { index: 'byBulkImport', streams: perValue('byBulkImport', 'bip', c.bulkImportIds), usersInMemory };
+    return {
+      index: 'byBulkImport',
+      streams: perValue('byBulkImport', 'bip', c.bulkImportIds),
+      usersInMemory,
+    };
   if (c.actions && c.actions.length * shards <= VALUE_STREAM_LIMIT)
     return { index: 'byAction', streams: perShard('byAction', 'acp', c.actions), usersInMemory };
   if (c.contentTypes && c.contentTypes.length * shards <= VALUE_STREAM_LIMIT)
-    return { index: 'byContentType', streams: perShard('byContentType', 'ctp', c.contentTypes), usersInMemory };
+    return {
+      index: 'byContentType',
+      streams: perShard('byContentType', 'ctp', c.contentTypes),
+      usersInMemory,
+    };
   return { index: 'byTime', streams: perShard('byTime', 'tp', [null]), usersInMemory };
 }
 

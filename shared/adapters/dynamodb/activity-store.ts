@@ -66,7 +66,13 @@ export class DynamoActivityStore implements ActivityStore {
   async query(q: ActivityStoreQuery): Promise<ActivityPage> {
     const plan = planActivityQuery(q.criteria, q.tenantId, this.shardsOf(q.tenantId));
     if (plan.streams.length === 0)
-      return { items: [], nextPosition: null, scanned: 0, queries: 0, plan: { index: plan.index, streams: 0 } };
+      return {
+        items: [],
+        nextPosition: null,
+        scanned: 0,
+        queries: 0,
+        plan: { index: plan.index, streams: 0 },
+      };
     const users = plan.usersInMemory && q.criteria.userIds ? new Set(q.criteria.userIds) : undefined;
     const excluded =
       q.criteria.excludeUserIds && q.criteria.excludeUserIds.length > 100

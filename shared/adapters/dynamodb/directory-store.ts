@@ -83,8 +83,12 @@ export class DynamoDirectoryStore implements DirectoryStore {
   }
 
   async load(tenantId: string): Promise<DirectorySnapshot> {
-    const data: { users: UserRecord[]; teams: TeamRecord[]; groups: GroupRecord[]; content: ContentRecord[] } =
-      { users: [], teams: [], groups: [], content: [] };
+    const data: {
+      users: UserRecord[];
+      teams: TeamRecord[];
+      groups: GroupRecord[];
+      content: ContentRecord[];
+    } = { users: [], teams: [], groups: [], content: [] };
     let startKey: Record<string, unknown> | undefined;
     try {
       do {
@@ -117,7 +121,8 @@ export class DynamoDirectoryStore implements DirectoryStore {
         let pending: typeof requests | undefined = requests.slice(i, i + 25);
         for (let attempt = 0; pending && pending.length > 0; attempt++) {
           if (attempt > 0) await sleep(Math.min(1000, 50 * 2 ** attempt));
-          if (attempt > 6) throw Object.assign(new Error('unprocessed items'), { name: 'ThrottlingException' });
+          if (attempt > 6)
+            throw Object.assign(new Error('unprocessed items'), { name: 'ThrottlingException' });
           const out = await this.client.send(
             new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
           );

@@ -71,8 +71,18 @@ export const activityContentSchema = z.object({
 export const activityResultSchema = z.object({
   outcome: z.enum(['passed', 'failed']),
   scorePercent: z.number().min(0).max(100).optional(),
-  durationSeconds: z.number().int().min(0).max(10 * 365 * 86400).optional(),
-  timeLimitSeconds: z.number().int().min(1).max(10 * 365 * 86400).optional(),
+  durationSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(10 * 365 * 86400)
+    .optional(),
+  timeLimitSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(10 * 365 * 86400)
+    .optional(),
 });
 
 export const activityEventInputSchema = z

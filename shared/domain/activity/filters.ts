@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ACTIVITY_ACTIONS } from './event.ts';
 import { CONTENT_TYPES } from '../directory/schemas.ts';
+import { ACTIVITY_ACTIONS } from './event.ts';
 
 /**
  * The activity log's filters in query-string shape (`GET /v1/activity`, exports, saved reports).
@@ -14,9 +14,7 @@ function list<T extends z.ZodType<string, string>>(item: T, description: string)
   return z
     .union([z.string(), z.array(z.string())])
     .transform((raw) =>
-      (Array.isArray(raw) ? raw : raw.split(','))
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0),
+      (Array.isArray(raw) ? raw : raw.split(',')).map((s) => s.trim()).filter((s) => s.length > 0),
     )
     .pipe(z.array(item).min(1).max(MAX_LIST))
     .optional()
@@ -40,13 +38,19 @@ export const ACTIVITY_SCOPES = ['company', 'team', 'group', 'managed'] as const;
 
 export const activityFiltersSchema = z
   .object({
-    scope: z.enum(ACTIVITY_SCOPES).optional().meta({
-      description:
-        'company (default) · team (teamId; includeSubTeams, primaryOnly) · group (groupId) · managed ' +
-        '(the caller’s direct reports, or managerId’s; includeSubManagers adds indirect ones). ' +
-        'A manager is always limited to their direct and indirect reports, whatever the scope.',
-    }),
-    teamId: list(id, 'scope=team: the team(s). Other scopes: only members (primary or secondary) of these teams.'),
+    scope: z
+      .enum(ACTIVITY_SCOPES)
+      .optional()
+      .meta({
+        description:
+          'company (default) · team (teamId; includeSubTeams, primaryOnly) · group (groupId) · managed ' +
+          '(the caller’s direct reports, or managerId’s; includeSubManagers adds indirect ones). ' +
+          'A manager is always limited to their direct and indirect reports, whatever the scope.',
+      }),
+    teamId: list(
+      id,
+      'scope=team: the team(s). Other scopes: only members (primary or secondary) of these teams.',
+    ),
     includeSubTeams: bool('scope=team: include every team below'),
     primaryOnly: bool('scope=team: only members whose primary team it is'),
     groupId: list(id, 'scope=group: the group(s).'),
@@ -62,7 +66,12 @@ export const activityFiltersSchema = z
     contentType: list(z.enum(CONTENT_TYPES), 'Content types (Item, Quiz, …).'),
     itemType: list(id, 'Item types, i.e. content.contentType (Video, Article, …).'),
     contentId: list(id, 'Content ids.'),
-    title: z.string().min(1).max(200).optional().meta({ description: 'Case-insensitive substring of the title' }),
+    title: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({ description: 'Case-insensitive substring of the title' }),
     tag: list(z.string().min(1).max(200), 'Content tags (case-insensitive).'),
     userId: list(id, 'Learners.'),
     source: list(z.string().min(1).max(200), 'Sources.'),
@@ -91,6 +100,10 @@ export const PEOPLE_FILTERS = [
 ] as const;
 
 export const myActivityFiltersSchema = activityFiltersSchema
-  .omit(Object.fromEntries(PEOPLE_FILTERS.map((k) => [k, true])) as { [K in (typeof PEOPLE_FILTERS)[number]]: true })
+  .omit(
+    Object.fromEntries(PEOPLE_FILTERS.map((k) => [k, true])) as {
+      [K in (typeof PEOPLE_FILTERS)[number]]: true;
+    },
+  )
   .meta({ id: 'MyActivityFilters' });
 export type MyActivityFilters = z.output<typeof myActivityFiltersSchema>;

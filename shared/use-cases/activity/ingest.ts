@@ -1,4 +1,5 @@
 import { ulid } from 'ulidx';
+import type { ActivityWriter } from '../../adapters/dynamodb/activity-store.ts';
 import {
   type ActivityEventInput,
   activityEventInputSchema,
@@ -9,7 +10,6 @@ import {
 } from '../../domain/activity/event.ts';
 import { type FieldError, ValidationError } from '../../domain/errors.ts';
 import { issuesToFieldErrors } from '../../http/validate.ts';
-import type { ActivityWriter } from '../../adapters/dynamodb/activity-store.ts';
 
 /**
  * `POST /v1/activity-events`: validate the whole batch (all-or-nothing), then write every entry
@@ -32,7 +32,10 @@ export interface IngestResult {
 
 const FUTURE_SLACK_MS = 5 * 60 * 1000;
 
-export async function ingestActivityEvents(deps: IngestActivityDeps, events: unknown[]): Promise<IngestResult> {
+export async function ingestActivityEvents(
+  deps: IngestActivityDeps,
+  events: unknown[],
+): Promise<IngestResult> {
   const now = deps.clock();
   const oldest = addMonths(now, -deps.retentionMonths).toISOString();
   const latest = new Date(now.getTime() + FUTURE_SLACK_MS).toISOString();
@@ -68,7 +71,10 @@ export async function ingestActivityEvents(deps: IngestActivityDeps, events: unk
     while (next < todo.length) {
       const i = todo[next++]!;
       const entry = entries[i]!;
-      results[i] = { id: entry.id, status: await deps.store.put(entry, ttlOf(entry.occurredAt, deps.retentionMonths)) };
+      results[i] = {
+        id: entry.id,
+        status: await deps.store.put(entry, ttlOf(entry.occurredAt, deps.retentionMonths)),
+      };
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));

@@ -6,7 +6,7 @@ import type { ActivityEntry, StoredActivity } from '../../domain/activity/event.
 import type { ActivityFilters, MyActivityFilters } from '../../domain/activity/filters.ts';
 import type { DirectorySnapshot } from '../../domain/directory/snapshot.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
-import { type UserCaller, canReadOrgActivity } from '../../http/caller.ts';
+import { canReadOrgActivity, type UserCaller } from '../../http/caller.ts';
 import { type CursorBinding, decodeCursor, encodeCursor } from '../../query/cursor.ts';
 import { addMonths } from './ingest.ts';
 
@@ -144,7 +144,8 @@ export function resolvePeople(
 ): { userIds?: Set<string>; excludeUserIds?: string[]; view: string } {
   const org = canReadOrgActivity(caller);
   const manager = !org && caller.role === 'manager';
-  if (!org && !manager) throw new ForbiddenError('Your role may not read the activity log; use /v1/me/activity.');
+  if (!org && !manager)
+    throw new ForbiddenError('Your role may not read the activity log; use /v1/me/activity.');
   const scope = f.scope ?? 'company';
   const misplaced: { path: string; message: string }[] = [];
   if (f.managerId !== undefined && scope !== 'managed')
@@ -156,7 +157,8 @@ export function resolvePeople(
       path: f.includeSubTeams !== undefined ? 'includeSubTeams' : 'primaryOnly',
       message: 'applies only to scope=team',
     });
-  if (scope === 'team' && !f.teamId) misplaced.push({ path: 'teamId', message: 'is required when scope is team' });
+  if (scope === 'team' && !f.teamId)
+    misplaced.push({ path: 'teamId', message: 'is required when scope is team' });
   if (scope === 'group' && !f.groupId)
     misplaced.push({ path: 'groupId', message: 'is required when scope is group' });
   if (misplaced.length > 0) throw new ValidationError(misplaced);
@@ -195,7 +197,12 @@ function intersect(a: Set<string> | undefined, b: Set<string>): Set<string> {
   return new Set([...a].filter((x) => b.has(x)));
 }
 
-function resolveOrgQuery(caller: UserCaller, f: ActivityFilters, dir: DirectorySnapshot, now: Date): ResolvedQuery {
+function resolveOrgQuery(
+  caller: UserCaller,
+  f: ActivityFilters,
+  dir: DirectorySnapshot,
+  now: Date,
+): ResolvedQuery {
   const people = resolvePeople(caller, f, dir);
   const window = resolveWindow(f, now);
   return {
@@ -213,7 +220,11 @@ function resolveMyQuery(caller: UserCaller, f: MyActivityFilters, now: Date): Re
   return {
     ...resolveWindow(f, now),
     criteria: { ...contentCriteria(f, now), userIds: [caller.userId] },
-    binding: { tenantId: caller.tenantId, list: 'me-activity', filters: { f: bindable(f), view: caller.userId } },
+    binding: {
+      tenantId: caller.tenantId,
+      list: 'me-activity',
+      filters: { f: bindable(f), view: caller.userId },
+    },
   };
 }
 

@@ -145,7 +145,7 @@ describe('DynamoDirectoryStore', () => {
     clock = 31_000;
     await store.snapshot('t1');
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(2);
-    await store.upsert('t1', 'users', [user as never]);
+    await store.upsert('t1', 'users', [user]);
     await store.snapshot('t1');
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(3);
   });

@@ -110,7 +110,11 @@ export class DynamoDirectoryStore implements DirectoryStore {
     return new DirectorySnapshot(data satisfies DirectoryData);
   }
 
-  async upsert(tenantId: string, kind: DirectoryKind, records: readonly { id: string }[]): Promise<number> {
+  async upsert<R extends { id: string }>(
+    tenantId: string,
+    kind: DirectoryKind,
+    records: readonly R[],
+  ): Promise<number> {
     // Last one wins inside a batch; BatchWriteItem rejects two puts of one key.
     const unique = new Map(records.map((r) => [r.id, r]));
     const requests = [...unique.values()].map((r) => ({

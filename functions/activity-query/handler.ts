@@ -10,7 +10,7 @@ import { activityQuerySchema, myActivityQuerySchema } from './schema.ts';
 const config = loadConfig();
 const { activityStore, directory } = activityAdapters(config);
 
-/** `GET /v1/activity` and `GET /v1/me/activity`. */
+/** `GET /v1/activity` (org, team, group and managed scopes) and `GET /v1/me/activity`. */
 export const handler = apiHandler({ auth: 'user' }, async ({ event, caller, query }) => {
   const deps = {
     store: activityStore,
@@ -18,19 +18,14 @@ export const handler = apiHandler({ auth: 'user' }, async ({ event, caller, quer
     signingKey: await signingKey(config),
     clock: () => new Date(),
   };
-  const out =
-    event.rawPath === '/v1/me/activity'
-      ? await (async () => {
-          const { limit, cursor, ...filters } = parseInput(myActivityQuerySchema, query);
-          return listMyActivity(deps, caller, filters, { limit, cursor });
-        })()
-      : await (async () => {
-          const { limit, cursor, ...filters } = parseInput(activityQuerySchema, query);
-          return listActivity(deps, caller, filters, { limit, cursor });
-        })();
-  return json(
-    200,
-    { items: out.items, nextCursor: out.nextCursor },
-    { 'x-logbook-scanned': String(out.scanned), 'x-logbook-index': out.plan.index },
-  );
+  let out: Awaited<ReturnType<typeof listActivity>>;
+  if (event.rawPath === '/v1/me/activity') {
+    const { limit, cursor, ...filters } = parseInput(myActivityQuerySchema, query);
+    out = await listMyActivity(deps, caller, filters, { limit, cursor });
+  } else {
+    const { limit, cursor, ...filters } = parseInput(activityQuerySchema, query);
+    out = await listActivity(deps, caller, filters, { limit, cursor });
+  }
+  const cost = { 'x-logbook-scanned': String(out.scanned), 'x-logbook-index': out.plan.index };
+  return json(200, { items: out.items, nextCursor: out.nextCursor }, cost);
 });

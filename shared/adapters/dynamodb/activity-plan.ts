@@ -9,7 +9,9 @@ import { allShards } from '../../query/shards.ts';
  * criteria to a FilterExpression or, where DynamoDB cannot say it cheaply, an in-memory check.
  *
  * - a user set of at most USER_STREAM_LIMIT people (a team, a manager's tree, userId) → one byUser
- *   stream per person: a manager over 5 reports reads only those 5 people's entries;
+ *   stream per person: a manager over 5 reports reads only those 5 people's entries — unless the
+ *   set is most of the tenant's people (`population`, from the directory), when reading the time
+ *   window once is cheaper than one look-ahead per person;
  * - a larger user set, or none → the most selective other index (contentId, bulkImportId,
  *   action, content type), else byTime over every shard, with the user set checked in memory;
  * - an empty user set → nothing is read at all.
@@ -27,7 +29,12 @@ export interface ActivityPlan {
   usersInMemory: boolean;
 }
 
-export function planActivityQuery(c: ActivityCriteria, tenantId: string, shards: number): ActivityPlan {
+export function planActivityQuery(
+  c: ActivityCriteria,
+  tenantId: string,
+  shards: number,
+  population?: number,
+): ActivityPlan {
   const users = c.userIds;
   if (users && users.length === 0) return { index: 'none', streams: [], usersInMemory: false };
   const perValue = (indexName: string, partitionKeyName: string, values: readonly string[]): Stream[] =>
@@ -41,7 +48,8 @@ export function planActivityQuery(c: ActivityCriteria, tenantId: string, shards:
       })),
     );
 
-  const smallUsers = users && users.length <= USER_STREAM_LIMIT;
+  const mostOfTenant = !!users && !!population && users.length > 10 && users.length * 2 > population;
+  const smallUsers = users && users.length <= USER_STREAM_LIMIT && !mostOfTenant;
   const fewContent = c.contentIds && c.contentIds.length <= VALUE_STREAM_LIMIT;
   // Both selective: take whichever opens fewer streams.
   if (smallUsers && (!fewContent || users.length <= c.contentIds!.length))

@@ -23,6 +23,8 @@ export interface ActivityStoreQuery {
   /** Position (`occurredAt#id`) of the last entry already returned. */
   after?: string;
   nowEpochSeconds: number;
+  /** How many people the tenant's directory knows: a planner hint. */
+  population?: number;
 }
 
 export interface ActivityPage {
@@ -64,7 +66,7 @@ export class DynamoActivityStore implements ActivityStore {
   }
 
   async query(q: ActivityStoreQuery): Promise<ActivityPage> {
-    const plan = planActivityQuery(q.criteria, q.tenantId, this.shardsOf(q.tenantId));
+    const plan = planActivityQuery(q.criteria, q.tenantId, this.shardsOf(q.tenantId), q.population);
     if (plan.streams.length === 0)
       return {
         items: [],

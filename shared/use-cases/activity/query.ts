@@ -91,6 +91,7 @@ export async function* iterateActivity(
       limit: EXPORT_PAGE,
       after,
       nowEpochSeconds: Math.floor(now.getTime() / 1000),
+      population: dir.data.users.length,
     });
     for (const e of out.items) yield renderEntry(e, dir);
     after = out.nextPosition ?? undefined;
@@ -114,6 +115,7 @@ async function runPage(
     limit: page.limit,
     after,
     nowEpochSeconds: Math.floor(deps.clock().getTime() / 1000),
+    population: dir.data.users.length,
   });
   return {
     items: out.items.map((e) => renderEntry(e, dir)),

@@ -62,3 +62,11 @@ describe('the activity query planner', () => {
     ).toBe('byUser');
   });
 });
+
+describe('the planner with the directory’s head count', () => {
+  it('reads the time window once when the user set is most of the tenant', () => {
+    expect(planActivityQuery({ ...base, userIds: ids(40) }, 't', 1, 45).index).toBe('byTime');
+    expect(planActivityQuery({ ...base, userIds: ids(40) }, 't', 1, 400).index).toBe('byUser');
+    expect(planActivityQuery({ ...base, userIds: ids(5) }, 't', 1, 6).index).toBe('byUser');
+  });
+});

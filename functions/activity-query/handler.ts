@@ -19,7 +19,7 @@ export const handler = apiHandler({ auth: 'user' }, async ({ event, caller, quer
     clock: () => new Date(),
   };
   let out: Awaited<ReturnType<typeof listActivity>>;
-  if (event.rawPath === '/v1/me/activity') {
+  if (event.routeKey === 'GET /v1/me/activity') {
     const { limit, cursor, ...filters } = parseInput(myActivityQuerySchema, query);
     out = await listMyActivity(deps, caller, filters, { limit, cursor });
   } else {

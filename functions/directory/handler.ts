@@ -16,7 +16,7 @@ const deps = { directory: activityAdapters(loadConfig()).directory };
 
 /** `PUT /v1/directory/{users|teams|groups|content}` (platform services). */
 export const handler = apiHandler({ auth: 'service' }, async ({ event, body }) => {
-  const kind = event.rawPath.split('/').pop();
+  const kind = event.routeKey.split('/').pop();
   switch (kind) {
     case 'users':
       return json(200, await upsertUsers(deps, parseInput(putUsersSchema, body)));

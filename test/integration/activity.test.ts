@@ -434,6 +434,18 @@ describe('POST /v1/activity-events', () => {
     expect(all.ids).not.toContain('never-1');
   });
 
+  it('answers 413 for a body over 1 MB', async () => {
+    const big = { ...events[0], id: 'big-1', content: { ...events[0].content, tags: ['x'.repeat(200)] } };
+    const rawBody = JSON.stringify({ events: [big], padding: 'y'.repeat(1024 * 1024) });
+    const res = await api('/v1/activity-events', {
+      method: 'POST',
+      token: service,
+      rawBody,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(413);
+  });
+
   it('rejects an empty batch, more than 100 events, and non-service callers', async () => {
     expect((await api('/v1/activity-events', { token: service, body: { events: [] } })).status).toBe(400);
     const many = Array.from({ length: 101 }, (_, i) => ({ ...events[0], id: `m-${i}` }));

@@ -55,6 +55,7 @@ export async function listActivity(
   filters: ActivityFilters,
   page: PageRequest,
 ): Promise<ActivityListResult> {
+  assertMayReadActivityLog(caller);
   const dir = await deps.directory.snapshot(caller.tenantId);
   const resolved = resolveOrgQuery(caller, filters, dir, deps.clock());
   return runPage(deps, caller, resolved, dir, page);
@@ -77,6 +78,7 @@ export async function* iterateActivity(
   caller: UserCaller,
   filters: ActivityFilters,
 ): AsyncGenerator<ActivityEntry> {
+  assertMayReadActivityLog(caller);
   const dir = await deps.directory.snapshot(caller.tenantId);
   const now = deps.clock();
   const q = resolveOrgQuery(caller, filters, dir, now);
@@ -136,6 +138,12 @@ export function renderEntry(e: StoredActivity, dir: DirectorySnapshot): Activity
     ...(content ? { content: { ...content, archived } } : {}),
     description: describeActivity(e, name, archived),
   };
+}
+
+/** Org-wide readers and managers may use `/v1/activity`; everyone else has only `/v1/me/activity`. */
+export function assertMayReadActivityLog(caller: UserCaller): void {
+  if (!canReadOrgActivity(caller) && caller.role !== 'manager')
+    throw new ForbiddenError('Your role may not read the activity log; use /v1/me/activity.');
 }
 
 /** Who the caller may see for these filters, as a user set (undefined = the whole tenant). */

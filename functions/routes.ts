@@ -18,6 +18,13 @@ export interface RouteDef {
 export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/health', fn: 'health', auth: 'none' },
   { method: 'GET', path: '/v1/openapi.json', fn: 'openapi', auth: 'none' },
+  { method: 'PUT', path: '/v1/directory/users', fn: 'directory', auth: 'service' },
+  { method: 'PUT', path: '/v1/directory/teams', fn: 'directory', auth: 'service' },
+  { method: 'PUT', path: '/v1/directory/groups', fn: 'directory', auth: 'service' },
+  { method: 'PUT', path: '/v1/directory/content', fn: 'directory', auth: 'service' },
+  { method: 'POST', path: '/v1/activity-events', fn: 'activity-ingest', auth: 'service' },
+  { method: 'GET', path: '/v1/activity', fn: 'activity-query', auth: 'user' },
+  { method: 'GET', path: '/v1/me/activity', fn: 'activity-query', auth: 'user' },
 ];
 
 /** Served for any path and method no route matches (API Gateway's `$default` route). */

@@ -257,7 +257,7 @@ describe('HTTP API', () => {
 
   it('writes JSON access logs to a log group with retention, without the raw path (download tokens)', () => {
     const [stage] = Object.values(s.apiTemplate.findResources('AWS::ApiGatewayV2::Stage'));
-    const settings = stage.Properties.AccessLogSettings;
+    const settings = stage!.Properties.AccessLogSettings;
     const destination = view.render(settings.DestinationArn);
     const logGroupId = destination.replace(/\.Arn$/, '');
     expect(view.resources[logGroupId]).toMatchObject({
@@ -286,7 +286,7 @@ describe('HTTP API', () => {
 
   it('offers a managed policy that may invoke exactly the service (IAM) routes', () => {
     const [policy] = Object.values(s.apiTemplate.findResources('AWS::IAM::ManagedPolicy'));
-    const [statement] = policy.Properties.PolicyDocument.Statement;
+    const [statement] = policy!.Properties.PolicyDocument.Statement;
     expect(statement.Action).toBe('execute-api:Invoke');
     const resources = (statement.Resource as unknown[]).map((r) => view.render(r).replace(/^.*:Api\//, ''));
     expect(resources.sort()).toEqual(
@@ -303,8 +303,8 @@ describe('HTTP API', () => {
   it('runs scheduled functions from an EventBridge rule every 15 minutes', () => {
     s.apiTemplate.resourceCountIs('AWS::Events::Rule', 1);
     const [rule] = Object.values(s.apiTemplate.findResources('AWS::Events::Rule'));
-    expect(rule.Properties.ScheduleExpression).toBe('rate(15 minutes)');
-    expect(rule.Properties.Targets.map((t: { Arn: unknown }) => view.render(t.Arn))).toEqual([
+    expect(rule!.Properties.ScheduleExpression).toBe('rate(15 minutes)');
+    expect(rule!.Properties.Targets.map((t: { Arn: unknown }) => view.render(t.Arn))).toEqual([
       'fn:schedule-dispatcher.Arn',
     ]);
     s.apiTemplate.hasResourceProperties('AWS::Lambda::Permission', {

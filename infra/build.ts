@@ -20,8 +20,10 @@ export interface BuildOptions {
  */
 export function buildLogbook(app: App, options: BuildOptions) {
   const settings = readSettings(app.node);
+  // Environment-agnostic unless an account is known (context, or the CLI's credentials), so an
+  // offline synth without credentials works and names no made-up account.
   const account = settings.account ?? process.env.CDK_DEFAULT_ACCOUNT;
-  const region = settings.region ?? process.env.CDK_DEFAULT_REGION;
+  const region = settings.region ?? (account ? process.env.CDK_DEFAULT_REGION : undefined);
   const env = account || region ? { account, region } : undefined;
   const prefix = `Logbook-${settings.stage}`;
 

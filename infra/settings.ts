@@ -17,6 +17,11 @@ export interface DeploySettings {
   activityRetentionMonths: number;
   exportLinkDays: number;
   senderEmail: string;
+  /**
+   * Verified recipient identities while the account is in the SES sandbox: SES then authorizes a
+   * send against the recipients' identities too. Empty once out of the sandbox (the default).
+   */
+  sesSandboxRecipients: string[];
   /** Overrides the API's execute-api URL in download links (a custom domain). */
   publicBaseUrl?: string;
   /** Stage-wide API throttling. */
@@ -106,6 +111,16 @@ export function readSettings(node: Node): DeploySettings {
     }
   }
 
+  const sesSandboxRecipients = (optionalStr('sesSandboxRecipients') ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  for (const recipient of sesSandboxRecipients) {
+    if (!/^([^@\s,]+@)?[^@\s,]+\.[^@\s,]+$/.test(recipient)) {
+      problems.push(`sesSandboxRecipients: "${recipient}" must be an e-mail address or a domain`);
+    }
+  }
+
   const tenantShards = optionalStr('tenantShards') ?? SETTING_DEFAULTS.tenantShards;
   if (tenantShards && !/^([^=,\s]+=\d{1,2})(,[^=,\s]+=\d{1,2})*$/.test(tenantShards)) {
     problems.push('tenantShards: must look like "acme=4,globex=16"');
@@ -126,6 +141,7 @@ export function readSettings(node: Node): DeploySettings {
     activityRetentionMonths: int('activityRetentionMonths', 1, 240),
     exportLinkDays: int('exportLinkDays', 1, 30),
     senderEmail,
+    sesSandboxRecipients,
     publicBaseUrl,
     throttleRateLimit: int('throttleRateLimit', 1, 10_000, SETTING_DEFAULTS.throttleRateLimit),
     throttleBurstLimit: int('throttleBurstLimit', 1, 5_000, SETTING_DEFAULTS.throttleBurstLimit),

@@ -195,8 +195,9 @@ export class ServiceFunction extends Construct {
   /**
    * SENDER_EMAIL, and ses:SendEmail through its SES identity, only with that From address. The
    * identity may be the address itself or its domain (whichever was verified), so both are named.
+   * In the SES sandbox, sends are also authorized against the (verified) recipients' identities.
    */
-  bindSender(email: string): this {
+  bindSender(email: string, sandboxRecipients: readonly string[] = []): this {
     const domain = email.split('@')[1];
     if (!domain) throw new Error(`bindSender: "${email}" is not an e-mail address`);
     this.setEnv('SENDER_EMAIL', email);
@@ -204,7 +205,7 @@ export class ServiceFunction extends Construct {
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['ses:SendEmail'],
-        resources: [email, domain].map((identity) =>
+        resources: [email, domain, ...sandboxRecipients].map((identity) =>
           stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
         ),
         conditions: { StringEquals: { 'ses:FromAddress': email } },

@@ -133,7 +133,7 @@ export class ApiStack extends Stack {
       }
       if (spec.bucket) fn.bindBucket(data.exportsBucket, spec.bucket.access, spec.bucket.prefix);
       if (spec.signingSecret) fn.bindSigningSecret(data.signingSecret);
-      if (spec.sender) fn.bindSender(settings.senderEmail);
+      if (spec.sender) fn.bindSender(settings.senderEmail, settings.sesSandboxRecipients);
       for (const target of spec.invoke ?? []) {
         const targetFn = functions.get(target);
         if (targetFn) fn.bindInvoke(targetFn);

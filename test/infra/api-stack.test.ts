@@ -120,6 +120,19 @@ describe('functions', () => {
     expect(view.fn('schedule-dispatcher').env.SENDER_EMAIL).toBe('reports@logbook.example.com');
   });
 
+  it('adds the verified recipients to the SES resources while in the sandbox', () => {
+    const other = synthLogbook({
+      projectRoot: fullManifestRoot(),
+      context: { sesSandboxRecipients: 'qa@example.org' },
+    });
+    const grants = inspect(other).fn('schedule-dispatcher').grants('ses:');
+    expect(grants['ses:SendEmail']!.map((r) => r.replace(/^.*:identity\//, ''))).toEqual([
+      'logbook.example.com',
+      'qa@example.org',
+      'reports@logbook.example.com',
+    ]);
+  });
+
   it('builds download links from the API URL and lets exports start the worker', () => {
     expect(view.fn('exports').env).toMatchObject({
       PUBLIC_BASE_URL: 'Api.ApiEndpoint',

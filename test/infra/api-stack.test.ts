@@ -4,6 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NOT_FOUND_FUNCTION, ROUTES } from '../../functions/routes.ts';
 import { FUNCTIONS, type TableAccess } from '../../infra/functions.ts';
+import { EXPORTS_PREFIX } from '../../infra/stacks/data-stack.ts';
 import { TABLES } from '../../shared/adapters/dynamodb/tables.ts';
 import { fullManifestRoot, inspect, REPO_ROOT, SAMPLE_ROUTES, type Synth, synthLogbook } from './synth.ts';
 
@@ -365,6 +366,30 @@ describe('the app as the repository has it today', () => {
       expect(rules.map((r) => r.Properties.ScheduleExpression)).toEqual(['rate(15 minutes)']);
     } else {
       expect(rules).toEqual([]);
+    }
+  });
+});
+
+describe('the manifest', () => {
+  it('invokes only functions it declares', () => {
+    for (const [name, spec] of Object.entries(FUNCTIONS)) {
+      for (const target of spec.invoke ?? []) expect(Object.keys(FUNCTIONS), name).toContain(target);
+    }
+  });
+
+  it('writes files only where the lifecycle rule expires them', () => {
+    for (const spec of Object.values(FUNCTIONS)) {
+      if (spec.bucket) expect(spec.bucket.prefix).toBe(EXPORTS_PREFIX);
+    }
+  });
+
+  it('gives log entries no update or delete anywhere: audit and activity are append-only', () => {
+    for (const [name, spec] of Object.entries(FUNCTIONS)) {
+      for (const table of ['Audit', 'Activity'] as const) {
+        const grant = spec.tables?.[table];
+        const access = typeof grant === 'object' ? grant.access : grant;
+        expect(['write', 'readWrite'], `${name} ${table}`).not.toContain(access);
+      }
     }
   });
 });

@@ -65,6 +65,20 @@ describe('function bundles', () => {
     }
   });
 
+  it('load on Node and export a handler (no CommonJS global left unresolved)', () => {
+    const script = `for (const file of ${JSON.stringify([...bundles.values()].map((d) => join(d, 'index.mjs')))}) {
+        const mod = await import(file);
+        if (typeof mod.handler !== 'function') throw new Error('no handler in ' + file);
+      }
+      process.stdout.write('ok');`;
+    const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, STAGE: 'test', POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'eu-west-1' },
+    });
+    expect(out.stderr).toBe('');
+    expect(out.stdout).toBe('ok');
+  });
+
   it('run on Node: the health bundle answers 200', () => {
     const dir = bundles.get('health')!;
     const event = {

@@ -124,37 +124,7 @@ export class ApiStack extends Stack {
 
     for (const [name, fn] of functions) {
       const spec = manifest[name]!;
-      for (const [tableId, grant] of Object.entries(spec.tables ?? {}) as [
-        keyof DataStack['tables'],
-        TableGrant['access'] | TableGrant,
-      ][]) {
-        const { access, batch } = typeof grant === 'string' ? { access: grant, batch: false } : grant;
-        fn.bindTable(data.tables[tableId], access, { batch: batch ?? false });
-      }
-      if (spec.bucket) fn.bindBucket(data.exportsBucket, spec.bucket.access, spec.bucket.prefix);
-      if (spec.signingSecret) fn.bindSigningSecret(data.signingSecret);
-      if (spec.sender) fn.bindSender(settings.senderEmail, settings.sesSandboxRecipients);
-      for (const target of spec.invoke ?? []) {
-        const targetFn = functions.get(target);
-        if (targetFn) fn.bindInvoke(targetFn);
-        else {
-          Annotations.of(fn).addWarningV2(
-            'logbook:missing-invoke-target',
-            `${name} invokes ${target}, which has no functions/${target}/handler.ts yet: not bound`,
-          );
-        }
-      }
-      for (const setting of spec.settings ?? []) {
-        if (setting === 'AUDIT_RETENTION_MONTHS') fn.bindSetting(setting, settings.auditRetentionMonths);
-        if (setting === 'ACTIVITY_RETENTION_MONTHS')
-          fn.bindSetting(setting, settings.activityRetentionMonths);
-        if (setting === 'EXPORT_LINK_DAYS') fn.bindSetting(setting, settings.exportLinkDays);
-        if (setting === 'PUBLIC_BASE_URL') fn.bindSetting(setting, publicBaseUrl);
-        if (setting === 'SHARDS') {
-          fn.bindSetting('TENANT_SHARDS', settings.tenantShards);
-          fn.bindSetting('DEFAULT_SHARDS', settings.defaultShards);
-        }
-      }
+      this.bindFromManifest(fn, spec, { data, settings, functions, publicBaseUrl });
       if (spec.schedule) {
         new Rule(this, `Schedule-${name}`, {
           description: `Logbook ${settings.stage}: ${name} every ${spec.schedule.everyMinutes} minutes`,
@@ -242,6 +212,60 @@ export class ApiStack extends Stack {
       value: this.api.apiEndpoint,
       description: 'Base URL of the Logbook API',
     });
+  }
+
+  /** Turns a manifest entry into bind* calls: the only place a function gets env and IAM. */
+  private bindFromManifest(
+    fn: ServiceFunction,
+    spec: FunctionSpec,
+    ctx: {
+      data: DataStack;
+      settings: DeploySettings;
+      functions: ReadonlyMap<string, ServiceFunction>;
+      publicBaseUrl: string;
+    },
+  ): void {
+    const { data, settings } = ctx;
+    for (const [tableId, grant] of Object.entries(spec.tables ?? {}) as [
+      keyof DataStack['tables'],
+      TableGrant['access'] | TableGrant,
+    ][]) {
+      const { access, batch } = typeof grant === 'string' ? { access: grant, batch: false } : grant;
+      fn.bindTable(data.tables[tableId], access, { batch: batch ?? false });
+    }
+    if (spec.bucket) fn.bindBucket(data.exportsBucket, spec.bucket.access, spec.bucket.prefix);
+    if (spec.signingSecret) fn.bindSigningSecret(data.signingSecret);
+    if (spec.sender) fn.bindSender(settings.senderEmail, settings.sesSandboxRecipients);
+    for (const target of spec.invoke ?? []) {
+      const targetFn = ctx.functions.get(target);
+      if (targetFn) fn.bindInvoke(targetFn);
+      else {
+        Annotations.of(fn).addWarningV2(
+          'logbook:missing-invoke-target',
+          `${fn.name} invokes ${target}, which has no functions/${target}/handler.ts yet: not bound`,
+        );
+      }
+    }
+    for (const setting of spec.settings ?? []) {
+      switch (setting) {
+        case 'AUDIT_RETENTION_MONTHS':
+          fn.bindSetting(setting, settings.auditRetentionMonths);
+          break;
+        case 'ACTIVITY_RETENTION_MONTHS':
+          fn.bindSetting(setting, settings.activityRetentionMonths);
+          break;
+        case 'EXPORT_LINK_DAYS':
+          fn.bindSetting(setting, settings.exportLinkDays);
+          break;
+        case 'PUBLIC_BASE_URL':
+          fn.bindSetting(setting, ctx.publicBaseUrl);
+          break;
+        case 'SHARDS':
+          fn.bindSetting('TENANT_SHARDS', settings.tenantShards);
+          fn.bindSetting('DEFAULT_SHARDS', settings.defaultShards);
+          break;
+      }
+    }
   }
 }
 

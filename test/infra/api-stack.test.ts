@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NOT_FOUND_FUNCTION, ROUTES } from '../../functions/routes.ts';
 import { FUNCTIONS, type TableAccess } from '../../infra/functions.ts';
@@ -143,6 +143,19 @@ describe('functions', () => {
     expect(view.fn('exports').grants('lambda:')).toEqual({
       'lambda:InvokeFunction': ['fn:export-worker.Arn'],
     });
+  });
+
+  it('leaves the worker unbound, with a synth warning, while export-worker has no handler yet', () => {
+    const other = synthLogbook({ projectRoot: fullManifestRoot(['export-worker']) });
+    expect(other.api.functions.has('export-worker')).toBe(false);
+    const exportsFn = inspect(other).fn('exports');
+    expect(exportsFn.env.EXPORT_WORKER_FUNCTION).toBeUndefined();
+    expect(exportsFn.grants('lambda:')).toEqual({});
+    const warnings = Annotations.fromStack(other.api).findWarning(
+      '*',
+      Match.stringLikeRegexp('invokes export-worker'),
+    );
+    expect(warnings).toHaveLength(1);
   });
 
   it('uses the publicBaseUrl setting instead of the API URL when given', () => {

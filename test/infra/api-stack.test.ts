@@ -25,6 +25,20 @@ beforeAll(() => {
   view = inspect(s);
 });
 
+/** Other settings, and no export-worker handler yet: synthesized once, on first use. */
+let alternate: Synth | undefined;
+const other = () => {
+  alternate ??= synthLogbook({
+    projectRoot: fullManifestRoot(['export-worker']),
+    context: {
+      sesSandboxRecipients: 'qa@example.org',
+      publicBaseUrl: 'https://logbook.example.com',
+      corsAllowOrigins: 'https://admin.example.com',
+    },
+  });
+  return alternate;
+};
+
 const EXPECTED_DYNAMO: Record<TableAccess, string[]> = {
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
   append: ['dynamodb:PutItem'],
@@ -122,11 +136,7 @@ describe('functions', () => {
   });
 
   it('adds the verified recipients to the SES resources while in the sandbox', () => {
-    const other = synthLogbook({
-      projectRoot: fullManifestRoot(),
-      context: { sesSandboxRecipients: 'qa@example.org' },
-    });
-    const grants = inspect(other).fn('schedule-dispatcher').grants('ses:');
+    const grants = inspect(other()).fn('schedule-dispatcher').grants('ses:');
     expect(grants['ses:SendEmail']!.map((r) => r.replace(/^.*:identity\//, ''))).toEqual([
       'logbook.example.com',
       'qa@example.org',
@@ -146,12 +156,11 @@ describe('functions', () => {
   });
 
   it('leaves the worker unbound, with a synth warning, while export-worker has no handler yet', () => {
-    const other = synthLogbook({ projectRoot: fullManifestRoot(['export-worker']) });
-    expect(other.api.functions.has('export-worker')).toBe(false);
-    const exportsFn = inspect(other).fn('exports');
+    expect(other().api.functions.has('export-worker')).toBe(false);
+    const exportsFn = inspect(other()).fn('exports');
     expect(exportsFn.env.EXPORT_WORKER_FUNCTION).toBeUndefined();
     expect(exportsFn.grants('lambda:')).toEqual({});
-    const warnings = Annotations.fromStack(other.api).findWarning(
+    const warnings = Annotations.fromStack(other().api).findWarning(
       '*',
       Match.stringLikeRegexp('invokes export-worker'),
     );
@@ -159,11 +168,7 @@ describe('functions', () => {
   });
 
   it('uses the publicBaseUrl setting instead of the API URL when given', () => {
-    const other = synthLogbook({
-      projectRoot: fullManifestRoot(),
-      context: { publicBaseUrl: 'https://logbook.example.com' },
-    });
-    expect(inspect(other).fn('export-worker').env.PUBLIC_BASE_URL).toBe('https://logbook.example.com');
+    expect(inspect(other()).fn('exports').env.PUBLIC_BASE_URL).toBe('https://logbook.example.com');
   });
 
   it('audit-query can read audit entries but never write them', () => {
@@ -302,8 +307,7 @@ describe('HTTP API', () => {
 
   it('has no CORS unless origins are configured, and then only those', () => {
     s.apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
-    const other = synthLogbook({ context: { corsAllowOrigins: 'https://admin.example.com' } });
-    other.apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+    other().apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({
         AllowOrigins: ['https://admin.example.com'],
         AllowHeaders: ['authorization', 'content-type'],

@@ -1,14 +1,19 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { afterAll } from 'vitest';
 import type { RouteDef } from '../../functions/routes.ts';
 import { buildLogbook } from '../../infra/build.ts';
 import { FUNCTIONS, type FunctionSpec } from '../../infra/functions.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
+/** Every cloud assembly and fixture of this test process lives here, removed on exit. */
+const SCRATCH = mkdtempSync(join(tmpdir(), 'logbook-infra-test-'));
+afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
 
 /** The context `cdk synth` would see: cdk.json's, plus overrides. */
 export function cdkJsonContext(): Record<string, unknown> {
@@ -26,7 +31,7 @@ export interface SynthOptions {
 
 export function synthLogbook(options: SynthOptions = {}) {
   const app = new App({
-    outdir: mkdtempSync(join(tmpdir(), 'logbook-cdk-')),
+    outdir: mkdtempSync(join(SCRATCH, 'cdk-')),
     context: {
       ...cdkJsonContext(),
       stage: 'test',
@@ -52,7 +57,7 @@ export function synthLogbook(options: SynthOptions = {}) {
  * whose folders have not landed yet included) can be synthesized without bundling.
  */
 export function fullManifestRoot(without: readonly string[] = []): string {
-  const root = mkdtempSync(join(tmpdir(), 'logbook-full-'));
+  const root = mkdtempSync(join(SCRATCH, 'root-'));
   writeFileSync(join(root, 'package-lock.json'), '{}');
   for (const name of Object.keys(FUNCTIONS).filter((n) => !without.includes(n))) {
     mkdirSync(join(root, 'functions', name), { recursive: true });

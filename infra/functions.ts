@@ -10,11 +10,14 @@
 import type { TableDef } from '../shared/adapters/dynamodb/tables.ts';
 
 /**
- * - `read`: GetItem, Query (table and its named indexes)
+ * - `read`: GetItem on the table, Query on the table and each of its named indexes
  * - `append`: PutItem only (immutable entries: a conditional put, never an update)
  * - `write`: PutItem, UpdateItem, DeleteItem
  * - `readAppend`: read + append
  * - `readWrite`: read + write
+ * Indexes are named from tables.ts, never `index/*`; nothing grants Scan.
+ * TransactWriteItems needs no action of its own (each item's Put/Update/Delete is checked); a
+ * ConditionCheck item would need dynamodb:ConditionCheckItem, which no level grants yet.
  */
 export type TableAccess = 'read' | 'append' | 'readAppend' | 'write' | 'readWrite';
 

@@ -39,7 +39,6 @@ type EnvName = keyof Config | 'NODE_OPTIONS' | 'POWERTOOLS_SERVICE_NAME' | `${Up
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __logbookCreateRequire } from 'node:module';const require = __logbookCreateRequire(import.meta.url);";
 
-const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'];
 const APPEND_ACTIONS = ['dynamodb:PutItem'];
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
@@ -124,7 +123,7 @@ export class ServiceFunction extends Construct {
 
   /**
    * Sets the table's variable (TableDef.envVar) and grants exactly the actions of `access` on the
-   * table, and for reads on each of its named indexes (never `index/*`, never Scan).
+   * table, and Query on each of its named indexes (never `index/*`, never Scan).
    */
   bindTable(bound: BoundTable, access: TableAccess, options: { batch?: boolean } = {}): this {
     const { table, def } = bound;
@@ -137,9 +136,16 @@ export class ServiceFunction extends Construct {
           ? APPEND_ACTIONS
           : [];
     if (reads) {
+      // Item reads on the table; Query on the table and on each named index (never `index/*`).
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
-          actions: options.batch ? [...READ_ACTIONS, 'dynamodb:BatchGetItem'] : READ_ACTIONS,
+          actions: options.batch ? ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] : ['dynamodb:GetItem'],
+          resources: [table.tableArn],
+        }),
+      );
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
           resources: [table.tableArn, ...def.indexes.map((index) => `${table.tableArn}/index/${index.name}`)],
         }),
       );

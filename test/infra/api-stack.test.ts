@@ -25,11 +25,19 @@ beforeAll(() => {
   view = inspect(s);
 });
 
-/** Other settings, and no export-worker handler yet: synthesized once, on first use. */
+/**
+ * Other settings, no export-worker handler yet, and batch access for the directory and activity
+ * queries: synthesized once, on first use.
+ */
 let alternate: Synth | undefined;
 const other = () => {
   alternate ??= synthLogbook({
     projectRoot: fullManifestRoot(['export-worker']),
+    manifest: {
+      ...FUNCTIONS,
+      directory: { description: 'batch', tables: { Directory: { access: 'readWrite', batch: true } } },
+      'activity-query': { description: 'batch', tables: { Activity: { access: 'read', batch: true } } },
+    },
     context: {
       sesSandboxRecipients: 'qa@example.org',
       publicBaseUrl: 'https://logbook.example.com',
@@ -52,7 +60,6 @@ const EXPECTED_DYNAMO: Record<TableAccess, string[]> = {
     'dynamodb:UpdateItem',
   ],
 };
-const READS = new Set(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem']);
 
 describe('functions', () => {
   it('creates one Lambda per manifest entry, nothing else', () => {
@@ -81,7 +88,8 @@ describe('functions', () => {
         const access = typeof grant === 'string' ? grant : grant.access;
         const def = TABLES.find((t) => t.id === tableId)!;
         for (const action of EXPECTED_DYNAMO[access]) {
-          const onIndexes = READS.has(action) ? def.indexes.map((i) => `${def.id}.Arn/index/${i.name}`) : [];
+          const onIndexes =
+            action === 'dynamodb:Query' ? def.indexes.map((i) => `${def.id}.Arn/index/${i.name}`) : [];
           expected[action] = [...(expected[action] ?? []), `${def.id}.Arn`, ...onIndexes].sort();
         }
       }
@@ -169,6 +177,22 @@ describe('functions', () => {
 
   it('uses the publicBaseUrl setting instead of the API URL when given', () => {
     expect(inspect(other()).fn('exports').env.PUBLIC_BASE_URL).toBe('https://logbook.example.com');
+  });
+
+  it('adds BatchGetItem to reads and BatchWriteItem to writes only where the manifest asks for batch', () => {
+    expect(inspect(other()).fn('directory').grants('dynamodb:Batch')).toEqual({
+      'dynamodb:BatchGetItem': ['Directory.Arn'],
+      'dynamodb:BatchWriteItem': ['Directory.Arn'],
+    });
+    const activityIndexes = TABLES.find((t) => t.id === 'Activity')!.indexes.map(
+      (i) => `Activity.Arn/index/${i.name}`,
+    );
+    expect(inspect(other()).fn('activity-query').grants('dynamodb:')).toEqual({
+      'dynamodb:BatchGetItem': ['Activity.Arn'],
+      'dynamodb:GetItem': ['Activity.Arn'],
+      'dynamodb:Query': ['Activity.Arn', ...activityIndexes].sort(),
+    });
+    for (const name of s.api.functions.keys()) expect(view.fn(name).grants('dynamodb:Batch')).toEqual({});
   });
 
   it('audit-query can read audit entries but never write them', () => {

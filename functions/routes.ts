@@ -18,6 +18,9 @@ export interface RouteDef {
 export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/health', fn: 'health', auth: 'none' },
   { method: 'GET', path: '/v1/openapi.json', fn: 'openapi', auth: 'none' },
+  { method: 'POST', path: '/v1/audit-events', fn: 'audit-ingest', auth: 'service' },
+  { method: 'GET', path: '/v1/audit-events', fn: 'audit-query', auth: 'user' },
+  { method: 'GET', path: '/v1/audit-events/{id}', fn: 'audit-query', auth: 'user' },
 ];
 
 /** Served for any path and method no route matches (API Gateway's `$default` route). */

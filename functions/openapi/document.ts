@@ -1,4 +1,6 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { paths as auditIngest } from '../audit-ingest/schema.ts';
+import { paths as auditQuery } from '../audit-query/schema.ts';
 import { paths as health } from '../health/schema.ts';
 import { paths as openapi } from './schema.ts';
 
@@ -6,7 +8,16 @@ import { paths as openapi } from './schema.ts';
  * The OpenAPI 3.1 document, generated from the zod schemas the handlers validate with. Each
  * function folder's schema.ts contributes its paths; add new folders to this list.
  */
-const ALL_PATHS: ZodOpenApiPathsObject[] = [health, openapi];
+const ALL_PATHS: ZodOpenApiPathsObject[] = [health, openapi, mergePaths(auditIngest, auditQuery)];
+
+/** Folders may share a path with different methods (POST and GET /v1/audit-events). */
+function mergePaths(...fragments: ZodOpenApiPathsObject[]): ZodOpenApiPathsObject {
+  const out: ZodOpenApiPathsObject = {};
+  for (const fragment of fragments) {
+    for (const [path, item] of Object.entries(fragment)) out[path] = { ...out[path], ...item };
+  }
+  return out;
+}
 
 export function buildDocument(serverUrl = '/') {
   return createDocument({
@@ -34,7 +45,10 @@ export function buildDocument(serverUrl = '/') {
         },
       },
     },
-    tags: [{ name: 'Service', description: 'Health and the API description' }],
+    tags: [
+      { name: 'Service', description: 'Health and the API description' },
+      { name: 'Audit log', description: 'Administrative actions: ingest, search and details' },
+    ],
     paths: Object.assign({}, ...ALL_PATHS),
   });
 }

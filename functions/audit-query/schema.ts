@@ -5,7 +5,10 @@ import { auditEntrySchema, auditIdSchema, auditPageSchema } from '../../shared/d
 import { errors, jsonContent, listQueryBase } from '../../shared/http/openapi.ts';
 
 /** The list route's query: the filters plus `limit` and `cursor`. Unknown parameters are a 400. */
-export const auditQuerySchema = z.strictObject({ ...auditFiltersShape, ...listQueryBase }).superRefine(fromNotAfterTo);
+export const auditQuerySchema = z
+  .object({ ...auditFiltersShape, ...listQueryBase })
+  .catchall(z.never({ error: 'is not a known parameter' }))
+  .superRefine(fromNotAfterTo);
 
 export const auditIdParamsSchema = z.object({ id: auditIdSchema });
 
@@ -23,7 +26,10 @@ export const paths: ZodOpenApiPathsObject = {
       tags: ['Audit log'],
       requestParams: { query: z.object({ ...auditFiltersShape, ...listQueryBase }) },
       responses: {
-        '200': { description: 'One page, newest first unless `order=asc`', content: jsonContent(auditPageSchema) },
+        '200': {
+          description: 'One page, newest first unless `order=asc`',
+          content: jsonContent(auditPageSchema),
+        },
         ...errors('400', '401', '403', '429', '500', '503'),
       },
     },

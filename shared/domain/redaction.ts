@@ -6,7 +6,16 @@
  */
 export const REDACTED = '[REDACTED]';
 
-const SENSITIVE = ['password', 'passwd', 'secret', 'token', 'apikey', 'credential', 'authorization', 'privatekey'];
+const SENSITIVE = [
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'apikey',
+  'credential',
+  'authorization',
+  'privatekey',
+];
 
 export function isSensitiveField(name: string): boolean {
   const squashed = name.toLowerCase().replace(/[^a-z0-9]/g, '');

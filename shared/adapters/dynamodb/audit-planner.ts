@@ -21,7 +21,15 @@ export type AuditIndex =
   | 'byTime';
 
 /** The filter an index answers by key; it is left out of the FilterExpression. */
-export type KeyedFilter = 'objectId' | 'subjectId' | 'ip' | 'courseId' | 'actorId' | 'action' | 'objectType' | 'source';
+export type KeyedFilter =
+  | 'objectId'
+  | 'subjectId'
+  | 'ip'
+  | 'courseId'
+  | 'actorId'
+  | 'action'
+  | 'objectType'
+  | 'source';
 
 export interface AuditPlan {
   index: AuditIndex;

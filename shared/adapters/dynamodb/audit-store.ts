@@ -170,7 +170,10 @@ export class DynamoAuditStore implements AuditEventStore {
 
 /** Every filter the chosen index does not answer by key, as FilterExpression conditions. */
 export function addFilters(expr: ExpressionBuilder, f: AuditFilters, covers: KeyedFilter | undefined): void {
-  const lists: [KeyedFilter | 'requestMethod' | 'requestStatus' | 'requestContentType' | 'classId', string][] = [
+  const lists: [
+    KeyedFilter | 'requestMethod' | 'requestStatus' | 'requestContentType' | 'classId',
+    string,
+  ][] = [
     ['actorId', 'e.actor.id'],
     ['action', 'e.action'],
     ['objectType', 'e.object.type'],
@@ -208,7 +211,10 @@ export function addFilters(expr: ExpressionBuilder, f: AuditFilters, covers: Key
 }
 
 /** The store as handlers build it, once per cold start. */
-export function auditStoreFromConfig(config: Config, client = dynamoDocumentClient(config)): DynamoAuditStore {
+export function auditStoreFromConfig(
+  config: Config,
+  client = dynamoDocumentClient(config),
+): DynamoAuditStore {
   return new DynamoAuditStore(client, {
     tableName: config.AUDIT_TABLE,
     shardsFor: (tenantId) => shardCount(config, tenantId),

@@ -330,8 +330,16 @@ export const PRODUCT_EVENTS: Readonly<Record<string, ProductEvent>> = {
     'ContentPackageAttempt',
     'Learner started new content package attempt',
   ),
-  ContentPackageAttemptDeleted: ev('Deleted', 'ContentPackageAttempt', 'Admin deleted content package attempt'),
-  ExternalAppAttemptCompleted: ev('Completed', 'ExternalAppAttempt', 'Learner concluded external app attempt'),
+  ContentPackageAttemptDeleted: ev(
+    'Deleted',
+    'ContentPackageAttempt',
+    'Admin deleted content package attempt',
+  ),
+  ExternalAppAttemptCompleted: ev(
+    'Completed',
+    'ExternalAppAttempt',
+    'Learner concluded external app attempt',
+  ),
   ExternalAppAttemptCreated: ev('Created', 'ExternalAppAttempt', 'Learner started new external app attempt'),
   ExternalAppAttemptDeleted: ev('Deleted', 'ExternalAppAttempt', 'External app attempt was deleted'),
   LearningModuleAttemptCompleted: ev(
@@ -344,7 +352,11 @@ export const PRODUCT_EVENTS: Readonly<Record<string, ProductEvent>> = {
     'LearningModuleAttempt',
     'Learner started new learning module attempt',
   ),
-  LearningModuleAttemptDeleted: ev('Deleted', 'LearningModuleAttempt', 'Admin deleted learning module attempt'),
+  LearningModuleAttemptDeleted: ev(
+    'Deleted',
+    'LearningModuleAttempt',
+    'Admin deleted learning module attempt',
+  ),
   QuizAttemptCompleted: ev('Completed', 'QuizAttempt', 'Learner concluded quiz attempt'),
   QuizAttemptCreated: ev('Created', 'QuizAttempt', 'Learner started new quiz attempt'),
   QuizAttemptDeleted: ev('Deleted', 'QuizAttempt', 'Admin deleted quiz attempt'),

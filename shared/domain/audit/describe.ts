@@ -5,7 +5,10 @@ import type { AuditEventInput } from './schema.ts';
  * The derived text of an entry, computed once at write time: a one-line summary
  * ("Adam Admin deleted Task "Onboarding checklist"") and the attribution of its source.
  */
-type Describable = Pick<AuditEventInput, 'actor' | 'impersonator' | 'action' | 'object' | 'subject' | 'source'>;
+type Describable = Pick<
+  AuditEventInput,
+  'actor' | 'impersonator' | 'action' | 'object' | 'subject' | 'source'
+>;
 
 export function summarise(e: Describable): string {
   const typeLabel = OBJECT_TYPES[e.object.type];

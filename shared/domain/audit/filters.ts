@@ -64,7 +64,9 @@ export const auditFiltersShape = {
     .union([z.boolean(), z.enum(['true', 'false'])])
     .transform((v) => v === true || v === 'true')
     .optional()
-    .meta({ description: '`true`: only actions not done by a person (actor.type ≠ user); `false`: only people' }),
+    .meta({
+      description: '`true`: only actions not done by a person (actor.type ≠ user); `false`: only people',
+    }),
   requestMethod: list(
     z
       .string()

@@ -17,14 +17,20 @@ export const AUDIT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export const auditIdSchema = z
   .string()
   .regex(AUDIT_ID_PATTERN, 'must be 1-128 of A-Z a-z 0-9 . _ : -')
-  .meta({ description: 'Idempotency key: 1–128 of `[A-Za-z0-9._:-]`', example: '01JD2X4Y5Z6A7B8C9D0EFGHJKM' });
+  .meta({
+    description: 'Idempotency key: 1–128 of `[A-Za-z0-9._:-]`',
+    example: '01JD2X4Y5Z6A7B8C9D0EFGHJKM',
+  });
 
 /** ISO 8601 with an optional offset in, UTC with milliseconds out. */
 export const timestampSchema = z
   .string()
   .pipe(z.iso.datetime({ offset: true, local: false, message: 'must be an ISO 8601 timestamp' }))
   .transform((s) => new Date(s).toISOString())
-  .meta({ description: 'ISO 8601; normalised to UTC with milliseconds', example: '2026-11-22T10:15:30.123Z' });
+  .meta({
+    description: 'ISO 8601; normalised to UTC with milliseconds',
+    example: '2026-11-22T10:15:30.123Z',
+  });
 
 export const ACTOR_TYPES = ['user', 'system', 'api', 'integration'] as const;
 export const SOURCE_KINDS = [
@@ -51,7 +57,10 @@ const actorSchema = z.object({
 const personRef = z.object({ id: refId, name: personName });
 const objectOf = <T extends z.ZodType>(type: T) =>
   z.object({ type, id: refId, name: z.string().max(512).optional() });
-const sourceSchema = z.object({ kind: z.enum(SOURCE_KINDS), name: z.string().trim().min(1).max(128).optional() });
+const sourceSchema = z.object({
+  kind: z.enum(SOURCE_KINDS),
+  name: z.string().trim().min(1).max(128).optional(),
+});
 const changeSchema = z.object({
   field: z.string().min(1).max(256),
   before: z.unknown().optional(),

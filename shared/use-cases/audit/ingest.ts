@@ -5,6 +5,7 @@ import {
   type AuditEventInput,
   auditEventInputSchema,
   MAX_BATCH,
+  timestampSchema,
 } from '../../domain/audit/schema.ts';
 import { retentionEndEpoch } from '../../domain/audit/time.ts';
 import { type FieldError, ThrottledError, ValidationError } from '../../domain/errors.ts';
@@ -45,31 +46,36 @@ export async function ingestAuditEvents(
   const nowEpoch = Math.floor(now.getTime() / 1000);
   const errors: FieldError[] = [];
   const valid: { input: AuditEventInput; ttl: number }[] = [];
+  const timeRules = (occurredAt: string, path: string): number => {
+    const ttl = retentionEndEpoch(occurredAt, deps.retentionMonths);
+    if (Date.parse(occurredAt) > now.getTime() + MAX_FUTURE_MS) {
+      errors.push({ path, message: 'must be at most 5 minutes in the future' });
+    } else if (ttl <= nowEpoch) {
+      errors.push({ path, message: `is older than the retention period (${deps.retentionMonths} months)` });
+    }
+    return ttl;
+  };
   events.forEach((raw, i) => {
     const prefix = `events[${i}]`;
     const parsed = auditEventInputSchema.safeParse(raw);
     if (!parsed.success) {
       errors.push(...issuesToFieldErrors(parsed.error.issues, prefix));
+      // The time rules still apply to a well-formed occurredAt, so one answer lists every problem.
+      const occurred = timestampSchema.safeParse((raw as { occurredAt?: unknown } | null)?.occurredAt);
+      if (occurred.success) timeRules(occurred.data, `${prefix}.occurredAt`);
       return;
     }
-    const input = parsed.data;
-    const occurred = Date.parse(input.occurredAt);
-    const ttl = retentionEndEpoch(input.occurredAt, deps.retentionMonths);
-    if (occurred > now.getTime() + MAX_FUTURE_MS) {
-      errors.push({ path: `${prefix}.occurredAt`, message: 'must be at most 5 minutes in the future' });
-    } else if (ttl <= nowEpoch) {
-      errors.push({
-        path: `${prefix}.occurredAt`,
-        message: `is older than the retention period (${deps.retentionMonths} months)`,
-      });
-    }
-    valid.push({ input, ttl });
+    const ttl = timeRules(parsed.data.occurredAt, `${prefix}.occurredAt`);
+    valid.push({ input: parsed.data, ttl });
   });
   if (errors.length > 0) throw new ValidationError(errors);
 
   const newId = deps.newId ?? (() => ulid());
   const recordedAt = now.toISOString();
-  const planned = valid.map(({ input, ttl }) => ({ entry: toEntry(input, input.id ?? newId(), recordedAt), ttl }));
+  const planned = valid.map(({ input, ttl }) => ({
+    entry: toEntry(input, input.id ?? newId(), recordedAt),
+    ttl,
+  }));
 
   const statuses: ('created' | 'duplicate')[] = new Array(planned.length);
   const seen = new Set<string>();

@@ -42,7 +42,9 @@ function resolveWindow(filters: AuditFilters, now: Date, retentionMonths: number
   if (from > to) throw new ValidationError([{ path: 'from', message: 'must not be after `to`' }]);
   const retentionStart = addMonthsUtc(now, -retentionMonths).toISOString();
   if (from < retentionStart) from = retentionStart;
-  return { from, to: from > to ? from : to };
+  // Entirely before retention: an empty window.
+  if (to < from) return { from, to: from };
+  return { from, to };
 }
 
 /** The cursor binds the normalised filters; its position carries the window of page one. */

@@ -14,13 +14,10 @@ export const MAX_DETAILS_BYTES = 32 * 1024;
 export const MAX_CHANGES_BYTES = 256 * 1024;
 
 export const AUDIT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-export const auditIdSchema = z
-  .string()
-  .regex(AUDIT_ID_PATTERN, 'must be 1-128 of A-Z a-z 0-9 . _ : -')
-  .meta({
-    description: 'Idempotency key: 1–128 of `[A-Za-z0-9._:-]`',
-    example: '01JD2X4Y5Z6A7B8C9D0EFGHJKM',
-  });
+export const auditIdSchema = z.string().regex(AUDIT_ID_PATTERN, 'must be 1-128 of A-Z a-z 0-9 . _ : -').meta({
+  description: 'Idempotency key: 1–128 of `[A-Za-z0-9._:-]`',
+  example: '01JD2X4Y5Z6A7B8C9D0EFGHJKM',
+});
 
 /** ISO 8601 with an optional offset in, UTC with milliseconds out. */
 export const timestampSchema = z

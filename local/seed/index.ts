@@ -1,6 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import type { Config } from '../../shared/config.ts';
+import { seedAudit } from './audit.ts';
 import { DEMO_TENANT } from './demo.ts';
 
 /**
@@ -15,7 +16,7 @@ export interface SeedContext {
 
 export type Seeder = (ctx: SeedContext) => Promise<void>;
 
-const SEEDERS: Seeder[] = [];
+const SEEDERS: Seeder[] = [seedAudit];
 
 export async function seedDemoTenant(ctx: SeedContext): Promise<'seeded' | 'already'> {
   const client = dynamoDocumentClient(ctx.config);

@@ -18,6 +18,10 @@ export const auditKeys = {
   action: (tenantId: string, shard: number, action: string) => `${tenantId}#${shard}#${action}`,
   objectType: (tenantId: string, shard: number, type: string) => `${tenantId}#${shard}#${type}`,
   source: (tenantId: string, shard: number, kind: string) => `${tenantId}#${shard}#${kind}`,
+  typeAction: (tenantId: string, shard: number, type: string, action: string) =>
+    `${tenantId}#${shard}#${type}#${action}`,
+  system: (tenantId: string, shard: number) => `${tenantId}#${shard}`,
+  request: (tenantId: string, shard: number) => `${tenantId}#${shard}`,
   ip: (tenantId: string, ip: string) => `${tenantId}#${ipKey(ip)}`,
   course: (tenantId: string, courseId: string) => `${tenantId}#${courseId}`,
 };
@@ -39,6 +43,11 @@ export interface AuditItem {
   srp: string;
   ipp?: string;
   crp?: string;
+  tap: string;
+  /** Sparse: only entries whose actor is not a person. */
+  syp?: string;
+  /** Sparse: only entries made through the API (with `request`). */
+  rqp?: string;
   /** The list-view entry. */
   e: AuditListItem;
   /** What only the detail view shows. */
@@ -60,6 +69,7 @@ export function toAuditItem(entry: AuditEntry, shards: number, expiresAtEpochSec
     acp: auditKeys.action(t, shard, entry.action),
     otp: auditKeys.objectType(t, shard, entry.object.type),
     srp: auditKeys.source(t, shard, entry.source.kind),
+    tap: auditKeys.typeAction(t, shard, entry.object.type, entry.action),
     e: listItem,
     x: {},
     f: {},
@@ -71,6 +81,8 @@ export function toAuditItem(entry: AuditEntry, shards: number, expiresAtEpochSec
     item.ipp = auditKeys.ip(t, entry.ip);
     item.f.ip = ipKey(entry.ip);
   }
+  if (entry.actor.type !== 'user') item.syp = auditKeys.system(t, shard);
+  if (entry.request) item.rqp = auditKeys.request(t, shard);
   if (entry.context?.courseId) item.crp = auditKeys.course(t, entry.context.courseId);
   if (entry.object.name) item.f.on = entry.object.name.toLowerCase();
   if (entry.request?.contentType) item.f.ct = normaliseContentType(entry.request.contentType);

@@ -6,8 +6,10 @@ import { auditKeys } from './audit-keys.ts';
  * The audit query planner: picks the most selective index the filters allow and turns each of
  * that filter's values (× shards for sharded indexes) into one stream of the k-way merge. The
  * other filters become the FilterExpression. Preference follows expected selectivity: one object,
- * one person affected, one IP address, one course and one actor hold few entries; an action,
- * object type or source kind holds many; the tenant's time index holds all.
+ * one person affected, one IP address, one course and one actor hold few entries; an object type
+ * together with an action (one composite key) fewer than either alone; API-made actions (a sparse
+ * index) are a minority; then action, object type, source kind, non-person actors (sparse); the
+ * tenant's time index holds everything.
  */
 export type AuditIndex =
   | 'byObject'
@@ -15,12 +17,15 @@ export type AuditIndex =
   | 'byIp'
   | 'byCourse'
   | 'byActor'
+  | 'byTypeAction'
+  | 'byRequest'
   | 'byAction'
   | 'byObjectType'
   | 'bySource'
+  | 'bySystem'
   | 'byTime';
 
-/** The filter an index answers by key; it is left out of the FilterExpression. */
+/** Filters an index answers by key; they are left out of the FilterExpression. */
 export type KeyedFilter =
   | 'objectId'
   | 'subjectId'
@@ -29,13 +34,14 @@ export type KeyedFilter =
   | 'actorId'
   | 'action'
   | 'objectType'
-  | 'source';
+  | 'source'
+  | 'system';
 
 export interface AuditPlan {
   index: AuditIndex;
   partitionKeyName: string;
   partitionKeys: string[];
-  covers?: KeyedFilter;
+  covers: KeyedFilter[];
 }
 
 /** Above this many streams a filter is cheaper applied to a broader index than merged. */
@@ -43,6 +49,7 @@ export const MAX_STREAMS = 40;
 
 export function planAuditQuery(tenantId: string, filters: AuditFilters, shards: number): AuditPlan {
   const shardIds = allShards(shards);
+  const t = tenantId;
   const perValue = (
     index: AuditIndex,
     partitionKeyName: string,
@@ -51,16 +58,16 @@ export function planAuditQuery(tenantId: string, filters: AuditFilters, shards: 
     key: (v: string) => string,
   ): AuditPlan | undefined =>
     values && values.length <= MAX_STREAMS
-      ? { index, partitionKeyName, covers, partitionKeys: values.map(key) }
+      ? { index, partitionKeyName, covers: [covers], partitionKeys: values.map(key) }
       : undefined;
   const perShard = (
     index: AuditIndex,
     partitionKeyName: string,
-    covers: KeyedFilter,
+    covers: KeyedFilter[],
     values: readonly string[] | undefined,
     key: (shard: number, v: string) => string,
   ): AuditPlan | undefined =>
-    values && values.length * shardIds.length <= MAX_STREAMS
+    values && values.length > 0 && values.length * shardIds.length <= MAX_STREAMS
       ? {
           index,
           partitionKeyName,
@@ -68,21 +75,39 @@ export function planAuditQuery(tenantId: string, filters: AuditFilters, shards: 
           partitionKeys: values.flatMap((v) => shardIds.map((s) => key(s, v))),
         }
       : undefined;
+
   const singleIp = filters.ip && !filters.ip.includes('/') ? [filters.ip] : undefined;
+  const typeActions =
+    filters.objectType && filters.action
+      ? filters.objectType.flatMap((type) => filters.action!.map((action) => `${type}#${action}`))
+      : undefined;
+  const viaApi =
+    filters.requestMethod || filters.requestStatus || filters.requestUrl || filters.requestContentType
+      ? ['api']
+      : undefined;
   return (
-    perValue('byObject', 'op', 'objectId', filters.objectId, (v) => auditKeys.object(tenantId, v)) ??
-    perValue('bySubject', 'sp', 'subjectId', filters.subjectId, (v) => auditKeys.subject(tenantId, v)) ??
-    perValue('byIp', 'ipp', 'ip', singleIp, (v) => auditKeys.ip(tenantId, v)) ??
-    perValue('byCourse', 'crp', 'courseId', filters.courseId, (v) => auditKeys.course(tenantId, v)) ??
-    perValue('byActor', 'ap', 'actorId', filters.actorId, (v) => auditKeys.actor(tenantId, v)) ??
-    perShard('byAction', 'acp', 'action', filters.action, (s, v) => auditKeys.action(tenantId, s, v)) ??
-    perShard('byObjectType', 'otp', 'objectType', filters.objectType, (s, v) =>
-      auditKeys.objectType(tenantId, s, v),
+    perValue('byObject', 'op', 'objectId', filters.objectId, (v) => auditKeys.object(t, v)) ??
+    perValue('bySubject', 'sp', 'subjectId', filters.subjectId, (v) => auditKeys.subject(t, v)) ??
+    perValue('byIp', 'ipp', 'ip', singleIp, (v) => auditKeys.ip(t, v)) ??
+    perValue('byCourse', 'crp', 'courseId', filters.courseId, (v) => auditKeys.course(t, v)) ??
+    perValue('byActor', 'ap', 'actorId', filters.actorId, (v) => auditKeys.actor(t, v)) ??
+    perShard('byTypeAction', 'tap', ['objectType', 'action'], typeActions, (s, v) => {
+      const [type = '', action = ''] = v.split('#');
+      return auditKeys.typeAction(t, s, type, action);
+    }) ??
+    perShard('byRequest', 'rqp', [], viaApi, (s) => auditKeys.request(t, s)) ??
+    perShard('byAction', 'acp', ['action'], filters.action, (s, v) => auditKeys.action(t, s, v)) ??
+    perShard('byObjectType', 'otp', ['objectType'], filters.objectType, (s, v) =>
+      auditKeys.objectType(t, s, v),
     ) ??
-    perShard('bySource', 'srp', 'source', filters.source, (s, v) => auditKeys.source(tenantId, s, v)) ?? {
+    perShard('bySource', 'srp', ['source'], filters.source, (s, v) => auditKeys.source(t, s, v)) ??
+    perShard('bySystem', 'syp', ['system'], filters.system ? ['system'] : undefined, (s) =>
+      auditKeys.system(t, s),
+    ) ?? {
       index: 'byTime',
       partitionKeyName: 'tp',
-      partitionKeys: shardIds.map((s) => auditKeys.time(tenantId, s)),
+      partitionKeys: shardIds.map((s) => auditKeys.time(t, s)),
+      covers: [],
     }
   );
 }

@@ -169,7 +169,7 @@ export class DynamoAuditStore implements AuditEventStore {
 }
 
 /** Every filter the chosen index does not answer by key, as FilterExpression conditions. */
-export function addFilters(expr: ExpressionBuilder, f: AuditFilters, covers: KeyedFilter | undefined): void {
+export function addFilters(expr: ExpressionBuilder, f: AuditFilters, covers: readonly KeyedFilter[]): void {
   const lists: [
     KeyedFilter | 'requestMethod' | 'requestStatus' | 'requestContentType' | 'classId',
     string,
@@ -187,14 +187,14 @@ export function addFilters(expr: ExpressionBuilder, f: AuditFilters, covers: Key
     ['requestContentType', 'f.ct'],
   ];
   for (const [name, path] of lists) {
-    if (name === covers) continue;
+    if ((covers as readonly string[]).includes(name)) continue;
     const values = f[name] as readonly unknown[] | undefined;
     if (values?.length) expr.anyOf(path, values);
   }
   if (f.objectName) {
     expr.add(`contains(${expr.path('f.on')}, ${expr.value(f.objectName.toLowerCase())})`);
   }
-  if (f.ip && covers !== 'ip') {
+  if (f.ip && !covers.includes('ip')) {
     if (f.ip.includes('/')) {
       const { lo, hi } = cidrKeyRange(f.ip);
       expr.add(`${expr.path('f.ip')} BETWEEN ${expr.value(lo)} AND ${expr.value(hi)}`);
@@ -202,7 +202,7 @@ export function addFilters(expr: ExpressionBuilder, f: AuditFilters, covers: Key
       expr.add(`${expr.path('f.ip')} = ${expr.value(ipKey(f.ip))}`);
     }
   }
-  if (f.system !== undefined) {
+  if (f.system !== undefined && !covers.includes('system')) {
     expr.add(`${expr.path('e.actor.type')} ${f.system ? '<>' : '='} ${expr.value('user')}`);
   }
   if (f.requestUrl) {

@@ -63,6 +63,8 @@ describe('DynamoAuditStore writes', () => {
         srp: 't1#0#api',
         ipp: 't1#4:0a000001',
         crp: 't1#c1',
+        tap: 't1#0#Task#Deleted',
+        rqp: 't1#0',
         f: { on: 'onboarding checklist', ip: '4:0a000001', ct: 'application/json' },
         x: { changes: entry.changes, details: entry.details },
         ttl: 1_900_000_000,
@@ -157,10 +159,17 @@ describe('the audit query planner', () => {
     expect(plan({ ip: '10.0.0.1', actorId: 'u1' }).index).toBe('byIp');
     expect(plan({ ip: '10.0.0.0/8', actorId: 'u1' }).index).toBe('byActor');
     expect(plan({ courseId: 'c1', action: 'Created' }).index).toBe('byCourse');
-    expect(plan({ action: 'Created', objectType: 'Task' }).index).toBe('byAction');
+    expect(plan({ action: 'Created,Deleted', objectType: 'Task' }).partitionKeys).toEqual([
+      't1#0#Task#Created',
+      't1#0#Task#Deleted',
+    ]);
+    expect(plan({ requestMethod: 'POST', action: 'Created' }).index).toBe('byRequest');
+    expect(plan({ action: 'Created', source: 'api' }).index).toBe('byAction');
     expect(plan({ objectType: 'Task', source: 'api' }).index).toBe('byObjectType');
-    expect(plan({ source: 'api' }).index).toBe('bySource');
-    expect(plan({ system: 'true' }).index).toBe('byTime');
+    expect(plan({ source: 'api', system: 'true' }).index).toBe('bySource');
+    expect(plan({ system: 'true' }).index).toBe('bySystem');
+    expect(plan({ system: 'false' }).index).toBe('byTime');
+    expect(plan({ objectName: 'x' }).index).toBe('byTime');
   });
 
   it('makes one stream per value, times shards on sharded indexes', () => {

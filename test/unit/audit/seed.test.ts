@@ -14,7 +14,7 @@ describe('the demo audit seed', () => {
     const entries = [...store.entries.values()].map((v) => v.entry);
     expect(entries.length).toBe(events.length);
     expect(entries.length).toBeGreaterThan(250);
-    const oldest = entries.reduce((a, e) => (e.occurredAt < a ? e.occurredAt : a), now.toISOString());
+    const oldest = entries.map((e) => e.occurredAt).sort()[0]!;
     expect(Date.parse(oldest)).toBeLessThan(now.getTime() - 100 * 86_400_000);
     const byId = (id: string) => entries.find((e) => e.id === id)!;
     expect(byId('seed-impersonated-update').summary).toContain('while logged in as Leo Learner');

@@ -40,8 +40,9 @@ const THROTTLING = new Set([
 
 export function toDomainError(err: unknown): Error {
   const name = (err as { name?: string } | null)?.name ?? '';
-  if (THROTTLING.has(name)) return new ThrottledError('The audit log is busy; retry the request.');
-  return new UnavailableError('The audit store is unavailable.');
+  // The SDK error rides along as `cause` for the log line; responses never show it.
+  if (THROTTLING.has(name)) return new ThrottledError('The audit log is busy; retry the request.', { cause: err });
+  return new UnavailableError('The audit store is unavailable.', { cause: err });
 }
 
 export interface DynamoAuditStoreOptions {

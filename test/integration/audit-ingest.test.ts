@@ -301,3 +301,18 @@ describe('access', () => {
     expect(byObject.body.items).toEqual([]);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('describes the audit routes with their schemas as components', async () => {
+    const doc = (await api('/v1/openapi.json')).body;
+    expect(Object.keys(doc.paths['/v1/audit-events'])).toEqual(expect.arrayContaining(['get', 'post']));
+    expect(doc.paths['/v1/audit-events/{id}'].get.responses['404']).toBeDefined();
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['AuditEventInput', 'AuditEntry', 'AuditListItem', 'AuditPage']),
+    );
+    const params = doc.paths['/v1/audit-events'].get.parameters.map((p: { name: string }) => p.name);
+    expect(params).toEqual(
+      expect.arrayContaining(['actorId', 'objectName', 'ip', 'system', 'requestUrl', 'classId', 'cursor', 'limit']),
+    );
+  });
+});

@@ -41,7 +41,8 @@ const THROTTLING = new Set([
 export function toDomainError(err: unknown): Error {
   const name = (err as { name?: string } | null)?.name ?? '';
   // The SDK error rides along as `cause` for the log line; responses never show it.
-  if (THROTTLING.has(name)) return new ThrottledError('The audit log is busy; retry the request.', { cause: err });
+  if (THROTTLING.has(name))
+    return new ThrottledError('The audit log is busy; retry the request.', { cause: err });
   return new UnavailableError('The audit store is unavailable.', { cause: err });
 }
 

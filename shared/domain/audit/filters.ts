@@ -34,10 +34,13 @@ export function normaliseContentType(value: string): string {
 
 export const auditFiltersShape = {
   actorId: list(id, 'Actor ids.'),
-  action: list(z.enum(ACTION_NAMES, { error: 'is not an action in the catalog' }), 'Actions.'),
+  action: list(
+    z.enum(ACTION_NAMES, { error: 'is not an action in the catalog' }),
+    `Actions from the catalog (${ACTION_NAMES.join(', ')}).`,
+  ),
   objectType: list(
     z.enum(OBJECT_TYPE_NAMES, { error: 'is not an object type in the catalog' }),
-    'Object types.',
+    `Object types from the catalog (${OBJECT_TYPE_NAMES.join(', ')}).`,
   ),
   objectId: list(id, 'Object ids.'),
   objectName: z
@@ -59,7 +62,7 @@ export const auditFiltersShape = {
     })
     .optional()
     .meta({ description: 'An IPv4 or IPv6 address, or a CIDR block (`10.0.0.0/8`, `2001:db8::/32`)' }),
-  source: list(z.enum(SOURCE_KINDS), 'Source kinds.'),
+  source: list(z.enum(SOURCE_KINDS), `Source kinds (${SOURCE_KINDS.join(', ')}).`),
   system: z
     .union([z.boolean(), z.enum(['true', 'false'])])
     .transform((v) => v === true || v === 'true')

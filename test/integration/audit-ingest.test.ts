@@ -312,7 +312,16 @@ describe('the OpenAPI document', () => {
     );
     const params = doc.paths['/v1/audit-events'].get.parameters.map((p: { name: string }) => p.name);
     expect(params).toEqual(
-      expect.arrayContaining(['actorId', 'objectName', 'ip', 'system', 'requestUrl', 'classId', 'cursor', 'limit']),
+      expect.arrayContaining([
+        'actorId',
+        'objectName',
+        'ip',
+        'system',
+        'requestUrl',
+        'classId',
+        'cursor',
+        'limit',
+      ]),
     );
   });
 });

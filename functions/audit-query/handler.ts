@@ -4,7 +4,7 @@ import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { parseInput } from '../../shared/http/validate.ts';
 import { signingKey } from '../../shared/signing.ts';
-import { getAuditEvent, listAuditEvents } from '../../shared/use-cases/audit/query.ts';
+import { assertAuditReader, getAuditEvent, listAuditEvents } from '../../shared/use-cases/audit/query.ts';
 import { auditIdParamsSchema, auditQuerySchema } from './schema.ts';
 
 const config = loadConfig();
@@ -17,6 +17,7 @@ const deps = {
 
 /** GET /v1/audit-events and GET /v1/audit-events/{id} (owner, admin). */
 export const handler = apiHandler({ auth: 'user' }, async ({ caller, query, params, event }) => {
+  assertAuditReader(caller);
   if (event.routeKey === 'GET /v1/audit-events/{id}' || params.id !== undefined) {
     const { id } = parseInput(auditIdParamsSchema, params);
     return json(200, await getAuditEvent(deps, caller, id));

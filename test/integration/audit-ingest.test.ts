@@ -269,6 +269,7 @@ describe('access', () => {
     ];
     for (const t of others) {
       expect((await api('/v1/audit-events', { token: t })).status).toBe(403);
+      expect((await api('/v1/audit-events?action=Nope&limit=0', { token: t })).status).toBe(403);
       expect((await getEntry('role-1', t)).status).toBe(403);
     }
   });

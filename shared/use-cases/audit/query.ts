@@ -26,7 +26,8 @@ export interface AuditPage {
 const LIST = 'audit';
 const DEFAULT_WINDOW_MONTHS = 3;
 
-function assertReader(caller: UserCaller): void {
+/** Owners and admins only; checked before the request is even parsed, so others always get 403. */
+export function assertAuditReader(caller: UserCaller): void {
   if (!canReadAudit(caller)) throw new ForbiddenError('Only owners and admins may read the audit log.');
 }
 
@@ -70,7 +71,7 @@ export async function listAuditEvents(
   filters: AuditFilters,
   page: { limit: number; cursor?: string },
 ): Promise<AuditPage> {
-  assertReader(caller);
+  assertAuditReader(caller);
   const now = deps.clock();
   const key = await deps.signingKey();
   let window: Window;
@@ -106,7 +107,7 @@ export async function* iterateAuditEvents(
   filters: AuditFilters,
   pageSize = 200,
 ): AsyncGenerator<AuditEntry> {
-  assertReader(caller);
+  assertAuditReader(caller);
   const window = resolveWindow(filters, deps.clock(), deps.retentionMonths);
   let after: string | undefined;
   do {
@@ -131,7 +132,7 @@ export async function getAuditEvent(
   caller: UserCaller,
   id: string,
 ): Promise<AuditEntry> {
-  assertReader(caller);
+  assertAuditReader(caller);
   const entry = await deps.store.get(caller.tenantId, id, Math.floor(deps.clock().getTime() / 1000));
   if (!entry) throw new NotFoundError('No audit entry with this id.');
   return entry;

@@ -397,6 +397,17 @@ export const PRODUCT_EVENTS: Readonly<Record<string, ProductEvent>> = {
     'CourseAdministrator',
     'Administrator removed from course',
   ),
+  // The action log's filter names the same actions in the past tense.
+  'Administrator added to course': ev(
+    'AddedToCourse',
+    'CourseAdministrator',
+    'Administrator added to course',
+  ),
+  'Administrator removed from course': ev(
+    'RemovedFromCourse',
+    'CourseAdministrator',
+    'Administrator removed from course',
+  ),
   'Add Staff to Course': ev('AddedToCourse', 'CourseStaff', 'Add Staff to Course'),
   'Remove Staff from Course': ev('RemovedFromCourse', 'CourseStaff', 'Remove Staff from Course'),
   'Change staff role': ev('RoleChanged', 'CourseStaff', 'Change staff role'),

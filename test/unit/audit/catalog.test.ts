@@ -139,6 +139,7 @@ const OPENLEARNING_ACTIONS = [
   'Re-run export',
   'Create class',
   'Delete class',
+  'Administrator removed from course',
 ];
 
 describe('the audit catalog', () => {

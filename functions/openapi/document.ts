@@ -12,7 +12,7 @@ import { paths as openapi } from './schema.ts';
  * The OpenAPI 3.1 document, generated from the zod schemas the handlers validate with. Each
  * function folder's schema.ts contributes its paths; add new folders to this list.
  */
-const ALL_PATHS: ZodOpenApiPathsObject[] = [
+export const ALL_PATHS: ZodOpenApiPathsObject[] = [
   health,
   openapi,
   auditIngest,
@@ -23,7 +23,7 @@ const ALL_PATHS: ZodOpenApiPathsObject[] = [
 ];
 
 /** Folders may share a path with different methods (POST and GET /v1/audit-events). */
-function mergePaths(...fragments: ZodOpenApiPathsObject[]): ZodOpenApiPathsObject {
+export function mergePaths(...fragments: ZodOpenApiPathsObject[]): ZodOpenApiPathsObject {
   const out: ZodOpenApiPathsObject = {};
   for (const fragment of fragments) {
     for (const [path, item] of Object.entries(fragment)) out[path] = { ...out[path], ...item };

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { mintToken, type TokenSpec } from '../../local/tokens.ts';
+import { contractViolations } from './support/contract.ts';
 
-/** HTTP helpers for integration tests: every call goes through the dev gateway. */
+/**
+ * HTTP helpers for integration tests: every call goes through the dev gateway, and every
+ * response is checked against the OpenAPI contract (support/contract.ts): a status the
+ * operation does not document, or a body its schema rejects, fails the test that got it.
+ */
 export const baseUrl = () => inject('baseUrl');
 
 export interface ApiResponse<T = unknown> {
@@ -20,6 +25,10 @@ export async function api<T = any>(
     body?: unknown;
     rawBody?: string;
     headers?: Record<string, string>;
+    /** Another gateway (a private stack); defaults to the shared one. */
+    base?: string;
+    /** Skip the contract check (only for requests that deliberately bypass the API's routes). */
+    unchecked?: boolean;
   } = {},
 ): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
@@ -29,8 +38,10 @@ export async function api<T = any>(
     body = JSON.stringify(options.body);
     headers['content-type'] = 'application/json';
   }
-  const res = await fetch(`${baseUrl()}${path}`, {
-    method: options.method ?? (body !== undefined ? 'POST' : 'GET'),
+  const method = options.method ?? (body !== undefined ? 'POST' : 'GET');
+  const url = `${options.base ?? baseUrl()}${path}`;
+  const res = await fetch(url, {
+    method,
     headers,
     body,
     redirect: 'manual',
@@ -41,6 +52,17 @@ export async function api<T = any>(
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
     /* not JSON */
+  }
+  if (!options.unchecked) {
+    const violations = contractViolations(
+      method,
+      url,
+      res.status,
+      res.headers.get('content-type'),
+      parsed,
+      text,
+    );
+    if (violations.length) throw new Error(`OpenAPI contract violated:\n${violations.join('\n')}`);
   }
   return { status: res.status, headers: res.headers, body: parsed as T, text };
 }

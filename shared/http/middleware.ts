@@ -49,10 +49,29 @@ export function problemErrors(): Mw {
         );
         return;
       }
+      if (isMiddyTimeout(err)) {
+        // The function ran out of time (a slow dependency): work may be in flight, none is
+        // acknowledged, and the ids make a retry safe. A 503, like a failed dependency.
+        logger.warn('handler timed out', { error: err });
+        request.response = problem(
+          503,
+          'Service Unavailable',
+          'The request took too long and was not completed; it is safe to retry.',
+          undefined,
+          { 'retry-after': '1' },
+        );
+        return;
+      }
       logger.error('unhandled error', { error: err });
       request.response = problem(500, 'Internal Server Error', 'An unexpected error occurred.');
     },
   };
+}
+
+/** Middy's early timeout (shortly before the Lambda's deadline) rejects with this error. */
+function isMiddyTimeout(err: unknown): boolean {
+  const e = err as { name?: string; cause?: { package?: string } } | null;
+  return e?.name === 'TimeoutError' && e.cause?.package === '@middy/core';
 }
 
 export type AuthMode = 'user' | 'service' | 'none';

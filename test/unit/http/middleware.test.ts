@@ -7,8 +7,8 @@ import { parseInput } from '../../../shared/http/validate.ts';
 import { apiEvent, lambdaContext } from '../../fixtures/events.ts';
 
 type Result = { statusCode: number; headers: Record<string, string>; body: string };
-const call = async (h: (e: any, c: any) => Promise<unknown>, e: unknown) =>
-  (await h(e, lambdaContext)) as Result;
+const call = async (h: (e: any, c: any) => Promise<unknown>, e: unknown, context: unknown = lambdaContext) =>
+  (await h(e, context)) as Result;
 
 const echoCaller = apiHandler({ auth: 'user' }, async ({ caller }) => json(200, caller));
 const echoService = apiHandler({ auth: 'service' }, async ({ caller }) => json(200, caller));
@@ -135,5 +135,13 @@ describe('errors become problem+json', () => {
     for (const r of [r1, r2]) {
       expect(r.body).not.toMatch(/arn:|secret-table|TypeError|index\.mjs|undefined/);
     }
+  });
+
+  it('answers 503 with Retry-After, not a 500, when the function runs out of time', async () => {
+    const slow = apiHandler({ auth: 'none' }, () => new Promise<never>(() => undefined));
+    const res = await call(slow, apiEvent({}), { ...lambdaContext, getRemainingTimeInMillis: () => 20 });
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(JSON.parse(res.body).detail).toMatch(/safe to retry/);
   });
 });

@@ -29,6 +29,13 @@ export class BadRequestError extends DomainError {
   override readonly statusCode = 400;
   override readonly expose = true;
   override readonly title = 'Bad Request';
+  /** The field(s) at fault, when there is one (e.g. `cursor`). */
+  constructor(
+    message: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(message);
+  }
 }
 
 export class UnauthorizedError extends DomainError {

@@ -26,11 +26,13 @@ export function isSensitiveField(name: string): boolean {
 export function redactDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactDeep);
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      out[k] = isSensitiveField(k) ? REDACTED : redactDeep(v);
-    }
-    return out;
+    // fromEntries defines own properties: a key named `__proto__` stays data, never a prototype.
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        isSensitiveField(k) ? REDACTED : redactDeep(v),
+      ]),
+    );
   }
   return value;
 }

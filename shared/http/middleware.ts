@@ -35,7 +35,8 @@ export function problemErrors(): Mw {
       }
       if (err instanceof DomainError && err.expose) {
         const headers: Record<string, string> = err.statusCode === 429 ? { 'retry-after': '1' } : {};
-        request.response = problem(err.statusCode, err.title, err.message, undefined, headers);
+        const fields = err instanceof BadRequestError ? err.errors : undefined;
+        request.response = problem(err.statusCode, err.title, err.message, fields, headers);
         return;
       }
       if (err instanceof DomainError) {

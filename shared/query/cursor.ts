@@ -25,7 +25,10 @@ export function encodeCursor(key: Uint8Array, binding: CursorBinding, position: 
 }
 
 export function decodeCursor(key: Uint8Array, binding: CursorBinding, cursor: string): string {
-  const invalid = () => new BadRequestError('The cursor is invalid, or belongs to other filters.');
+  const invalid = () =>
+    new BadRequestError('The cursor is invalid, or belongs to other filters.', [
+      { path: 'cursor', message: 'is invalid, altered, or belongs to another tenant or other filters' },
+    ]);
   const [payload, tag, extra] = cursor.split('.');
   if (!payload || !tag || extra !== undefined) throw invalid();
   const expected = Buffer.from(mac(key, binding, payload));

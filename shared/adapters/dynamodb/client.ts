@@ -18,6 +18,12 @@ export function dynamoDocumentClient(config: Config): DynamoDBDocumentClient {
     maxAttempts: 4,
   });
   return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+    // convertClassInstanceToMap: a free-form map with its own `constructor` key (details) is
+    // still a plain map; without it the marshaller refuses it and a valid event answers 503.
+    marshallOptions: {
+      removeUndefinedValues: true,
+      convertEmptyValues: false,
+      convertClassInstanceToMap: true,
+    },
   });
 }

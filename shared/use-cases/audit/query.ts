@@ -56,7 +56,9 @@ function binding(caller: UserCaller, filters: AuditFilters) {
 function decodePosition(raw: string): { after: string; window: Window } {
   const [after, from, to, extra] = raw.split('|');
   if (!after || !from || !to || extra !== undefined) {
-    throw new BadRequestError('The cursor is invalid, or belongs to other filters.');
+    throw new BadRequestError('The cursor is invalid, or belongs to other filters.', [
+      { path: 'cursor', message: 'is invalid, altered, or belongs to another tenant or other filters' },
+    ]);
   }
   return { after, window: { from, to } };
 }

@@ -11,7 +11,6 @@ import {
 } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { allCustomMatcher } from 'aws-sdk-client-mock-vitest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoExportStore } from '../../../shared/adapters/dynamodb/export-store.ts';
 import {
@@ -22,7 +21,11 @@ import { PART_SIZE, S3ExportFiles } from '../../../shared/adapters/s3/export-fil
 import { UnavailableError } from '../../../shared/domain/errors.ts';
 import type { ExportJob } from '../../../shared/domain/exports/export-job.ts';
 
-expect.extend(allCustomMatcher);
+// biome-ignore lint/suspicious/noExplicitAny: a helper over every mocked client
+function inputs(mock: { commandCalls: (c: any) => Array<{ args: [{ input: unknown }] }> }, command: unknown) {
+  return mock.commandCalls(command).map((c) => c.args[0].input);
+}
+const matching = (o: object) => expect.objectContaining(o);
 
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -55,11 +58,13 @@ describe('S3 export files', () => {
   it('uploads a small file with one PutObject and its content type', async () => {
     s3.on(PutObjectCommand).resolves({ ETag: '"e"' });
     await new S3ExportFiles(s3Client(), 'bucket').upload('exports/t/x.csv', bigBody(10_000), 'text/csv');
-    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
-      Bucket: 'bucket',
-      Key: 'exports/t/x.csv',
-      ContentType: 'text/csv',
-    });
+    expect(inputs(s3, PutObjectCommand)).toContainEqual(
+      matching({
+        Bucket: 'bucket',
+        Key: 'exports/t/x.csv',
+        ContentType: 'text/csv',
+      }),
+    );
   });
 
   it('streams a large file as 5 MiB multipart parts', async () => {
@@ -70,7 +75,7 @@ describe('S3 export files', () => {
     const parts = s3.commandCalls(UploadPartCommand);
     expect(parts).toHaveLength(3);
     expect((parts[0]!.args[0].input.Body as Buffer).length).toBe(PART_SIZE);
-    expect(s3).toHaveReceivedCommandTimes(CompleteMultipartUploadCommand, 1);
+    expect(inputs(s3, CompleteMultipartUploadCommand)).toHaveLength(1);
   });
 
   it('aborts the multipart upload and never completes it when a part fails', async () => {
@@ -84,12 +89,14 @@ describe('S3 export files', () => {
       .catch((e) => e);
     expect(err).toBeInstanceOf(UnavailableError);
     expect((err as Error).message).not.toMatch(/InternalError/);
-    expect(s3).toHaveReceivedCommandWith(AbortMultipartUploadCommand, {
-      Bucket: 'bucket',
-      Key: 'k',
-      UploadId: 'up1',
-    });
-    expect(s3).not.toHaveReceivedCommand(CompleteMultipartUploadCommand);
+    expect(inputs(s3, AbortMultipartUploadCommand)).toContainEqual(
+      matching({
+        Bucket: 'bucket',
+        Key: 'k',
+        UploadId: 'up1',
+      }),
+    );
+    expect(inputs(s3, CompleteMultipartUploadCommand)).toHaveLength(0);
   });
 
   it('aborts and stores nothing when the body fails after some parts', async () => {
@@ -103,16 +110,16 @@ describe('S3 export files', () => {
         'text/csv',
       ),
     ).rejects.toThrow();
-    expect(s3).toHaveReceivedCommand(AbortMultipartUploadCommand);
-    expect(s3).not.toHaveReceivedCommand(CompleteMultipartUploadCommand);
-    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+    expect(inputs(s3, AbortMultipartUploadCommand).length).toBeGreaterThan(0);
+    expect(inputs(s3, CompleteMultipartUploadCommand)).toHaveLength(0);
+    expect(inputs(s3, PutObjectCommand)).toHaveLength(0);
   });
 
   it('stores nothing when a small body fails before its end', async () => {
     await expect(
       new S3ExportFiles(s3Client(), 'bucket').upload('k', bigBody(100_000, 50_000), 'text/csv'),
     ).rejects.toThrow();
-    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+    expect(inputs(s3, PutObjectCommand)).toHaveLength(0);
   });
 
   it('presigns a short-lived GET that names the file and its type', async () => {
@@ -156,16 +163,18 @@ describe('DynamoDB export store', () => {
   it('creates the job under the tenant-scoped key with its TTL, never overwriting', async () => {
     ddb.on(PutCommand).resolves({});
     await store().create(job, 1_900_000_000);
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-      TableName: 'state',
-      Item: expect.objectContaining({
-        pk: 't1#EXPORT#EXP1',
-        sk: 'EXPORT',
-        ttl: 1_900_000_000,
-        status: 'queued',
+    expect(inputs(ddb, PutCommand)).toContainEqual(
+      matching({
+        TableName: 'state',
+        Item: expect.objectContaining({
+          pk: 't1#EXPORT#EXP1',
+          sk: 'EXPORT',
+          ttl: 1_900_000_000,
+          status: 'queued',
+        }),
+        ConditionExpression: 'attribute_not_exists(pk)',
       }),
-      ConditionExpression: 'attribute_not_exists(pk)',
-    });
+    );
   });
 
   it('moves the status only from the expected one, and reports a lost race as false', async () => {
@@ -199,7 +208,7 @@ describe('DynamoDB export store', () => {
   it('reads a job back consistently, and forgets it past its TTL', async () => {
     ddb.on(GetCommand).resolves({ Item: { pk: 'x', sk: 'EXPORT', ttl: 1_900_000_000, ...job } });
     expect(await store().get('t1', 'EXP1')).toEqual(job);
-    expect(ddb).toHaveReceivedCommandWith(GetCommand, { ConsistentRead: true });
+    expect(inputs(ddb, GetCommand)).toContainEqual(matching({ ConsistentRead: true }));
     ddb.on(GetCommand).resolves({ Item: { ...job, ttl: 1_700_000_000 } });
     expect(await store().get('t1', 'EXP1')).toBeNull();
   });

@@ -14,7 +14,7 @@ export const paths: ZodOpenApiPathsObject = {
           description: 'The service is up',
           content: jsonContent(z.object({ status: z.literal('ok') })),
         },
-        ...errors('500'),
+        ...errors('429', '500'),
       },
     },
   },

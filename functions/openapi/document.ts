@@ -1,5 +1,6 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { paths as health } from '../health/schema.ts';
+import { ROUTES } from '../routes.ts';
 import { paths as openapi } from './schema.ts';
 
 /**
@@ -25,13 +26,18 @@ export function buildDocument(serverUrl = '/') {
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        sigv4: {
-          type: 'apiKey',
-          in: 'header',
-          name: 'Authorization',
-          description:
-            'AWS Signature Version 4 (IAM) for platform services; locally a service-role bearer token.',
-        },
+        // Declared only once a service (IAM) route exists, so the document has no unused parts.
+        ...(ROUTES.some((r) => r.auth === 'service')
+          ? {
+              sigv4: {
+                type: 'apiKey' as const,
+                in: 'header' as const,
+                name: 'Authorization',
+                description:
+                  'AWS Signature Version 4 (IAM, execute-api:Invoke) for platform services; locally a service-role bearer token.',
+              },
+            }
+          : {}),
       },
     },
     tags: [{ name: 'Service', description: 'Health and the API description' }],

@@ -14,7 +14,7 @@ export const paths: ZodOpenApiPathsObject = {
           description: 'The OpenAPI 3.1 document',
           content: jsonContent(z.record(z.string(), z.unknown())),
         },
-        ...errors('500'),
+        ...errors('429', '500'),
       },
     },
   },

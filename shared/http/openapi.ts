@@ -37,3 +37,8 @@ export const listQueryBase = {
   limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'Page size, 1–200' }),
   cursor: z.string().min(1).optional().meta({ description: 'Opaque cursor from `nextCursor`' }),
 };
+
+/** Security of the ingest and directory routes: IAM (SigV4) in AWS. */
+export const SERVICE_SECURITY = [{ sigv4: [] }];
+/** Routes that need no token. */
+export const PUBLIC_SECURITY: [] = [];

@@ -1,0 +1,96 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { median, type Section } from './lib/report.ts';
+
+/**
+ * Cold start: each Lambda bundle, built as the CDK construct builds it (esbuild, ESM, node20,
+ * minified, SDK bundled), is measured for size and for the time a fresh Node process takes to
+ * import it, against a hello-world bundle measured the same way in the same run. The metafile
+ * shows which AWS SDK clients each bundle pulls in.
+ */
+const ROOT = resolve(import.meta.dirname, '..');
+const OUT = join(ROOT, 'bench', 'data', 'bundles');
+const BANNER = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
+
+async function bundle(entry: string, outfile: string): Promise<Metafile> {
+  const result = await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    metafile: true,
+    banner: { js: BANNER },
+    logLevel: 'silent',
+  });
+  return result.metafile;
+}
+
+function importMs(file: string, runs: number): number {
+  const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, AWS_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'SILENT', STAGE: 'test' },
+      encoding: 'utf8',
+    });
+    samples.push(Number(out));
+  }
+  return median(samples);
+}
+
+function sdkClients(meta: Metafile): string[] {
+  const clients = new Set<string>();
+  for (const input of Object.keys(meta.inputs)) {
+    const m = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+|lib-[a-z0-9-]+)\//.exec(input);
+    if (m?.[1]) clients.add(m[1]);
+  }
+  return [...clients].sort();
+}
+
+export async function coldStart(options: { quick: boolean }): Promise<Section> {
+  mkdirSync(OUT, { recursive: true });
+  const runs = options.quick ? 3 : 7;
+  const hello = join(OUT, 'hello-src.mjs');
+  writeFileSync(hello, 'export const handler = async () => ({ statusCode: 200, body: "hello" });\n');
+  await bundle(hello, join(OUT, 'hello.mjs'));
+  const helloSize = statSync(join(OUT, 'hello.mjs')).size;
+  const helloMs = importMs(join(OUT, 'hello.mjs'), runs);
+
+  const fnDir = join(ROOT, 'functions');
+  const functions = readdirSync(fnDir).filter((d) => existsSync(join(fnDir, d, 'handler.ts')));
+  const rows: Section['rows'] = [['hello-world', Math.round(helloSize / 1024), 1, helloMs, 1, '—']];
+  const data: Array<Record<string, unknown>> = [];
+  for (const fn of functions.sort()) {
+    const outfile = join(OUT, `${fn}.mjs`);
+    const meta = await bundle(join(fnDir, fn, 'handler.ts'), outfile);
+    const size = statSync(outfile).size;
+    const ms = importMs(outfile, runs);
+    const clients = sdkClients(meta);
+    rows.push([
+      fn,
+      Math.round(size / 1024),
+      size / helloSize,
+      ms,
+      ms / helloMs,
+      clients.join(', ') || 'none',
+    ]);
+    data.push({ fn, bytes: size, importMs: ms, importRatio: ms / helloMs, sdk: clients });
+  }
+  return {
+    id: 'cold-start',
+    title: 'Cold start: bundle size and import time per Lambda',
+    baseline: `a hello-world handler bundled the same way (${helloSize} B, ${helloMs.toFixed(1)} ms to import, median of ${runs} fresh processes)`,
+    columns: ['function', 'KiB', 'size × hello', 'import ms', 'import × hello', 'AWS SDK packages bundled'],
+    rows,
+    notes: [
+      'Import time is measured in a fresh `node` process per sample; Lambda adds its own runtime init on top.',
+      'Each bundle should list only the SDK clients its function calls.',
+    ],
+    data,
+  };
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { NotFoundError, ThrottledError, UnavailableError } from '../../../shared/domain/errors.ts';
+import { apiHandler } from '../../../shared/http/handler.ts';
+import { json } from '../../../shared/http/responses.ts';
+import { parseInput } from '../../../shared/http/validate.ts';
+import { apiEvent, lambdaContext } from '../../fixtures/events.ts';
+
+type Result = { statusCode: number; headers: Record<string, string>; body: string };
+const call = async (h: (e: any, c: any) => Promise<unknown>, e: unknown) =>
+  (await h(e, lambdaContext)) as Result;
+
+const echoCaller = apiHandler({ auth: 'user' }, async ({ caller }) => json(200, caller));
+const echoService = apiHandler({ auth: 'service' }, async ({ caller }) => json(200, caller));
+const echoBody = apiHandler({ auth: 'none', maxBodyBytes: 100 }, async ({ body }) => json(200, { body }));
+
+describe('authentication from API Gateway claims', () => {
+  it('builds the caller from JWT claims, with reporting as API Gateway stringifies it', async () => {
+    const res = await call(
+      echoCaller,
+      apiEvent({ claims: { sub: 'u1', tenant_id: 't1', role: 'curator', reporting: 'true' } }),
+    );
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({
+      kind: 'user',
+      tenantId: 't1',
+      userId: 'u1',
+      role: 'curator',
+      reporting: true,
+    });
+  });
+
+  it('answers 401 with no claims and 401 for an unknown role', async () => {
+    expect((await call(echoCaller, apiEvent({}))).statusCode).toBe(401);
+    const bad = await call(
+      echoCaller,
+      apiEvent({ claims: { sub: 'u1', tenant_id: 't1', role: 'superuser' } }),
+    );
+    expect(bad.statusCode).toBe(401);
+  });
+
+  it('answers 401 for a user token without a tenant', async () => {
+    const res = await call(echoCaller, apiEvent({ claims: { sub: 'u1', role: 'admin' } }));
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('answers 403 when a service token calls a user route', async () => {
+    const res = await call(echoCaller, apiEvent({ claims: { sub: 's1', role: 'service' } }));
+    expect(res.statusCode).toBe(403);
+  });
+
+  it('accepts the IAM principal on service routes and refuses user tokens there', async () => {
+    const ok = await call(echoService, apiEvent({ iamArn: 'arn:aws:iam::1:role/platform' }));
+    expect(JSON.parse(ok.body)).toEqual({ kind: 'service', principal: 'arn:aws:iam::1:role/platform' });
+    const user = await call(echoService, apiEvent({ claims: { sub: 'u1', tenant_id: 't1', role: 'owner' } }));
+    expect(user.statusCode).toBe(403);
+    expect((await call(echoService, apiEvent({}))).statusCode).toBe(401);
+  });
+});
+
+describe('bodies', () => {
+  it('parses JSON', async () => {
+    const res = await call(echoBody, apiEvent({ body: '{"a":1}' }));
+    expect(JSON.parse(res.body)).toEqual({ body: { a: 1 } });
+  });
+
+  it('answers 400 problem+json for malformed JSON', async () => {
+    const res = await call(echoBody, apiEvent({ body: '{"a":' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+  });
+
+  it('answers 413 over the route limit, counting bytes not characters', async () => {
+    const res = await call(echoBody, apiEvent({ body: JSON.stringify({ s: 'é'.repeat(50) }) }));
+    expect(res.statusCode).toBe(413);
+  });
+});
+
+describe('errors become problem+json', () => {
+  const schema = z.object({
+    events: z.array(z.object({ name: z.string(), n: z.number().int() })).min(1),
+  });
+  const validating = apiHandler({ auth: 'none' }, async ({ body }) => json(200, parseInput(schema, body)));
+
+  it('names every bad path', async () => {
+    const res = await call(
+      validating,
+      apiEvent({
+        body: JSON.stringify({
+          events: [
+            { name: 1, n: 1 },
+            { name: 'x', n: 1.5 },
+          ],
+        }),
+      }),
+    );
+    expect(res.statusCode).toBe(400);
+    const problem = JSON.parse(res.body);
+    expect(problem).toMatchObject({ type: 'urn:logbook:problem:400', status: 400, title: 'Bad Request' });
+    expect(problem.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'events[0].name',
+      'events[1].n',
+    ]);
+  });
+
+  it('maps exposed domain errors to their status', async () => {
+    const h = apiHandler({ auth: 'none' }, async () => {
+      throw new NotFoundError('No such entry.');
+    });
+    const res = await call(h, apiEvent({}));
+    expect(res.statusCode).toBe(404);
+    expect(JSON.parse(res.body).detail).toBe('No such entry.');
+  });
+
+  it('answers 429 with Retry-After when throttled', async () => {
+    const h = apiHandler({ auth: 'none' }, async () => {
+      throw new ThrottledError('Slow down.');
+    });
+    const res = await call(h, apiEvent({}));
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['retry-after']).toBe('1');
+  });
+
+  it('never shows internals: a dependency failure is a generic 503, a bug a generic 500', async () => {
+    const dep = apiHandler({ auth: 'none' }, async () => {
+      throw new UnavailableError('ProvisionedThroughputExceededException at arn:aws:dynamodb:secret-table');
+    });
+    const bug = apiHandler({ auth: 'none' }, async () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'x') at /var/task/index.mjs:1:2");
+    });
+    const r1 = await call(dep, apiEvent({}));
+    const r2 = await call(bug, apiEvent({}));
+    expect(r1.statusCode).toBe(503);
+    expect(r2.statusCode).toBe(500);
+    for (const r of [r1, r2]) {
+      expect(r.body).not.toMatch(/arn:|secret-table|TypeError|index\.mjs|undefined/);
+    }
+  });
+});

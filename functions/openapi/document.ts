@@ -1,4 +1,6 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { paths as downloads } from '../downloads/schema.ts';
+import { paths as exportsPaths } from '../exports/schema.ts';
 import { paths as health } from '../health/schema.ts';
 import { ROUTES } from '../routes.ts';
 import { paths as openapi } from './schema.ts';
@@ -7,7 +9,7 @@ import { paths as openapi } from './schema.ts';
  * The OpenAPI 3.1 document, generated from the zod schemas the handlers validate with. Each
  * function folder's schema.ts contributes its paths; add new folders to this list.
  */
-const ALL_PATHS: ZodOpenApiPathsObject[] = [health, openapi];
+const ALL_PATHS: ZodOpenApiPathsObject[] = [health, openapi, exportsPaths, downloads];
 
 export function buildDocument(serverUrl = '/') {
   return createDocument({
@@ -40,7 +42,13 @@ export function buildDocument(serverUrl = '/') {
           : {}),
       },
     },
-    tags: [{ name: 'Service', description: 'Health and the API description' }],
+    tags: [
+      { name: 'Service', description: 'Health and the API description' },
+      {
+        name: 'Exports',
+        description: 'CSV and JSON files of a filtered view of a log, and their download links',
+      },
+    ],
     paths: Object.assign({}, ...ALL_PATHS),
   });
 }

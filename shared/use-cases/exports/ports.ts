@@ -49,8 +49,12 @@ export interface ExportFiles {
 
 /** The logs' query side, seen from exports: validate filters, and iterate every match in order. */
 export interface EntrySources {
-  /** Throws a ValidationError whose paths start with `filters.` when the log rejects them. */
-  validateFilters(log: ExportLog, filters: QueryFilters): void;
+  /**
+   * Rejects filters the log's query would reject for this caller: a ValidationError whose paths
+   * start with `filters.`, or the query's own 403/404 (a manager naming someone outside their tree,
+   * an unknown team), so a bad export fails at request time, not in the worker.
+   */
+  validateFilters(log: ExportLog, caller: UserCaller, filters: QueryFilters): Promise<void>;
   activity(caller: UserCaller, filters: QueryFilters): AsyncIterable<ActivityEntryLike>;
   audit(caller: UserCaller, filters: QueryFilters): AsyncIterable<AuditEntryLike>;
 }

@@ -108,7 +108,11 @@ export async function createExportJob(
   const filters = normaliseFilters(input.filters);
   // Pin the window's end to now, so the file shows the view as it was when asked for.
   if (filters.to === undefined) filters.to = now.toISOString();
-  deps.sources.validateFilters(input.log, filters as QueryFilters);
+  await deps.sources.validateFilters(
+    input.log,
+    { kind: 'user', tenantId, ...requesterOf(requester) },
+    filters as QueryFilters,
+  );
 
   const variant = input.log === 'activity' ? (input.variant ?? 'standard') : 'standard';
   const job: ExportJob = {
@@ -118,7 +122,7 @@ export async function createExportJob(
     format: input.format,
     variant,
     filters: filters as QueryFilters,
-    requester: { userId: requester.userId, role: requester.role, reporting: requester.reporting },
+    requester: requesterOf(requester),
     source: meta.source ?? 'web',
     status: 'queued',
     createdAt: now.toISOString(),
@@ -148,6 +152,10 @@ export async function createExportJob(
     throw err;
   }
   return job;
+}
+
+function requesterOf(r: ExportRequester): ExportRequester {
+  return { userId: r.userId, role: r.role, reporting: r.reporting };
 }
 
 /** `Activity log export (CSV, e-learning)` */

@@ -21,7 +21,6 @@ import { PART_SIZE, S3ExportFiles } from '../../../shared/adapters/s3/export-fil
 import { UnavailableError } from '../../../shared/domain/errors.ts';
 import type { ExportJob } from '../../../shared/domain/exports/export-job.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: a helper over every mocked client
 function inputs(mock: { commandCalls: (c: any) => Array<{ args: [{ input: unknown }] }> }, command: unknown) {
   return mock.commandCalls(command).map((c) => c.args[0].input);
 }

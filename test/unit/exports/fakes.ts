@@ -77,7 +77,7 @@ export class FakeSources implements EntrySources {
   failWith: Error = new Error('DynamoDB ProvisionedThroughputExceeded: internal detail');
   readonly callers: UserCaller[] = [];
   readonly seenFilters: Array<Record<string, string>> = [];
-  validateFilters(_log: string, filters: Record<string, string>) {
+  async validateFilters(_log: string, _caller: UserCaller, filters: Record<string, string>) {
     const errors = [];
     for (const [k, v] of Object.entries(filters)) {
       if ((k === 'from' || k === 'to') && Number.isNaN(Date.parse(v)))

@@ -46,7 +46,7 @@ afterAll(async () => {
 
 function syntheticSources(n: number): Pick<EntrySources, 'activity' | 'audit' | 'validateFilters'> {
   return {
-    validateFilters: () => undefined,
+    validateFilters: async () => undefined,
     async *activity() {
       for (let i = 0; i < n; i++) {
         yield activityEntry(i, {

@@ -16,7 +16,7 @@ import { ExportUsers } from './user-columns.ts';
 export interface ExecuteExportDeps {
   store: ExportStore;
   files: ExportFiles;
-  sources: Pick<EntrySources, 'activity' | 'audit'>;
+  sources: Pick<EntrySources, 'activity' | 'audit' | 'auditActionLabel'>;
   directory: DirectoryLookup;
   clock: Clock;
 }
@@ -73,7 +73,9 @@ async function fileBody(
   const caller: UserCaller = { kind: 'user', tenantId: job.tenantId, ...job.requester };
   if (job.log === 'audit') {
     const entries = counted(deps.sources.audit(caller, job.filters), counter);
-    return job.format === 'csv' ? csvStream(auditRows(entries)) : ndjsonStream(entries);
+    if (job.format === 'json') return ndjsonStream(entries);
+    const label = deps.sources.auditActionLabel?.bind(deps.sources);
+    return csvStream(auditRows(entries, label));
   }
   const entries = counted(deps.sources.activity(caller, job.filters), counter);
   if (job.format === 'json') return ndjsonStream(entries);

@@ -57,6 +57,8 @@ export interface EntrySources {
   validateFilters(log: ExportLog, caller: UserCaller, filters: QueryFilters): Promise<void>;
   activity(caller: UserCaller, filters: QueryFilters): AsyncIterable<ActivityEntryLike>;
   audit(caller: UserCaller, filters: QueryFilters): AsyncIterable<AuditEntryLike>;
+  /** The audit catalog's label of an action (the CSV's Event column); a generic one when absent. */
+  auditActionLabel?(action: string): string;
 }
 
 /** A directory user as stored (API.md UserRecord), the fields exports read. */

@@ -39,9 +39,12 @@ async function* ndjsonLines(entries: AsyncIterable<unknown>): AsyncGenerator<Buf
   if (batch.length) yield Buffer.from(batch.join(''), 'utf8');
 }
 
-export async function* auditRows(entries: AsyncIterable<AuditEntryLike>): AsyncGenerator<string[]> {
+export async function* auditRows(
+  entries: AsyncIterable<AuditEntryLike>,
+  eventLabel?: (action: string) => string,
+): AsyncGenerator<string[]> {
   yield auditHeader();
-  for await (const entry of entries) yield auditRow(entry);
+  for await (const entry of entries) yield auditRow(entry, eventLabel);
 }
 
 export async function* activityRows(

@@ -96,7 +96,7 @@ export interface ExportAuditEvent {
   actor: { type: 'user'; id: string; name: string };
   action: 'Created';
   object: { type: 'CsvExport'; id: string; name: string };
-  source: { kind: 'web' | 'scheduled_job' | 'api' };
+  source: { kind: 'web' | 'scheduled_job' | 'api'; name?: string };
   ip?: string;
   userAgent?: string;
   details: Record<string, unknown>;

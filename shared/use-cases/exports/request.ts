@@ -50,6 +50,8 @@ export interface ExportInput {
 
 export interface RequestMeta {
   source?: ExportSourceKind;
+  /** Shown with the source in the audit entry, e.g. the scheduled report's name. */
+  sourceName?: string;
   ip?: string;
   userAgent?: string;
 }
@@ -141,7 +143,7 @@ export async function createExportJob(
       actor: { type: 'user', id: requester.userId, name: actorName || requester.userId },
       action: 'Created',
       object: { type: 'CsvExport', id: job.id, name: exportName(job) },
-      source: { kind: job.source },
+      source: { kind: job.source, ...(meta.sourceName ? { name: meta.sourceName } : {}) },
       ...(meta.ip ? { ip: meta.ip } : {}),
       ...(meta.userAgent ? { userAgent: meta.userAgent } : {}),
       details: { log: job.log, format: job.format, variant: job.variant, filters: job.filters },

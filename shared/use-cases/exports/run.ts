@@ -25,11 +25,12 @@ export interface RunExportInput {
   /** Whose visibility the file has: a UserCaller fits. */
   caller: ExportRequester;
   log: ExportLog;
-  format: ExportFormat;
+  /** Default `csv`. */
+  format?: ExportFormat;
   variant?: ExportVariant;
   filters: Record<string, unknown>;
-  /** `scheduled_job` for schedule runs; recorded as the audit entry's source. */
-  source: ExportSourceKind;
+  /** `scheduled_job` for schedule runs (optionally named, e.g. the report); the audit entry's source. */
+  source: ExportSourceKind | { kind: ExportSourceKind; name?: string };
 }
 
 export interface RunExportResult {
@@ -45,8 +46,10 @@ export async function runExport(deps: RunExportDeps, input: RunExportInput): Pro
     deps,
     input.tenantId,
     input.caller,
-    { log: input.log, format: input.format, variant: input.variant, filters: input.filters },
-    { source: input.source },
+    { log: input.log, format: input.format ?? 'csv', variant: input.variant, filters: input.filters },
+    typeof input.source === 'string'
+      ? { source: input.source }
+      : { source: input.source.kind, sourceName: input.source.name },
   );
   const outcome = await executeExport(deps, { tenantId: job.tenantId, exportId: job.id });
   if (outcome.status === 'failed') {

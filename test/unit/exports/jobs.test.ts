@@ -350,11 +350,12 @@ describe('runExport (scheduled runs)', () => {
       log: 'activity',
       format: 'csv',
       filters: { from: '2026-11-01T00:00:00.000Z', to: '2026-11-08T00:00:00.000Z' },
-      source: 'scheduled_job',
+      source: { kind: 'scheduled_job', name: 'Weekly compliance' },
     });
     expect(out).toMatchObject({ exportId: 'EXP001', rowCount: 3, expiresAt: '2026-11-29T10:00:00.000Z' });
     expect(out.downloadUrl).toMatch(/^https:\/\/logbook\.example\/v1\/downloads\/[\w-]+\.[\w-]+$/);
-    expect(deps.audit.events[0]?.source).toEqual({ kind: 'scheduled_job' });
+    expect(deps.audit.events[0]?.source).toEqual({ kind: 'scheduled_job', name: 'Weekly compliance' });
+    expect(deps.files.objects.has('exports/t1/EXP001.csv')).toBe(true);
     expect(deps.dispatcher.refs).toHaveLength(0);
     expect((await deps.store.get('t1', 'EXP001'))?.source).toBe('scheduled_job');
   });

@@ -24,13 +24,12 @@ import { logSources } from './log-sources.ts';
  */
 export type ExportDeps = RequestExportDeps & RunExportDeps & { links: LinkSettings };
 
-let cached: { config: Config; deps: ExportDeps; inProcess?: InProcessExportDispatcher } | undefined;
+let cached: { config: Config; deps: ExportDeps } | undefined;
 
 export function exportDeps(config: Config): ExportDeps {
   if (cached?.config === config) return cached.deps;
   const dynamo = dynamoDocumentClient(config);
   const logs = logSources(config, dynamo);
-  let inProcess: InProcessExportDispatcher | undefined;
   let dispatcher: ExportDispatcher;
   if (config.EXPORT_WORKER_FUNCTION) {
     dispatcher = new LambdaExportDispatcher(
@@ -38,8 +37,7 @@ export function exportDeps(config: Config): ExportDeps {
       config.EXPORT_WORKER_FUNCTION,
     );
   } else {
-    inProcess = new InProcessExportDispatcher((ref) => executeExport(deps, ref));
-    dispatcher = inProcess;
+    dispatcher = new InProcessExportDispatcher((ref) => executeExport(deps, ref));
   }
   const deps: ExportDeps = {
     store: new DynamoExportStore(dynamo, config.STATE_TABLE),
@@ -56,11 +54,6 @@ export function exportDeps(config: Config): ExportDeps {
     },
     newId: () => ulid(),
   };
-  cached = { config, deps, inProcess };
+  cached = { config, deps };
   return deps;
-}
-
-/** Resolves when every in-process export started so far has finished (local only). */
-export async function exportsIdle(): Promise<void> {
-  await cached?.inProcess?.idle();
 }

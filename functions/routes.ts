@@ -21,6 +21,13 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'POST', path: '/v1/exports', fn: 'exports', auth: 'user' },
   { method: 'GET', path: '/v1/exports/{id}', fn: 'exports', auth: 'user' },
   { method: 'GET', path: '/v1/downloads/{token}', fn: 'downloads', auth: 'none' },
+  { method: 'PUT', path: '/v1/directory/users', fn: 'directory', auth: 'service' },
+  { method: 'PUT', path: '/v1/directory/teams', fn: 'directory', auth: 'service' },
+  { method: 'PUT', path: '/v1/directory/groups', fn: 'directory', auth: 'service' },
+  { method: 'PUT', path: '/v1/directory/content', fn: 'directory', auth: 'service' },
+  { method: 'POST', path: '/v1/activity-events', fn: 'activity-ingest', auth: 'service' },
+  { method: 'GET', path: '/v1/activity', fn: 'activity-query', auth: 'user' },
+  { method: 'GET', path: '/v1/me/activity', fn: 'activity-query', auth: 'user' },
 ];
 
 /** Served for any path and method no route matches (API Gateway's `$default` route). */

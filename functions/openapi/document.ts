@@ -1,4 +1,7 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { paths as activityIngest } from '../activity-ingest/schema.ts';
+import { paths as activityQuery } from '../activity-query/schema.ts';
+import { paths as directory } from '../directory/schema.ts';
 import { paths as downloads } from '../downloads/schema.ts';
 import { paths as exportsPaths } from '../exports/schema.ts';
 import { paths as health } from '../health/schema.ts';
@@ -9,7 +12,15 @@ import { paths as openapi } from './schema.ts';
  * The OpenAPI 3.1 document, generated from the zod schemas the handlers validate with. Each
  * function folder's schema.ts contributes its paths; add new folders to this list.
  */
-const ALL_PATHS: ZodOpenApiPathsObject[] = [health, openapi, exportsPaths, downloads];
+const ALL_PATHS: ZodOpenApiPathsObject[] = [
+  health,
+  openapi,
+  directory,
+  activityIngest,
+  activityQuery,
+  exportsPaths,
+  downloads,
+];
 
 export function buildDocument(serverUrl = '/') {
   return createDocument({
@@ -48,6 +59,11 @@ export function buildDocument(serverUrl = '/') {
         name: 'Exports',
         description: 'CSV and JSON files of a filtered view of a log, and their download links',
       },
+      {
+        name: 'Directory',
+        description: 'The platform’s people, teams, groups and content, as scopes use them',
+      },
+      { name: 'Activity log', description: 'What learners did, with scopes and role-based visibility' },
     ],
     paths: Object.assign({}, ...ALL_PATHS),
   });

@@ -1,7 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import type { Config } from '../../shared/config.ts';
+import { seedActivity } from './activity.ts';
 import { DEMO_TENANT } from './demo.ts';
+import { seedDirectory } from './directory.ts';
 
 /**
  * Seeds the demo tenant once. A marker item in the state table records that the seed ran, so a
@@ -15,7 +17,7 @@ export interface SeedContext {
 
 export type Seeder = (ctx: SeedContext) => Promise<void>;
 
-const SEEDERS: Seeder[] = [];
+const SEEDERS: Seeder[] = [seedDirectory, seedActivity];
 
 export async function seedDemoTenant(ctx: SeedContext): Promise<'seeded' | 'already'> {
   const client = dynamoDocumentClient(ctx.config);

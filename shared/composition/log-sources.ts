@@ -1,33 +1,102 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { Config } from '../config.ts';
-import { UnavailableError } from '../domain/errors.ts';
-import type { AuditRecorder, DirectoryLookup, EntrySources } from '../use-cases/exports/ports.ts';
+import { activityFiltersSchema } from '../domain/activity/filters.ts';
+import { type FieldError, UnavailableError, ValidationError } from '../domain/errors.ts';
+import type { ExportLog, QueryFilters } from '../domain/exports/export-job.ts';
+import type { UserCaller } from '../http/caller.ts';
+import { issuesToFieldErrors } from '../http/validate.ts';
+import { logger } from '../observability.ts';
+import { iterateActivity, resolvePeople } from '../use-cases/activity/query.ts';
+import { activityAdapters } from '../use-cases/activity/wiring.ts';
+import type {
+  AuditRecorder,
+  DirectoryLookup,
+  DirectoryUserRecord,
+  EntrySources,
+} from '../use-cases/exports/ports.ts';
 
 /**
- * The logs as exports see them: their filter schemas, their iterators (run as the requester),
- * the directory, and the audit log's ingest for recording each export. Placeholder until the
- * audit and activity logs land on main.
+ * The logs as exports see them: their filter schemas (the list routes' names and rules, unknown
+ * names rejected), their iterators run as the requester, the directory as it is now, and the
+ * audit log's ingest for recording each export.
  */
+const activityExportFilters = activityFiltersSchema
+  .catchall(z.never({ error: 'is not a known filter' }))
+  .superRefine((v, ctx) => {
+    if (v.from && v.to && v.from > v.to)
+      ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after `to`' });
+  });
+
+/** Parses filters, naming every bad one as `filters.<name>` (an unknown name included). */
+function parseFilters<S extends z.ZodType>(schema: S, filters: QueryFilters): z.output<S> {
+  const out = schema.safeParse(filters);
+  if (out.success) return out.data;
+  const errors: FieldError[] = [];
+  for (const issue of out.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) errors.push({ path: `filters.${key}`, message: 'is not a known filter' });
+    } else errors.push(...issuesToFieldErrors([issue], 'filters'));
+  }
+  throw new ValidationError(errors);
+}
+
+function prefixed(err: unknown): unknown {
+  if (!(err instanceof ValidationError)) return err;
+  const errors: FieldError[] = err.errors.map((e) => ({ ...e, path: `filters.${e.path}` }));
+  return new ValidationError(errors, err.message);
+}
+
 export function logSources(
-  _config: Config,
+  config: Config,
   _client: DynamoDBDocumentClient,
 ): { sources: EntrySources; directory: DirectoryLookup; audit: AuditRecorder } {
-  const missing = () => new UnavailableError('The logs are not available yet.');
-  return {
-    sources: {
-      validateFilters: async () => undefined,
-      activity: () => {
-        throw missing();
-      },
-      audit: () => {
-        throw missing();
-      },
+  const { activityStore, directory: directoryStore } = activityAdapters(config);
+  const clock = () => new Date();
+  const activityQuery = { store: activityStore, directory: directoryStore, clock };
+
+  const sources: EntrySources = {
+    async validateFilters(log: ExportLog, caller: UserCaller, filters: QueryFilters) {
+      if (log === 'audit') return; // Until the audit log lands: its schema validates here.
+      const parsed = parseFilters(activityExportFilters, filters);
+      try {
+        resolvePeople(caller, parsed, await directoryStore.snapshot(caller.tenantId));
+      } catch (err) {
+        throw prefixed(err);
+      }
     },
-    directory: {
-      getUsers: async () => [],
-      getTeams: async () => [],
-      customFieldNames: async () => [],
+    activity(caller, filters) {
+      return iterateActivity(activityQuery, caller, parseFilters(activityExportFilters, filters));
     },
-    audit: { record: async () => undefined },
+    audit() {
+      throw new UnavailableError('The audit log is not available yet.');
+    },
   };
+
+  const directory: DirectoryLookup = {
+    async getUsers(tenantId, ids) {
+      const snap = await directoryStore.snapshot(tenantId);
+      return ids.map((id) => snap.user(id)).filter((u): u is DirectoryUserRecord => u !== undefined);
+    },
+    async getTeams(tenantId, ids) {
+      const snap = await directoryStore.snapshot(tenantId);
+      return ids.flatMap((id) => {
+        const t = snap.team(id);
+        return t ? [{ id: t.id, name: t.name }] : [];
+      });
+    },
+    async customFieldNames(tenantId) {
+      const snap = await directoryStore.snapshot(tenantId);
+      const names = new Set<string>();
+      for (const u of snap.data.users) for (const name of Object.keys(u.customFields ?? {})) names.add(name);
+      return [...names];
+    },
+  };
+
+  const audit: AuditRecorder = {
+    async record(event) {
+      logger.info('export audit event (the audit log has not landed yet)', { event });
+    },
+  };
+  return { sources, directory, audit };
 }

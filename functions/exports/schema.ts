@@ -41,7 +41,11 @@ export const paths: ZodOpenApiPathsObject = {
       tags: ['Exports'],
       requestBody: { content: jsonContent(exportRequestSchema) },
       responses: {
-        '202': { description: 'Stored and queued', content: jsonContent(exportAcceptedSchema) },
+        '202': {
+          description: 'Stored and queued',
+          headers: z.object({ location: z.string().meta({ description: '`/v1/exports/{id}`, to poll' }) }),
+          content: jsonContent(exportAcceptedSchema),
+        },
         ...errors('400', '401', '403', '404', '413', '429', '500', '503'),
       },
     },

@@ -1,14 +1,18 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { auditStoreFromConfig } from '../adapters/dynamodb/audit-store.ts';
 import type { Config } from '../config.ts';
 import { activityFiltersSchema } from '../domain/activity/filters.ts';
-import { type FieldError, UnavailableError, ValidationError } from '../domain/errors.ts';
+import { actionLabel, isAction } from '../domain/audit/catalog.ts';
+import { auditFiltersShape, fromNotAfterTo } from '../domain/audit/filters.ts';
+import { type FieldError, ValidationError } from '../domain/errors.ts';
 import type { ExportLog, QueryFilters } from '../domain/exports/export-job.ts';
 import type { UserCaller } from '../http/caller.ts';
 import { issuesToFieldErrors } from '../http/validate.ts';
-import { logger } from '../observability.ts';
 import { iterateActivity, resolvePeople } from '../use-cases/activity/query.ts';
 import { activityAdapters } from '../use-cases/activity/wiring.ts';
+import { ingestAuditEvents } from '../use-cases/audit/ingest.ts';
+import { iterateAuditEvents } from '../use-cases/audit/query.ts';
 import type {
   AuditRecorder,
   DirectoryLookup,
@@ -21,6 +25,10 @@ import type {
  * names rejected), their iterators run as the requester, the directory as it is now, and the
  * audit log's ingest for recording each export.
  */
+const auditExportFilters = z
+  .object(auditFiltersShape)
+  .catchall(z.never({ error: 'is not a known filter' }))
+  .superRefine(fromNotAfterTo);
 const activityExportFilters = activityFiltersSchema
   .catchall(z.never({ error: 'is not a known filter' }))
   .superRefine((v, ctx) => {
@@ -49,15 +57,26 @@ function prefixed(err: unknown): unknown {
 
 export function logSources(
   config: Config,
-  _client: DynamoDBDocumentClient,
+  client: DynamoDBDocumentClient,
 ): { sources: EntrySources; directory: DirectoryLookup; audit: AuditRecorder } {
+  const auditStore = auditStoreFromConfig(config, client);
   const { activityStore, directory: directoryStore } = activityAdapters(config);
   const clock = () => new Date();
+  const auditQuery = {
+    store: auditStore,
+    clock,
+    retentionMonths: config.AUDIT_RETENTION_MONTHS,
+    // Iteration never makes a cursor; the key is only part of the query's deps shape.
+    signingKey: async () => new Uint8Array(),
+  };
   const activityQuery = { store: activityStore, directory: directoryStore, clock };
 
   const sources: EntrySources = {
     async validateFilters(log: ExportLog, caller: UserCaller, filters: QueryFilters) {
-      if (log === 'audit') return; // Until the audit log lands: its schema validates here.
+      if (log === 'audit') {
+        parseFilters(auditExportFilters, filters);
+        return;
+      }
       const parsed = parseFilters(activityExportFilters, filters);
       try {
         resolvePeople(caller, parsed, await directoryStore.snapshot(caller.tenantId));
@@ -68,8 +87,11 @@ export function logSources(
     activity(caller, filters) {
       return iterateActivity(activityQuery, caller, parseFilters(activityExportFilters, filters));
     },
-    audit() {
-      throw new UnavailableError('The audit log is not available yet.');
+    audit(caller, filters) {
+      return iterateAuditEvents(auditQuery, caller, parseFilters(auditExportFilters, filters));
+    },
+    auditActionLabel(action) {
+      return isAction(action) ? actionLabel(action) : action;
     },
   };
 
@@ -93,9 +115,10 @@ export function logSources(
     },
   };
 
+  const ingest = { store: auditStore, clock, retentionMonths: config.AUDIT_RETENTION_MONTHS };
   const audit: AuditRecorder = {
     async record(event) {
-      logger.info('export audit event (the audit log has not landed yet)', { event });
+      await ingestAuditEvents(ingest, [event]);
     },
   };
   return { sources, directory, audit };

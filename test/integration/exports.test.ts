@@ -128,6 +128,21 @@ function activityEvents() {
   }));
 }
 
+function auditEvents() {
+  return Array.from({ length: 6 }, (_, i) => ({
+    id: `aud-${i}`,
+    tenantId: tenant,
+    occurredAt: iso((i + 1) * 3_600_000),
+    actor: { type: 'user', id: 'u-admin', name: 'Adam Admin' },
+    action: i % 2 ? 'Updated' : 'PasswordChanged',
+    object: { type: 'User', id: `r${(i % 2) + 1}`, name: i === 3 ? '=cmd|calc' : 'Rita, "R" Report' },
+    subject: { id: 'r1', name: 'Rita Report' },
+    source: { kind: 'web' },
+    ip: '10.0.0.7',
+    ...(i % 2 ? { changes: [{ field: 'jobTitle', before: 'Engineer', after: 'Lead' }] } : {}),
+  }));
+}
+
 async function poll(id: string, tok: string) {
   for (let i = 0; i < 150; i++) {
     const res = await api(`/v1/exports/${id}`, { token: tok });
@@ -189,6 +204,8 @@ beforeAll(async () => {
   await put('/v1/directory/users', { tenantId: tenant, users: USERS });
   const a = await api('/v1/activity-events', { token: t.service, body: { events: activityEvents() } });
   expect(a.status, a.text).toBe(200);
+  const b = await api('/v1/audit-events', { token: t.service, body: { events: auditEvents() } });
+  expect(b.status, b.text).toBe(200);
 });
 
 describe('activity exports', () => {
@@ -319,6 +336,61 @@ describe('activity exports', () => {
     expect(body.body.errors.map((e: { path: string }) => e.path)).toEqual(
       expect.arrayContaining(['log', 'format']),
     );
+  });
+});
+
+describe('audit exports', () => {
+  it('exports a CSV of the audit log with labels, attribution and changes', async () => {
+    const filters = { ...window, actorId: 'u-admin' };
+    const { text } = await exportAndFetch(t.owner, { log: 'audit', format: 'csv', filters });
+    const [header, ...rows] = parse(text) as string[][];
+    expect(header).toEqual([
+      'Happened at',
+      'Actor',
+      'Actor ID',
+      'Event',
+      'Type',
+      'Object name',
+      'Object ID',
+      'On behalf of',
+      'Source',
+      'IP address',
+      'Summary',
+      'Changes',
+    ]);
+    const items = await pageAll('/v1/audit-events', t.owner, filters);
+    expect(rows.map((r) => r[0])).toEqual(items.map((i) => i.occurredAt));
+    const updated = rows.find((r) => r[3] === 'Updated')!;
+    expect(updated.slice(1, 3)).toEqual(['Adam Admin', 'u-admin']);
+    expect(updated[7]).toBe('Rita Report');
+    expect(updated[8]).toBe('Web');
+    expect(updated[9]).toBe('10.0.0.7');
+    expect(updated[11]).toBe('jobTitle: Engineer → Lead');
+    expect(rows.some((r) => r[3] === 'Password changed')).toBe(true);
+    expect(rows.some((r) => r[5] === "'=cmd|calc")).toBe(true);
+    expect(rows.some((r) => r[5] === 'Rita, "R" Report')).toBe(true);
+  });
+
+  it('records every export in the audit log as a CsvExport Created by the requester', async () => {
+    const created = await api('/v1/exports', {
+      token: t.admin,
+      body: { log: 'activity', format: 'csv', filters: { ...window, action: ['Completed'] } },
+    });
+    expect(created.status).toBe(202);
+    const res = await api(`/v1/audit-events?objectType=CsvExport&objectId=${created.body.id}`, {
+      token: t.owner,
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.items).toHaveLength(1);
+    const entry = await api(`/v1/audit-events/${res.body.items[0].id}`, { token: t.owner });
+    expect(entry.body).toMatchObject({
+      action: 'Created',
+      object: { type: 'CsvExport', id: created.body.id },
+      actor: { type: 'user', id: 'u-admin', name: 'Adam Admin' },
+      source: { kind: 'web' },
+      details: { log: 'activity', format: 'csv', variant: 'standard', filters: { action: 'Completed' } },
+    });
+    await poll(created.body.id, t.admin);
   });
 });
 

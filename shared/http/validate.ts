@@ -23,10 +23,11 @@ export function issuesToFieldErrors(issues: ReadonlyArray<z.core.$ZodIssue>, pre
         continue;
       }
     }
-    // A strict object names its unknown keys in one issue at the object's path: name each key.
-    if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
-      for (const key of issue.keys)
-        out.push({ path: formatPath([...issue.path, key], prefix), message: 'is not a known field' });
+    // Unknown fields arrive as one issue on their parent: name each field by its own path.
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        out.push({ path: formatPath([...issue.path, key], prefix), message: 'is not a recognised field' });
+      }
       continue;
     }
     out.push({ path: formatPath(issue.path, prefix), message: issue.message });

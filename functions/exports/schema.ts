@@ -63,7 +63,7 @@ export const paths: ZodOpenApiPathsObject = {
       requestParams: { path: exportIdParamsSchema },
       responses: {
         '200': { description: 'The export', content: jsonContent(exportViewSchema) },
-        ...errors('401', '404', '429', '500', '503'),
+        ...errors('400', '401', '403', '404', '429', '500', '503'),
       },
     },
   },

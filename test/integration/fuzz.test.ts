@@ -266,6 +266,7 @@ const WRITE_ROUTES = [
   { method: 'POST', path: '/v1/audit-events' },
   { method: 'POST', path: '/v1/activity-events' },
   ...Object.keys(DIRECTORY).map((k) => ({ method: 'PUT', path: `/v1/directory/${k}` })),
+  { method: 'POST', path: '/v1/exports' },
 ];
 
 /** Runs a property over `runs` inputs, PARALLEL requests at a time. */
@@ -329,6 +330,35 @@ describe('fuzzing the write routes', () => {
     });
   });
 
+  it('rejects export requests with any invalid field, naming it, and queues nothing', async () => {
+    const corruption: fc.Arbitrary<[string, string, unknown]> = fc.constantFrom(
+      ['log', 'log', 'sales'],
+      ['log', 'log', 7],
+      ['format', 'format', 'xlsx'],
+      ['format', 'format', null],
+      ['variant', 'variant', 'fancy'],
+      ['filters', 'filters', 'all'],
+      ['filters', 'filters.from', { from: 'yesterday' }],
+      ['filters', 'filters.action', { action: 'Exploded' }],
+      ['filters', 'filters.bogus', { bogus: 'x' }],
+    );
+    await property(
+      fc.tuple(corruption, fc.constantFrom('audit', 'activity')),
+      400,
+      async ([[field, path, value], log]) => {
+        const body = { log, format: 'csv', filters: {}, [field]: value };
+        const res = await api('/v1/exports', { token: tokens.admin, body });
+        count('POST /v1/exports', res);
+        expect(res.status, `${JSON.stringify(body)} ${res.text}`).toBe(400);
+        const paths = ((res.body as { errors?: FieldErr[] }).errors ?? []).map((e) => e.path);
+        expect(
+          paths.some((p) => p === path.split('.')[0] || p.startsWith(path.split('.')[0]!)),
+          `${path} in ${res.text}`,
+        ).toBe(true);
+      },
+    );
+  });
+
   it('answers arbitrary JSON and non-JSON bodies on every write route without a 5xx', async () => {
     const body = fc.oneof(
       fc.jsonValue().map((v) => ({ json: v })),
@@ -345,7 +375,7 @@ describe('fuzzing the write routes', () => {
     await property(fc.tuple(fc.constantFrom(...WRITE_ROUTES), body), 800, async ([route, input]) => {
       const res = await api(route.path, {
         method: route.method,
-        token: tokens.service,
+        token: route.path === '/v1/exports' ? tokens.admin : tokens.service,
         ...('json' in input
           ? { body: input.json }
           : { rawBody: input.raw, headers: { 'content-type': 'application/json' } }),

@@ -1,5 +1,6 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { paths as health } from '../health/schema.ts';
+import { paths as reports } from '../reports/schema.ts';
 import { ROUTES } from '../routes.ts';
 import { paths as openapi } from './schema.ts';
 
@@ -7,7 +8,7 @@ import { paths as openapi } from './schema.ts';
  * The OpenAPI 3.1 document, generated from the zod schemas the handlers validate with. Each
  * function folder's schema.ts contributes its paths; add new folders to this list.
  */
-const ALL_PATHS: ZodOpenApiPathsObject[] = [health, openapi];
+const ALL_PATHS: ZodOpenApiPathsObject[] = [health, openapi, reports];
 
 export function buildDocument(serverUrl = '/') {
   return createDocument({
@@ -40,7 +41,10 @@ export function buildDocument(serverUrl = '/') {
           : {}),
       },
     },
-    tags: [{ name: 'Service', description: 'Health and the API description' }],
+    tags: [
+      { name: 'Service', description: 'Health and the API description' },
+      { name: 'Reports', description: 'Saved reports and scheduled e-mailed exports' },
+    ],
     paths: Object.assign({}, ...ALL_PATHS),
   });
 }

@@ -300,8 +300,8 @@ async function runPeriod(
       tenantId: report.tenantId,
       occurredAt: deps.clock.now().toISOString(),
       actor: RUN_ACTOR,
-      action: 'Sent',
-      object: { type: 'ReportSchedule', id: report.id, name: report.name },
+      action: 'Generated',
+      object: { type: 'Report', id: report.id, name: report.name },
       source: { kind: 'scheduled_job', name: 'Report scheduler' },
       details: {
         periodStart: period.from.toISOString(),

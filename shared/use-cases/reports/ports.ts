@@ -144,7 +144,7 @@ export interface ReportAuditEvent {
   tenantId: string;
   occurredAt: string;
   actor: { type: 'user' | 'system'; id?: string; name: string };
-  action: 'Created' | 'Updated' | 'Deleted' | 'Sent';
+  action: 'Created' | 'Updated' | 'Deleted' | 'Generated';
   object: { type: 'Report' | 'ReportSchedule'; id: string; name?: string };
   source: { kind: 'web' | 'scheduled_job'; name?: string };
   changes?: { field: string; before?: unknown; after?: unknown }[];

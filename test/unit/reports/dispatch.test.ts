@@ -235,8 +235,8 @@ describe('the schedule dispatcher over a simulated year', () => {
     });
     expect(w.audit.events).toEqual([
       expect.objectContaining({
-        action: 'Sent',
-        object: expect.objectContaining({ type: 'ReportSchedule', id: 'r-001' }),
+        action: 'Generated',
+        object: expect.objectContaining({ type: 'Report', id: 'r-001' }),
         source: expect.objectContaining({ kind: 'scheduled_job' }),
       }),
     ]);

@@ -15,7 +15,12 @@ import {
 } from '../../../shared/use-cases/reports/manage.ts';
 import { TENANT, world } from './world.ts';
 
-const caller = (userId: string, role: Exclude<Role, 'service'>, tenantId = TENANT, reporting = false): UserCaller => ({
+const caller = (
+  userId: string,
+  role: Exclude<Role, 'service'>,
+  tenantId = TENANT,
+  reporting = false,
+): UserCaller => ({
   kind: 'user',
   tenantId,
   userId,
@@ -30,9 +35,19 @@ const learner = caller('u-learner', 'learner');
 const otherTenantAdmin = caller('u-admin', 'admin', 'globex');
 
 const auditInput = (visibility: 'private' | 'shared' = 'private') =>
-  parseInput(reportInputSchema, { name: 'Deletions', log: 'audit', filters: { action: 'Deleted' }, visibility });
+  parseInput(reportInputSchema, {
+    name: 'Deletions',
+    log: 'audit',
+    filters: { action: 'Deleted' },
+    visibility,
+  });
 const activityInput = (visibility: 'private' | 'shared' = 'private') =>
-  parseInput(reportInputSchema, { name: 'Completions', log: 'activity', filters: { completed: 'true' }, visibility });
+  parseInput(reportInputSchema, {
+    name: 'Completions',
+    log: 'activity',
+    filters: { completed: 'true' },
+    visibility,
+  });
 
 let w: ReturnType<typeof world>;
 let deps: ManageDeps & { cursorKey: Uint8Array };
@@ -55,7 +70,12 @@ beforeEach(() => {
 describe('saved reports', () => {
   it('creates a report owned by the caller and records it in the audit log', async () => {
     const report = await createReport(deps, admin, auditInput());
-    expect(report).toMatchObject({ name: 'Deletions', log: 'audit', ownerId: 'u-admin', visibility: 'private' });
+    expect(report).toMatchObject({
+      name: 'Deletions',
+      log: 'audit',
+      ownerId: 'u-admin',
+      visibility: 'private',
+    });
     expect(report.createdAt).toBe('2026-05-10T07:00:00.000Z');
     expect(w.audit.events).toEqual([
       expect.objectContaining({
@@ -71,9 +91,13 @@ describe('saved reports', () => {
     await expect(createReport(deps, hr, auditInput())).rejects.toBeInstanceOf(ForbiddenError);
     await expect(createReport(deps, manager, auditInput())).rejects.toBeInstanceOf(ForbiddenError);
     await expect(createReport(deps, learner, activityInput())).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(createReport(deps, caller('u-c', 'curator'), activityInput())).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(createReport(deps, caller('u-c', 'curator'), activityInput())).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     expect((await createReport(deps, manager, activityInput())).ownerId).toBe('u-mgr');
-    expect((await createReport(deps, caller('u-c', 'curator', TENANT, true), activityInput())).ownerId).toBe('u-c');
+    expect((await createReport(deps, caller('u-c', 'curator', TENANT, true), activityInput())).ownerId).toBe(
+      'u-c',
+    );
   });
 
   it('lists the caller’s reports and the shared ones they may use', async () => {
@@ -97,7 +121,9 @@ describe('saved reports', () => {
     const third = await listReports(deps, admin, { limit: 2, cursor: second.nextCursor ?? '' });
     expect(third.nextCursor).toBeNull();
     expect(new Set([...first.items, ...second.items, ...third.items].map((r) => r.id)).size).toBe(5);
-    await expect(listReports(deps, owner, { limit: 2, cursor: first.nextCursor ?? '' })).rejects.toThrow(/cursor/);
+    await expect(listReports(deps, owner, { limit: 2, cursor: first.nextCursor ?? '' })).rejects.toThrow(
+      /cursor/,
+    );
   });
 
   it('hides private reports of others and other tenants’ reports as 404', async () => {
@@ -117,7 +143,10 @@ describe('saved reports', () => {
     await expect(updateReport(deps, reporter, shared.id, activityInput('shared'))).rejects.toBeInstanceOf(
       ForbiddenError,
     );
-    const renamed = await updateReport(deps, owner, shared.id, { ...activityInput('shared'), name: 'Renamed' });
+    const renamed = await updateReport(deps, owner, shared.id, {
+      ...activityInput('shared'),
+      name: 'Renamed',
+    });
     expect(renamed).toMatchObject({ name: 'Renamed', ownerId: 'u-hr' });
     expect(w.audit.events.at(-1)).toMatchObject({
       action: 'Updated',
@@ -125,7 +154,10 @@ describe('saved reports', () => {
     });
     await deleteReport(deps, admin, shared.id);
     await expect(getReport(deps, hr, shared.id)).rejects.toBeInstanceOf(NotFoundError);
-    expect(w.audit.events.at(-1)).toMatchObject({ action: 'Deleted', object: { type: 'Report', id: shared.id } });
+    expect(w.audit.events.at(-1)).toMatchObject({
+      action: 'Deleted',
+      object: { type: 'Report', id: shared.id },
+    });
   });
 
   it('names every filter the log rejects under filters.', async () => {
@@ -159,7 +191,12 @@ describe('schedules', () => {
 
   it('stores the schedule with its next run at the hour in the zone', async () => {
     const report = await createReport(deps, admin, auditInput());
-    const out = await putSchedule(deps, admin, report.id, schedule(['u-a', 'u-b'], { timeZone: 'Europe/London' }));
+    const out = await putSchedule(
+      deps,
+      admin,
+      report.id,
+      schedule(['u-a', 'u-b'], { timeZone: 'Europe/London' }),
+    );
     // Sunday 10 May 2026 → Monday 11 May 06:00 BST.
     expect(out.schedule).toMatchObject({
       frequency: 'weekly',
@@ -169,7 +206,10 @@ describe('schedules', () => {
       nextRunAt: '2026-05-11T05:00:00.000Z',
       paused: false,
     });
-    expect(w.audit.events.at(-1)).toMatchObject({ action: 'Created', object: { type: 'ReportSchedule', id: report.id } });
+    expect(w.audit.events.at(-1)).toMatchObject({
+      action: 'Created',
+      object: { type: 'ReportSchedule', id: report.id },
+    });
     await deleteSchedule(deps, admin, report.id);
     expect((await getReport(deps, admin, report.id)).schedule).toBeUndefined();
     expect(w.audit.events.at(-1)).toMatchObject({ action: 'Deleted', object: { type: 'ReportSchedule' } });
@@ -227,7 +267,10 @@ describe('schedules', () => {
     await putSchedule(deps, admin, report.id, schedule(['u-a']));
     const stored = w.state.reports.get(`${TENANT}|${report.id}`);
     if (stored?.schedule) Object.assign(stored.schedule, { paused: true, pausedReason: 'owner deactivated' });
-    expect((await getReport(deps, admin, report.id)).schedule).toMatchObject({ paused: true, pausedReason: 'owner deactivated' });
+    expect((await getReport(deps, admin, report.id)).schedule).toMatchObject({
+      paused: true,
+      pausedReason: 'owner deactivated',
+    });
     const again = await putSchedule(deps, admin, report.id, schedule(['u-a']));
     expect(again.schedule?.paused).toBe(false);
     expect(again.schedule?.pausedReason).toBeUndefined();
@@ -235,7 +278,9 @@ describe('schedules', () => {
 
   it('lets only those who may change the report schedule it', async () => {
     const report = await createReport(deps, admin, auditInput('private'));
-    await expect(putSchedule(deps, owner, report.id, schedule(['u-a']))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(putSchedule(deps, owner, report.id, schedule(['u-a']))).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     await expect(putSchedule(deps, otherTenantAdmin, report.id, schedule(['u-a']))).rejects.toBeInstanceOf(
       NotFoundError,
     );

@@ -32,7 +32,10 @@ describe('range resolution', () => {
 
   it('covers previousPeriod when a scheduled report says nothing about time, and keeps explicit windows', () => {
     const schedule = { frequency: 'daily' as const, timeZone: 'UTC' };
-    expect(resolveRange({}, { at, schedule })).toEqual({ from: '2026-05-12T00:00:00.000Z', to: '2026-05-13T00:00:00.000Z' });
+    expect(resolveRange({}, { at, schedule })).toEqual({
+      from: '2026-05-12T00:00:00.000Z',
+      to: '2026-05-13T00:00:00.000Z',
+    });
     const fixed = { from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' };
     expect(resolveRange(fixed, { at, schedule })).toEqual(fixed);
     expect(resolveRange({ action: 'Created' }, { at })).toEqual({ action: 'Created' });
@@ -49,14 +52,25 @@ describe('schedule calendar', () => {
 
   it('runs weekly on Mondays, monthly on the 1st and quarterly on 1 Jan/Apr/Jul/Oct at the hour', () => {
     const tz = 'Europe/London';
-    expect(nextOccurrence({ frequency: 'weekly', timeZone: tz, hour: 6 }, at).toISOString()).toBe('2026-05-18T05:00:00.000Z');
-    expect(nextOccurrence({ frequency: 'monthly', timeZone: tz, hour: 9 }, at).toISOString()).toBe('2026-06-01T08:00:00.000Z');
-    expect(nextOccurrence({ frequency: 'quarterly', timeZone: tz, hour: 0 }, at).toISOString()).toBe('2026-06-30T23:00:00.000Z');
-    expect(nextOccurrence({ frequency: 'daily', timeZone: 'UTC', hour: 6 }, at).toISOString()).toBe('2026-05-14T06:00:00.000Z');
+    expect(nextOccurrence({ frequency: 'weekly', timeZone: tz, hour: 6 }, at).toISOString()).toBe(
+      '2026-05-18T05:00:00.000Z',
+    );
+    expect(nextOccurrence({ frequency: 'monthly', timeZone: tz, hour: 9 }, at).toISOString()).toBe(
+      '2026-06-01T08:00:00.000Z',
+    );
+    expect(nextOccurrence({ frequency: 'quarterly', timeZone: tz, hour: 0 }, at).toISOString()).toBe(
+      '2026-06-30T23:00:00.000Z',
+    );
+    expect(nextOccurrence({ frequency: 'daily', timeZone: 'UTC', hour: 6 }, at).toISOString()).toBe(
+      '2026-05-14T06:00:00.000Z',
+    );
   });
 
   it('takes the previous quarter across a year boundary', () => {
     const p = previousPeriod('quarterly', new Date('2027-01-01T06:00:00.000Z'), 'UTC');
-    expect([p.from.toISOString(), p.to.toISOString()]).toEqual(['2026-10-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z']);
+    expect([p.from.toISOString(), p.to.toISOString()]).toEqual([
+      '2026-10-01T00:00:00.000Z',
+      '2027-01-01T00:00:00.000Z',
+    ]);
   });
 });

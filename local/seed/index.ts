@@ -2,6 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import type { Config } from '../../shared/config.ts';
 import { DEMO_TENANT } from './demo.ts';
+import { seedReports } from './reports.ts';
 
 /**
  * Seeds the demo tenant once. A marker item in the state table records that the seed ran, so a
@@ -15,7 +16,7 @@ export interface SeedContext {
 
 export type Seeder = (ctx: SeedContext) => Promise<void>;
 
-const SEEDERS: Seeder[] = [];
+const SEEDERS: Seeder[] = [seedReports];
 
 export async function seedDemoTenant(ctx: SeedContext): Promise<'seeded' | 'already'> {
   const client = dynamoDocumentClient(ctx.config);

@@ -295,7 +295,8 @@ async function runPeriod(
   }
   const outcome = failed > 0 ? 'failed' : 'sent';
   await deps.runs.update(key, { status: 'complete', outcome, skipped });
-  await deps.audit.record([
+  // The e-mails are out: a failure to record them must not make the run look unsent.
+  await recordRun(deps, [
     {
       tenantId: report.tenantId,
       occurredAt: deps.clock.now().toISOString(),
@@ -314,6 +315,14 @@ async function runPeriod(
     },
   ]);
   return outcome;
+}
+
+async function recordRun(deps: DispatchDeps, events: Parameters<AuditRecorder['record']>[0]): Promise<void> {
+  try {
+    await deps.audit.record(events);
+  } catch (error) {
+    logger.error('could not record a scheduled run in the audit log', { error, event: events[0] });
+  }
 }
 
 function recipientProblem(report: StoredReport, person: Person | undefined): string | undefined {

@@ -1,5 +1,6 @@
 import { buildManageDeps } from '../../shared/adapters/report-deps.ts';
 import { loadConfig } from '../../shared/config.ts';
+import { NotFoundError } from '../../shared/domain/errors.ts';
 import { reportInputSchema, scheduleInputSchema } from '../../shared/domain/reports/report.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
@@ -33,8 +34,10 @@ export const handler = apiHandler({ auth: 'user' }, async (req) => {
         200,
         await reports.putSchedule(d, req.caller, id(), parseInput(scheduleInputSchema, req.body)),
       );
-    default:
+    case 'DELETE /v1/reports/{id}/schedule':
       await reports.deleteSchedule(d, req.caller, id());
       return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
+    default:
+      throw new NotFoundError('No such route.');
   }
 });

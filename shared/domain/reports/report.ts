@@ -38,6 +38,12 @@ export const reportFiltersSchema = z
       ctx.addIssue({ code: 'custom', path: ['range'], message: 'cannot be combined with from or to' });
     }
   })
+  // Stored in the logs' query-string shape: lists comma-separated, numbers and booleans as text.
+  .transform((filters) => {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(filters)) out[k] = Array.isArray(v) ? v.join(',') : String(v);
+    return out;
+  })
   .meta({
     id: 'ReportFilters',
     description:
@@ -45,7 +51,8 @@ export const reportFiltersSchema = z
       '`range` (last7d | last30d | last90d | previousPeriod) may stand instead of `from`/`to`: the last N days ' +
       'are counted back from the moment the report runs; `previousPeriod` is the previous complete period of the ' +
       'schedule in its time zone, or the previous complete UTC week (Monday–Monday) for an unscheduled report. ' +
-      'A scheduled report whose filters say nothing about time covers `previousPeriod`.',
+      'A scheduled report whose filters say nothing about time covers `previousPeriod`. Values are stored in the ' +
+      'query-string shape: a list becomes comma-separated text, numbers and booleans become text.',
     example: { action: 'Created,Deleted', range: 'last30d' },
   });
 export type ReportFilters = z.output<typeof reportFiltersSchema>;
@@ -109,7 +116,7 @@ export const storedReportSchema = z.object({
   id: z.string(),
   name: z.string(),
   log: z.enum(REPORT_LOGS),
-  filters: z.record(z.string(), filterValue),
+  filters: z.record(z.string(), z.string()),
   visibility: z.enum(VISIBILITIES),
   ownerId: z.string(),
   /** The owner's curator `reporting` permission as of their last save (the directory has none). */
@@ -145,7 +152,7 @@ export const reportSchema = z
     id: z.string(),
     name: z.string(),
     log: z.enum(REPORT_LOGS),
-    filters: z.record(z.string(), filterValue),
+    filters: z.record(z.string(), z.string()),
     visibility: z.enum(VISIBILITIES),
     ownerId: z.string(),
     createdAt: iso,

@@ -298,6 +298,7 @@ async function runPeriod(
   // The e-mails are out: a failure to record them must not make the run look unsent.
   await recordRun(deps, [
     {
+      id: `report-run:${report.id}:${period.from.toISOString()}`,
       tenantId: report.tenantId,
       occurredAt: deps.clock.now().toISOString(),
       actor: RUN_ACTOR,

@@ -141,6 +141,8 @@ export interface FilterValidator {
 }
 
 export interface ReportAuditEvent {
+  /** Idempotency key, where a retry could record the same fact twice. */
+  id?: string;
   tenantId: string;
   occurredAt: string;
   actor: { type: 'user' | 'system'; id?: string; name: string };

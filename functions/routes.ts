@@ -25,6 +25,13 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'DELETE', path: '/v1/reports/{id}', fn: 'reports', auth: 'user' },
   { method: 'PUT', path: '/v1/reports/{id}/schedule', fn: 'reports', auth: 'user' },
   { method: 'DELETE', path: '/v1/reports/{id}/schedule', fn: 'reports', auth: 'user' },
+  { method: 'PUT', path: '/v1/directory/users', fn: 'directory', auth: 'service' },
+  { method: 'PUT', path: '/v1/directory/teams', fn: 'directory', auth: 'service' },
+  { method: 'PUT', path: '/v1/directory/groups', fn: 'directory', auth: 'service' },
+  { method: 'PUT', path: '/v1/directory/content', fn: 'directory', auth: 'service' },
+  { method: 'POST', path: '/v1/activity-events', fn: 'activity-ingest', auth: 'service' },
+  { method: 'GET', path: '/v1/activity', fn: 'activity-query', auth: 'user' },
+  { method: 'GET', path: '/v1/me/activity', fn: 'activity-query', auth: 'user' },
 ];
 
 /** Served for any path and method no route matches (API Gateway's `$default` route). */

@@ -1,4 +1,7 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { paths as activityIngest } from '../activity-ingest/schema.ts';
+import { paths as activityQuery } from '../activity-query/schema.ts';
+import { paths as directory } from '../directory/schema.ts';
 import { paths as health } from '../health/schema.ts';
 import { paths as reports } from '../reports/schema.ts';
 import { ROUTES } from '../routes.ts';
@@ -8,7 +11,14 @@ import { paths as openapi } from './schema.ts';
  * The OpenAPI 3.1 document, generated from the zod schemas the handlers validate with. Each
  * function folder's schema.ts contributes its paths; add new folders to this list.
  */
-const ALL_PATHS: ZodOpenApiPathsObject[] = [health, openapi, reports];
+const ALL_PATHS: ZodOpenApiPathsObject[] = [
+  health,
+  openapi,
+  directory,
+  activityIngest,
+  activityQuery,
+  reports,
+];
 
 export function buildDocument(serverUrl = '/') {
   return createDocument({
@@ -44,6 +54,11 @@ export function buildDocument(serverUrl = '/') {
     tags: [
       { name: 'Service', description: 'Health and the API description' },
       { name: 'Reports', description: 'Saved reports and scheduled e-mailed exports' },
+      {
+        name: 'Directory',
+        description: 'The platform’s people, teams, groups and content, as scopes use them',
+      },
+      { name: 'Activity log', description: 'What learners did, with scopes and role-based visibility' },
     ],
     paths: Object.assign({}, ...ALL_PATHS),
   });

@@ -1,17 +1,17 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
 import type { Config } from '../config.ts';
+import { activityFiltersSchema } from '../domain/activity/filters.ts';
 import { UnavailableError } from '../domain/errors.ts';
+import { issuesToFieldErrors } from '../http/validate.ts';
 import { logger } from '../observability.ts';
 import { signingKey } from '../signing.ts';
 import type { DispatchDeps } from '../use-cases/reports/dispatch.ts';
 import type { ManageDeps } from '../use-cases/reports/manage.ts';
 import type { AuditRecorder, ExportRunner, FilterValidator } from '../use-cases/reports/ports.ts';
 import { dynamoDocumentClient } from './dynamodb/client.ts';
-import {
-  DirectoryAccessChecker,
-  type DirectoryUserLike,
-  type DirectoryUsers,
-} from './dynamodb/report-people.ts';
+import { DynamoDirectoryStore } from './dynamodb/directory-store.ts';
+import { DirectoryAccessChecker } from './dynamodb/report-people.ts';
 import { DynamoReportStore, DynamoRunLedger } from './dynamodb/report-store.ts';
 import { sesClient } from './ses/client.ts';
 import { SesMailer } from './ses/mailer.ts';
@@ -22,42 +22,28 @@ import { SesMailer } from './ses/mailer.ts';
  */
 const systemClock = { now: () => new Date() };
 
-/** Directory users read straight from the directory table (pk tenant, sk `USER#id`, `r` = record). */
-class TableDirectoryUsers implements DirectoryUsers {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-  async snapshot(tenantId: string) {
-    return { user: (id: string) => this.cache.get(`${tenantId}|${id}`) };
-  }
-  readonly cache = new Map<string, DirectoryUserLike>();
-  async load(tenantId: string, ids: readonly string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += 100) {
-      const keys = ids.slice(i, i + 100).map((id) => ({ pk: tenantId, sk: `USER#${id}` }));
-      const out = await this.client.send(
-        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys } } }),
-      );
-      for (const item of out.Responses?.[this.table] ?? []) {
-        const r = item.r as DirectoryUserLike | undefined;
-        if (r?.id) this.cache.set(`${tenantId}|${r.id}`, r);
-      }
-    }
-  }
-}
-
 function people(client: DynamoDBDocumentClient, config: Config) {
-  const users = new TableDirectoryUsers(client, config.DIRECTORY_TABLE);
-  const checker = new DirectoryAccessChecker(users);
-  return {
-    people: async (tenantId: string, ids: readonly string[]) => {
-      await users.load(tenantId, ids);
-      return checker.people(tenantId, ids);
-    },
-  };
+  return new DirectoryAccessChecker(new DynamoDirectoryStore(client, config.DIRECTORY_TABLE));
 }
 
-const anyFilters: FilterValidator = { validate: () => [] };
+const FILTER_SCHEMAS: Partial<Record<'audit' | 'activity', z.ZodObject>> = {
+  activity: activityFiltersSchema as unknown as z.ZodObject,
+};
+
+/** The log's own filter schema: unknown names and bad values, each with its path. */
+export const logFilters: FilterValidator = {
+  validate(log, filters) {
+    const { range: _range, ...rest } = filters;
+    const schema = FILTER_SCHEMAS[log];
+    if (!schema) return [];
+    const known = new Set(Object.keys(schema.shape));
+    const unknown = Object.keys(rest)
+      .filter((k) => !known.has(k))
+      .map((path) => ({ path, message: `is not a filter of the ${log} log` }));
+    const parsed = schema.safeParse(rest);
+    return [...unknown, ...(parsed.success ? [] : issuesToFieldErrors(parsed.error.issues))];
+  },
+};
 
 const loggedAudit: AuditRecorder = {
   record: async (events) => {
@@ -76,7 +62,7 @@ export async function buildManageDeps(config: Config): Promise<ManageDeps & { cu
   return {
     reports: new DynamoReportStore(client, config.STATE_TABLE),
     people: people(client, config),
-    filters: anyFilters,
+    filters: logFilters,
     audit: loggedAudit,
     clock: systemClock,
     cursorKey: await signingKey(config),

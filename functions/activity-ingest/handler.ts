@@ -1,0 +1,20 @@
+import { loadConfig } from '../../shared/config.ts';
+import { ingestActivityEnvelopeSchema } from '../../shared/domain/activity/event.ts';
+import { apiHandler, MB } from '../../shared/http/handler.ts';
+import { json } from '../../shared/http/responses.ts';
+import { parseInput } from '../../shared/http/validate.ts';
+import { ingestActivityEvents } from '../../shared/use-cases/activity/ingest.ts';
+import { activityAdapters } from '../../shared/use-cases/activity/wiring.ts';
+
+const config = loadConfig();
+const deps = {
+  store: activityAdapters(config).activityStore,
+  clock: () => new Date(),
+  retentionMonths: config.ACTIVITY_RETENTION_MONTHS,
+};
+
+/** `POST /v1/activity-events` (platform services). */
+export const handler = apiHandler({ auth: 'service', maxBodyBytes: MB }, async ({ body }) => {
+  const { events } = parseInput(ingestActivityEnvelopeSchema, body);
+  return json(200, await ingestActivityEvents(deps, events));
+});

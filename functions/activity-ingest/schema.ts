@@ -1,0 +1,29 @@
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { ingestActivityBodySchema, ingestResultSchema } from '../../shared/domain/activity/event.ts';
+import { errors, jsonContent } from '../../shared/http/openapi.ts';
+
+export const paths: ZodOpenApiPathsObject = {
+  '/v1/activity-events': {
+    post: {
+      operationId: 'ingestActivityEvents',
+      summary: 'Record learners’ activity',
+      description:
+        'Platform services only. 1–100 events, at most 1 MB. Validation is all-or-nothing: a 400 lists every ' +
+        'bad path (`events[3].result.scorePercent`) and nothing is written. Results come in input order: ' +
+        '`created`, or `duplicate` for an id already stored for the tenant (never overwritten; an id repeated ' +
+        'inside one batch is written once). When `completed` is absent it is true for Completed, Read, Watched ' +
+        'and ListenedTo. Entries are kept for ACTIVITY_RETENTION_MONTHS (default 84) after `occurredAt`. ' +
+        'A 429/503 means the batch may be partly written: retry it whole, ids make that safe.',
+      tags: ['Activity log'],
+      security: [{ sigv4: [] }],
+      requestBody: { required: true, content: jsonContent(ingestActivityBodySchema) },
+      responses: {
+        '200': {
+          description: 'One result per event, in input order',
+          content: jsonContent(ingestResultSchema),
+        },
+        ...errors('400', '401', '403', '413', '429', '500', '503'),
+      },
+    },
+  },
+};

@@ -1,0 +1,31 @@
+import { loadConfig } from '../../shared/config.ts';
+import { apiHandler } from '../../shared/http/handler.ts';
+import { json } from '../../shared/http/responses.ts';
+import { parseInput } from '../../shared/http/validate.ts';
+import { signingKey } from '../../shared/signing.ts';
+import { listActivity, listMyActivity } from '../../shared/use-cases/activity/query.ts';
+import { activityAdapters } from '../../shared/use-cases/activity/wiring.ts';
+import { activityQuerySchema, myActivityQuerySchema } from './schema.ts';
+
+const config = loadConfig();
+const { activityStore, directory } = activityAdapters(config);
+
+/** `GET /v1/activity` (org, team, group and managed scopes) and `GET /v1/me/activity`. */
+export const handler = apiHandler({ auth: 'user' }, async ({ event, caller, query }) => {
+  const deps = {
+    store: activityStore,
+    directory,
+    signingKey: await signingKey(config),
+    clock: () => new Date(),
+  };
+  let out: Awaited<ReturnType<typeof listActivity>>;
+  if (event.routeKey === 'GET /v1/me/activity') {
+    const { limit, cursor, ...filters } = parseInput(myActivityQuerySchema, query);
+    out = await listMyActivity(deps, caller, filters, { limit, cursor });
+  } else {
+    const { limit, cursor, ...filters } = parseInput(activityQuerySchema, query);
+    out = await listActivity(deps, caller, filters, { limit, cursor });
+  }
+  const cost = { 'x-logbook-scanned': String(out.scanned), 'x-logbook-index': out.plan.index };
+  return json(200, { items: out.items, nextCursor: out.nextCursor }, cost);
+});

@@ -1,0 +1,62 @@
+import type { StoredActivity } from '../../domain/activity/event.ts';
+import { shardOf } from '../../query/shards.ts';
+import { TTL_ATTRIBUTE } from './tables.ts';
+
+/**
+ * Every key of an activity item, spelled once. Base key `pk` = `tenant#id` (idempotent,
+ * immutable entries); GSIs sorted by `ts` = `occurredAt#id`:
+ * byTime `tp` = tenant#shard · byUser `up` = tenant#userId · byContent `cp` = tenant#contentId ·
+ * byAction `acp` = tenant#shard#action · byContentType `ctp` = tenant#shard#type ·
+ * byBulkImport `bip` = tenant#bulkImportId. `e` is the entry, `f` the filter helpers.
+ */
+export const activityPk = (tenantId: string, id: string) => `${tenantId}#${id}`;
+export const activityTs = (occurredAt: string, id: string) => `${occurredAt}#${id}`;
+
+/** Id of the entry at a position `occurredAt#id` (ISO timestamps carry no `#`). */
+export const idOfPosition = (position: string) => position.slice(position.indexOf('#') + 1);
+
+export interface ActivityFilterHelpers {
+  u: string;
+  a: string;
+  c: boolean;
+  ct?: string;
+  it?: string;
+  ci?: string;
+  t?: string;
+  tg?: string[];
+  s?: string;
+  cpd?: string[];
+  bi?: string;
+  x?: string;
+}
+
+export function activityItem(entry: StoredActivity, shards: number, ttl: number): Record<string, unknown> {
+  const t = entry.tenantId;
+  const shard = shardOf(entry.id, shards);
+  const f: ActivityFilterHelpers = {
+    u: entry.userId,
+    a: entry.action,
+    c: entry.completed,
+    ct: entry.content?.type,
+    it: entry.content?.contentType,
+    ci: entry.content?.id,
+    t: entry.content?.title.toLowerCase(),
+    tg: entry.content?.tags?.length ? entry.content.tags.map((x) => x.toLowerCase()) : undefined,
+    s: entry.source,
+    cpd: entry.cpdLabels?.length ? entry.cpdLabels.map((x) => x.toLowerCase()) : undefined,
+    bi: entry.bulkImportId,
+    x: entry.expiresAt,
+  };
+  return {
+    pk: activityPk(t, entry.id),
+    ts: activityTs(entry.occurredAt, entry.id),
+    tp: `${t}#${shard}`,
+    up: `${t}#${entry.userId}`,
+    acp: `${t}#${shard}#${entry.action}`,
+    ...(entry.content ? { cp: `${t}#${entry.content.id}`, ctp: `${t}#${shard}#${entry.content.type}` } : {}),
+    ...(entry.bulkImportId ? { bip: `${t}#${entry.bulkImportId}` } : {}),
+    e: entry,
+    f,
+    [TTL_ATTRIBUTE]: ttl,
+  };
+}

@@ -1,0 +1,172 @@
+import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import {
+  type ContentRecord,
+  contentRecordSchema,
+  type DirectoryKind,
+  type GroupRecord,
+  groupRecordSchema,
+  type TeamRecord,
+  teamRecordSchema,
+  type UserRecord,
+  userRecordSchema,
+} from '../../domain/directory/schemas.ts';
+import { type DirectoryData, DirectorySnapshot } from '../../domain/directory/snapshot.ts';
+import { logger } from '../../observability.ts';
+import { toDomainError } from './errors.ts';
+
+/**
+ * The directory table: pk = tenant, sk = `USER#id` | `TEAM#id` | `GROUP#id` | `CONTENT#id`,
+ * attribute `r` = the record as pushed. Writes replace records (the platform owns them);
+ * reads load a tenant's whole directory with a paged Query and keep it for a short time.
+ */
+export interface DirectoryReader {
+  /** The tenant's directory, possibly up to `cacheMs` old. */
+  snapshot(tenantId: string): Promise<DirectorySnapshot>;
+}
+
+export interface DirectoryStore extends DirectoryReader {
+  /** The tenant's directory read now, bypassing the cache. */
+  load(tenantId: string): Promise<DirectorySnapshot>;
+  upsert(tenantId: string, kind: 'users', records: readonly UserRecord[]): Promise<number>;
+  upsert(tenantId: string, kind: 'teams', records: readonly TeamRecord[]): Promise<number>;
+  upsert(tenantId: string, kind: 'groups', records: readonly GroupRecord[]): Promise<number>;
+  upsert(tenantId: string, kind: 'content', records: readonly ContentRecord[]): Promise<number>;
+}
+
+export const SK_PREFIX: Record<DirectoryKind, string> = {
+  users: 'USER#',
+  teams: 'TEAM#',
+  groups: 'GROUP#',
+  content: 'CONTENT#',
+};
+
+export const directoryKey = (tenantId: string, kind: DirectoryKind, id: string) => ({
+  pk: tenantId,
+  sk: `${SK_PREFIX[kind]}${id}`,
+});
+
+interface CacheEntry {
+  at: number;
+  value: Promise<DirectorySnapshot>;
+}
+
+/**
+ * Shared by every store instance in the process (keyed by table and tenant), so a directory
+ * write invalidates what a reader in the same process cached. Across Lambdas a change shows
+ * within `cacheMs`.
+ */
+const CACHE = new Map<string, CacheEntry>();
+const MAX_CACHED_TENANTS = 200;
+
+export function clearDirectoryCache(): void {
+  CACHE.clear();
+}
+
+export class DynamoDirectoryStore implements DirectoryStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly cacheMs = 30_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  snapshot(tenantId: string): Promise<DirectorySnapshot> {
+    const key = `${this.tableName}|${tenantId}`;
+    const hit = CACHE.get(key);
+    if (hit && this.now() - hit.at < this.cacheMs) return hit.value;
+    const value = this.load(tenantId);
+    if (CACHE.size >= MAX_CACHED_TENANTS) CACHE.delete(CACHE.keys().next().value as string);
+    CACHE.set(key, { at: this.now(), value });
+    value.catch(() => CACHE.delete(key));
+    return value;
+  }
+
+  async load(tenantId: string): Promise<DirectorySnapshot> {
+    const data: {
+      users: UserRecord[];
+      teams: TeamRecord[];
+      groups: GroupRecord[];
+      content: ContentRecord[];
+    } = { users: [], teams: [], groups: [], content: [] };
+    let startKey: Record<string, unknown> | undefined;
+    try {
+      do {
+        const out = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': 'pk' },
+            ExpressionAttributeValues: { ':pk': tenantId },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of out.Items ?? []) addItem(data, item);
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+    } catch (err) {
+      throw toDomainError(err);
+    }
+    return new DirectorySnapshot(data satisfies DirectoryData);
+  }
+
+  async upsert<R extends { id: string }>(
+    tenantId: string,
+    kind: DirectoryKind,
+    records: readonly R[],
+  ): Promise<number> {
+    // Last one wins inside a batch; BatchWriteItem rejects two puts of one key.
+    const unique = new Map(records.map((r) => [r.id, r]));
+    const requests = [...unique.values()].map((r) => ({
+      PutRequest: { Item: { ...directoryKey(tenantId, kind, r.id), r } },
+    }));
+    try {
+      for (let i = 0; i < requests.length; i += 25) {
+        let pending: typeof requests | undefined = requests.slice(i, i + 25);
+        for (let attempt = 0; pending && pending.length > 0; attempt++) {
+          if (attempt > 0) await sleep(Math.min(1000, 50 * 2 ** attempt));
+          if (attempt > 6)
+            throw Object.assign(new Error('unprocessed items'), { name: 'ThrottlingException' });
+          const out = await this.client.send(
+            new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+          );
+          pending = out.UnprocessedItems?.[this.tableName] as typeof requests | undefined;
+        }
+      }
+    } catch (err) {
+      throw toDomainError(err);
+    } finally {
+      CACHE.delete(`${this.tableName}|${tenantId}`);
+    }
+    return unique.size;
+  }
+}
+
+const storedItem = z.object({ sk: z.string(), r: z.unknown() });
+
+function addItem(
+  data: { users: UserRecord[]; teams: TeamRecord[]; groups: GroupRecord[]; content: ContentRecord[] },
+  raw: Record<string, unknown>,
+) {
+  const item = storedItem.safeParse(raw);
+  if (!item.success) return;
+  const { sk, r } = item.data;
+  const parsed = sk.startsWith(SK_PREFIX.users)
+    ? pushParsed(data.users, userRecordSchema, r)
+    : sk.startsWith(SK_PREFIX.teams)
+      ? pushParsed(data.teams, teamRecordSchema, r)
+      : sk.startsWith(SK_PREFIX.groups)
+        ? pushParsed(data.groups, groupRecordSchema, r)
+        : sk.startsWith(SK_PREFIX.content)
+          ? pushParsed(data.content, contentRecordSchema, r)
+          : true;
+  if (!parsed) logger.warn('skipped an unreadable directory item', { sk });
+}
+
+function pushParsed<S extends z.ZodType>(list: z.output<S>[], schema: S, value: unknown): boolean {
+  const out = schema.safeParse(value);
+  if (out.success) list.push(out.data);
+  return out.success;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,103 @@
+import { ulid } from 'ulidx';
+import type { ActivityWriter } from '../../adapters/dynamodb/activity-store.ts';
+import {
+  type ActivityEventInput,
+  activityEventInputSchema,
+  COMPLETION_ACTIONS,
+  type IngestStatus,
+  type StoredActivity,
+  timestampSchema,
+} from '../../domain/activity/event.ts';
+import { type FieldError, ValidationError } from '../../domain/errors.ts';
+import { issuesToFieldErrors } from '../../http/validate.ts';
+
+/**
+ * `POST /v1/activity-events`: validate the whole batch (all-or-nothing), then write every entry
+ * with a conditional put, a bounded number in flight. An id already stored answers `duplicate`
+ * and is never overwritten; a repeated id inside one batch is written once. A write failure
+ * after the SDK's retries fails the batch (429/503); ids make the caller's retry safe.
+ */
+export interface IngestActivityDeps {
+  store: ActivityWriter;
+  clock: () => Date;
+  retentionMonths: number;
+  /** Writes in flight at once. */
+  concurrency?: number;
+  newId?: () => string;
+}
+
+export interface IngestResult {
+  results: { id: string; status: IngestStatus }[];
+}
+
+const FUTURE_SLACK_MS = 5 * 60 * 1000;
+
+export async function ingestActivityEvents(
+  deps: IngestActivityDeps,
+  events: unknown[],
+): Promise<IngestResult> {
+  const now = deps.clock();
+  const oldest = addMonths(now, -deps.retentionMonths).toISOString();
+  const latest = new Date(now.getTime() + FUTURE_SLACK_MS).toISOString();
+  const errors: FieldError[] = [];
+  const parsed: ActivityEventInput[] = [];
+  events.forEach((raw, i) => {
+    const out = activityEventInputSchema.safeParse(raw);
+    if (!out.success) errors.push(...issuesToFieldErrors(out.error.issues, `events[${i}]`));
+    else parsed.push(out.data);
+    // Checked even when other fields are bad, so one 400 names every problem.
+    const at = timestampSchema.safeParse((raw as { occurredAt?: unknown } | null)?.occurredAt);
+    if (at.success && at.data > latest)
+      errors.push({ path: `events[${i}].occurredAt`, message: 'is more than 5 minutes in the future' });
+    if (at.success && at.data < oldest)
+      errors.push({ path: `events[${i}].occurredAt`, message: 'is older than the retention period' });
+  });
+  if (errors.length > 0) throw new ValidationError(errors);
+
+  const recordedAt = now.toISOString();
+  const newId = deps.newId ?? (() => ulid(now.getTime()));
+  const entries = parsed.map((e) => toStored(e, e.id ?? newId(), recordedAt));
+  const results: IngestResult['results'] = entries.map((e) => ({ id: e.id, status: 'duplicate' }));
+  // One write per (tenant, id); later repeats in the batch are duplicates of the first.
+  const firsts = new Map<string, number>();
+  entries.forEach((e, i) => {
+    const key = `${e.tenantId}#${e.id}`;
+    if (!firsts.has(key)) firsts.set(key, i);
+  });
+  const todo = [...firsts.values()];
+  const concurrency = Math.max(1, deps.concurrency ?? 16);
+  let next = 0;
+  const worker = async () => {
+    while (next < todo.length) {
+      const i = todo[next++]!;
+      const entry = entries[i]!;
+      results[i] = {
+        id: entry.id,
+        status: await deps.store.put(entry, ttlOf(entry.occurredAt, deps.retentionMonths)),
+      };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+  return { results };
+}
+
+function toStored(e: ActivityEventInput, id: string, recordedAt: string): StoredActivity {
+  const { id: _ignored, completed, ...rest } = e;
+  return { ...rest, id, recordedAt, completed: completed ?? COMPLETION_ACTIONS.has(e.action) };
+}
+
+/** Epoch seconds `months` calendar months after `occurredAt`. */
+export function ttlOf(occurredAt: string, months: number): number {
+  return Math.floor(addMonths(new Date(occurredAt), months).getTime() / 1000);
+}
+
+/** Calendar months in UTC, clamped to the month's last day (31 May − 3 months = 28/29 Feb). */
+export function addMonths(date: Date, months: number): Date {
+  const d = new Date(date.getTime());
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, last));
+  return d;
+}

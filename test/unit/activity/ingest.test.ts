@@ -1,0 +1,100 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ThrottledError, ValidationError } from '../../../shared/domain/errors.ts';
+import { addMonths, ingestActivityEvents, ttlOf } from '../../../shared/use-cases/activity/ingest.ts';
+import { FakeActivityStore } from './fakes.ts';
+
+const now = new Date('2026-11-22T10:00:00.000Z');
+let store: FakeActivityStore;
+const deps = () => ({
+  store,
+  clock: () => now,
+  retentionMonths: 84,
+  newId: () => '01JZZZZZZZZZZZZZZZZZZZZZZZ',
+});
+const ev = (extra: Record<string, unknown> = {}) => ({
+  id: 'e1',
+  tenantId: 't1',
+  occurredAt: '2026-11-22T09:00:00+02:00',
+  userId: 'u1',
+  action: 'Watched',
+  content: { type: 'Item', id: 'c1', title: 'Intro', contentType: 'Video' },
+  ...extra,
+});
+
+beforeEach(() => {
+  store = new FakeActivityStore();
+});
+
+describe('ingestActivityEvents', () => {
+  it('stores each event normalised to UTC with recordedAt, derived completion and a TTL', async () => {
+    const out = await ingestActivityEvents(deps(), [ev(), ev({ id: 'e2', action: 'Started' })]);
+    expect(out.results).toEqual([
+      { id: 'e1', status: 'created' },
+      { id: 'e2', status: 'created' },
+    ]);
+    const stored = store.items.get('t1#e1')!;
+    expect(stored.entry).toMatchObject({
+      occurredAt: '2026-11-22T07:00:00.000Z',
+      recordedAt: now.toISOString(),
+      completed: true,
+    });
+    expect(store.items.get('t1#e2')!.entry.completed).toBe(false);
+    expect(stored.ttl).toBe(Date.parse('2033-11-22T07:00:00.000Z') / 1000);
+  });
+
+  it('keeps an explicit completed flag', async () => {
+    await ingestActivityEvents(deps(), [ev({ completed: false })]);
+    expect(store.items.get('t1#e1')!.entry.completed).toBe(false);
+  });
+
+  it('answers duplicate for a stored id and does not overwrite it', async () => {
+    await ingestActivityEvents(deps(), [ev()]);
+    const out = await ingestActivityEvents(deps(), [ev({ action: 'Clicked' })]);
+    expect(out.results).toEqual([{ id: 'e1', status: 'duplicate' }]);
+    expect(store.items.get('t1#e1')!.entry.action).toBe('Watched');
+  });
+
+  it('writes an id repeated in one batch once, and the same id for two tenants twice', async () => {
+    const out = await ingestActivityEvents(deps(), [ev(), ev(), ev({ tenantId: 't2' })]);
+    expect(out.results.map((r) => r.status)).toEqual(['created', 'duplicate', 'created']);
+  });
+
+  it('assigns an id when none is given', async () => {
+    const { id: _id, ...noId } = ev();
+    const out = await ingestActivityEvents(deps(), [noId]);
+    expect(out.results).toEqual([{ id: '01JZZZZZZZZZZZZZZZZZZZZZZZ', status: 'created' }]);
+  });
+
+  it('rejects the whole batch naming every bad path, and writes nothing', async () => {
+    const err = await ingestActivityEvents(deps(), [
+      ev(),
+      ev({ userId: '', result: { outcome: 'passed', scorePercent: 101 } }),
+      ev({ occurredAt: '2026-11-22T10:06:00Z', device: 'tv' }),
+      ev({ occurredAt: '2018-01-01T00:00:00Z' }),
+    ]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).errors.map((e) => e.path)).toEqual([
+      'events[1].userId',
+      'events[1].result.scorePercent',
+      'events[2].device',
+      'events[2].occurredAt',
+      'events[3].occurredAt',
+    ]);
+    expect(store.items.size).toBe(0);
+  });
+
+  it('fails the batch when the store fails', async () => {
+    store.failWith = new ThrottledError('busy');
+    await expect(ingestActivityEvents(deps(), [ev()])).rejects.toBeInstanceOf(ThrottledError);
+  });
+});
+
+describe('calendar months', () => {
+  it('clamps to the last day of a shorter month', () => {
+    expect(addMonths(new Date('2026-05-31T12:00:00Z'), -3).toISOString()).toBe('2026-02-28T12:00:00.000Z');
+    expect(addMonths(new Date('2024-02-29T00:00:00Z'), 12).toISOString()).toBe('2025-02-28T00:00:00.000Z');
+  });
+  it('computes the TTL as occurredAt plus the retention', () => {
+    expect(ttlOf('2026-01-15T00:00:00.000Z', 84)).toBe(Date.parse('2033-01-15T00:00:00.000Z') / 1000);
+  });
+});

@@ -52,18 +52,16 @@ interface StreamState {
   buffer: Item[];
   startKey: Record<string, unknown> | undefined;
   exhausted: boolean;
-  pageSize: number;
+  /** Items this stream read and kept so far: their ratio predicts the next page's yield. */
+  scanned: number;
+  kept: number;
+  refills: number;
 }
 
 const MAX_PAGE = 500;
 
 export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery): Promise<MergeResult> {
   const desc = q.order === 'desc';
-  const k = q.streams.length;
-  const initialPage = Math.max(
-    1,
-    Math.min(MAX_PAGE, Math.ceil((q.limit + 1) / Math.max(1, k)) + (k > 1 ? 1 : 0)),
-  );
   const states: StreamState[] = q.streams.map((stream) => ({
     stream,
     buffer: [],
@@ -71,7 +69,9 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
       ? { ...q.baseKeyOf(q.after), [stream.partitionKeyName]: stream.partitionKeyValue, ts: q.after }
       : undefined,
     exhausted: false,
-    pageSize: initialPage,
+    scanned: 0,
+    kept: 0,
+    refills: 0,
   }));
   let scanned = 0;
   let queries = 0;
@@ -99,22 +99,40 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
     );
     queries++;
     scanned += out.ScannedCount ?? 0;
+    state.scanned += out.ScannedCount ?? 0;
     for (const raw of out.Items ?? []) {
       const item = raw as Item;
-      if (!q.accept || q.accept(item)) state.buffer.push(item);
+      if (!q.accept || q.accept(item)) {
+        state.buffer.push(item);
+        state.kept++;
+      }
     }
     state.startKey = out.LastEvaluatedKey;
     state.exhausted = !out.LastEvaluatedKey;
   };
 
+  /**
+   * How much a stream should read next: its share of what the page still needs (plus one item
+   * to learn whether more follow), scaled by how many items it has had to read per item kept
+   * (filters and in-memory conditions drop some). A stream that keeps winning gets pages that
+   * double, but never more than the whole remaining need would take.
+   */
+  const nextPageSize = (s: StreamState, items: number) => {
+    const need = q.limit - items + 1;
+    const live = Math.max(1, states.filter((x) => !x.exhausted).length);
+    const readPerKept = s.kept > 0 ? s.scanned / s.kept : s.scanned > 0 ? 4 : 1;
+    const share = (live === 1 ? need : Math.max(1, Math.floor(need / (2 * live)))) * 2 ** s.refills;
+    return Math.max(1, Math.min(MAX_PAGE, Math.ceil(Math.min(share, need) * readPerKept)));
+  };
+
   /** Make sure every live stream has a head to compare, reading as little as possible. */
-  const ensureHeads = async () => {
+  const ensureHeads = async (itemsSoFar: number) => {
     const pending = states.filter((s) => s.buffer.length === 0 && !s.exhausted);
     while (pending.length > 0) {
       await Promise.all(
         pending.map(async (s) => {
-          await fill(s, s.pageSize);
-          s.pageSize = Math.min(MAX_PAGE, s.pageSize * 2);
+          await fill(s, nextPageSize(s, itemsSoFar));
+          s.refills++;
         }),
       );
       for (let i = pending.length - 1; i >= 0; i--) {
@@ -126,7 +144,7 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
 
   const items: Item[] = [];
   while (items.length < q.limit) {
-    await ensureHeads();
+    await ensureHeads(items.length);
     let best: StreamState | undefined;
     for (const s of states) {
       const head = s.buffer[0];
@@ -140,7 +158,7 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
 
   let hasMore = false;
   if (items.length === q.limit) {
-    await ensureHeads();
+    await ensureHeads(items.length);
     hasMore = states.some((s) => s.buffer.length > 0);
   }
   const last = items[items.length - 1];

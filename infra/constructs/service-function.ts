@@ -1,0 +1,255 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Charset, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import type { TableDef } from '../../shared/adapters/dynamodb/tables.ts';
+import type { Config } from '../../shared/config.ts';
+import type { TableAccess } from '../functions.ts';
+
+/** A table together with its definition, so grants can name its indexes and its env var. */
+export interface BoundTable {
+  table: ITable;
+  def: TableDef;
+}
+
+export interface ServiceFunctionProps {
+  /** Folder under functions/; also the function's description prefix. */
+  name: string;
+  /** Absolute path of functions/<name>/handler.ts. */
+  entry: string;
+  /** Repository root (package-lock.json lives there). */
+  projectRoot: string;
+  description: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  stage: string;
+  logRetention: RetentionDays;
+}
+
+/** Every variable a function can receive; the Config keys plus runtime plumbing. */
+type EnvName = keyof Config | 'NODE_OPTIONS' | 'POWERTOOLS_SERVICE_NAME' | `${Uppercase<string>}_FUNCTION`;
+
+/** Prepended to every ESM bundle: bundled CommonJS dependencies still call require(). */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __logbookCreateRequire } from 'node:module';const require = __logbookCreateRequire(import.meta.url);";
+
+const APPEND_ACTIONS = ['dynamodb:PutItem'];
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+
+/**
+ * The one Lambda construct: Node.js 22 on ARM64, an esbuild bundle per function (the AWS SDK v3
+ * bundled, so each function carries only the clients it imports), its own log group and role,
+ * active tracing. Environment variables and IAM permissions come ONLY from the bind* helpers,
+ * each of which sets the variable shared/config.ts reads and grants the least privilege it needs.
+ */
+export class ServiceFunction extends Construct {
+  readonly name: string;
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    this.name = props.name;
+
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Logbook ${props.stage} ${props.name}`,
+    });
+    // Instead of the AWSLambdaBasicExecutionRole managed policy (any log group): its own only.
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: `${props.projectRoot}/package-lock.json`,
+      description: `Logbook ${props.stage}: ${props.description}`.slice(0, 256),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memoryMb,
+      timeout: Duration.seconds(props.timeoutSeconds),
+      role: this.role,
+      logGroup: this.logGroup,
+      tracing: Tracing.ACTIVE,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node20',
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        charset: Charset.UTF8,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        // Bundle everything, the AWS SDK v3 included: the runtime's copy is not pinned and is
+        // loaded whole; a bundle carries only the clients its handler imports.
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+
+    this.setEnv('STAGE', props.stage);
+    this.setEnv('NODE_OPTIONS', '--enable-source-maps');
+    this.setEnv('POWERTOOLS_SERVICE_NAME', 'logbook');
+
+    NagSuppressions.addResourceSuppressions(
+      this.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so the resource is "*".',
+          appliesTo: ['Resource::*'],
+        },
+      ],
+      true,
+    );
+    NagSuppressions.addResourceSuppressions(this.function, [
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'Pinned to nodejs22.x on purpose: bundles target node20 so the same code runs in the local stack; move with the project, not with the newest runtime.',
+      },
+    ]);
+  }
+
+  /**
+   * Sets the table's variable (TableDef.envVar) and grants exactly the actions of `access` on the
+   * table, and Query on each of its named indexes (never `index/*`, never Scan).
+   */
+  bindTable(bound: BoundTable, access: TableAccess, options: { batch?: boolean } = {}): this {
+    const { table, def } = bound;
+    this.setEnv(def.envVar, table.tableName);
+    const reads = access === 'read' || access === 'readAppend' || access === 'readWrite';
+    const writes =
+      access === 'readWrite' || access === 'write'
+        ? WRITE_ACTIONS
+        : access === 'append' || access === 'readAppend'
+          ? APPEND_ACTIONS
+          : [];
+    if (reads) {
+      // Item reads on the table; Query on the table and on each named index (never `index/*`).
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: options.batch ? ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] : ['dynamodb:GetItem'],
+          resources: [table.tableArn],
+        }),
+      );
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [table.tableArn, ...def.indexes.map((index) => `${table.tableArn}/index/${index.name}`)],
+        }),
+      );
+    }
+    if (writes.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: options.batch ? [...writes, 'dynamodb:BatchWriteItem'] : writes,
+          resources: [table.tableArn],
+        }),
+      );
+    }
+    return this;
+  }
+
+  /** EXPORTS_BUCKET, and object actions under `prefix` only (no listing, no bucket-level actions). */
+  bindBucket(bucket: IBucket, access: 'read' | 'write' | 'readWrite', prefix: string): this {
+    if (!/^[a-z0-9][a-z0-9-]*\/$/.test(prefix)) {
+      throw new Error(`bindBucket: prefix "${prefix}" must be a folder like "exports/"`);
+    }
+    this.setEnv('EXPORTS_BUCKET', bucket.bucketName);
+    const actions = [
+      ...(access === 'read' || access === 'readWrite' ? ['s3:GetObject'] : []),
+      // PutObject covers the multipart calls of lib-storage's Upload except the abort.
+      ...(access === 'write' || access === 'readWrite' ? ['s3:PutObject', 's3:AbortMultipartUpload'] : []),
+    ];
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions, resources: [bucket.arnForObjects(`${prefix}*`)] }),
+    );
+    NagSuppressions.addResourceSuppressions(
+      this.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: `Object keys are generated per export, so access is granted to every object under the "${prefix}" prefix of the exports bucket and nowhere else.`,
+          appliesTo: [{ regex: `/^Resource::.*\\/${prefix.replace('/', '')}\\/\\*$/g` }],
+        },
+      ],
+      true,
+    );
+    return this;
+  }
+
+  /** SIGNING_SECRET_ARN, and GetSecretValue on that secret (read once per cold start). */
+  bindSigningSecret(secret: ISecret): this {
+    this.setEnv('SIGNING_SECRET_ARN', secret.secretArn);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
+    return this;
+  }
+
+  /**
+   * SENDER_EMAIL, and ses:SendEmail through its SES identity, only with that From address. The
+   * identity may be the address itself or its domain (whichever was verified), so both are named.
+   * In the SES sandbox, sends are also authorized against the (verified) recipients' identities.
+   */
+  bindSender(email: string, sandboxRecipients: readonly string[] = []): this {
+    const domain = email.split('@')[1];
+    if (!domain) throw new Error(`bindSender: "${email}" is not an e-mail address`);
+    this.setEnv('SENDER_EMAIL', email);
+    const stack = Stack.of(this);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [email, domain, ...sandboxRecipients].map((identity) =>
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+        ),
+        conditions: { StringEquals: { 'ses:FromAddress': email } },
+      }),
+    );
+    return this;
+  }
+
+  /** `<NAME>_FUNCTION` (e.g. EXPORT_WORKER_FUNCTION) and lambda:InvokeFunction on that function only. */
+  bindInvoke(target: ServiceFunction): this {
+    this.setEnv(`${functionEnvPrefix(target.name)}_FUNCTION`, target.function.functionName);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.function.functionArn] }),
+    );
+    return this;
+  }
+
+  /** A plain setting: retention, link lifetime, shards, the public base URL. */
+  bindSetting(
+    name:
+      | 'AUDIT_RETENTION_MONTHS'
+      | 'ACTIVITY_RETENTION_MONTHS'
+      | 'EXPORT_LINK_DAYS'
+      | 'PUBLIC_BASE_URL'
+      | 'TENANT_SHARDS'
+      | 'DEFAULT_SHARDS',
+    value: string | number,
+  ): this {
+    this.setEnv(name, String(value));
+    return this;
+  }
+
+  private setEnv(name: EnvName, value: string): void {
+    this.function.addEnvironment(name, value);
+  }
+}
+
+/** `export-worker` → `EXPORT_WORKER` (the variable is `EXPORT_WORKER_FUNCTION`). */
+function functionEnvPrefix(name: string): Uppercase<string> {
+  return name.toUpperCase().replace(/-/g, '_') as Uppercase<string>;
+}

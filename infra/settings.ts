@@ -1,0 +1,155 @@
+import type { Node } from 'constructs';
+
+/**
+ * Deployment settings, read once from CDK context (cdk.json, or `-c key=value` on the command
+ * line, where every value arrives as a string). A missing or malformed value fails the synth
+ * with a message naming the key. docs/deploy.md lists them.
+ */
+export interface DeploySettings {
+  /** Suffix of the stack names and the STAGE variable of every function. */
+  stage: string;
+  /** Optional fixed target; otherwise the CLI's default account/region, or env-agnostic stacks. */
+  account?: string;
+  region?: string;
+  jwtIssuer: string;
+  jwtAudience: string;
+  auditRetentionMonths: number;
+  activityRetentionMonths: number;
+  exportLinkDays: number;
+  senderEmail: string;
+  /**
+   * Verified recipient identities while the account is in the SES sandbox: SES then authorizes a
+   * send against the recipients' identities too. Empty once out of the sandbox (the default).
+   */
+  sesSandboxRecipients: string[];
+  /** Overrides the API's execute-api URL in download links (a custom domain). */
+  publicBaseUrl?: string;
+  /** Stage-wide API throttling. */
+  throttleRateLimit: number;
+  throttleBurstLimit: number;
+  /** Browser origins allowed by CORS; empty = no CORS at all (the default). */
+  corsAllowOrigins: string[];
+  /** Write shards per tenant (`acme=4,globex=16`) and for every other tenant. */
+  tenantShards: string;
+  defaultShards: number;
+  /** Retention of the functions' and the API's log groups. */
+  logRetentionDays: number;
+}
+
+export const SETTING_DEFAULTS = {
+  stage: 'dev',
+  throttleRateLimit: 100,
+  throttleBurstLimit: 200,
+  tenantShards: '',
+  defaultShards: 1,
+  logRetentionDays: 30,
+} as const;
+
+/** The retention periods CloudWatch Logs accepts. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+export function readSettings(node: Node): DeploySettings {
+  const problems: string[] = [];
+  const raw = (key: string): unknown => node.tryGetContext(key);
+
+  const str = (key: string, fallback?: string): string => {
+    const value = raw(key) ?? fallback;
+    if (typeof value !== 'string' || value.trim() === '') {
+      problems.push(`${key}: required (a non-empty string)`);
+      return '';
+    }
+    return value.trim();
+  };
+  const optionalStr = (key: string): string | undefined => {
+    const value = raw(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string') {
+      problems.push(`${key}: must be a string`);
+      return undefined;
+    }
+    return value.trim();
+  };
+  const int = (key: string, min: number, max: number, fallback?: number): number => {
+    const value = raw(key) ?? fallback;
+    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${key}: must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`);
+      return min;
+    }
+    return n;
+  };
+
+  const stage = str('stage', SETTING_DEFAULTS.stage);
+  if (stage && !/^[a-z][a-z0-9-]{0,19}$/.test(stage)) {
+    problems.push('stage: lower-case letters, digits and hyphens, at most 20, starting with a letter');
+  }
+
+  const jwtIssuer = str('jwtIssuer');
+  if (jwtIssuer && !/^https:\/\/\S+$/.test(jwtIssuer)) problems.push('jwtIssuer: must be an https URL');
+
+  const senderEmail = str('senderEmail');
+  const senderDomain = senderEmail.split('@')[1];
+  if (senderEmail && (!senderDomain || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(senderEmail))) {
+    problems.push('senderEmail: must be an e-mail address');
+  }
+
+  const publicBaseUrl = optionalStr('publicBaseUrl');
+  if (publicBaseUrl && !/^https:\/\/\S+$/.test(publicBaseUrl)) {
+    problems.push('publicBaseUrl: must be an https URL');
+  }
+
+  const corsRaw = optionalStr('corsAllowOrigins');
+  const corsAllowOrigins = (corsRaw ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of corsAllowOrigins) {
+    if (!/^https:\/\/[^/*\s]+$/.test(origin)) {
+      problems.push(`corsAllowOrigins: "${origin}" must be an https origin without path or wildcard`);
+    }
+  }
+
+  const sesSandboxRecipients = (optionalStr('sesSandboxRecipients') ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  for (const recipient of sesSandboxRecipients) {
+    if (!/^([^@\s,]+@)?[^@\s,]+\.[^@\s,]+$/.test(recipient)) {
+      problems.push(`sesSandboxRecipients: "${recipient}" must be an e-mail address or a domain`);
+    }
+  }
+
+  const tenantShards = optionalStr('tenantShards') ?? SETTING_DEFAULTS.tenantShards;
+  if (tenantShards && !/^([^=,\s]+=\d{1,2})(,[^=,\s]+=\d{1,2})*$/.test(tenantShards)) {
+    problems.push('tenantShards: must look like "acme=4,globex=16"');
+  }
+
+  const logRetentionDays = int('logRetentionDays', 1, 3653, SETTING_DEFAULTS.logRetentionDays);
+  if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
+    problems.push(`logRetentionDays: must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  }
+
+  const settings: DeploySettings = {
+    stage,
+    account: optionalStr('account'),
+    region: optionalStr('region'),
+    jwtIssuer,
+    jwtAudience: str('jwtAudience'),
+    auditRetentionMonths: int('auditRetentionMonths', 1, 240),
+    activityRetentionMonths: int('activityRetentionMonths', 1, 240),
+    exportLinkDays: int('exportLinkDays', 1, 30),
+    senderEmail,
+    sesSandboxRecipients,
+    publicBaseUrl,
+    throttleRateLimit: int('throttleRateLimit', 1, 10_000, SETTING_DEFAULTS.throttleRateLimit),
+    throttleBurstLimit: int('throttleBurstLimit', 1, 5_000, SETTING_DEFAULTS.throttleBurstLimit),
+    corsAllowOrigins,
+    tenantShards,
+    defaultShards: int('defaultShards', 1, 64, SETTING_DEFAULTS.defaultShards),
+    logRetentionDays,
+  };
+  if (problems.length > 0) throw new Error(`Invalid CDK context: ${problems.join('; ')}`);
+  return settings;
+}

@@ -1,0 +1,458 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NOT_FOUND_FUNCTION, ROUTES } from '../../functions/routes.ts';
+import { FUNCTIONS, type TableAccess } from '../../infra/functions.ts';
+import { EXPORTS_PREFIX } from '../../infra/stacks/data-stack.ts';
+import { TABLES } from '../../shared/adapters/dynamodb/tables.ts';
+import { fullManifestRoot, inspect, REPO_ROOT, SAMPLE_ROUTES, type Synth, synthLogbook } from './synth.ts';
+
+const AUTH_TYPE = { user: 'JWT', service: 'AWS_IAM', none: 'NONE' } as const;
+
+/**
+ * Synthesized once with a handler for every manifest entry (so functions whose folders have not
+ * landed yet are checked too) and routes of every auth kind; bundling off.
+ */
+let s: Synth;
+let view: ReturnType<typeof inspect>;
+beforeAll(() => {
+  s = synthLogbook({
+    projectRoot: fullManifestRoot(),
+    routes: SAMPLE_ROUTES,
+    context: { throttleRateLimit: '25', throttleBurstLimit: '50' },
+  });
+  view = inspect(s);
+});
+
+/**
+ * Other settings, no export-worker handler yet, and batch access for the directory and activity
+ * queries: synthesized once, on first use.
+ */
+let alternate: Synth | undefined;
+const other = () => {
+  alternate ??= synthLogbook({
+    projectRoot: fullManifestRoot(['export-worker']),
+    manifest: {
+      ...FUNCTIONS,
+      directory: { description: 'batch', tables: { Directory: { access: 'readWrite', batch: true } } },
+      'activity-query': { description: 'batch', tables: { Activity: { access: 'read', batch: true } } },
+    },
+    context: {
+      sesSandboxRecipients: 'qa@example.org',
+      publicBaseUrl: 'https://logbook.example.com',
+      corsAllowOrigins: 'https://admin.example.com',
+    },
+  });
+  return alternate;
+};
+
+const EXPECTED_DYNAMO: Record<TableAccess, string[]> = {
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  append: ['dynamodb:PutItem'],
+  readAppend: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+  write: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  readWrite: [
+    'dynamodb:DeleteItem',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:Query',
+    'dynamodb:UpdateItem',
+  ],
+};
+
+describe('functions', () => {
+  it('creates one Lambda per manifest entry, nothing else', () => {
+    s.apiTemplate.resourceCountIs('AWS::Lambda::Function', Object.keys(FUNCTIONS).length);
+    expect([...s.api.functions.keys()].sort()).toEqual(Object.keys(FUNCTIONS).sort());
+  });
+
+  for (const [name, spec] of Object.entries(FUNCTIONS)) {
+    it(`${name}: Node.js 22 on ARM64, traced, memory and timeout from the manifest`, () => {
+      const { props } = view.fn(name);
+      expect(props).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        MemorySize: spec.memoryMb ?? 256,
+        Timeout: spec.timeoutSeconds ?? 10,
+      });
+      expect(view.render((props.LoggingConfig as { LogGroup: unknown }).LogGroup)).toBe(`logs:${name}`);
+    });
+
+    it(`${name}: may use exactly the DynamoDB actions of its manifest entry, on its tables and their named indexes`, () => {
+      const grants = view.fn(name).grants('dynamodb:');
+      const expected: Record<string, string[]> = {};
+      for (const [tableId, grant] of Object.entries(spec.tables ?? {})) {
+        const access = typeof grant === 'string' ? grant : grant.access;
+        const def = TABLES.find((t) => t.id === tableId)!;
+        for (const action of EXPECTED_DYNAMO[access]) {
+          const onIndexes =
+            action === 'dynamodb:Query' ? def.indexes.map((i) => `${def.id}.Arn/index/${i.name}`) : [];
+          expected[action] = [...(expected[action] ?? []), `${def.id}.Arn`, ...onIndexes].sort();
+        }
+      }
+      expect(grants).toEqual(expected);
+    });
+
+    it(`${name}: gets each variable it needs and no other`, () => {
+      const env = view.fn(name).env;
+      const expected = new Set(['STAGE', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME']);
+      for (const tableId of Object.keys(spec.tables ?? {})) {
+        expected.add(TABLES.find((t) => t.id === tableId)!.envVar);
+      }
+      if (spec.bucket) expected.add('EXPORTS_BUCKET');
+      if (spec.signingSecret) expected.add('SIGNING_SECRET_ARN');
+      if (spec.sender) expected.add('SENDER_EMAIL');
+      for (const target of spec.invoke ?? [])
+        expected.add(`${target.toUpperCase().replace(/-/g, '_')}_FUNCTION`);
+      for (const setting of spec.settings ?? []) {
+        if (setting === 'SHARDS') expected.add('TENANT_SHARDS').add('DEFAULT_SHARDS');
+        else expected.add(setting);
+      }
+      expect(new Set(Object.keys(env))).toEqual(expected);
+      expect(env.STAGE).toBe('test');
+    });
+
+    it(`${name}: writes logs only to its own log group`, () => {
+      expect(view.fn(name).grants('logs:')).toEqual({
+        'logs:CreateLogStream': [`logs:${name}.Arn`],
+        'logs:PutLogEvents': [`logs:${name}.Arn`],
+      });
+    });
+  }
+
+  it('puts each table name, the bucket and the secret ARN in the variables shared/config.ts reads', () => {
+    expect(view.fn('audit-ingest').env).toMatchObject({
+      AUDIT_TABLE: 'Audit',
+      AUDIT_RETENTION_MONTHS: '18',
+      TENANT_SHARDS: '',
+      DEFAULT_SHARDS: '1',
+    });
+    expect(view.fn('activity-ingest').env).toMatchObject({
+      ACTIVITY_TABLE: 'Activity',
+      DIRECTORY_TABLE: 'Directory',
+      ACTIVITY_RETENTION_MONTHS: '84',
+    });
+    expect(view.fn('downloads').env).toMatchObject({
+      STATE_TABLE: 'State',
+      EXPORTS_BUCKET: 'Exports',
+      SIGNING_SECRET_ARN: 'SigningSecret',
+    });
+    expect(view.fn('schedule-dispatcher').env.SENDER_EMAIL).toBe('reports@logbook.example.com');
+  });
+
+  it('adds the verified recipients to the SES resources while in the sandbox', () => {
+    const grants = inspect(other()).fn('schedule-dispatcher').grants('ses:');
+    expect(grants['ses:SendEmail']!.map((r) => r.replace(/^.*:identity\//, ''))).toEqual([
+      'logbook.example.com',
+      'qa@example.org',
+      'reports@logbook.example.com',
+    ]);
+  });
+
+  it('builds download links from the API URL and lets exports start the worker', () => {
+    expect(view.fn('exports').env).toMatchObject({
+      PUBLIC_BASE_URL: 'Api.ApiEndpoint',
+      EXPORT_LINK_DAYS: '7',
+      EXPORT_WORKER_FUNCTION: 'fn:export-worker',
+    });
+    expect(view.fn('exports').grants('lambda:')).toEqual({
+      'lambda:InvokeFunction': ['fn:export-worker.Arn'],
+    });
+  });
+
+  it('leaves the worker unbound, with a synth warning, while export-worker has no handler yet', () => {
+    expect(other().api.functions.has('export-worker')).toBe(false);
+    const exportsFn = inspect(other()).fn('exports');
+    expect(exportsFn.env.EXPORT_WORKER_FUNCTION).toBeUndefined();
+    expect(exportsFn.grants('lambda:')).toEqual({});
+    const warnings = Annotations.fromStack(other().api).findWarning(
+      '*',
+      Match.stringLikeRegexp('invokes export-worker'),
+    );
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('uses the publicBaseUrl setting instead of the API URL when given', () => {
+    expect(inspect(other()).fn('exports').env.PUBLIC_BASE_URL).toBe('https://logbook.example.com');
+  });
+
+  it('adds BatchGetItem to reads and BatchWriteItem to writes only where the manifest asks for batch', () => {
+    expect(inspect(other()).fn('directory').grants('dynamodb:Batch')).toEqual({
+      'dynamodb:BatchGetItem': ['Directory.Arn'],
+      'dynamodb:BatchWriteItem': ['Directory.Arn'],
+    });
+    const activityIndexes = TABLES.find((t) => t.id === 'Activity')!.indexes.map(
+      (i) => `Activity.Arn/index/${i.name}`,
+    );
+    expect(inspect(other()).fn('activity-query').grants('dynamodb:')).toEqual({
+      'dynamodb:BatchGetItem': ['Activity.Arn'],
+      'dynamodb:GetItem': ['Activity.Arn'],
+      'dynamodb:Query': ['Activity.Arn', ...activityIndexes].sort(),
+    });
+    for (const name of s.api.functions.keys()) expect(view.fn(name).grants('dynamodb:Batch')).toEqual({});
+  });
+
+  it('audit-query can read audit entries but never write them', () => {
+    const grants = view.fn('audit-query').grants('dynamodb:');
+    expect(Object.keys(grants).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(grants['dynamodb:Query']).toContain('Audit.Arn/index/byTime');
+    expect(grants['dynamodb:Query']!.every((r) => r.startsWith('Audit.Arn'))).toBe(true);
+  });
+
+  it('audit-ingest can only put audit entries: no Query, no UpdateItem, no batch write', () => {
+    expect(view.fn('audit-ingest').grants('dynamodb:')).toEqual({ 'dynamodb:PutItem': ['Audit.Arn'] });
+  });
+
+  it('nobody may Scan, use a dynamodb:* wildcard, or name a table index as index/*', () => {
+    for (const name of s.api.functions.keys()) {
+      for (const st of view.fn(name).statements) {
+        expect(st.actions.filter((a) => a === 'dynamodb:Scan' || a.endsWith(':*'))).toEqual([]);
+        expect(st.resources.filter((r) => r.includes('/index/*'))).toEqual([]);
+      }
+    }
+  });
+
+  it('the only "*" resource is X-Ray, which has no resource-level permissions', () => {
+    for (const name of s.api.functions.keys()) {
+      const wildcard = view.fn(name).statements.filter((st) => st.resources.includes('*'));
+      expect(wildcard.flatMap((st) => st.actions)).toEqual([
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+    }
+  });
+
+  it('scopes bucket access to objects under exports/: downloads read, workers write, nobody lists', () => {
+    expect(view.fn('downloads').grants('s3:')).toEqual({ 's3:GetObject': ['Exports.Arn/exports/*'] });
+    for (const name of ['export-worker', 'schedule-dispatcher']) {
+      expect(view.fn(name).grants('s3:')).toEqual({
+        's3:AbortMultipartUpload': ['Exports.Arn/exports/*'],
+        's3:PutObject': ['Exports.Arn/exports/*'],
+      });
+    }
+    for (const name of ['audit-query', 'exports', 'health']) expect(view.fn(name).grants('s3:')).toEqual({});
+  });
+
+  it('lets only functions that sign read the signing secret', () => {
+    for (const [name, spec] of Object.entries(FUNCTIONS)) {
+      expect(view.fn(name).grants('secretsmanager:')).toEqual(
+        spec.signingSecret ? { 'secretsmanager:GetSecretValue': ['SigningSecret'] } : {},
+      );
+    }
+  });
+
+  it('lets the dispatcher send e-mail only from the sender address, through its identity', () => {
+    const [st] = view.fn('schedule-dispatcher').statements.filter((x) => x.actions.includes('ses:SendEmail'));
+    expect(st?.actions).toEqual(['ses:SendEmail']);
+    expect(st?.resources.map((r) => r.replace(/^.*:identity\//, 'identity/'))).toEqual([
+      'identity/logbook.example.com',
+      'identity/reports@logbook.example.com',
+    ]);
+    expect(st?.condition).toEqual({ StringEquals: { 'ses:FromAddress': 'reports@logbook.example.com' } });
+    for (const name of ['export-worker', 'exports', 'reports'])
+      expect(view.fn(name).grants('ses:')).toEqual({});
+  });
+});
+
+describe('HTTP API', () => {
+  it('creates one route per route-table entry with the authorizer of its auth kind', () => {
+    const routes = s.apiTemplate.findResources('AWS::ApiGatewayV2::Route');
+    expect(Object.keys(routes)).toHaveLength(SAMPLE_ROUTES.length + 1);
+    for (const route of SAMPLE_ROUTES) {
+      s.apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${route.method} ${route.path}`,
+        AuthorizationType: AUTH_TYPE[route.auth],
+        ...(route.auth === 'user' ? { AuthorizerId: Match.anyValue() } : { AuthorizerId: Match.absent() }),
+      });
+    }
+  });
+
+  it('sends each route to the Lambda of its fn', () => {
+    const { resources, render } = view;
+    for (const route of SAMPLE_ROUTES) {
+      const [routeRes] = Object.values(resources).filter(
+        (r) =>
+          r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey === `${route.method} ${route.path}`,
+      );
+      const integrationId = (render(routeRes!.Properties.Target) as string).replace(/^integrations\//, '');
+      const integration = resources[integrationId]!;
+      expect(render(integration.Properties.IntegrationUri)).toBe(`fn:${route.fn}.Arn`);
+    }
+  });
+
+  it('verifies user tokens with the issuer and audience from context', () => {
+    s.apiTemplate.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    s.apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: 'https://auth.example.com/', Audience: ['logbook'] },
+    });
+  });
+
+  it('answers every unmatched request from the not-found function ($default route)', () => {
+    const { resources, render } = view;
+    const [route] = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::ApiGatewayV2::Route' && r.Properties.RouteKey === '$default',
+    );
+    expect(route?.Properties.AuthorizationType).toBe('NONE');
+    const integrationId = render(route!.Properties.Target).replace(/^integrations\//, '');
+    expect(render(resources[integrationId]!.Properties.IntegrationUri)).toBe(`fn:${NOT_FOUND_FUNCTION}.Arn`);
+  });
+
+  it('throttles the default stage with the rate and burst from context', () => {
+    s.apiTemplate.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    s.apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 },
+    });
+  });
+
+  it('writes JSON access logs to a log group with retention, without the raw path (download tokens)', () => {
+    const [stage] = Object.values(s.apiTemplate.findResources('AWS::ApiGatewayV2::Stage'));
+    const settings = stage!.Properties.AccessLogSettings;
+    const destination = view.render(settings.DestinationArn);
+    const logGroupId = destination.replace(/\.Arn$/, '');
+    expect(view.resources[logGroupId]).toMatchObject({
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { RetentionInDays: 30 },
+    });
+    const format = JSON.parse(settings.Format);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+    });
+    expect(settings.Format).not.toContain('$context.path');
+  });
+
+  it('has no CORS unless origins are configured, and then only those', () => {
+    s.apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+    other().apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: ['https://admin.example.com'],
+        AllowHeaders: ['authorization', 'content-type'],
+      }),
+    });
+  });
+
+  it('offers a managed policy that may invoke exactly the service (IAM) routes', () => {
+    const [policy] = Object.values(s.apiTemplate.findResources('AWS::IAM::ManagedPolicy'));
+    const [statement] = policy!.Properties.PolicyDocument.Statement;
+    expect(statement.Action).toBe('execute-api:Invoke');
+    const resources = (statement.Resource as unknown[]).map((r) => view.render(r).replace(/^.*:Api\//, ''));
+    expect(resources.sort()).toEqual(
+      SAMPLE_ROUTES.filter((r) => r.auth === 'service')
+        .map((r) => `$default/${r.method}${r.path}`)
+        .sort(),
+    );
+  });
+
+  it('outputs the API URL', () => {
+    s.apiTemplate.hasOutput('ApiUrl', { Value: Match.anyValue() });
+  });
+
+  it('runs scheduled functions from an EventBridge rule every 15 minutes', () => {
+    s.apiTemplate.resourceCountIs('AWS::Events::Rule', 1);
+    const [rule] = Object.values(s.apiTemplate.findResources('AWS::Events::Rule'));
+    expect(rule!.Properties.ScheduleExpression).toBe('rate(15 minutes)');
+    expect(rule!.Properties.Targets.map((t: { Arn: unknown }) => view.render(t.Arn))).toEqual([
+      'fn:schedule-dispatcher.Arn',
+    ]);
+    s.apiTemplate.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+    });
+  });
+});
+
+describe('the app as the repository has it today', () => {
+  let today: Synth;
+  beforeAll(() => {
+    today = synthLogbook();
+  });
+  const handlers = readdirSync(join(REPO_ROOT, 'functions'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(REPO_ROOT, 'functions', d.name, 'handler.ts')))
+    .map((d) => d.name);
+
+  it('has a manifest entry for every function folder with a handler', () => {
+    expect(handlers.filter((name) => !FUNCTIONS[name])).toEqual([]);
+  });
+
+  it('creates one Lambda per function folder, on Node.js 22 and ARM64', () => {
+    expect([...today.api.functions.keys()].sort()).toEqual([...handlers].sort());
+    today.apiTemplate.resourceCountIs('AWS::Lambda::Function', handlers.length);
+    for (const fn of Object.values(today.apiTemplate.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+    }
+  });
+
+  it('routes every functions/routes.ts entry with the right authorizer, plus $default', () => {
+    for (const route of ROUTES) {
+      today.apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: `${route.method} ${route.path}`,
+        AuthorizationType: AUTH_TYPE[route.auth],
+      });
+    }
+    today.apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: '$default' });
+    today.apiTemplate.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length + 1);
+  });
+
+  it('schedules the dispatcher every 15 minutes exactly when its folder exists', () => {
+    const rules = Object.values(today.apiTemplate.findResources('AWS::Events::Rule'));
+    if (handlers.includes('schedule-dispatcher')) {
+      expect(rules.map((r) => r.Properties.ScheduleExpression)).toEqual(['rate(15 minutes)']);
+    } else {
+      expect(rules).toEqual([]);
+    }
+  });
+});
+
+describe('the manifest', () => {
+  it('invokes only functions it declares', () => {
+    for (const [name, spec] of Object.entries(FUNCTIONS)) {
+      for (const target of spec.invoke ?? []) expect(Object.keys(FUNCTIONS), name).toContain(target);
+    }
+  });
+
+  it('writes files only where the lifecycle rule expires them', () => {
+    for (const spec of Object.values(FUNCTIONS)) {
+      if (spec.bucket) expect(spec.bucket.prefix).toBe(EXPORTS_PREFIX);
+    }
+  });
+
+  it('gives log entries no update or delete anywhere: audit and activity are append-only', () => {
+    for (const [name, spec] of Object.entries(FUNCTIONS)) {
+      for (const table of ['Audit', 'Activity'] as const) {
+        const grant = spec.tables?.[table];
+        const access = typeof grant === 'object' ? grant.access : grant;
+        expect(['write', 'readWrite'], `${name} ${table}`).not.toContain(access);
+      }
+    }
+  });
+});
+
+describe('manifest checks at synth', () => {
+  it('refuses a route whose function has no handler', () => {
+    expect(() =>
+      synthLogbook({ routes: [{ method: 'GET', path: '/v1/nope', fn: 'audit-query', auth: 'user' }] }),
+    ).toThrow('functions/audit-query/handler.ts is missing');
+  });
+
+  it('refuses a route whose function has no manifest entry', () => {
+    expect(() =>
+      synthLogbook({ routes: [{ method: 'GET', path: '/v1/x', fn: 'unlisted', auth: 'user' }] }),
+    ).toThrow('functions/unlisted serves a route but has no entry in infra/functions.ts');
+  });
+
+  it('refuses a routed function that may outlive the 30 s HTTP API timeout', () => {
+    expect(() =>
+      synthLogbook({
+        manifest: { ...FUNCTIONS, health: { description: 'slow', timeoutSeconds: 60 } },
+      }),
+    ).toThrow('functions/health serves a route: timeoutSeconds must be at most 29');
+  });
+});

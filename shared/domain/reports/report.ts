@@ -87,6 +87,7 @@ export const scheduleInputSchema = z
       .string()
       .max(64)
       .refine(isValidTimeZone, 'must be an IANA time zone, e.g. Europe/London')
+      .transform((tz) => new Intl.DateTimeFormat('en-GB', { timeZone: tz }).resolvedOptions().timeZone)
       .default('UTC'),
     hour: z.number().int().min(0).max(23).default(6),
   })

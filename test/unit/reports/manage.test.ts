@@ -260,6 +260,10 @@ describe('schedules', () => {
       timeZone: 'UTC',
       hour: 6,
     });
+    expect(
+      parseInput(scheduleInputSchema, { frequency: 'daily', recipients: ['a'], timeZone: 'europe/london' })
+        .timeZone,
+    ).toBe('Europe/London');
   });
 
   it('resumes a paused schedule when it is saved again', async () => {

@@ -32,6 +32,9 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'POST', path: '/v1/activity-events', fn: 'activity-ingest', auth: 'service' },
   { method: 'GET', path: '/v1/activity', fn: 'activity-query', auth: 'user' },
   { method: 'GET', path: '/v1/me/activity', fn: 'activity-query', auth: 'user' },
+  { method: 'POST', path: '/v1/audit-events', fn: 'audit-ingest', auth: 'service' },
+  { method: 'GET', path: '/v1/audit-events', fn: 'audit-query', auth: 'user' },
+  { method: 'GET', path: '/v1/audit-events/{id}', fn: 'audit-query', auth: 'user' },
 ];
 
 /** Served for any path and method no route matches (API Gateway's `$default` route). */

@@ -1,9 +1,11 @@
 import {
   type AttributeDefinition,
   CreateTableCommand,
+  DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -64,6 +66,7 @@ async function createTable(client: DynamoDBClient, name: string, def: TableDef):
     );
   } catch (err) {
     if (!(err instanceof ResourceInUseException)) throw err;
+    await addMissingIndexes(client, name, def);
   }
   if (def.ttlAttribute) {
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
@@ -74,6 +77,45 @@ async function createTable(client: DynamoDBClient, name: string, def: TableDef):
           TimeToLiveSpecification: { AttributeName: def.ttlAttribute, Enabled: true },
         }),
       );
+    }
+  }
+}
+
+/**
+ * A table kept in DATA_DIR from an older checkout gets the indexes added since (one per update,
+ * as DynamoDB requires). Items written before carry no keys for them: delete DATA_DIR to reseed.
+ */
+async function addMissingIndexes(client: DynamoDBClient, name: string, def: TableDef): Promise<void> {
+  const table = await client.send(new DescribeTableCommand({ TableName: name }));
+  const existing = new Set((table.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  for (const idx of def.indexes) {
+    if (existing.has(idx.name)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [idx.partitionKey, idx.sortKey].map((a) => ({
+          AttributeName: a,
+          AttributeType: 'S',
+        })),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: idx.name,
+              KeySchema: [
+                { AttributeName: idx.partitionKey, KeyType: 'HASH' },
+                { AttributeName: idx.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...idx.include] },
+            },
+          },
+        ],
+      }),
+    );
+    for (let i = 0; i < 300; i++) {
+      const now = await client.send(new DescribeTableCommand({ TableName: name }));
+      const status = now.Table?.GlobalSecondaryIndexes?.find((g) => g.IndexName === idx.name)?.IndexStatus;
+      if (status === 'ACTIVE') break;
+      await new Promise((r) => setTimeout(r, 200));
     }
   }
 }

@@ -1,6 +1,8 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { paths as activityIngest } from '../activity-ingest/schema.ts';
 import { paths as activityQuery } from '../activity-query/schema.ts';
+import { paths as auditIngest } from '../audit-ingest/schema.ts';
+import { paths as auditQuery } from '../audit-query/schema.ts';
 import { paths as directory } from '../directory/schema.ts';
 import { paths as health } from '../health/schema.ts';
 import { paths as reports } from '../reports/schema.ts';
@@ -14,11 +16,22 @@ import { paths as openapi } from './schema.ts';
 const ALL_PATHS: ZodOpenApiPathsObject[] = [
   health,
   openapi,
+  auditIngest,
+  auditQuery,
   directory,
   activityIngest,
   activityQuery,
   reports,
 ];
+
+/** Folders may share a path with different methods (POST and GET /v1/audit-events). */
+function mergePaths(...fragments: ZodOpenApiPathsObject[]): ZodOpenApiPathsObject {
+  const out: ZodOpenApiPathsObject = {};
+  for (const fragment of fragments) {
+    for (const [path, item] of Object.entries(fragment)) out[path] = { ...out[path], ...item };
+  }
+  return out;
+}
 
 export function buildDocument(serverUrl = '/') {
   return createDocument({
@@ -59,7 +72,8 @@ export function buildDocument(serverUrl = '/') {
         description: 'The platform’s people, teams, groups and content, as scopes use them',
       },
       { name: 'Activity log', description: 'What learners did, with scopes and role-based visibility' },
+      { name: 'Audit log', description: 'Administrative actions: ingest, search and details' },
     ],
-    paths: Object.assign({}, ...ALL_PATHS),
+    paths: mergePaths(...ALL_PATHS),
   });
 }

@@ -2,6 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import type { Config } from '../../shared/config.ts';
 import { seedActivity } from './activity.ts';
+import { seedAudit } from './audit.ts';
 import { DEMO_TENANT } from './demo.ts';
 import { seedDirectory } from './directory.ts';
 import { seedReports } from './reports.ts';
@@ -18,7 +19,7 @@ export interface SeedContext {
 
 export type Seeder = (ctx: SeedContext) => Promise<void>;
 
-const SEEDERS: Seeder[] = [seedDirectory, seedActivity, seedReports];
+const SEEDERS: Seeder[] = [seedDirectory, seedActivity, seedAudit, seedReports];
 
 export async function seedDemoTenant(ctx: SeedContext): Promise<'seeded' | 'already'> {
   const client = dynamoDocumentClient(ctx.config);

@@ -438,8 +438,14 @@ describe('the manifest', () => {
 describe('manifest checks at synth', () => {
   it('refuses a route whose function has no handler', () => {
     expect(() =>
-      synthLogbook({ routes: [{ method: 'GET', path: '/v1/nope', fn: 'audit-query', auth: 'user' }] }),
-    ).toThrow('functions/audit-query/handler.ts is missing');
+      synthLogbook({
+        routes: [{ method: 'GET', path: '/v1/nope', fn: 'no-such-function', auth: 'user' }],
+        manifest: {
+          ...FUNCTIONS,
+          'no-such-function': { description: 'a function whose folder does not exist' },
+        },
+      }),
+    ).toThrow('functions/no-such-function/handler.ts is missing');
   });
 
   it('refuses a route whose function has no manifest entry', () => {

@@ -118,6 +118,42 @@ describe('/v1/reports', () => {
     expect(none.status).toBe(404);
   });
 
+  it('checks filters against the log’s own filter names and values', async () => {
+    const res = await api('/v1/reports', {
+      token: t.admin,
+      body: { ...audit, filters: { action: 'Exploded', colour: 'red', range: 'last7d' } },
+    });
+    expect(res.status).toBe(400);
+    const paths = res.body.errors.map((e: { path: string }) => e.path);
+    expect(paths).toContain('filters.colour');
+    expect(paths.some((p: string) => p.startsWith('filters.action'))).toBe(true);
+    const activityBad = await api('/v1/reports', {
+      token: t.hr,
+      body: { ...activity, filters: { contentType: 'Spaceship' } },
+    });
+    expect(activityBad.status).toBe(400);
+    expect(activityBad.body.errors[0].path).toMatch(/^filters\.contentType/);
+  });
+
+  it('records creating, changing and deleting reports and schedules in the audit log', async () => {
+    const report = await api('/v1/reports', { token: t.admin, body: { ...audit, name: 'Audited' } });
+    await api(`/v1/reports/${report.body.id}`, {
+      token: t.admin,
+      method: 'PUT',
+      body: { ...audit, name: 'Audited 2' },
+    });
+    await api(`/v1/reports/${report.body.id}`, { token: t.admin, method: 'DELETE' });
+    const res = await api(`/v1/audit-events?objectId=${report.body.id}&order=asc`, { token: t.admin });
+    expect(res.status).toBe(200);
+    expect(
+      res.body.items.map((e: { action: string; object: { type: string } }) => `${e.object.type} ${e.action}`),
+    ).toEqual(['Report Created', 'Report Updated', 'Report Deleted']);
+    expect(res.body.items[0]).toMatchObject({
+      actor: { type: 'user', id: 'u-admin' },
+      source: { kind: 'web' },
+    });
+  });
+
   it('describes the report routes in the OpenAPI document', async () => {
     const doc = await api('/v1/openapi.json');
     expect(Object.keys(doc.body.paths)).toEqual(

@@ -52,6 +52,9 @@ export const AUDIT_TABLE: TableDef = {
     logIndex('bySource', 'srp'), // tenant#shard#sourceKind (sharded)
     logIndex('byIp', 'ipp'), // tenant#normalisedIp
     logIndex('byCourse', 'crp'), // tenant#courseId
+    logIndex('byTypeAction', 'tap'), // tenant#shard#objectType#action (sharded): "Task + Deleted"
+    logIndex('bySystem', 'syp'), // tenant#shard (sharded, sparse): only actors that are not people
+    logIndex('byRequest', 'rqp'), // tenant#shard (sharded, sparse): only actions made through the API
   ],
 };
 

@@ -1,0 +1,20 @@
+import { auditStoreFromConfig } from '../../shared/adapters/dynamodb/audit-store.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { apiHandler, MB } from '../../shared/http/handler.ts';
+import { json } from '../../shared/http/responses.ts';
+import { parseInput } from '../../shared/http/validate.ts';
+import { ingestAuditEvents } from '../../shared/use-cases/audit/ingest.ts';
+import { ingestEnvelopeSchema } from './schema.ts';
+
+const config = loadConfig();
+const deps = {
+  store: auditStoreFromConfig(config),
+  clock: () => new Date(),
+  retentionMonths: config.AUDIT_RETENTION_MONTHS,
+};
+
+/** POST /v1/audit-events (service): validate and redact the batch, then write it. */
+export const handler = apiHandler({ auth: 'service', maxBodyBytes: MB }, async ({ body }) => {
+  const { events } = parseInput(ingestEnvelopeSchema, body);
+  return json(200, await ingestAuditEvents(deps, events));
+});

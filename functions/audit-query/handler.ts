@@ -1,0 +1,28 @@
+import { auditStoreFromConfig } from '../../shared/adapters/dynamodb/audit-store.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { apiHandler } from '../../shared/http/handler.ts';
+import { json } from '../../shared/http/responses.ts';
+import { parseInput } from '../../shared/http/validate.ts';
+import { signingKey } from '../../shared/signing.ts';
+import { assertAuditReader, getAuditEvent, listAuditEvents } from '../../shared/use-cases/audit/query.ts';
+import { auditIdParamsSchema, auditQuerySchema } from './schema.ts';
+
+const config = loadConfig();
+const deps = {
+  store: auditStoreFromConfig(config),
+  clock: () => new Date(),
+  retentionMonths: config.AUDIT_RETENTION_MONTHS,
+  signingKey: () => signingKey(config),
+};
+
+/** GET /v1/audit-events and GET /v1/audit-events/{id} (owner, admin). */
+export const handler = apiHandler({ auth: 'user' }, async ({ caller, query, params, event }) => {
+  assertAuditReader(caller);
+  if (event.routeKey === 'GET /v1/audit-events/{id}' || params.id !== undefined) {
+    const { id } = parseInput(auditIdParamsSchema, params);
+    return json(200, await getAuditEvent(deps, caller, id));
+  }
+  const { limit, cursor, ...filters } = parseInput(auditQuerySchema, query);
+  const page = await listAuditEvents(deps, caller, filters, { limit, cursor });
+  return json(200, { items: page.items, nextCursor: page.nextCursor });
+});

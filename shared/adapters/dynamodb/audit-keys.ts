@@ -1,0 +1,92 @@
+import { normaliseContentType } from '../../domain/audit/filters.ts';
+import { ipKey } from '../../domain/audit/ip.ts';
+import type { AuditEntry, AuditListItem } from '../../domain/audit/schema.ts';
+import { shardOf } from '../../query/shards.ts';
+import { TTL_ATTRIBUTE } from './tables.ts';
+
+/**
+ * Every key of the audit table, built here and nowhere else (see AUDIT_TABLE in tables.ts and
+ * docs/data-model.md). Tenant ids never contain `#`, so `tenant#…` keys cannot collide.
+ */
+export const auditKeys = {
+  pk: (tenantId: string, id: string) => `${tenantId}#${id}`,
+  ts: (occurredAt: string, id: string) => `${occurredAt}#${id}`,
+  time: (tenantId: string, shard: number) => `${tenantId}#${shard}`,
+  actor: (tenantId: string, actorId: string) => `${tenantId}#${actorId}`,
+  object: (tenantId: string, objectId: string) => `${tenantId}#${objectId}`,
+  subject: (tenantId: string, subjectId: string) => `${tenantId}#${subjectId}`,
+  action: (tenantId: string, shard: number, action: string) => `${tenantId}#${shard}#${action}`,
+  objectType: (tenantId: string, shard: number, type: string) => `${tenantId}#${shard}#${type}`,
+  source: (tenantId: string, shard: number, kind: string) => `${tenantId}#${shard}#${kind}`,
+  typeAction: (tenantId: string, shard: number, type: string, action: string) =>
+    `${tenantId}#${shard}#${type}#${action}`,
+  system: (tenantId: string, shard: number) => `${tenantId}#${shard}`,
+  request: (tenantId: string, shard: number) => `${tenantId}#${shard}`,
+  ip: (tenantId: string, ip: string) => `${tenantId}#${ipKey(ip)}`,
+  course: (tenantId: string, courseId: string) => `${tenantId}#${courseId}`,
+};
+
+/** `occurredAt#id` → id (timestamps hold no `#`). */
+export function idOfPosition(position: string): string {
+  return position.slice(position.indexOf('#') + 1);
+}
+
+export interface AuditItem {
+  pk: string;
+  ts: string;
+  tp: string;
+  ap?: string;
+  op: string;
+  sp?: string;
+  acp: string;
+  otp: string;
+  srp: string;
+  ipp?: string;
+  crp?: string;
+  tap: string;
+  /** Sparse: only entries whose actor is not a person. */
+  syp?: string;
+  /** Sparse: only entries made through the API (with `request`). */
+  rqp?: string;
+  /** The list-view entry. */
+  e: AuditListItem;
+  /** What only the detail view shows. */
+  x: { changes?: AuditEntry['changes']; details?: AuditEntry['details'] };
+  /** Filter helpers: lower-cased object name, fixed-width hex IP, bare content type. */
+  f: { on?: string; ip?: string; ct?: string };
+  [TTL_ATTRIBUTE]: number;
+}
+
+export function toAuditItem(entry: AuditEntry, shards: number, expiresAtEpochSeconds: number): AuditItem {
+  const t = entry.tenantId;
+  const shard = shardOf(entry.id, shards);
+  const { changes, details, ...listItem } = entry;
+  const item: AuditItem = {
+    pk: auditKeys.pk(t, entry.id),
+    ts: auditKeys.ts(entry.occurredAt, entry.id),
+    tp: auditKeys.time(t, shard),
+    op: auditKeys.object(t, entry.object.id),
+    acp: auditKeys.action(t, shard, entry.action),
+    otp: auditKeys.objectType(t, shard, entry.object.type),
+    srp: auditKeys.source(t, shard, entry.source.kind),
+    tap: auditKeys.typeAction(t, shard, entry.object.type, entry.action),
+    e: listItem,
+    x: {},
+    f: {},
+    [TTL_ATTRIBUTE]: expiresAtEpochSeconds,
+  };
+  if (entry.actor.id) item.ap = auditKeys.actor(t, entry.actor.id);
+  if (entry.subject) item.sp = auditKeys.subject(t, entry.subject.id);
+  if (entry.ip) {
+    item.ipp = auditKeys.ip(t, entry.ip);
+    item.f.ip = ipKey(entry.ip);
+  }
+  if (entry.actor.type !== 'user') item.syp = auditKeys.system(t, shard);
+  if (entry.request) item.rqp = auditKeys.request(t, shard);
+  if (entry.context?.courseId) item.crp = auditKeys.course(t, entry.context.courseId);
+  if (entry.object.name) item.f.on = entry.object.name.toLowerCase();
+  if (entry.request?.contentType) item.f.ct = normaliseContentType(entry.request.contentType);
+  if (changes) item.x.changes = changes;
+  if (details) item.x.details = details;
+  return item;
+}

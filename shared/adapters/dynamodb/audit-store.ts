@@ -1,0 +1,224 @@
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  type GetCommandOutput,
+  PutCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type Config, shardCount } from '../../config.ts';
+import type { AuditFilters } from '../../domain/audit/filters.ts';
+import { cidrKeyRange, ipKey } from '../../domain/audit/ip.ts';
+import {
+  type AuditEntry,
+  type AuditListItem,
+  auditEntrySchema,
+  auditListItemSchema,
+} from '../../domain/audit/schema.ts';
+import { ThrottledError, UnavailableError } from '../../domain/errors.ts';
+import { logger } from '../../observability.ts';
+import type { ExpressionBuilder } from '../../query/expression.ts';
+import { mergeQuery } from '../../query/merge.ts';
+import type { AuditEventStore, AuditStorePage, AuditStoreQuery } from '../../use-cases/audit/ports.ts';
+import { auditKeys, idOfPosition, toAuditItem } from './audit-keys.ts';
+import { type KeyedFilter, planAuditQuery } from './audit-planner.ts';
+import { dynamoDocumentClient } from './client.ts';
+import { TTL_ATTRIBUTE } from './tables.ts';
+
+/**
+ * The audit log on DynamoDB. Entries are written one conditional PutItem each
+ * (`attribute_not_exists(pk)`): a stored entry is never overwritten, and BatchWriteItem, which
+ * cannot carry a condition, is never used for them. Reads go through the planner's index and
+ * the k-way merge; every read drops entries past retention even before the TTL sweep.
+ */
+const THROTTLING = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+]);
+
+export function toDomainError(err: unknown): Error {
+  const name = (err as { name?: string } | null)?.name ?? '';
+  // The SDK error rides along as `cause` for the log line; responses never show it.
+  if (THROTTLING.has(name))
+    return new ThrottledError('The audit log is busy; retry the request.', { cause: err });
+  return new UnavailableError('The audit store is unavailable.', { cause: err });
+}
+
+export interface DynamoAuditStoreOptions {
+  tableName: string;
+  /** Write shards of a tenant (shardCount(config, tenant)). */
+  shardsFor: (tenantId: string) => number;
+}
+
+export class DynamoAuditStore implements AuditEventStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly options: DynamoAuditStoreOptions,
+  ) {}
+
+  async put(entry: AuditEntry, expiresAtEpochSeconds: number): Promise<'created' | 'duplicate'> {
+    const item = toAuditItem(entry, this.options.shardsFor(entry.tenantId), expiresAtEpochSeconds);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.options.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'created';
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return 'duplicate';
+      throw toDomainError(err);
+    }
+  }
+
+  async get(tenantId: string, id: string, nowEpochSeconds: number): Promise<AuditEntry | null> {
+    let out: GetCommandOutput;
+    try {
+      out = await this.client.send(
+        new GetCommand({
+          TableName: this.options.tableName,
+          Key: { pk: auditKeys.pk(tenantId, id) },
+          ConsistentRead: true,
+        }),
+      );
+    } catch (err) {
+      throw toDomainError(err);
+    }
+    const item = out.Item;
+    if (!item || !(Number(item[TTL_ATTRIBUTE]) > nowEpochSeconds)) return null;
+    const entry = auditEntrySchema.parse({ ...(item.e as object), ...(item.x as object) });
+    return entry.tenantId === tenantId ? entry : null;
+  }
+
+  async hydrate(tenantId: string, items: readonly AuditListItem[]): Promise<AuditEntry[]> {
+    const extras = new Map<string, Record<string, unknown>>();
+    const keys = items.map((i) => ({ pk: auditKeys.pk(tenantId, i.id) }));
+    for (let start = 0; start < keys.length; start += 100) {
+      let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + 100);
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+        if (attempt > 8) throw new ThrottledError('The audit log is busy; retry the request.');
+        try {
+          const out: BatchGetCommandOutput = await this.client.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [this.options.tableName]: {
+                  Keys: pending,
+                  ProjectionExpression: 'pk, #x',
+                  ExpressionAttributeNames: { '#x': 'x' },
+                },
+              },
+            }),
+          );
+          for (const row of out.Responses?.[this.options.tableName] ?? []) {
+            extras.set(String(row.pk), (row.x as Record<string, unknown>) ?? {});
+          }
+          pending = out.UnprocessedKeys?.[this.options.tableName]?.Keys;
+        } catch (err) {
+          throw toDomainError(err);
+        }
+      }
+    }
+    return items.map((i) =>
+      auditEntrySchema.parse({ ...i, ...(extras.get(auditKeys.pk(tenantId, i.id)) ?? {}) }),
+    );
+  }
+
+  async query(q: AuditStoreQuery): Promise<AuditStorePage> {
+    const plan = planAuditQuery(q.tenantId, q.filters, this.options.shardsFor(q.tenantId));
+    let result: Awaited<ReturnType<typeof mergeQuery>>;
+    try {
+      result = await mergeQuery(this.client, {
+        tableName: this.options.tableName,
+        streams: plan.partitionKeys.map((value) => ({
+          indexName: plan.index,
+          partitionKeyName: plan.partitionKeyName,
+          partitionKeyValue: value,
+        })),
+        from: q.from,
+        to: q.to,
+        order: q.order,
+        limit: q.limit,
+        after: q.after,
+        filter: (expr) => addFilters(expr, q.filters, plan.covers),
+        baseKeyOf: (position) => ({ pk: auditKeys.pk(q.tenantId, idOfPosition(position)) }),
+        nowEpochSeconds: q.nowEpochSeconds,
+      });
+    } catch (err) {
+      if (err instanceof Error && err.name === 'ValidationException') {
+        logger.error('audit query rejected', { error: err });
+      }
+      throw toDomainError(err);
+    }
+    logger.debug('audit query plan', {
+      index: plan.index,
+      streams: plan.partitionKeys.length,
+      scanned: result.scanned,
+      returned: result.items.length,
+      queries: result.queries,
+    });
+    return {
+      items: result.items.map((item) => auditListItemSchema.parse(item.e)),
+      nextPosition: result.nextPosition,
+      scanned: result.scanned,
+      index: plan.index,
+    };
+  }
+}
+
+/** Every filter the chosen index does not answer by key, as FilterExpression conditions. */
+export function addFilters(expr: ExpressionBuilder, f: AuditFilters, covers: readonly KeyedFilter[]): void {
+  const lists: [
+    KeyedFilter | 'requestMethod' | 'requestStatus' | 'requestContentType' | 'classId',
+    string,
+  ][] = [
+    ['actorId', 'e.actor.id'],
+    ['action', 'e.action'],
+    ['objectType', 'e.object.type'],
+    ['objectId', 'e.object.id'],
+    ['subjectId', 'e.subject.id'],
+    ['source', 'e.source.kind'],
+    ['courseId', 'e.context.courseId'],
+    ['classId', 'e.context.classId'],
+    ['requestMethod', 'e.request.method'],
+    ['requestStatus', 'e.request.status'],
+    ['requestContentType', 'f.ct'],
+  ];
+  for (const [name, path] of lists) {
+    if ((covers as readonly string[]).includes(name)) continue;
+    const values = f[name] as readonly unknown[] | undefined;
+    if (values?.length) expr.anyOf(path, values);
+  }
+  if (f.objectName) {
+    expr.add(`contains(${expr.path('f.on')}, ${expr.value(f.objectName.toLowerCase())})`);
+  }
+  if (f.ip && !covers.includes('ip')) {
+    if (f.ip.includes('/')) {
+      const { lo, hi } = cidrKeyRange(f.ip);
+      expr.add(`${expr.path('f.ip')} BETWEEN ${expr.value(lo)} AND ${expr.value(hi)}`);
+    } else {
+      expr.add(`${expr.path('f.ip')} = ${expr.value(ipKey(f.ip))}`);
+    }
+  }
+  if (f.system !== undefined && !covers.includes('system')) {
+    expr.add(`${expr.path('e.actor.type')} ${f.system ? '<>' : '='} ${expr.value('user')}`);
+  }
+  if (f.requestUrl) {
+    expr.add(`begins_with(${expr.path('e.request.url')}, ${expr.value(f.requestUrl)})`);
+  }
+}
+
+/** The store as handlers build it, once per cold start. */
+export function auditStoreFromConfig(
+  config: Config,
+  client = dynamoDocumentClient(config),
+): DynamoAuditStore {
+  return new DynamoAuditStore(client, {
+    tableName: config.AUDIT_TABLE,
+    shardsFor: (tenantId) => shardCount(config, tenantId),
+  });
+}

@@ -1,0 +1,43 @@
+import { ACTIONS, OBJECT_TYPES } from './catalog.ts';
+import type { AuditEventInput } from './schema.ts';
+
+/**
+ * The derived text of an entry, computed once at write time: a one-line summary
+ * ("Adam Admin deleted Task "Onboarding checklist"") and the attribution of its source.
+ */
+type Describable = Pick<
+  AuditEventInput,
+  'actor' | 'impersonator' | 'action' | 'object' | 'subject' | 'source'
+>;
+
+export function summarise(e: Describable): string {
+  const typeLabel = OBJECT_TYPES[e.object.type];
+  const name = e.object.name?.trim();
+  const object = name ? `${typeLabel} "${name}"` : `${typeLabel} ${e.object.id}`;
+  const who = e.impersonator ? `${e.impersonator.name} while logged in as ${e.actor.name}` : e.actor.name;
+  const what = ACTIONS[e.action].verb.replace('{object}', object);
+  const forWhom = e.subject && !(e.action === 'LoginAs') ? ` on behalf of ${e.subject.name}` : '';
+  return `${who} ${what}${forWhom}`;
+}
+
+export function attribution(e: Pick<AuditEventInput, 'source' | 'actor'>): string {
+  const named = (prefix: string) => `${prefix} (${e.source.name ?? e.actor.name})`;
+  switch (e.source.kind) {
+    case 'web':
+      return 'Web';
+    case 'bulk_invite':
+      return 'Bulk Invite';
+    case 'csv_import':
+      return 'CSV Import';
+    case 'webhook':
+      return named('Webhook');
+    case 'api':
+      return named('API');
+    case 'integration':
+      return named('Integration');
+    case 'scheduled_job':
+      return 'Scheduled job';
+    case 'system':
+      return 'System';
+  }
+}

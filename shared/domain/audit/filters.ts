@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { ACTION_NAMES, OBJECT_TYPE_NAMES } from './catalog.ts';
+import { canonicalIp, isCidr, isIp } from './ip.ts';
+import { SOURCE_KINDS, timestampSchema } from './schema.ts';
+
+/**
+ * The audit log's filters in query-string shape (every value a string; lists comma-separated),
+ * normalised: lists trimmed, de-duplicated and sorted (so equal filters bind cursors equally),
+ * methods upper-cased, content types lower-cased without parameters, IPs canonical.
+ * Exports and saved reports reuse this schema; in JSON a list may also be an array of strings.
+ */
+const MAX_VALUES = 100;
+
+function list<T extends z.ZodType<unknown, string>>(item: T, description: string) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .transform((raw) =>
+      (Array.isArray(raw) ? raw : raw.split(','))
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item).min(1, 'must name at least one value').max(MAX_VALUES))
+    .transform((values) => [...new Set(values as z.output<T>[])].sort())
+    .optional()
+    .meta({ description: `${description} Comma-separated list: any of them.` });
+}
+
+const id = z.string().min(1).max(256);
+
+export function normaliseContentType(value: string): string {
+  return (value.split(';')[0] ?? '').trim().toLowerCase();
+}
+
+export const auditFiltersShape = {
+  actorId: list(id, 'Actor ids.'),
+  action: list(
+    z.enum(ACTION_NAMES, { error: 'is not an action in the catalog' }),
+    `Actions from the catalog (${ACTION_NAMES.join(', ')}).`,
+  ),
+  objectType: list(
+    z.enum(OBJECT_TYPE_NAMES, { error: 'is not an object type in the catalog' }),
+    `Object types from the catalog (${OBJECT_TYPE_NAMES.join(', ')}).`,
+  ),
+  objectId: list(id, 'Object ids.'),
+  objectName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(512)
+    .optional()
+    .meta({ description: 'Case-insensitive substring of the object’s name' }),
+  subjectId: list(id, 'Ids of the person affected.'),
+  ip: z
+    .string()
+    .trim()
+    .refine((v) => isIp(v) || isCidr(v), 'must be an IPv4/IPv6 address or CIDR block')
+    .transform((v) => {
+      if (!v.includes('/')) return canonicalIp(v);
+      const [addr, bits] = v.split('/');
+      return `${canonicalIp(addr ?? '')}/${Number(bits)}`;
+    })
+    .optional()
+    .meta({ description: 'An IPv4 or IPv6 address, or a CIDR block (`10.0.0.0/8`, `2001:db8::/32`)' }),
+  source: list(z.enum(SOURCE_KINDS), `Source kinds (${SOURCE_KINDS.join(', ')}).`),
+  system: z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .transform((v) => v === true || v === 'true')
+    .optional()
+    .meta({
+      description: '`true`: only actions not done by a person (actor.type ≠ user); `false`: only people',
+    }),
+  requestMethod: list(
+    z
+      .string()
+      .regex(/^[A-Za-z]{1,16}$/, 'must be an HTTP method')
+      .transform((m) => m.toUpperCase()),
+    'HTTP methods of API-made actions.',
+  ),
+  requestStatus: list(
+    z
+      .string()
+      .regex(/^[1-5][0-9]{2}$/, 'must be an HTTP status (100-599)')
+      .transform(Number),
+    'HTTP response statuses of API-made actions.',
+  ),
+  requestUrl: z
+    .string()
+    .min(1)
+    .max(4096)
+    .optional()
+    .meta({ description: 'Prefix of the request URL of API-made actions' }),
+  requestContentType: list(
+    z.string().min(1).max(256).transform(normaliseContentType),
+    'Request content types (media type, parameters ignored, case-insensitive).',
+  ),
+  courseId: list(id, 'Course ids.'),
+  classId: list(id, 'Class ids.'),
+  from: timestampSchema.optional().meta({ description: 'Inclusive; default 3 calendar months before `to`' }),
+  to: timestampSchema.optional().meta({ description: 'Exclusive; default now' }),
+  order: z
+    .enum(['asc', 'desc'])
+    .default('desc')
+    .meta({ description: 'By occurredAt then id; newest first by default' }),
+};
+
+export function fromNotAfterTo(v: { from?: string; to?: string }, ctx: z.RefinementCtx): void {
+  if (v.from && v.to && v.from > v.to) {
+    ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after `to`' });
+  }
+}
+
+export const auditFiltersSchema = z
+  .object(auditFiltersShape)
+  .superRefine(fromNotAfterTo)
+  .meta({ id: 'AuditFilters' });
+export type AuditFilters = z.output<typeof auditFiltersSchema>;
+export type AuditFiltersInput = z.input<typeof auditFiltersSchema>;

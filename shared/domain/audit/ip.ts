@@ -1,0 +1,65 @@
+import ipaddr from 'ipaddr.js';
+
+/**
+ * IP addresses in one canonical form (IPv4-mapped IPv6 becomes IPv4), and a fixed-width hex key
+ * (`4:` + 8 hex digits, `6:` + 32 hex digits) whose string order is address order, so a CIDR
+ * block is one `BETWEEN lo AND hi` on the stored key.
+ */
+export function isIp(value: string): boolean {
+  return ipaddr.isValid(value) && (ipaddr.IPv4.isValidFourPartDecimal(value) || ipaddr.IPv6.isValid(value));
+}
+
+export function isCidr(value: string): boolean {
+  if (!value.includes('/')) return false;
+  try {
+    const [addr] = ipaddr.parseCIDR(value);
+    return addr.kind() === 'ipv6' || ipaddr.IPv4.isValidFourPartDecimal(value.split('/')[0] ?? '');
+  } catch {
+    return false;
+  }
+}
+
+function parseAddr(value: string): ipaddr.IPv4 | ipaddr.IPv6 {
+  const addr = ipaddr.parse(value);
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
+    return (addr as ipaddr.IPv6).toIPv4Address();
+  }
+  return addr;
+}
+
+export function canonicalIp(value: string): string {
+  return parseAddr(value).toString();
+}
+
+function hexOf(bytes: number[]): string {
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function ipKey(value: string): string {
+  const addr = parseAddr(value);
+  return `${addr.kind() === 'ipv4' ? '4' : '6'}:${hexOf(addr.toByteArray())}`;
+}
+
+/** The inclusive range of keys a CIDR block covers. */
+export function cidrKeyRange(cidr: string): { lo: string; hi: string } {
+  const [parsed, bits] = ipaddr.parseCIDR(cidr);
+  let addr: ipaddr.IPv4 | ipaddr.IPv6 = parsed;
+  let prefix = bits;
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() && prefix >= 96) {
+    addr = (addr as ipaddr.IPv6).toIPv4Address();
+    prefix -= 96;
+  }
+  const bytes = addr.toByteArray();
+  const lo = bytes.map((b, i) => {
+    const keep = Math.max(0, Math.min(8, prefix - i * 8));
+    const mask = keep === 0 ? 0 : (0xff << (8 - keep)) & 0xff;
+    return b & mask;
+  });
+  const hi = bytes.map((b, i) => {
+    const keep = Math.max(0, Math.min(8, prefix - i * 8));
+    const mask = keep === 0 ? 0 : (0xff << (8 - keep)) & 0xff;
+    return (b & mask) | (~mask & 0xff);
+  });
+  const tag = addr.kind() === 'ipv4' ? '4' : '6';
+  return { lo: `${tag}:${hexOf(lo)}`, hi: `${tag}:${hexOf(hi)}` };
+}

@@ -1,0 +1,44 @@
+import type { AuditFilters } from '../../domain/audit/filters.ts';
+import type { AuditEntry, AuditListItem } from '../../domain/audit/schema.ts';
+
+/** What the audit use cases need from storage; the DynamoDB adapter and test fakes implement it. */
+export interface AuditEventWriter {
+  /** Writes the entry unless its (tenant, id) is already stored. Never overwrites. */
+  put(entry: AuditEntry, expiresAtEpochSeconds: number): Promise<'created' | 'duplicate'>;
+}
+
+export interface AuditStoreQuery {
+  tenantId: string;
+  filters: AuditFilters;
+  /** ISO; inclusive. */
+  from: string;
+  /** ISO; exclusive. */
+  to: string;
+  order: 'asc' | 'desc';
+  limit: number;
+  /** Position (`occurredAt#id`) of the last item already returned. */
+  after?: string;
+  nowEpochSeconds: number;
+}
+
+export interface AuditStorePage {
+  items: AuditListItem[];
+  /** Position of the last item when more may follow, else null. */
+  nextPosition: string | null;
+  /** Items the store read to answer (DynamoDB ScannedCount). */
+  scanned: number;
+  /** The index the planner chose. */
+  index: string;
+}
+
+export interface AuditEventReader {
+  query(q: AuditStoreQuery): Promise<AuditStorePage>;
+  /** The entry, or null when unknown, another tenant's, or past retention. */
+  get(tenantId: string, id: string, nowEpochSeconds: number): Promise<AuditEntry | null>;
+  /** The full entries (with changes and details) of list items, in the same order. */
+  hydrate(tenantId: string, items: readonly AuditListItem[]): Promise<AuditEntry[]>;
+}
+
+export type AuditEventStore = AuditEventWriter & AuditEventReader;
+
+export type Clock = () => Date;

@@ -1,0 +1,139 @@
+import type { AuditFilters } from '../../domain/audit/filters.ts';
+import type { AuditEntry, AuditListItem } from '../../domain/audit/schema.ts';
+import { addMonthsUtc } from '../../domain/audit/time.ts';
+import { BadRequestError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { canReadAudit, type UserCaller } from '../../http/caller.ts';
+import { decodeCursor, encodeCursor } from '../../query/cursor.ts';
+import type { AuditEventReader, Clock } from './ports.ts';
+
+export interface QueryAuditDeps {
+  store: AuditEventReader;
+  clock: Clock;
+  retentionMonths: number;
+  /** The HMAC key for cursors. */
+  signingKey: () => Promise<Uint8Array>;
+}
+
+export interface AuditPage {
+  items: AuditListItem[];
+  nextCursor: string | null;
+  /** Items the store read for this page (for benchmarks); not part of the HTTP answer. */
+  scanned: number;
+  /** The index the planner chose. */
+  index: string;
+}
+
+const LIST = 'audit';
+const DEFAULT_WINDOW_MONTHS = 3;
+
+/** Owners and admins only; checked before the request is even parsed, so others always get 403. */
+export function assertAuditReader(caller: UserCaller): void {
+  if (!canReadAudit(caller)) throw new ForbiddenError('Only owners and admins may read the audit log.');
+}
+
+interface Window {
+  from: string;
+  to: string;
+}
+
+/** Default `to` = now, `from` = 3 calendar months before `to`; never earlier than retention. */
+function resolveWindow(filters: AuditFilters, now: Date, retentionMonths: number): Window {
+  const to = filters.to ?? now.toISOString();
+  let from = filters.from ?? addMonthsUtc(new Date(to), -DEFAULT_WINDOW_MONTHS).toISOString();
+  if (from > to) throw new ValidationError([{ path: 'from', message: 'must not be after `to`' }]);
+  const retentionStart = addMonthsUtc(now, -retentionMonths).toISOString();
+  if (from < retentionStart) from = retentionStart;
+  // Entirely before retention: an empty window.
+  if (to < from) return { from, to: from };
+  return { from, to };
+}
+
+/** The cursor binds the normalised filters; its position carries the window of page one. */
+function binding(caller: UserCaller, filters: AuditFilters) {
+  return { tenantId: caller.tenantId, list: LIST, filters: filters as Record<string, unknown> };
+}
+
+function decodePosition(raw: string): { after: string; window: Window } {
+  const [after, from, to, extra] = raw.split('|');
+  if (!after || !from || !to || extra !== undefined) {
+    throw new BadRequestError('The cursor is invalid, or belongs to other filters.');
+  }
+  return { after, window: { from, to } };
+}
+
+/**
+ * One page of the tenant's audit log, newest first unless `order=asc`. Owners and admins only.
+ * The window is fixed on the first page and carried in the cursor, so paging is stable.
+ */
+export async function listAuditEvents(
+  deps: QueryAuditDeps,
+  caller: UserCaller,
+  filters: AuditFilters,
+  page: { limit: number; cursor?: string },
+): Promise<AuditPage> {
+  assertAuditReader(caller);
+  const now = deps.clock();
+  const key = await deps.signingKey();
+  let window: Window;
+  let after: string | undefined;
+  if (page.cursor) {
+    ({ after, window } = decodePosition(decodeCursor(key, binding(caller, filters), page.cursor)));
+  } else {
+    window = resolveWindow(filters, now, deps.retentionMonths);
+  }
+  const result = await deps.store.query({
+    tenantId: caller.tenantId,
+    filters,
+    from: window.from,
+    to: window.to,
+    order: filters.order,
+    limit: page.limit,
+    after,
+    nowEpochSeconds: Math.floor(now.getTime() / 1000),
+  });
+  const nextCursor = result.nextPosition
+    ? encodeCursor(key, binding(caller, filters), `${result.nextPosition}|${window.from}|${window.to}`)
+    : null;
+  return { items: result.items, nextCursor, scanned: result.scanned, index: result.index };
+}
+
+/**
+ * Every matching entry, in order, with changes and details (for exports), read page by page so
+ * memory stays flat. The window is fixed when iteration starts.
+ */
+export async function* iterateAuditEvents(
+  deps: QueryAuditDeps,
+  caller: UserCaller,
+  filters: AuditFilters,
+  pageSize = 200,
+): AsyncGenerator<AuditEntry> {
+  assertAuditReader(caller);
+  const window = resolveWindow(filters, deps.clock(), deps.retentionMonths);
+  let after: string | undefined;
+  do {
+    const result = await deps.store.query({
+      tenantId: caller.tenantId,
+      filters,
+      from: window.from,
+      to: window.to,
+      order: filters.order,
+      limit: pageSize,
+      after,
+      nowEpochSeconds: Math.floor(deps.clock().getTime() / 1000),
+    });
+    yield* await deps.store.hydrate(caller.tenantId, result.items);
+    after = result.nextPosition ?? undefined;
+  } while (after);
+}
+
+/** One whole entry; unknown, other-tenant and expired ids are all 404. */
+export async function getAuditEvent(
+  deps: Pick<QueryAuditDeps, 'store' | 'clock'>,
+  caller: UserCaller,
+  id: string,
+): Promise<AuditEntry> {
+  assertAuditReader(caller);
+  const entry = await deps.store.get(caller.tenantId, id, Math.floor(deps.clock().getTime() / 1000));
+  if (!entry) throw new NotFoundError('No audit entry with this id.');
+  return entry;
+}

@@ -1,0 +1,139 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { auditFiltersSchema } from '../../../shared/domain/audit/filters.ts';
+import {
+  BadRequestError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../../shared/domain/errors.ts';
+import type { UserCaller } from '../../../shared/http/caller.ts';
+import { ingestAuditEvents } from '../../../shared/use-cases/audit/ingest.ts';
+import { getAuditEvent, iterateAuditEvents, listAuditEvents } from '../../../shared/use-cases/audit/query.ts';
+import { InMemoryAuditStore } from './fakes.ts';
+
+let now = new Date('2026-11-22T10:00:00.000Z');
+let store: InMemoryAuditStore;
+const key = new TextEncoder().encode('k'.repeat(32));
+const deps = () => ({ store, clock: () => now, retentionMonths: 18, signingKey: async () => key });
+const admin: UserCaller = { kind: 'user', tenantId: 't1', userId: 'u-a', role: 'admin', reporting: false };
+const filters = (raw: Record<string, unknown> = {}) => auditFiltersSchema.parse(raw);
+
+async function seed(count: number) {
+  const events = Array.from({ length: count }, (_, i) => ({
+    id: `e${String(i).padStart(3, '0')}`,
+    tenantId: 't1',
+    occurredAt: new Date(now.getTime() - (i + 1) * 3_600_000).toISOString(),
+    actor: { type: 'user', id: 'u1', name: 'Ada' },
+    action: 'Updated',
+    object: { type: 'Item', id: `i${i}` },
+    source: { kind: 'web' },
+    changes: [{ field: 'title', before: 'a', after: 'b' }],
+  }));
+  await ingestAuditEvents({ store, clock: () => now, retentionMonths: 18 }, events);
+}
+
+beforeEach(() => {
+  now = new Date('2026-11-22T10:00:00.000Z');
+  store = new InMemoryAuditStore();
+});
+
+describe('listAuditEvents', () => {
+  it('forbids roles other than owner and admin', async () => {
+    for (const role of ['hr', 'reporter', 'learning_designer', 'curator', 'manager', 'learner'] as const) {
+      await expect(
+        listAuditEvents(deps(), { ...admin, role }, filters(), { limit: 10 }),
+      ).rejects.toBeInstanceOf(ForbiddenError);
+    }
+  });
+
+  it('defaults to the 3 calendar months before now', async () => {
+    await listAuditEvents(deps(), admin, filters(), { limit: 10 });
+    expect(store.queries[0]).toMatchObject({
+      tenantId: 't1',
+      from: '2026-08-22T10:00:00.000Z',
+      to: '2026-11-22T10:00:00.000Z',
+      order: 'desc',
+    });
+    await listAuditEvents(deps(), admin, filters({ to: '2026-05-31T00:00:00Z' }), { limit: 10 });
+    expect(store.queries[1]).toMatchObject({
+      from: '2026-02-28T00:00:00.000Z',
+      to: '2026-05-31T00:00:00.000Z',
+    });
+  });
+
+  it('never reads before the retention period', async () => {
+    await listAuditEvents(deps(), admin, filters({ from: '2020-01-01T00:00:00Z' }), { limit: 10 });
+    expect(store.queries[0]!.from).toBe('2025-05-22T10:00:00.000Z');
+  });
+
+  it('rejects a from after the default to', async () => {
+    await expect(
+      listAuditEvents(deps(), admin, filters({ from: '2026-12-01T00:00:00Z' }), { limit: 10 }),
+    ).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('pages with a cursor that keeps the first page’s window, and ends with null', async () => {
+    await seed(7);
+    const first = await listAuditEvents(deps(), admin, filters(), { limit: 3 });
+    now = new Date('2026-11-22T11:00:00.000Z');
+    const second = await listAuditEvents(deps(), admin, filters(), { limit: 3, cursor: first.nextCursor! });
+    const third = await listAuditEvents(deps(), admin, filters(), { limit: 3, cursor: second.nextCursor! });
+    expect([...first.items, ...second.items, ...third.items].map((i) => i.id)).toEqual([
+      'e000',
+      'e001',
+      'e002',
+      'e003',
+      'e004',
+      'e005',
+      'e006',
+    ]);
+    expect(third.nextCursor).toBeNull();
+    expect(store.queries[1]!.to).toBe('2026-11-22T10:00:00.000Z');
+    expect(first.items[0]).not.toHaveProperty('changes');
+  });
+
+  it('rejects a cursor from other filters or another tenant', async () => {
+    await seed(4);
+    const first = await listAuditEvents(deps(), admin, filters(), { limit: 2 });
+    await expect(
+      listAuditEvents(deps(), admin, filters({ order: 'asc' }), { limit: 2, cursor: first.nextCursor! }),
+    ).rejects.toBeInstanceOf(BadRequestError);
+    await expect(
+      listAuditEvents(deps(), { ...admin, tenantId: 't2' }, filters(), {
+        limit: 2,
+        cursor: first.nextCursor!,
+      }),
+    ).rejects.toBeInstanceOf(BadRequestError);
+  });
+});
+
+describe('iterateAuditEvents', () => {
+  it('yields every match in order with changes, page by page', async () => {
+    await seed(12);
+    const seen = [];
+    for await (const e of iterateAuditEvents(deps(), admin, filters({ order: 'asc' }), 5)) seen.push(e);
+    expect(seen.map((e) => e.id)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `e${String(11 - i).padStart(3, '0')}`),
+    );
+    expect(seen[0]!.changes).toEqual([{ field: 'title', before: 'a', after: 'b' }]);
+    expect(store.queries.length).toBe(3);
+  });
+
+  it('checks the caller’s role before reading', async () => {
+    const it = iterateAuditEvents(deps(), { ...admin, role: 'manager' }, filters());
+    await expect(it.next()).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});
+
+describe('getAuditEvent', () => {
+  it('answers 404 for an unknown id, another tenant’s and an expired one', async () => {
+    await seed(1);
+    expect((await getAuditEvent(deps(), admin, 'e000')).changes).toHaveLength(1);
+    await expect(getAuditEvent(deps(), admin, 'nope')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getAuditEvent(deps(), { ...admin, tenantId: 't2' }, 'e000')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    now = new Date('2028-06-01T00:00:00.000Z');
+    await expect(getAuditEvent(deps(), admin, 'e000')).rejects.toBeInstanceOf(NotFoundError);
+  });
+});

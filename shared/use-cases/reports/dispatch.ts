@@ -45,7 +45,10 @@ export interface DispatchOptions {
   batch: number;
   /** Periods made up per schedule per tick; the rest follow on the next ticks, oldest first. */
   maxPeriodsPerTick: number;
-  /** How long a claimed run is held before another dispatcher may resume it. */
+  /**
+   * How long a claimed run is held before another dispatcher may resume it: longer than the
+   * dispatcher Lambda's 15-minute timeout, so a slow export is never run twice at once.
+   */
   leaseMs: number;
   /** Tries of a run (export and failed sends) before the run gives up and the schedule moves on. */
   maxAttempts: number;
@@ -56,7 +59,7 @@ export interface DispatchOptions {
 const DEFAULTS: DispatchOptions = {
   batch: 500,
   maxPeriodsPerTick: 40,
-  leaseMs: 10 * 60 * 1000,
+  leaseMs: 16 * 60 * 1000,
   maxAttempts: 6,
   concurrency: 4,
 };
@@ -223,6 +226,18 @@ async function runPeriod(
   if (!run) return 'skipped';
   const lastTry = run.attempts >= opts.maxAttempts;
 
+  // Who may still receive it, as the directory says now; nobody left → nothing to export.
+  const recipients = await deps.people.people(report.tenantId, schedule.recipients);
+  const eligible = schedule.recipients.filter((id) => !recipientProblem(report, recipients.get(id)));
+  if (eligible.length === 0) {
+    const skippedAll = schedule.recipients.map((userId) => ({
+      userId,
+      reason: recipientProblem(report, recipients.get(userId)) ?? '',
+    }));
+    await deps.runs.update(key, { status: 'complete', outcome: 'sent', skipped: skippedAll });
+    return 'sent';
+  }
+
   let exported: ExportResult | undefined = run.export;
   if (!exported) {
     const filters = resolveRange(report.filters, { at: occurrence, schedule });
@@ -258,7 +273,6 @@ async function runPeriod(
     }
   }
 
-  const recipients = await deps.people.people(report.tenantId, schedule.recipients);
   const skipped: RunRecord['skipped'] = [];
   const already = new Map((await deps.runs.sends(key)).map((s) => [s.userId, s]));
   let failed = 0;

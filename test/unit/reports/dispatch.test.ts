@@ -255,6 +255,48 @@ describe('the schedule dispatcher over a simulated year', () => {
     ]);
   });
 
+  it('exports nothing when no recipient may receive the report any more', async () => {
+    const w = world('2026-05-10T07:00:00.000Z');
+    w.addReport({ frequency: 'daily', log: 'audit', recipients: ['u-hr', 'u-learner'] });
+    w.clock.set('2026-05-11T06:00:00.000Z');
+    expect((await dispatchDueSchedules(w.deps)).map((o) => o.status)).toEqual(['sent']);
+    expect(w.exports.calls).toHaveLength(0);
+    expect(w.mailer.sent).toHaveLength(0);
+    expect([...w.state.runs.values()][0]?.skipped.map((s) => s.userId)).toEqual(['u-hr', 'u-learner']);
+    expect(w.state.reports.get(`${TENANT}|r-001`)?.schedule?.nextRunAt).toBe('2026-05-12T06:00:00.000Z');
+  });
+
+  it('leaves a run another dispatcher holds, and resumes it once that lease has run out', async () => {
+    const w = world('2026-05-10T07:00:00.000Z');
+    w.addReport({ frequency: 'daily', recipients: ['u-a', 'u-b'] });
+    const key = { tenantId: TENANT, reportId: 'r-001', periodStart: '2026-05-10T00:00:00.000Z' };
+    // A dispatcher that crashed after exporting and e-mailing u-a.
+    await w.state.claim({
+      ...key,
+      scheduledFor: '2026-05-11T06:00:00.000Z',
+      periodEnd: '2026-05-11T00:00:00.000Z',
+      status: 'running',
+      attempts: 1,
+      leaseUntil: '2026-05-11T06:16:00.000Z',
+      export: { exportId: 'x-0', rowCount: 9, downloadUrl: 'http://localhost/v1/downloads/tok-0' },
+      skipped: [],
+      updatedAt: '2026-05-11T06:00:00.000Z',
+    });
+    await w.state.claimSend(key, 'u-a', 'u-a@example.com', '2026-05-11T06:00:01.000Z');
+    await w.state.markSend(key, 'u-a', { status: 'sent', at: '2026-05-11T06:00:02.000Z' });
+
+    w.clock.set('2026-05-11T06:15:00.000Z');
+    expect((await dispatchDueSchedules(w.deps)).map((o) => o.status)).toEqual(['skipped']);
+    expect(w.mailer.sent).toHaveLength(0);
+    expect(w.state.reports.get(`${TENANT}|r-001`)?.schedule?.nextRunAt).toBe('2026-05-11T06:00:00.000Z');
+
+    w.clock.set('2026-05-11T06:30:00.000Z');
+    expect((await dispatchDueSchedules(w.deps)).map((o) => o.status)).toEqual(['sent']);
+    expect(w.mailer.sent.map((m) => m.to)).toEqual(['u-b@example.com']);
+    expect(w.mailer.sent[0]?.text).toContain('tok-0');
+    expect(w.exports.calls).toHaveLength(0);
+  });
+
   it('e-mails each recipient alone with the report name, period, row count and a 7-day link', async () => {
     const w = world('2026-05-10T07:00:00.000Z');
     w.addReport({ frequency: 'daily', timeZone: 'Europe/London', recipients: ['u-a', 'u-b'] });

@@ -9,7 +9,13 @@ import type { LocalRoute } from './gateway.ts';
  * Schedules on one machine: croner ticks the dispatcher every minute (as EventBridge does every
  * 15 in AWS), and two local-only routes let a person or a test drive it and read the inbox.
  */
-const runBody = z.object({ now: z.iso.datetime({ offset: true }).optional() }).strict();
+const runBody = z
+  .object({
+    now: z.iso.datetime({ offset: true }).optional(),
+    /** Local extension: only this tenant's schedules (tests sharing one stack stay apart). */
+    tenantId: z.string().min(1).optional(),
+  })
+  .strict();
 
 const sesStore = z.object({
   emails: z.array(
@@ -24,10 +30,17 @@ const sesStore = z.object({
 
 let deps: { config: Config; value: DispatchDeps } | undefined;
 
-export async function runSchedules(config: Config, now?: Date) {
+export async function runSchedules(config: Config, now?: Date, tenantId?: string) {
   if (deps?.config !== config) deps = { config, value: buildDispatchDeps(config) };
   const clock = { now: () => now ?? new Date() };
-  const runs = await dispatchDueSchedules({ ...deps.value, clock });
+  const all = deps.value.schedules;
+  const schedules: DispatchDeps['schedules'] = tenantId
+    ? {
+        due: async (at, limit) => (await all.due(at, limit)).filter((d) => d.tenantId === tenantId),
+        advance: (...args) => all.advance(...args),
+      }
+    : all;
+  const runs = await dispatchDueSchedules({ ...deps.value, clock, schedules });
   return { runs: runs.map((r) => ({ reportId: r.reportId, status: r.status, periodStart: r.periodStart })) };
 }
 
@@ -57,7 +70,7 @@ export function scheduleRoutes(config: () => Config): LocalRoute[] {
           };
         }
         const now = parsed.data.now ? new Date(parsed.data.now) : undefined;
-        return { status: 200, body: await runSchedules(config(), now) };
+        return { status: 200, body: await runSchedules(config(), now, parsed.data.tenantId) };
       },
     },
     {

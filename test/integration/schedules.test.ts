@@ -115,7 +115,7 @@ describe('report schedules on the local stack', () => {
       body: { tenantId: tenant, users: [user('u-owner', 'HR')] },
     });
     const now = new Date(Date.parse(scheduled.body.schedule.nextRunAt) + 60_000).toISOString();
-    const run = await api('/_local/run-schedules', { body: { now } });
+    const run = await api('/_local/run-schedules', { body: { now, tenantId: tenant } });
     expect(run.body.runs).toContainEqual(
       expect.objectContaining({ reportId: report.body.id, status: 'paused' }),
     );

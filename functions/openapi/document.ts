@@ -4,6 +4,8 @@ import { paths as activityQuery } from '../activity-query/schema.ts';
 import { paths as auditIngest } from '../audit-ingest/schema.ts';
 import { paths as auditQuery } from '../audit-query/schema.ts';
 import { paths as directory } from '../directory/schema.ts';
+import { paths as downloads } from '../downloads/schema.ts';
+import { paths as exportsPaths } from '../exports/schema.ts';
 import { paths as health } from '../health/schema.ts';
 import { paths as reports } from '../reports/schema.ts';
 import { ROUTES } from '../routes.ts';
@@ -22,6 +24,8 @@ const ALL_PATHS: ZodOpenApiPathsObject[] = [
   activityIngest,
   activityQuery,
   reports,
+  exportsPaths,
+  downloads,
 ];
 
 /** Folders may share a path with different methods (POST and GET /v1/audit-events). */
@@ -67,6 +71,10 @@ export function buildDocument(serverUrl = '/') {
     tags: [
       { name: 'Service', description: 'Health and the API description' },
       { name: 'Reports', description: 'Saved reports and scheduled e-mailed exports' },
+      {
+        name: 'Exports',
+        description: 'CSV and JSON files of a filtered view of a log, and their download links',
+      },
       {
         name: 'Directory',
         description: 'The platform’s people, teams, groups and content, as scopes use them',

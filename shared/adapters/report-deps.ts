@@ -1,11 +1,12 @@
 import type { z } from 'zod';
+import { exportDeps } from '../composition/exports.ts';
 import type { Config } from '../config.ts';
 import { activityFiltersSchema } from '../domain/activity/filters.ts';
 import { auditFiltersSchema } from '../domain/audit/filters.ts';
-import { UnavailableError } from '../domain/errors.ts';
 import { issuesToFieldErrors } from '../http/validate.ts';
 import { signingKey } from '../signing.ts';
 import { type IngestAuditDeps, ingestAuditEvents } from '../use-cases/audit/ingest.ts';
+import { runExport } from '../use-cases/exports/run.ts';
 import type { DispatchDeps } from '../use-cases/reports/dispatch.ts';
 import type { ManageDeps } from '../use-cases/reports/manage.ts';
 import type { AuditRecorder, ExportRunner, FilterValidator } from '../use-cases/reports/ports.ts';
@@ -90,9 +91,7 @@ export async function buildManageDeps(config: Config): Promise<ManageDeps & { cu
 export function buildDispatchDeps(config: Config, clock: { now(): Date } = systemClock): DispatchDeps {
   const { client, store, people, audit } = shared(config);
   const exporter: ExportRunner = {
-    run: async () => {
-      throw new UnavailableError('Exports are not available yet.');
-    },
+    run: (input) => runExport(exportDeps(config), { ...input, format: 'csv' }),
   };
   return {
     reports: store,

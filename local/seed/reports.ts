@@ -12,7 +12,7 @@ export async function seedReports(ctx: SeedContext): Promise<void> {
   await store.save({
     tenantId: DEMO_TENANT,
     id: 'demo-report-deletions',
-    name: 'Deletions this week',
+    name: 'Deletions, previous week',
     log: 'audit',
     filters: { action: 'Deleted', range: 'previousPeriod' },
     visibility: 'shared',

@@ -96,7 +96,7 @@ describe('the dispatcher against DynamoDB Local', () => {
         .sort(),
     ).toEqual(['r1', 'r1', 'r2']);
     // r1 makes up 2 and 3 Feb; r2 runs its Monday.
-    const sentTo = w.mailer.sent.map((m) => `${m.subject.split(' (')[0]} → ${m.to.split('.')[0]}`).sort();
+    const sentTo = w.mailer.sent.map((m) => `${m.subject.split(', ')[0]} → ${m.to.split('.')[0]}`).sort();
     expect(sentTo).toEqual([
       'Scheduled report: Report r1 → u-a',
       'Scheduled report: Report r1 → u-a',

@@ -142,11 +142,11 @@ export function previousPeriod(frequency: Frequency, at: Date, timeZone: string)
   }
 }
 
-/** "1 Mar 2026 – 31 Mar 2026 (Europe/London)": the period as the recipient reads it. */
+/** "1 Mar 2026 – 31 Mar 2026": the days a period covers, as the recipient reads them in the zone. */
 export function describePeriod(period: Period, timeZone: string): string {
   const fmt = new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', year: 'numeric' });
   const lastDay = new Date(period.to.getTime() - 1);
   const a = fmt.format(period.from);
   const b = fmt.format(lastDay);
-  return `${a === b ? a : `${a} – ${b}`} (${timeZone})`;
+  return a === b ? a : `${a} – ${b}`;
 }

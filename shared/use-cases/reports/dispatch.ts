@@ -362,9 +362,10 @@ export function composeEmail(
   exported: ExportResult,
   linkDays: number,
 ): Omit<Email, 'to'> {
-  const covered = describePeriod(period, schedule.timeZone);
+  const days = describePeriod(period, schedule.timeZone);
+  const covered = `${days} (${schedule.timeZone})`;
   const rows = `${exported.rowCount} ${exported.rowCount === 1 ? 'row' : 'rows'}`;
-  const subject = `Scheduled report: ${report.name} (${covered})`;
+  const subject = `Scheduled report: ${report.name}, ${days}`;
   const text = [
     `Your scheduled ${schedule.frequency} report "${report.name}" is ready.`,
     '',

@@ -53,7 +53,7 @@ describe('the schedule dispatcher over a simulated year', () => {
       expect([local.hour, local.minute]).toEqual([6, 0]);
     }
     for (const mail of w.mailer.sent) {
-      const tz = mail.subject.includes('America/New_York') ? 'America/New_York' : 'Europe/London';
+      const tz = mail.text.includes('America/New_York') ? 'America/New_York' : 'Europe/London';
       const local = localParts(new Date(mail.at), tz);
       expect(local.hour).toBe(6);
       expect(local.minute).toBeLessThan(15);

@@ -18,6 +18,13 @@ export interface RouteDef {
 export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/health', fn: 'health', auth: 'none' },
   { method: 'GET', path: '/v1/openapi.json', fn: 'openapi', auth: 'none' },
+  { method: 'POST', path: '/v1/reports', fn: 'reports', auth: 'user' },
+  { method: 'GET', path: '/v1/reports', fn: 'reports', auth: 'user' },
+  { method: 'GET', path: '/v1/reports/{id}', fn: 'reports', auth: 'user' },
+  { method: 'PUT', path: '/v1/reports/{id}', fn: 'reports', auth: 'user' },
+  { method: 'DELETE', path: '/v1/reports/{id}', fn: 'reports', auth: 'user' },
+  { method: 'PUT', path: '/v1/reports/{id}/schedule', fn: 'reports', auth: 'user' },
+  { method: 'DELETE', path: '/v1/reports/{id}/schedule', fn: 'reports', auth: 'user' },
   { method: 'POST', path: '/v1/exports', fn: 'exports', auth: 'user' },
   { method: 'GET', path: '/v1/exports/{id}', fn: 'exports', auth: 'user' },
   { method: 'GET', path: '/v1/downloads/{token}', fn: 'downloads', auth: 'none' },

@@ -130,6 +130,8 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   reports: {
     description: 'Saved reports and their schedules',
     tables: { State: 'readWrite', Directory: 'read', Audit: 'append' },
+    signingSecret: true,
+    settings: ['AUDIT_RETENTION_MONTHS', 'SHARDS'],
     timeoutSeconds: 29,
   },
   'schedule-dispatcher': {
@@ -138,7 +140,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     bucket: { access: 'write', prefix: 'exports/' },
     signingSecret: true,
     sender: true,
-    settings: ['EXPORT_LINK_DAYS', 'PUBLIC_BASE_URL', 'SHARDS'],
+    settings: ['EXPORT_LINK_DAYS', 'PUBLIC_BASE_URL', 'SHARDS', 'AUDIT_RETENTION_MONTHS'],
     memoryMb: 1024,
     timeoutSeconds: FIFTEEN_MINUTES,
     schedule: { everyMinutes: 15 },

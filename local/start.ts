@@ -1,3 +1,4 @@
+import { scheduleRoutes, startScheduleTicker } from './schedules.ts';
 import { DEMO_PEOPLE, DEMO_TENANT } from './seed/demo.ts';
 import { seedDemoTenant } from './seed/index.ts';
 import { startLocalStack } from './stack.ts';
@@ -18,11 +19,17 @@ async function main() {
     dataDir,
     port,
     emulatorPorts: { dynamodb: base, s3: base + 1, ses: base + 2 },
+    localRoutes: scheduleRoutes,
   });
+  const stopTicker = startScheduleTicker(
+    () => stack.config,
+    (err) => console.error(`  schedule tick failed: ${err instanceof Error ? err.message : String(err)}`),
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopTicker();
     console.log(`\n${signal}: stopping Logbook …`);
     await stack.stop();
     console.log('Stopped.');
@@ -53,6 +60,7 @@ Logbook is running (data in ${dataDir}; demo tenant "${DEMO_TENANT}" ${seeded ==
 
   API            ${stack.url}   (health: ${stack.url}/health, OpenAPI: ${stack.url}/v1/openapi.json)
   E-mail inbox   ${stack.emulators.sesEndpoint}/   (JSON: ${stack.url}/_local/emails)
+  Schedules      run every minute; POST ${stack.url}/_local/run-schedules {"now": "…"} runs them as at a moment
   DynamoDB Local ${stack.emulators.dynamoEndpoint}
   S3 (s3rver)    ${stack.emulators.s3Endpoint}
 

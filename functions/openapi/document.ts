@@ -7,6 +7,7 @@ import { paths as directory } from '../directory/schema.ts';
 import { paths as downloads } from '../downloads/schema.ts';
 import { paths as exportsPaths } from '../exports/schema.ts';
 import { paths as health } from '../health/schema.ts';
+import { paths as reports } from '../reports/schema.ts';
 import { ROUTES } from '../routes.ts';
 import { paths as openapi } from './schema.ts';
 
@@ -22,6 +23,7 @@ export const ALL_PATHS: ZodOpenApiPathsObject[] = [
   directory,
   activityIngest,
   activityQuery,
+  reports,
   exportsPaths,
   downloads,
 ];
@@ -68,6 +70,7 @@ export function buildDocument(serverUrl = '/') {
     },
     tags: [
       { name: 'Service', description: 'Health and the API description' },
+      { name: 'Reports', description: 'Saved reports and scheduled e-mailed exports' },
       {
         name: 'Exports',
         description: 'CSV and JSON files of a filtered view of a log, and their download links',

@@ -5,6 +5,7 @@ import { seedActivity } from './activity.ts';
 import { seedAudit } from './audit.ts';
 import { DEMO_TENANT } from './demo.ts';
 import { seedDirectory } from './directory.ts';
+import { seedReports } from './reports.ts';
 
 /**
  * Seeds the demo tenant once. A marker item in the state table records that the seed ran, so a
@@ -18,7 +19,7 @@ export interface SeedContext {
 
 export type Seeder = (ctx: SeedContext) => Promise<void>;
 
-const SEEDERS: Seeder[] = [seedDirectory, seedActivity, seedAudit];
+const SEEDERS: Seeder[] = [seedDirectory, seedActivity, seedAudit, seedReports];
 
 export async function seedDemoTenant(ctx: SeedContext): Promise<'seeded' | 'already'> {
   const client = dynamoDocumentClient(ctx.config);

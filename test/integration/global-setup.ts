@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { scheduleRoutes } from '../../local/schedules.ts';
 import { startLocalStack } from '../../local/stack.ts';
 
 /**
@@ -21,7 +22,7 @@ export default async function setup(project: TestProject) {
   process.env.LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.STAGE = 'test';
-  const stack = await startLocalStack({ dataDir: null, port: 0 });
+  const stack = await startLocalStack({ dataDir: null, port: 0, localRoutes: scheduleRoutes });
   project.provide('baseUrl', stack.url);
   project.provide('dynamoEndpoint', stack.emulators.dynamoEndpoint);
   project.provide('s3Endpoint', stack.emulators.s3Endpoint);

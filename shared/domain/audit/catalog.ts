@@ -152,6 +152,7 @@ export const OBJECT_TYPES = {
   Class: 'Class',
   // Logbook's own
   Schedule: 'Schedule',
+  ReportSchedule: 'Report schedule',
   // CRM
   Contact: 'Contact',
   Group: 'Group',

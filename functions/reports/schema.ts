@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { reportInputSchema, reportSchema, scheduleInputSchema } from '../../shared/domain/reports/report.ts';
+import { errors, jsonContent, listQueryBase } from '../../shared/http/openapi.ts';
+
+export const reportIdParams = z.object({ id: z.string().min(1).max(64) });
+export const listReportsQuery = z.object(listQueryBase).strict();
+export const reportPageSchema = z
+  .object({ items: z.array(reportSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'ReportPage' });
+
+const idParam = { path: reportIdParams };
+const tags = ['Reports'];
+const ACCESS =
+  'Audit reports: owners and admins. Activity reports: the roles that can read the activity log (managers ' +
+  'too — their visibility applies when the report runs). A report is used by its owner; a shared one also by ' +
+  'everyone who may read its log (listed and readable), and changed or deleted by its owner and by owners/admins. ' +
+  'Anyone else, or another tenant, gets 404.';
+
+export const paths: ZodOpenApiPathsObject = {
+  '/v1/reports': {
+    post: {
+      operationId: 'createReport',
+      summary: 'Save a report (named filters over one log)',
+      description: `${ACCESS} Recorded in the audit log (Report, Created).`,
+      tags,
+      requestBody: { content: jsonContent(reportInputSchema) },
+      responses: {
+        '201': { description: 'The saved report', content: jsonContent(reportSchema) },
+        ...errors('400', '401', '403', '413', '429', '500', '503'),
+      },
+    },
+    get: {
+      operationId: 'listReports',
+      summary: 'The caller’s reports and the shared ones they may use',
+      description: 'Newest first. A shared audit report is listed only for owners and admins.',
+      tags,
+      requestParams: { query: listReportsQuery },
+      responses: {
+        '200': { description: 'One page of reports', content: jsonContent(reportPageSchema) },
+        ...errors('400', '401', '403', '429', '500', '503'),
+      },
+    },
+  },
+  '/v1/reports/{id}': {
+    get: {
+      operationId: 'getReport',
+      summary: 'One report, with its schedule (next run, pause)',
+      description: ACCESS,
+      tags,
+      requestParams: idParam,
+      responses: {
+        '200': { description: 'The report', content: jsonContent(reportSchema) },
+        ...errors('401', '403', '404', '429', '500', '503'),
+      },
+    },
+    put: {
+      operationId: 'updateReport',
+      summary: 'Replace a report’s name, log, filters and visibility',
+      description: `${ACCESS} The owner stays the same. The log of a scheduled report cannot change.`,
+      tags,
+      requestParams: idParam,
+      requestBody: { content: jsonContent(reportInputSchema) },
+      responses: {
+        '200': { description: 'The updated report', content: jsonContent(reportSchema) },
+        ...errors('400', '401', '403', '404', '413', '429', '500', '503'),
+      },
+    },
+    delete: {
+      operationId: 'deleteReport',
+      summary: 'Delete a report and its schedule',
+      description: ACCESS,
+      tags,
+      requestParams: idParam,
+      responses: {
+        '204': { description: 'Deleted' },
+        ...errors('401', '403', '404', '429', '500', '503'),
+      },
+    },
+  },
+  '/v1/reports/{id}/schedule': {
+    put: {
+      operationId: 'putReportSchedule',
+      summary: 'Schedule e-mailed exports of a report (replaces any schedule, and resumes a paused one)',
+      description:
+        'Recipients must be active directory users allowed to see the report’s log (audit: owners and admins; ' +
+        'activity: the roles that can read it); each other one is a 400 naming its path (`recipients[2]`). ' +
+        'Each run covers the previous complete period in the time zone (or what the filters’ range says) and ' +
+        'e-mails every recipient, alone, a CSV download link valid 7 days. Recorded in the audit log (ReportSchedule).',
+      tags,
+      requestParams: idParam,
+      requestBody: { content: jsonContent(scheduleInputSchema) },
+      responses: {
+        '200': { description: 'The report with its schedule', content: jsonContent(reportSchema) },
+        ...errors('400', '401', '403', '404', '413', '429', '500', '503'),
+      },
+    },
+    delete: {
+      operationId: 'deleteReportSchedule',
+      summary: 'Stop a report’s schedule',
+      tags,
+      requestParams: idParam,
+      responses: {
+        '204': { description: 'Removed' },
+        ...errors('401', '403', '404', '429', '500', '503'),
+      },
+    },
+  },
+};

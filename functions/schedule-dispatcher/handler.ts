@@ -1,0 +1,17 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import { buildDispatchDeps } from '../../shared/adapters/report-deps.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { logger } from '../../shared/observability.ts';
+import { dispatchDueSchedules } from '../../shared/use-cases/reports/dispatch.ts';
+
+/**
+ * EventBridge rule (every 15 minutes): runs every due schedule. Safe to run twice at once or
+ * again after a failure: runs and sends are claimed with conditional writes.
+ */
+const deps = buildDispatchDeps(loadConfig());
+
+export const handler = async (event: ScheduledEvent) => {
+  const runs = await dispatchDueSchedules(deps);
+  logger.info('schedules dispatched', { trigger: event.time, runs: runs.length, runsDetail: runs });
+  return { runs: runs.map(({ reportId, periodStart, status }) => ({ reportId, periodStart, status })) };
+};

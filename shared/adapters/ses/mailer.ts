@@ -1,0 +1,36 @@
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { ThrottledError, UnavailableError } from '../../domain/errors.ts';
+import type { Email, Mailer } from '../../use-cases/reports/ports.ts';
+
+/** SES v2: one message per call, to one address, with HTML and text bodies. */
+export class SesMailer implements Mailer {
+  constructor(
+    private readonly client: SESv2Client,
+    private readonly from: string,
+  ) {}
+
+  async send(email: Email): Promise<{ messageId: string }> {
+    try {
+      const out = await this.client.send(
+        new SendEmailCommand({
+          FromEmailAddress: this.from,
+          Destination: { ToAddresses: [email.to] },
+          Content: {
+            Simple: {
+              Subject: { Data: email.subject, Charset: 'UTF-8' },
+              Body: {
+                Text: { Data: email.text, Charset: 'UTF-8' },
+                Html: { Data: email.html, Charset: 'UTF-8' },
+              },
+            },
+          },
+        }),
+      );
+      return { messageId: out.MessageId ?? '' };
+    } catch (err) {
+      const name = (err as { name?: string }).name ?? '';
+      if (/Throttl|TooManyRequests|LimitExceeded/.test(name)) throw new ThrottledError('SES is throttling.');
+      throw new UnavailableError('SES could not send the e-mail.');
+    }
+  }
+}

@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import { FREQUENCIES, isValidTimeZone } from './periods.ts';
+
+/**
+ * Saved reports and their schedules: request, stored and response shapes. A report is a named
+ * set of filters over one log; its optional schedule e-mails an export every period.
+ */
+export const REPORT_LOGS = ['audit', 'activity'] as const;
+export type ReportLog = (typeof REPORT_LOGS)[number];
+export const VISIBILITIES = ['private', 'shared'] as const;
+export const RANGES = ['last7d', 'last30d', 'last90d', 'previousPeriod'] as const;
+export type ReportRange = (typeof RANGES)[number];
+
+const filterValue = z.union([
+  z.string().max(2000),
+  z.number(),
+  z.boolean(),
+  z.array(z.string().max(500)).max(200),
+]);
+
+/**
+ * The log's filter names (as in its list query), plus `range` instead of `from`/`to`. The
+ * log's own filter schema checks the names and values; this shape only checks `range`.
+ */
+export const reportFiltersSchema = z
+  .record(z.string().min(1).max(64), filterValue)
+  .superRefine((filters, ctx) => {
+    if (Object.keys(filters).length > 50) ctx.addIssue({ code: 'custom', message: 'at most 50 filters' });
+    for (const k of ['cursor', 'limit']) {
+      if (k in filters) ctx.addIssue({ code: 'custom', path: [k], message: 'is not a report filter' });
+    }
+    const range = filters.range;
+    if (range === undefined) return;
+    if (typeof range !== 'string' || !(RANGES as readonly string[]).includes(range)) {
+      ctx.addIssue({ code: 'custom', path: ['range'], message: `must be one of ${RANGES.join(', ')}` });
+    }
+    if ('from' in filters || 'to' in filters) {
+      ctx.addIssue({ code: 'custom', path: ['range'], message: 'cannot be combined with from or to' });
+    }
+  })
+  // Stored in the logs' query-string shape: lists comma-separated, numbers and booleans as text.
+  .transform((filters) => {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(filters)) out[k] = Array.isArray(v) ? v.join(',') : String(v);
+    return out;
+  })
+  .meta({
+    id: 'ReportFilters',
+    description:
+      'The log’s filter names, as in `GET /v1/audit-events` or `GET /v1/activity` (no `cursor`/`limit`). ' +
+      '`range` (last7d | last30d | last90d | previousPeriod) may stand instead of `from`/`to`: the last N days ' +
+      'are counted back from the moment the report runs; `previousPeriod` is the previous complete period of the ' +
+      'schedule in its time zone, or the previous complete UTC week (Monday–Monday) for an unscheduled report. ' +
+      'A scheduled report whose filters say nothing about time covers `previousPeriod`. Values are stored in the ' +
+      'query-string shape: a list becomes comma-separated text, numbers and booleans become text.',
+    example: { action: 'Created,Deleted', range: 'last30d' },
+  });
+export type ReportFilters = z.output<typeof reportFiltersSchema>;
+
+export const reportInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    log: z.enum(REPORT_LOGS),
+    filters: reportFiltersSchema.default({}),
+    visibility: z.enum(VISIBILITIES),
+  })
+  .strict()
+  .meta({ id: 'ReportInput' });
+export type ReportInput = z.output<typeof reportInputSchema>;
+
+export const scheduleInputSchema = z
+  .object({
+    frequency: z.enum(FREQUENCIES),
+    recipients: z
+      .array(z.string().min(1).max(128))
+      .min(1)
+      .max(50)
+      .superRefine((ids, ctx) => {
+        const seen = new Set<string>();
+        ids.forEach((id, i) => {
+          if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [i], message: 'is listed twice' });
+          seen.add(id);
+        });
+      })
+      .meta({ description: 'Directory user ids (1–50): active users allowed to see the report’s log' }),
+    timeZone: z
+      .string()
+      .max(64)
+      .refine(isValidTimeZone, 'must be an IANA time zone, e.g. Europe/London')
+      .transform((tz) => new Intl.DateTimeFormat('en-GB', { timeZone: tz }).resolvedOptions().timeZone)
+      .default('UTC'),
+    hour: z.number().int().min(0).max(23).default(6),
+  })
+  .strict()
+  .meta({ id: 'ScheduleInput' });
+export type ScheduleInput = z.output<typeof scheduleInputSchema>;
+
+const iso = z.iso.datetime();
+
+export const storedScheduleSchema = z.object({
+  /** Changes on every PUT, so a dispatcher never overwrites a schedule replaced meanwhile. */
+  version: z.string(),
+  frequency: z.enum(FREQUENCIES),
+  recipients: z.array(z.string()),
+  timeZone: z.string(),
+  hour: z.number().int(),
+  nextRunAt: iso,
+  paused: z.boolean(),
+  pausedReason: z.string().optional(),
+  createdAt: iso,
+  updatedAt: iso,
+});
+export type StoredSchedule = z.output<typeof storedScheduleSchema>;
+
+export const storedReportSchema = z.object({
+  tenantId: z.string(),
+  id: z.string(),
+  name: z.string(),
+  log: z.enum(REPORT_LOGS),
+  filters: z.record(z.string(), z.string()),
+  visibility: z.enum(VISIBILITIES),
+  ownerId: z.string(),
+  /** The owner's curator `reporting` permission as of their last save (the directory has none). */
+  ownerReporting: z.boolean().default(false),
+  createdAt: iso,
+  updatedAt: iso,
+  schedule: storedScheduleSchema.optional(),
+});
+export type StoredReport = z.output<typeof storedReportSchema>;
+
+export const scheduleSchema = z
+  .object({
+    frequency: z.enum(FREQUENCIES),
+    recipients: z.array(z.string()),
+    timeZone: z.string(),
+    hour: z.number().int(),
+    nextRunAt: iso.meta({ description: 'When the next run is due (UTC)' }),
+    paused: z.boolean(),
+    pausedReason: z.string().optional().meta({ description: 'Why the schedule stopped sending' }),
+    createdAt: iso,
+    updatedAt: iso,
+  })
+  .meta({
+    id: 'ReportSchedule',
+    description:
+      'Runs once per period at `hour` in `timeZone` (weekly on Mondays, monthly on the 1st, quarterly on ' +
+      '1 Jan/Apr/Jul/Oct). A schedule is paused when its report’s owner is deactivated or loses access to the ' +
+      'log; saving the schedule again (PUT) resumes it from the next period.',
+  });
+
+export const reportSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    log: z.enum(REPORT_LOGS),
+    filters: z.record(z.string(), z.string()),
+    visibility: z.enum(VISIBILITIES),
+    ownerId: z.string(),
+    createdAt: iso,
+    updatedAt: iso,
+    schedule: scheduleSchema.optional(),
+  })
+  .meta({ id: 'Report' });
+export type Report = z.output<typeof reportSchema>;
+
+export function toReport(stored: StoredReport): Report {
+  const { tenantId: _t, ownerReporting: _r, schedule, ...rest } = stored;
+  if (!schedule) return rest;
+  const { version: _v, ...visible } = schedule;
+  return { ...rest, schedule: visible };
+}

@@ -1,0 +1,158 @@
+import type { ReportFilters, ReportLog, StoredReport } from '../../domain/reports/report.ts';
+import type { UserCaller } from '../../http/caller.ts';
+
+/**
+ * The small interfaces report and schedule use cases depend on. Adapters implement them over
+ * DynamoDB, SES, the directory, exports and the audit log; tests pass in-memory fakes.
+ */
+export interface Clock {
+  now(): Date;
+}
+
+export interface ReportStore {
+  get(tenantId: string, id: string): Promise<StoredReport | undefined>;
+  listByTenant(tenantId: string): Promise<StoredReport[]>;
+  /** Create (fails with DuplicateError when the id exists) or replace a report and its schedule. */
+  create(report: StoredReport): Promise<void>;
+  save(report: StoredReport): Promise<void>;
+  delete(tenantId: string, id: string): Promise<void>;
+}
+
+export interface DueSchedule {
+  tenantId: string;
+  reportId: string;
+  nextRunAt: string;
+}
+
+/** The dispatcher's view of schedules: the due ones, and state changes that never clobber a PUT. */
+export interface ScheduleStore {
+  /** Active schedules with `nextRunAt <= now` (through the sparse byDue index, never a scan). */
+  due(now: Date, limit: number): Promise<DueSchedule[]>;
+  /**
+   * Sets `nextRunAt` and the pause of a schedule, only if it still has `version` (else false:
+   * the schedule was replaced or removed meanwhile). A paused schedule leaves the due index.
+   */
+  advance(
+    tenantId: string,
+    reportId: string,
+    version: string,
+    state: { nextRunAt: string; paused?: { reason: string; at: string } },
+  ): Promise<boolean>;
+}
+
+export interface RunKey {
+  tenantId: string;
+  reportId: string;
+  /** The start of the period the run covers (ISO): one run per (report, period). */
+  periodStart: string;
+}
+
+export interface RunRecord extends RunKey {
+  scheduledFor: string;
+  periodEnd: string;
+  status: 'running' | 'complete';
+  outcome?: 'sent' | 'failed';
+  attempts: number;
+  leaseUntil: string;
+  export?: { exportId: string; rowCount: number; downloadUrl: string; from?: string; to?: string };
+  /** Recipients not sent to, each with why (lost access, deactivated, gave up after failures). */
+  skipped: { userId: string; reason: string }[];
+  error?: string;
+  updatedAt: string;
+}
+
+export interface SendRecord {
+  userId: string;
+  status: 'sending' | 'sent' | 'failed';
+  to?: string;
+  messageId?: string;
+  error?: string;
+  at: string;
+}
+
+export interface RunLedger {
+  /** Conditional put (attribute_not_exists): true when this caller created the run. */
+  claim(run: RunRecord): Promise<boolean>;
+  get(key: RunKey): Promise<RunRecord | undefined>;
+  /** Takes over an incomplete run whose lease has expired; false when someone else holds it. */
+  takeOver(key: RunKey, now: string, leaseUntil: string): Promise<RunRecord | undefined>;
+  update(
+    key: RunKey,
+    patch: Partial<Pick<RunRecord, 'status' | 'outcome' | 'export' | 'skipped' | 'error' | 'leaseUntil'>>,
+  ): Promise<void>;
+  /**
+   * Records "sending to userId" before the e-mail goes out: true when no send is recorded yet
+   * or the last one failed; false when it was sent (or may have been) already.
+   */
+  claimSend(key: RunKey, userId: string, to: string, at: string): Promise<boolean>;
+  markSend(
+    key: RunKey,
+    userId: string,
+    result: { status: 'sent' | 'failed'; messageId?: string; error?: string; at: string },
+  ): Promise<void>;
+  sends(key: RunKey): Promise<SendRecord[]>;
+}
+
+export interface Email {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  send(email: Email): Promise<{ messageId: string }>;
+}
+
+export interface ExportResult {
+  exportId: string;
+  rowCount: number;
+  downloadUrl: string;
+}
+
+export interface ExportRunner {
+  run(input: {
+    tenantId: string;
+    caller: UserCaller;
+    log: ReportLog;
+    /** The report's filters with the time window resolved to `from`/`to` (ISO, UTC). */
+    filters: ReportFilters;
+    source: { kind: 'scheduled_job'; name: string };
+  }): Promise<ExportResult>;
+}
+
+/** A person as the directory knows them now. */
+export interface Person {
+  id: string;
+  name: string;
+  email: string;
+  active: boolean;
+  /** Our role for their directory role; undefined when it maps to none. */
+  role: UserCaller['role'] | undefined;
+}
+
+export interface AccessChecker {
+  people(tenantId: string, ids: readonly string[]): Promise<Map<string, Person>>;
+}
+
+/** Checks a report's filters against its log's own filter schema (paths relative to `filters`). */
+export interface FilterValidator {
+  validate(log: ReportLog, filters: ReportFilters): { path: string; message: string }[];
+}
+
+export interface ReportAuditEvent {
+  /** Idempotency key, where a retry could record the same fact twice. */
+  id?: string;
+  tenantId: string;
+  occurredAt: string;
+  actor: { type: 'user' | 'system'; id?: string; name: string };
+  action: 'Created' | 'Updated' | 'Deleted' | 'Generated';
+  object: { type: 'Report' | 'ReportSchedule'; id: string; name?: string };
+  source: { kind: 'web' | 'scheduled_job'; name?: string };
+  changes?: { field: string; before?: unknown; after?: unknown }[];
+  details?: Record<string, unknown>;
+}
+
+export interface AuditRecorder {
+  record(events: ReportAuditEvent[]): Promise<void>;
+}

@@ -43,6 +43,27 @@ const only =
     c === 'no token' || c === 'bad token' ? 401 : allowed.includes(c) ? ok : 403;
 const open = () => 200;
 
+/** Roles that may use saved reports: those that may read at least one log. */
+const REPORT_ROLES: Caller[] = [
+  'owner',
+  'admin',
+  'hr',
+  'reporter',
+  'learning_designer',
+  'curator+reporting',
+  'manager',
+];
+function reportById(ok: number) {
+  return (c: Caller) =>
+    c === 'no token' || c === 'bad token'
+      ? 401
+      : !REPORT_ROLES.includes(c)
+        ? 403
+        : c === 'owner' || c === 'admin'
+          ? ok
+          : 404;
+}
+
 /** API.md "Identity and access": status by caller, for the caller's own tenant. */
 const EXPECTED: Record<string, (c: Caller) => number> = {
   'GET /health': open,
@@ -78,6 +99,15 @@ const EXPECTED: Record<string, (c: Caller) => number> = {
           : 404,
   // No Authorization: the token in the path is the credential, whoever presents it.
   'GET /v1/downloads/{token}': () => 302,
+  // Saved reports: roles that may read neither log get 403; the fixture is tenant A's admin's
+  // shared *audit* report, which roles without audit access cannot see (404).
+  'POST /v1/reports': only(['owner', 'admin'], 201),
+  'GET /v1/reports': only(REPORT_ROLES),
+  'GET /v1/reports/{id}': reportById(200),
+  'PUT /v1/reports/{id}': reportById(200),
+  'DELETE /v1/reports/{id}': reportById(204),
+  'PUT /v1/reports/{id}/schedule': reportById(200),
+  'DELETE /v1/reports/{id}/schedule': reportById(204),
 };
 
 const tenantA = uniqueTenant('acc-a');
@@ -85,6 +115,7 @@ const tenantB = uniqueTenant('acc-b');
 const AUDIT_IDS = ['acc-1', 'acc-2', 'acc-3'];
 let tokens: Record<'A' | 'B', Record<Caller, string | undefined>>;
 let exportId = '';
+let reportId = '';
 let downloadToken = '';
 
 async function callerTokens(tenant: string): Promise<Record<Caller, string | undefined>> {
@@ -108,9 +139,33 @@ async function callerTokens(tenant: string): Promise<Record<Caller, string | und
   };
 }
 
+const REPORT_BODY = { name: 'Weekly admin actions', log: 'audit', filters: {}, visibility: 'shared' };
+const SCHEDULE_BODY = { frequency: 'weekly', recipients: ['u-admin'] };
+
+/** A shared audit report of tenant A's admin (with a schedule when asked). */
+async function newReport(withSchedule: boolean): Promise<string> {
+  const created = await api('/v1/reports', { token: tokens.A.admin, body: REPORT_BODY });
+  expect(created.status, created.text).toBe(201);
+  if (withSchedule) {
+    const put = await api(`/v1/reports/${created.body.id}/schedule`, {
+      method: 'PUT',
+      token: tokens.A.admin,
+      body: SCHEDULE_BODY,
+    });
+    expect(put.status, put.text).toBe(200);
+  }
+  return created.body.id;
+}
+
 /** A request that would succeed for an allowed caller of tenant A. */
-function requestFor(route: RouteDef): { path: string; method: string; body?: unknown } {
+async function requestFor(route: RouteDef): Promise<{ path: string; method: string; body?: unknown }> {
+  // Deletes get a fresh report each, so every cell meets one that exists.
+  const report =
+    route.method === 'DELETE' && route.path.startsWith('/v1/reports/')
+      ? await newReport(route.path.endsWith('/schedule'))
+      : reportId;
   const path = route.path
+    .replace('/v1/reports/{id}', `/v1/reports/${report}`)
     .replace('/v1/exports/{id}', `/v1/exports/${exportId}`)
     .replace('{id}', AUDIT_IDS[0]!)
     .replace('{token}', downloadToken);
@@ -136,6 +191,9 @@ function requestFor(route: RouteDef): { path: string; method: string; body?: unk
     body = { events: [auditEvent('acc-matrix')] };
   if (route.path === '/v1/activity-events') body = { events: [activityEvent('act-matrix')] };
   if (route.path === '/v1/exports') body = { log: 'audit', format: 'json', filters: {} };
+  if (route.path === '/v1/reports' || route.path === '/v1/reports/{id}') body = REPORT_BODY;
+  if (route.path === '/v1/reports/{id}/schedule') body = SCHEDULE_BODY;
+  if (route.method === 'DELETE' || route.method === 'GET') body = undefined;
   return { path, method: route.method, body };
 }
 
@@ -176,6 +234,14 @@ beforeAll(async () => {
           role: 'Learner',
           status: 'active',
         },
+        {
+          id: 'u-admin',
+          firstName: 'Ada',
+          lastName: 'Admin',
+          email: 'ada@example.com',
+          role: 'Admin',
+          status: 'active',
+        },
       ],
     },
   });
@@ -204,6 +270,7 @@ beforeAll(async () => {
     else await new Promise((r) => setTimeout(r, 250));
   }
   expect(downloadToken).toBeTruthy();
+  reportId = await newReport(true);
 });
 
 afterAll(() => {
@@ -231,7 +298,7 @@ describe('the access matrix (routes × callers × tenants)', () => {
       expect(expectOf, `no expectation for ${key}`).toBeDefined();
       for (const side of ['A', 'B'] as const) {
         for (const caller of CALLERS) {
-          const req = requestFor(route);
+          const req = await requestFor(route);
           const res = await api(req.path, {
             method: req.method,
             token: tokens[side][caller],
@@ -239,7 +306,7 @@ describe('the access matrix (routes × callers × tenants)', () => {
           });
           let expected = expectOf!(caller);
           // Another tenant's id is unknown to the caller: 404, never 403-with-existence or 200.
-          if (side === 'B' && expected === 200 && route.path.includes('{id}')) expected = 404;
+          if (side === 'B' && expected < 300 && route.path.includes('{id}')) expected = 404;
           outcomes.push({ route: key, caller, tenant: side, status: res.status, expected });
           expect(res.status, `${key} as ${caller} of tenant ${side}: ${res.text}`).toBe(expected);
           if (side === 'B' && res.status === 200 && route.method === 'GET' && route.path.startsWith('/v1/')) {
@@ -252,7 +319,7 @@ describe('the access matrix (routes × callers × tenants)', () => {
   }
 
   it('shows tenant A its own entries, so the foreign-tenant checks above are meaningful', async () => {
-    const list = await api('/v1/audit-events', { token: tokens.A.admin });
+    const list = await api('/v1/audit-events?objectId=team-acc&limit=200', { token: tokens.A.admin });
     expect(list.body.items.map((i: { id: string }) => i.id)).toEqual(expect.arrayContaining(AUDIT_IDS));
     const activity = await api('/v1/activity', { token: tokens.A.admin });
     expect(activity.body.items.map((i: { id: string }) => i.id)).toEqual(

@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from './random.ts';
 
 /**
  * An HTTP proxy in front of DynamoDB Local that fails a share of calls the way DynamoDB does,
@@ -37,21 +38,10 @@ const ERROR_BODY = JSON.stringify({
   message: 'Internal server error (injected).',
 });
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
   let plan: FaultPlan | null = null;
-  let random = mulberry32(1);
+  let random = seededRandom(1);
   const stats = { calls: 0, injected: { throttle: 0, error: 0, lost: 0 } as Record<FaultKind, number> };
 
   const server: Server = createServer((req, res) => {
@@ -106,7 +96,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     stats,
     setPlan(next) {
       plan = next;
-      random = mulberry32(next?.seed ?? 1);
+      random = seededRandom(next?.seed ?? 1);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -3,6 +3,7 @@ import { ingestActivityEnvelopeSchema } from '../../shared/domain/activity/event
 import { apiHandler, MB } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { parseInput } from '../../shared/http/validate.ts';
+import { recordIngest } from '../../shared/observability.ts';
 import { ingestActivityEvents } from '../../shared/use-cases/activity/ingest.ts';
 import { activityAdapters } from '../../shared/use-cases/activity/wiring.ts';
 
@@ -16,5 +17,7 @@ const deps = {
 /** `POST /v1/activity-events` (platform services). */
 export const handler = apiHandler({ auth: 'service', maxBodyBytes: MB }, async ({ body }) => {
   const { events } = parseInput(ingestActivityEnvelopeSchema, body);
-  return json(200, await ingestActivityEvents(deps, events));
+  const result = await ingestActivityEvents(deps, events);
+  recordIngest('Activity', result.results);
+  return json(200, result);
 });

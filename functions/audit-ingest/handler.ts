@@ -3,6 +3,7 @@ import { loadConfig } from '../../shared/config.ts';
 import { apiHandler, MB } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { parseInput } from '../../shared/http/validate.ts';
+import { recordIngest } from '../../shared/observability.ts';
 import { ingestAuditEvents } from '../../shared/use-cases/audit/ingest.ts';
 import { ingestEnvelopeSchema } from './schema.ts';
 
@@ -16,5 +17,7 @@ const deps = {
 /** POST /v1/audit-events (service): validate and redact the batch, then write it. */
 export const handler = apiHandler({ auth: 'service', maxBodyBytes: MB }, async ({ body }) => {
   const { events } = parseInput(ingestEnvelopeSchema, body);
-  return json(200, await ingestAuditEvents(deps, events));
+  const result = await ingestAuditEvents(deps, events);
+  recordIngest('Audit', result.results);
+  return json(200, result);
 });

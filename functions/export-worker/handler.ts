@@ -1,7 +1,8 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { exportDeps } from '../../shared/composition/exports.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { logger } from '../../shared/observability.ts';
+import { logger, metrics, withMetrics } from '../../shared/observability.ts';
 import { executeExport } from '../../shared/use-cases/exports/execute.ts';
 
 const deps = exportDeps(loadConfig());
@@ -13,7 +14,7 @@ const eventSchema = z.object({ tenantId: z.string().min(1), exportId: z.string()
  * `{tenantId, exportId}`. It never throws for a failed export: the failure is recorded on the
  * job, and Lambda's retries would find it no longer queued anyway.
  */
-export const handler = async (event: unknown) => {
+export const handler = withMetrics(async (event: unknown) => {
   const ref = eventSchema.safeParse(event);
   if (!ref.success) {
     logger.error('export worker: malformed event', { issues: ref.error.issues });
@@ -21,7 +22,13 @@ export const handler = async (event: unknown) => {
   }
   const outcome = await executeExport(deps, ref.data);
   logger.info('export worker: done', { ...ref.data, status: outcome.status });
+  metrics.addMetric(
+    outcome.status === 'succeeded' ? 'ExportsSucceeded' : 'ExportsFailed',
+    MetricUnit.Count,
+    1,
+  );
+  if (outcome.status === 'succeeded') metrics.addMetric('ExportRows', MetricUnit.Count, outcome.rowCount);
   return outcome.status === 'succeeded'
     ? { status: outcome.status, rowCount: outcome.rowCount }
     : { status: outcome.status };
-};
+});

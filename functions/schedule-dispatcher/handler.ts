@@ -1,7 +1,8 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
 import { buildDispatchDeps } from '../../shared/adapters/report-deps.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { logger } from '../../shared/observability.ts';
+import { logger, metrics, withMetrics } from '../../shared/observability.ts';
 import { dispatchDueSchedules } from '../../shared/use-cases/reports/dispatch.ts';
 
 /**
@@ -10,8 +11,9 @@ import { dispatchDueSchedules } from '../../shared/use-cases/reports/dispatch.ts
  */
 const deps = buildDispatchDeps(loadConfig());
 
-export const handler = async (event: ScheduledEvent) => {
+export const handler = withMetrics(async (event: ScheduledEvent) => {
   const runs = await dispatchDueSchedules(deps);
+  metrics.addMetric('ScheduledRuns', MetricUnit.Count, runs.length);
   logger.info('schedules dispatched', { trigger: event.time, runs: runs.length, runsDetail: runs });
   return { runs: runs.map(({ reportId, periodStart, status }) => ({ reportId, periodStart, status })) };
-};
+});

@@ -1,6 +1,7 @@
 import type { ActivityAction } from '../../shared/domain/activity/event.ts';
 import { ingestActivityEvents } from '../../shared/use-cases/activity/ingest.ts';
 import { activityAdapters } from '../../shared/use-cases/activity/wiring.ts';
+import { seededRandom } from '../random.ts';
 import { DEMO_TENANT } from './demo.ts';
 import { DEMO_CONTENT, type DemoContent, demoPeople } from './directory.ts';
 import type { SeedContext } from './index.ts';
@@ -15,18 +16,6 @@ import type { SeedContext } from './index.ts';
  */
 const DAY = 86_400_000;
 const SOURCES = ['Internal', 'Go1', 'LinkedIn Learning', 'Internal'];
-
-/** Deterministic pseudo-random numbers (mulberry32), so every seed is the same. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Event = Record<string, unknown>;
 
@@ -46,7 +35,7 @@ function finishVerb(c: DemoContent): ActivityAction {
 }
 
 export function demoActivity(now: Date, target = 2500): Event[] {
-  const rand = rng(20261122);
+  const rand = seededRandom(20261122);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
   const people = demoPeople();
   const events: Event[] = [];

@@ -1,6 +1,8 @@
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { UnauthorizedError } from '../domain/errors.ts';
+import { metrics } from '../observability.ts';
 import type { Caller, ServiceCaller, UserCaller } from './caller.ts';
 import {
   type ApiEvent,
@@ -38,6 +40,7 @@ export function apiHandler<M extends AuthMode>(
 ) {
   return middy<ApiEvent, HttpResult, Error, Context>()
     .use(withLogger())
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(problemErrors())
     .use(authenticate(options.auth))
     .use(jsonBody(options.maxBodyBytes ?? MB))

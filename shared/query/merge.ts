@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { TTL_ATTRIBUTE } from '../adapters/dynamodb/tables.ts';
+import { recordQueryCost } from '../observability.ts';
 import { ExpressionBuilder } from './expression.ts';
 
 /**
@@ -162,5 +163,6 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
     hasMore = states.some((s) => s.buffer.length > 0);
   }
   const last = items[items.length - 1];
+  recordQueryCost(scanned, items.length);
   return { items, nextPosition: hasMore && last ? last.ts : null, scanned, queries };
 }

@@ -1,3 +1,4 @@
+import { formatDuration } from '../activity/description.ts';
 import type { ActivityEntryLike, AuditEntryLike, ExportUser } from './entries.ts';
 import type { ExportVariant } from './export-job.ts';
 
@@ -102,19 +103,8 @@ export function roleLabel(role: string): string {
     .join(' ');
 }
 
-/** `5 minutes`, `1 hour 2 minutes`, `45 seconds`, `1 hour 2 minutes 5 seconds`; `0 seconds` for 0. */
-export function formatDuration(totalSeconds: number): string {
-  const s = Math.max(0, Math.round(totalSeconds));
-  const hours = Math.floor(s / 3600);
-  const minutes = Math.floor((s % 3600) / 60);
-  const seconds = s % 60;
-  const parts: string[] = [];
-  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (hours) parts.push(unit(hours, 'hour'));
-  if (minutes) parts.push(unit(minutes, 'minute'));
-  if (seconds || parts.length === 0) parts.push(unit(seconds, 'second'));
-  return parts.join(' ');
-}
+/** One duration wording for the activity description and the CSV's total time. */
+export { formatDuration };
 
 function text(value: unknown): string {
   if (value === undefined || value === null) return '';

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { UserRecord } from '../../domain/directory/schemas.ts';
 import type { ActivityEntryLike, AuditEntryLike } from '../../domain/exports/entries.ts';
 import type { ExportJob, ExportLog, QueryFilters } from '../../domain/exports/export-job.ts';
 import type { UserCaller } from '../../http/caller.ts';
@@ -61,24 +62,8 @@ export interface EntrySources {
   auditActionLabel?(action: string): string;
 }
 
-/** A directory user as stored (API.md UserRecord), the fields exports read. */
-export interface DirectoryUserRecord {
-  id: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  role: string;
-  jobTitle?: string;
-  language?: string;
-  location?: string;
-  joinedAt?: string;
-  managerId?: string;
-  primaryTeamId?: string;
-  secondaryTeamIds?: string[];
-  status: 'active' | 'deactivated';
-  deactivatedAt?: string;
-  customFields?: Record<string, string>;
-}
+/** A directory user as stored (API.md UserRecord): the directory's own schema type. */
+export type DirectoryUserRecord = UserRecord;
 
 /** The directory as it is now: user columns are filled at export time, not at event time. */
 export interface DirectoryLookup {

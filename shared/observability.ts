@@ -35,7 +35,12 @@ export function withMetrics<A extends unknown[], R>(
     try {
       return await fn(...args);
     } finally {
-      metrics.publishStoredMetrics();
+      flushStoredMetrics();
     }
   };
+}
+
+/** Publishes what was recorded, if anything (Powertools warns on an empty publish). */
+export function flushStoredMetrics(): void {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
 }

@@ -1,13 +1,12 @@
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { UnauthorizedError } from '../domain/errors.ts';
-import { metrics } from '../observability.ts';
 import type { Caller, ServiceCaller, UserCaller } from './caller.ts';
 import {
   type ApiEvent,
   type AuthMode,
   authenticate,
+  flushMetrics,
   jsonBody,
   problemErrors,
   withLogger,
@@ -40,7 +39,7 @@ export function apiHandler<M extends AuthMode>(
 ) {
   return middy<ApiEvent, HttpResult, Error, Context>()
     .use(withLogger())
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(flushMetrics())
     .use(problemErrors())
     .use(authenticate(options.auth))
     .use(jsonBody(options.maxBodyBytes ?? MB))

@@ -9,7 +9,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../domain/errors.ts';
-import { logger } from '../observability.ts';
+import { flushStoredMetrics, logger, metrics } from '../observability.ts';
 import { type Caller, claimsSchema } from './caller.ts';
 import { type HttpResult, problem } from './responses.ts';
 
@@ -146,4 +146,22 @@ export function withLogger(): Mw[] {
       },
     },
   ];
+}
+
+/**
+ * Publishes the metrics an invocation recorded, once, and the cold-start metric on the first
+ * invocation. Unlike Powertools' own middleware it stays silent when nothing was recorded
+ * (health checks), instead of warning on every call.
+ */
+export function flushMetrics(): Mw {
+  let coldStart = true;
+  return {
+    before: () => {
+      if (!coldStart) return;
+      coldStart = false;
+      metrics.captureColdStartMetric();
+    },
+    after: flushStoredMetrics,
+    onError: flushStoredMetrics,
+  };
 }

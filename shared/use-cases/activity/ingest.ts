@@ -81,7 +81,7 @@ export async function ingestActivityEvents(
   return { results };
 }
 
-function toStored(e: ActivityEventInput, id: string, recordedAt: string): StoredActivity {
+export function toStored(e: ActivityEventInput, id: string, recordedAt: string): StoredActivity {
   const { id: _ignored, completed, ...rest } = e;
   return { ...rest, id, recordedAt, completed: completed ?? COMPLETION_ACTIONS.has(e.action) };
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { coldStart } from './cold-start.ts';
+import { hotTenants } from './hot-tenants.ts';
 import { type BenchContext, startBenchContext } from './lib/context.ts';
 import { markdown, type Section } from './lib/report.ts';
 import { queryEfficiency } from './query-efficiency.ts';
@@ -30,6 +31,7 @@ const data = () => {
 type Runner = (o: { quick: boolean }) => Promise<Section | Section[]>;
 const SECTIONS: Array<[string, Runner]> = [
   ['query-efficiency', async () => queryEfficiency(await data())],
+  ['hot-tenants', async () => hotTenants(await data())],
   ['write-path', writePath],
   ['cold-start', coldStart],
 ];

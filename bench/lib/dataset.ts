@@ -185,7 +185,7 @@ export function buildDataset(options: {
   const now = options.now ?? new Date(Math.floor(Date.now() / 60_000) * 60_000);
   const rng = new Rng(options.seed ?? 20261122);
   const tenants = tenantSpecs(options.quick, options.prefix);
-  const perLog = options.quick ? 4000 : 200_000;
+  const perLog = options.quick ? 3000 : 200_000;
   const directories = new Map(tenants.map((t) => [t.id, directory(rng, t)]));
   const tenantTable: Weighted<TenantSpec> = tenants.map((t) => [t, t.weight]);
   const at = () => new Date(now.getTime() - 60_000 - Math.floor(rng.next() * SPAN_DAYS * DAY)).toISOString();

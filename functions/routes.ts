@@ -18,6 +18,9 @@ export interface RouteDef {
 export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/health', fn: 'health', auth: 'none' },
   { method: 'GET', path: '/v1/openapi.json', fn: 'openapi', auth: 'none' },
+  { method: 'POST', path: '/v1/exports', fn: 'exports', auth: 'user' },
+  { method: 'GET', path: '/v1/exports/{id}', fn: 'exports', auth: 'user' },
+  { method: 'GET', path: '/v1/downloads/{token}', fn: 'downloads', auth: 'none' },
   { method: 'PUT', path: '/v1/directory/users', fn: 'directory', auth: 'service' },
   { method: 'PUT', path: '/v1/directory/teams', fn: 'directory', auth: 'service' },
   { method: 'PUT', path: '/v1/directory/groups', fn: 'directory', auth: 'service' },

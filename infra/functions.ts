@@ -104,10 +104,11 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   },
   exports: {
     description: 'POST /v1/exports and GET /v1/exports/{id}: records the job, starts the worker',
-    tables: { State: 'readWrite', Audit: 'append' },
+    // Directory: the request checks scope filters (teams, a manager's tree) and names the requester.
+    tables: { State: 'readWrite', Audit: 'append', Directory: 'read' },
     signingSecret: true,
     invoke: ['export-worker'],
-    settings: ['EXPORT_LINK_DAYS', 'PUBLIC_BASE_URL'],
+    settings: ['EXPORT_LINK_DAYS', 'PUBLIC_BASE_URL', 'AUDIT_RETENTION_MONTHS', 'SHARDS'],
     timeoutSeconds: 29,
   },
   'export-worker': {
@@ -115,7 +116,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     tables: { Audit: 'readAppend', Activity: 'read', Directory: 'read', State: 'readWrite' },
     bucket: { access: 'write', prefix: 'exports/' },
     signingSecret: true,
-    settings: ['EXPORT_LINK_DAYS', 'PUBLIC_BASE_URL', 'SHARDS'],
+    settings: ['EXPORT_LINK_DAYS', 'PUBLIC_BASE_URL', 'AUDIT_RETENTION_MONTHS', 'SHARDS'],
     memoryMb: 1024,
     timeoutSeconds: FIFTEEN_MINUTES,
   },

@@ -43,9 +43,9 @@ export async function startEmulators(options: {
 }): Promise<Emulators> {
   const { dataDir, ports } = options;
   assertJava();
-  await assertPortFree(ports.dynamodb, 'DynamoDB Local');
-  await assertPortFree(ports.s3, 's3rver');
-  await assertPortFree(ports.ses, 'SES v2 local');
+  await assertPortFree(ports.dynamodb, 'DynamoDB Local', 'EMULATOR_BASE_PORT');
+  await assertPortFree(ports.s3, 's3rver', 'EMULATOR_BASE_PORT');
+  await assertPortFree(ports.ses, 'SES v2 local', 'EMULATOR_BASE_PORT');
 
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {

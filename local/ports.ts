@@ -16,14 +16,14 @@ export function freePort(): Promise<number> {
 }
 
 /** Fails with a clear message when a fixed port is already taken. */
-export function assertPortFree(port: number, what: string): Promise<void> {
+export function assertPortFree(port: number, what: string, setting = 'PORT'): Promise<void> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         new Error(
           err.code === 'EADDRINUSE'
-            ? `Port ${port} (${what}) is already in use. Stop whatever holds it, or choose another port (PORT=… npm start).`
+            ? `Port ${port} (${what}) is already in use. Stop whatever holds it, or choose another port (${setting}=… npm start).`
             : `Cannot listen on port ${port} (${what}): ${err.message}`,
         ),
       ),

@@ -4,7 +4,7 @@ import { type Config, loadConfig } from '../shared/config.ts';
 import { createBucket, createTables } from './bootstrap.ts';
 import { type EmulatorPorts, type Emulators, startEmulators } from './emulators.ts';
 import { type Gateway, type LocalRoute, startGateway } from './gateway.ts';
-import { freePort } from './ports.ts';
+import { assertPortFree, freePort } from './ports.ts';
 
 /**
  * The whole service on one machine: emulators, tables and bucket, and the dev gateway, wired
@@ -35,6 +35,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     s3: await freePort(),
     ses: await freePort(),
   };
+  if (options.port !== 0) await assertPortFree(options.port, 'the Logbook API');
   const dataDir = options.dataDir ? resolve(options.dataDir) : null;
   const emulators = await startEmulators({ dataDir, ports });
   let gateway: Gateway | undefined;

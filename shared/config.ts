@@ -30,7 +30,10 @@ const schema = z.object({
   SENDER_EMAIL: z.email().default('reports@logbook.local'),
   /** Name of the export worker Lambda (AWS only); locally the gateway runs the worker in-process. */
   EXPORT_WORKER_FUNCTION: z.string().optional(),
-  /** Per-tenant write shard counts, e.g. `acme=4,globex=16`; others use DEFAULT_SHARDS. */
+  /**
+   * Per-tenant write shard counts, e.g. `acme=4,globex=16`; others use DEFAULT_SHARDS. A count may
+   * grow (reads fan out over every shard below it) but must never shrink.
+   */
   TENANT_SHARDS: z
     .string()
     .default('')

@@ -4,6 +4,8 @@ import { paths as activityQuery } from '../activity-query/schema.ts';
 import { paths as auditIngest } from '../audit-ingest/schema.ts';
 import { paths as auditQuery } from '../audit-query/schema.ts';
 import { paths as directory } from '../directory/schema.ts';
+import { paths as downloads } from '../downloads/schema.ts';
+import { paths as exportsPaths } from '../exports/schema.ts';
 import { paths as health } from '../health/schema.ts';
 import { ROUTES } from '../routes.ts';
 import { paths as openapi } from './schema.ts';
@@ -20,6 +22,8 @@ const ALL_PATHS: ZodOpenApiPathsObject[] = [
   directory,
   activityIngest,
   activityQuery,
+  exportsPaths,
+  downloads,
 ];
 
 /** Folders may share a path with different methods (POST and GET /v1/audit-events). */
@@ -64,6 +68,10 @@ export function buildDocument(serverUrl = '/') {
     },
     tags: [
       { name: 'Service', description: 'Health and the API description' },
+      {
+        name: 'Exports',
+        description: 'CSV and JSON files of a filtered view of a log, and their download links',
+      },
       {
         name: 'Directory',
         description: 'The platform’s people, teams, groups and content, as scopes use them',

@@ -23,6 +23,13 @@ export function issuesToFieldErrors(issues: ReadonlyArray<z.core.$ZodIssue>, pre
         continue;
       }
     }
+    // Unknown fields arrive as one issue on their parent: name each field by its own path.
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        out.push({ path: formatPath([...issue.path, key], prefix), message: 'is not a recognised field' });
+      }
+      continue;
+    }
     out.push({ path: formatPath(issue.path, prefix), message: issue.message });
   }
   return out;

@@ -137,3 +137,16 @@ describe('errors become problem+json', () => {
     }
   });
 });
+
+describe('field paths', () => {
+  it('names each unknown field by its own path, at any depth', () => {
+    const schema = z.strictObject({ a: z.string(), nested: z.strictObject({ b: z.number() }) });
+    let paths: string[] = [];
+    try {
+      parseInput(schema, { a: 'x', junk: 1, nested: { b: 1, extra: true } });
+    } catch (err) {
+      paths = (err as { errors: { path: string }[] }).errors.map((e) => e.path).sort();
+    }
+    expect(paths).toEqual(['junk', 'nested.extra']);
+  });
+});

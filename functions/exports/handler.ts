@@ -1,0 +1,27 @@
+import { exportDeps } from '../../shared/composition/exports.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { exportRequestSchema } from '../../shared/domain/exports/export-job.ts';
+import { apiHandler } from '../../shared/http/handler.ts';
+import { json } from '../../shared/http/responses.ts';
+import { parseInput } from '../../shared/http/validate.ts';
+import { getExport } from '../../shared/use-cases/exports/get.ts';
+import { requestExport } from '../../shared/use-cases/exports/request.ts';
+import { exportIdParamsSchema } from './schema.ts';
+
+const deps = exportDeps(loadConfig());
+
+/** POST /v1/exports (202, runs in the background) and GET /v1/exports/{id}. */
+export const handler = apiHandler({ auth: 'user', maxBodyBytes: 64 * 1024 }, async (req) => {
+  const { caller, event } = req;
+  if (event.requestContext.http.method === 'GET') {
+    const { id } = parseInput(exportIdParamsSchema, req.params);
+    return json(200, await getExport(deps, caller, id));
+  }
+  const input = parseInput(exportRequestSchema, req.body ?? {});
+  const accepted = await requestExport(deps, caller, input, {
+    source: 'web',
+    ip: event.requestContext.http.sourceIp,
+    userAgent: event.headers['user-agent'],
+  });
+  return json(202, accepted, { location: `/v1/exports/${accepted.id}` });
+});

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import {
+  exportAcceptedSchema,
+  exportRequestSchema,
+  exportViewSchema,
+} from '../../shared/domain/exports/export-job.ts';
+import { errors, jsonContent } from '../../shared/http/openapi.ts';
+
+export const exportIdParamsSchema = z.object({
+  id: z.string().min(1).max(64).meta({ description: 'The export id from `POST /v1/exports`' }),
+});
+
+const FILE_NOTES =
+  'CSV: RFC 4180 (CRLF records; a field with a comma, quote, CR or LF is quoted, quotes doubled), UTF-8 ' +
+  'without a byte-order mark so every parser reads the header exactly (in Excel use Data → From Text/CSV), ' +
+  'a header row, timestamps ISO 8601 UTC. A cell starting with `=`, `+`, `-`, `@`, tab or CR is prefixed ' +
+  "with `'`. Activity columns: First name, Last name, Email address, Role, Job title, Language, Location, " +
+  'Join date, Manager name, Primary team, Secondary teams, Status (at time of export), Deactivated, Action, ' +
+  'Title, Type, Content Type, Unique ID, Happened at, Completed, Expired at, Tags; the `elearning` variant ' +
+  'adds E-learning / Quiz result, E-learning / Quiz score (percent), E-learning / Quiz total time ' +
+  '(e.g. "1 hour 2 minutes"), Total time in seconds, Certificate expires at; then one column per custom ' +
+  'user field in the tenant’s directory, sorted by name. User columns come from the directory when the ' +
+  'export runs; archived content shows "(Archived)" after its title; Completed is Yes/No; list cells ' +
+  '(teams, tags) are joined with ", ". Audit columns: Happened at, Actor, Actor ID, Event (the action’s ' +
+  'label), Type, Object name, Object ID, On behalf of (the subject), Source (attribution), IP address, ' +
+  'Summary, Changes (`field: before → after; …`, `(none)` for an absent side). JSON: newline-delimited ' +
+  '(`.ndjson`), one entry per line in the shape the list route returns.';
+
+export const paths: ZodOpenApiPathsObject = {
+  '/v1/exports': {
+    post: {
+      operationId: 'createExport',
+      summary: 'Export a filtered view of a log as CSV or JSON, in the background',
+      description:
+        'Audit log: owners and admins. Activity log: the roles that may read it; a manager’s file holds only ' +
+        'their direct and indirect reports. Filters are validated like the log’s list route (400 naming ' +
+        '`filters.<name>`). The export runs in the background with the caller’s visibility at the time it ' +
+        'runs; poll `GET /v1/exports/{id}`. Every export is recorded in the tenant’s audit log (object type ' +
+        `CsvExport, action Created). ${FILE_NOTES}`,
+      tags: ['Exports'],
+      requestBody: { content: jsonContent(exportRequestSchema) },
+      responses: {
+        '202': {
+          description: 'Stored and queued',
+          headers: z.object({ location: z.string().meta({ description: '`/v1/exports/{id}`, to poll' }) }),
+          content: jsonContent(exportAcceptedSchema),
+        },
+        ...errors('400', '401', '403', '404', '413', '429', '500', '503'),
+      },
+    },
+  },
+  '/v1/exports/{id}': {
+    get: {
+      operationId: 'getExport',
+      summary: 'An export’s status and, once it succeeded, its download link',
+      description:
+        'Only the requester and the tenant’s owners and admins may read an export; anyone else gets 404. ' +
+        'Status moves queued → running → succeeded | failed. `downloadUrl` appears only on success and works ' +
+        'without a token for 7 days from `finishedAt` (until `expiresAt`). An export still queued or running ' +
+        '20 minutes after it started is reported as failed.',
+      tags: ['Exports'],
+      requestParams: { path: exportIdParamsSchema },
+      responses: {
+        '200': { description: 'The export', content: jsonContent(exportViewSchema) },
+        ...errors('401', '404', '429', '500', '503'),
+      },
+    },
+  },
+};

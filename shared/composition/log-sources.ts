@@ -1,0 +1,125 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { auditStoreFromConfig } from '../adapters/dynamodb/audit-store.ts';
+import type { Config } from '../config.ts';
+import { activityFiltersSchema } from '../domain/activity/filters.ts';
+import { actionLabel, isAction } from '../domain/audit/catalog.ts';
+import { auditFiltersShape, fromNotAfterTo } from '../domain/audit/filters.ts';
+import { type FieldError, ValidationError } from '../domain/errors.ts';
+import type { ExportLog, QueryFilters } from '../domain/exports/export-job.ts';
+import type { UserCaller } from '../http/caller.ts';
+import { issuesToFieldErrors } from '../http/validate.ts';
+import { iterateActivity, resolvePeople } from '../use-cases/activity/query.ts';
+import { activityAdapters } from '../use-cases/activity/wiring.ts';
+import { ingestAuditEvents } from '../use-cases/audit/ingest.ts';
+import { iterateAuditEvents } from '../use-cases/audit/query.ts';
+import type {
+  AuditRecorder,
+  DirectoryLookup,
+  DirectoryUserRecord,
+  EntrySources,
+} from '../use-cases/exports/ports.ts';
+
+/**
+ * The logs as exports see them: their filter schemas (the list routes' names and rules, unknown
+ * names rejected), their iterators run as the requester, the directory as it is now, and the
+ * audit log's ingest for recording each export.
+ */
+const auditExportFilters = z
+  .object(auditFiltersShape)
+  .catchall(z.never({ error: 'is not a known filter' }))
+  .superRefine(fromNotAfterTo);
+const activityExportFilters = activityFiltersSchema
+  .catchall(z.never({ error: 'is not a known filter' }))
+  .superRefine((v, ctx) => {
+    if (v.from && v.to && v.from > v.to)
+      ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after `to`' });
+  });
+
+/** Parses filters, naming every bad one as `filters.<name>` (an unknown name included). */
+function parseFilters<S extends z.ZodType>(schema: S, filters: QueryFilters): z.output<S> {
+  const out = schema.safeParse(filters);
+  if (out.success) return out.data;
+  const errors: FieldError[] = [];
+  for (const issue of out.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) errors.push({ path: `filters.${key}`, message: 'is not a known filter' });
+    } else errors.push(...issuesToFieldErrors([issue], 'filters'));
+  }
+  throw new ValidationError(errors);
+}
+
+function prefixed(err: unknown): unknown {
+  if (!(err instanceof ValidationError)) return err;
+  const errors: FieldError[] = err.errors.map((e) => ({ ...e, path: `filters.${e.path}` }));
+  return new ValidationError(errors, err.message);
+}
+
+export function logSources(
+  config: Config,
+  client: DynamoDBDocumentClient,
+): { sources: EntrySources; directory: DirectoryLookup; audit: AuditRecorder } {
+  const auditStore = auditStoreFromConfig(config, client);
+  const { activityStore, directory: directoryStore } = activityAdapters(config);
+  const clock = () => new Date();
+  const auditQuery = {
+    store: auditStore,
+    clock,
+    retentionMonths: config.AUDIT_RETENTION_MONTHS,
+    // Iteration never makes a cursor; the key is only part of the query's deps shape.
+    signingKey: async () => new Uint8Array(),
+  };
+  const activityQuery = { store: activityStore, directory: directoryStore, clock };
+
+  const sources: EntrySources = {
+    async validateFilters(log: ExportLog, caller: UserCaller, filters: QueryFilters) {
+      if (log === 'audit') {
+        parseFilters(auditExportFilters, filters);
+        return;
+      }
+      const parsed = parseFilters(activityExportFilters, filters);
+      try {
+        resolvePeople(caller, parsed, await directoryStore.snapshot(caller.tenantId));
+      } catch (err) {
+        throw prefixed(err);
+      }
+    },
+    activity(caller, filters) {
+      return iterateActivity(activityQuery, caller, parseFilters(activityExportFilters, filters));
+    },
+    audit(caller, filters) {
+      return iterateAuditEvents(auditQuery, caller, parseFilters(auditExportFilters, filters));
+    },
+    auditActionLabel(action) {
+      return isAction(action) ? actionLabel(action) : action;
+    },
+  };
+
+  const directory: DirectoryLookup = {
+    async getUsers(tenantId, ids) {
+      const snap = await directoryStore.snapshot(tenantId);
+      return ids.map((id) => snap.user(id)).filter((u): u is DirectoryUserRecord => u !== undefined);
+    },
+    async getTeams(tenantId, ids) {
+      const snap = await directoryStore.snapshot(tenantId);
+      return ids.flatMap((id) => {
+        const t = snap.team(id);
+        return t ? [{ id: t.id, name: t.name }] : [];
+      });
+    },
+    async customFieldNames(tenantId) {
+      const snap = await directoryStore.snapshot(tenantId);
+      const names = new Set<string>();
+      for (const u of snap.data.users) for (const name of Object.keys(u.customFields ?? {})) names.add(name);
+      return [...names];
+    },
+  };
+
+  const ingest = { store: auditStore, clock, retentionMonths: config.AUDIT_RETENTION_MONTHS };
+  const audit: AuditRecorder = {
+    async record(event) {
+      await ingestAuditEvents(ingest, [event]);
+    },
+  };
+  return { sources, directory, audit };
+}

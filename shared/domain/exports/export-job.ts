@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { roleSchema } from '../../http/caller.ts';
+
+/**
+ * Exports: a job that turns one filtered view of a log into a CSV or NDJSON file in storage.
+ * The job moves queued → running → succeeded | failed; only a succeeded job carries a file key.
+ */
+export const EXPORT_LOGS = ['audit', 'activity'] as const;
+export const EXPORT_FORMATS = ['csv', 'json'] as const;
+export const EXPORT_VARIANTS = ['standard', 'elearning'] as const;
+export const EXPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+
+export const exportLogSchema = z.enum(EXPORT_LOGS);
+export const exportFormatSchema = z.enum(EXPORT_FORMATS);
+export const exportVariantSchema = z.enum(EXPORT_VARIANTS);
+export const exportStatusSchema = z.enum(EXPORT_STATUSES);
+
+export type ExportLog = z.infer<typeof exportLogSchema>;
+export type ExportFormat = z.infer<typeof exportFormatSchema>;
+export type ExportVariant = z.infer<typeof exportVariantSchema>;
+export type ExportStatus = z.infer<typeof exportStatusSchema>;
+
+/**
+ * Filters in the query-string shape of the log's list route. A JSON body may also carry arrays
+ * (`["Created","Deleted"]`), booleans and numbers; they are normalised to the query-string form
+ * (`Created,Deleted`, `true`, `5`) before the log's own filter schema validates them.
+ */
+const filterValueSchema = z.union([
+  z.string(),
+  z.boolean(),
+  z.number(),
+  z.array(z.union([z.string(), z.number()])),
+]);
+
+export const exportRequestSchema = z
+  .object({
+    log: exportLogSchema.meta({ description: 'Which log to export' }),
+    format: exportFormatSchema.meta({
+      description: '`csv` (RFC 4180, UTF-8 without BOM, CRLF) or `json` (newline-delimited JSON, `.ndjson`)',
+    }),
+    variant: exportVariantSchema.default('standard').meta({
+      description:
+        '`elearning` adds the e-learning / quiz columns to an activity CSV; ignored for the audit log and JSON',
+    }),
+    filters: z
+      .record(z.string(), filterValueSchema)
+      .default({})
+      .meta({
+        description:
+          'The same names and values as the log’s list query (`GET /v1/audit-events` or `GET /v1/activity`). ' +
+          'Arrays are accepted for comma-separated lists. `limit` and `cursor` are ignored. When `to` is ' +
+          'absent it is pinned to the moment of the request, so the file shows the view as it was then.',
+      }),
+  })
+  .strict()
+  .meta({ id: 'ExportRequest', description: 'An export of one filtered view of a log' });
+export type ExportRequest = z.output<typeof exportRequestSchema>;
+
+/** Filters as stored on the job and handed to the log's filter schema: query-string values. */
+export type QueryFilters = Record<string, string>;
+
+/** Who asked: the worker runs the query as this person, with the role they had when asking. */
+export const exportRequesterSchema = z.object({
+  userId: z.string(),
+  role: roleSchema.exclude(['service']),
+  reporting: z.boolean(),
+});
+export type ExportRequester = z.infer<typeof exportRequesterSchema>;
+
+export const exportSourceKindSchema = z.enum(['web', 'scheduled_job', 'api']);
+export type ExportSourceKind = z.infer<typeof exportSourceKindSchema>;
+
+/** The job as stored (STATE_TABLE). */
+export const exportJobSchema = z.object({
+  tenantId: z.string(),
+  id: z.string(),
+  log: exportLogSchema,
+  format: exportFormatSchema,
+  variant: exportVariantSchema,
+  filters: z.record(z.string(), z.string()),
+  requester: exportRequesterSchema,
+  source: exportSourceKindSchema,
+  status: exportStatusSchema,
+  createdAt: z.string(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  rowCount: z.number().int().nonnegative().optional(),
+  /** Storage key of the file; set only together with status `succeeded`. */
+  fileKey: z.string().optional(),
+  error: z.string().optional(),
+});
+export type ExportJob = z.infer<typeof exportJobSchema>;
+
+/** What `GET /v1/exports/{id}` answers. */
+export const exportViewSchema = z
+  .object({
+    id: z.string(),
+    log: exportLogSchema,
+    format: exportFormatSchema,
+    variant: exportVariantSchema,
+    status: exportStatusSchema,
+    rowCount: z.number().int().nonnegative().optional().meta({ description: 'Rows in the file (succeeded)' }),
+    createdAt: z.string().meta({ description: 'When the export was requested (UTC)' }),
+    finishedAt: z.string().optional().meta({ description: 'When it succeeded or failed (UTC)' }),
+    downloadUrl: z.string().optional().meta({
+      description:
+        'When succeeded: a link to `GET /v1/downloads/{token}`, usable without a token for EXPORT_LINK_DAYS (7) days',
+    }),
+    expiresAt: z.string().optional().meta({ description: 'When `downloadUrl` stops working (UTC)' }),
+    error: z.string().optional().meta({ description: 'When failed: a message safe to show to the user' }),
+  })
+  .meta({ id: 'Export', description: 'An export job and, once it succeeded, its download link' });
+export type ExportView = z.infer<typeof exportViewSchema>;
+
+export const exportAcceptedSchema = z
+  .object({ id: z.string(), status: z.literal('queued') })
+  .meta({ id: 'ExportAccepted', description: 'The export was stored and will run in the background' });
+
+/** `exports/${tenant}/${id}.${ext}` */
+export function fileExtension(format: ExportFormat): 'csv' | 'ndjson' {
+  return format === 'csv' ? 'csv' : 'ndjson';
+}
+
+export function contentTypeOf(format: ExportFormat): string {
+  return format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
+}
+
+export function fileKeyOf(job: Pick<ExportJob, 'tenantId' | 'id' | 'format'>): string {
+  return `exports/${job.tenantId}/${job.id}.${fileExtension(job.format)}`;
+}
+
+/** The name the browser saves: `activity-log-2026-11-22.csv`, `activity-log-elearning-….csv`. */
+export function downloadFilename(job: Pick<ExportJob, 'log' | 'format' | 'variant' | 'createdAt'>): string {
+  const variant = job.log === 'activity' && job.variant === 'elearning' ? '-elearning' : '';
+  return `${job.log}-log${variant}-${job.createdAt.slice(0, 10)}.${fileExtension(job.format)}`;
+}

@@ -1,0 +1,122 @@
+import type { Readable } from 'node:stream';
+import type { ActivityEntryLike, AuditEntryLike } from '../../domain/exports/entries.ts';
+import type { ExportJob, ExportLog, QueryFilters } from '../../domain/exports/export-job.ts';
+import type { UserCaller } from '../../http/caller.ts';
+
+/**
+ * What the export use cases need from the world, as small interfaces. Adapters implement them
+ * (DynamoDB, S3, Lambda, the logs' own use cases); tests hand in in-memory fakes.
+ */
+
+/** Fields the worker may change after creation. */
+export type ExportJobUpdate = Partial<
+  Pick<ExportJob, 'startedAt' | 'finishedAt' | 'rowCount' | 'fileKey' | 'error'>
+>;
+
+export interface ExportStore {
+  /** Stores a new job; `expiresAt` (epoch seconds) is when the store may forget it. */
+  create(job: ExportJob, expiresAt: number): Promise<void>;
+  /** The job, or null when unknown, forgotten, or another tenant's. */
+  get(tenantId: string, id: string): Promise<ExportJob | null>;
+  /**
+   * Moves the job from one of `from` to `to` with `changes`, atomically (a conditional write).
+   * Answers false, changing nothing, when the job is not in one of `from`.
+   */
+  transition(
+    tenantId: string,
+    id: string,
+    from: readonly ExportJob['status'][],
+    to: ExportJob['status'],
+    changes: ExportJobUpdate,
+  ): Promise<boolean>;
+}
+
+export interface PresignOptions {
+  filename: string;
+  contentType: string;
+  expiresInSeconds: number;
+}
+
+export interface ExportFiles {
+  /**
+   * Streams `body` into storage at `key`. Resolves only when the whole object is stored; on any
+   * failure (the body's or storage's) it aborts, so no object exists at `key`, and rejects.
+   */
+  upload(key: string, body: Readable, contentType: string): Promise<void>;
+  /** A short-lived GET URL that makes the browser save the file under `filename`. */
+  presignDownload(key: string, options: PresignOptions): Promise<string>;
+}
+
+/** The logs' query side, seen from exports: validate filters, and iterate every match in order. */
+export interface EntrySources {
+  /**
+   * Rejects filters the log's query would reject for this caller: a ValidationError whose paths
+   * start with `filters.`, or the query's own 403/404 (a manager naming someone outside their tree,
+   * an unknown team), so a bad export fails at request time, not in the worker.
+   */
+  validateFilters(log: ExportLog, caller: UserCaller, filters: QueryFilters): Promise<void>;
+  activity(caller: UserCaller, filters: QueryFilters): AsyncIterable<ActivityEntryLike>;
+  audit(caller: UserCaller, filters: QueryFilters): AsyncIterable<AuditEntryLike>;
+  /** The audit catalog's label of an action (the CSV's Event column); a generic one when absent. */
+  auditActionLabel?(action: string): string;
+}
+
+/** A directory user as stored (API.md UserRecord), the fields exports read. */
+export interface DirectoryUserRecord {
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  role: string;
+  jobTitle?: string;
+  language?: string;
+  location?: string;
+  joinedAt?: string;
+  managerId?: string;
+  primaryTeamId?: string;
+  secondaryTeamIds?: string[];
+  status: 'active' | 'deactivated';
+  deactivatedAt?: string;
+  customFields?: Record<string, string>;
+}
+
+/** The directory as it is now: user columns are filled at export time, not at event time. */
+export interface DirectoryLookup {
+  getUsers(tenantId: string, ids: readonly string[]): Promise<DirectoryUserRecord[]>;
+  getTeams(tenantId: string, ids: readonly string[]): Promise<Array<{ id: string; name: string }>>;
+  /** Every custom user field name in use in the tenant's directory. */
+  customFieldNames(tenantId: string): Promise<string[]>;
+}
+
+/** The slice of API.md's AuditEventInput an export records about itself. */
+export interface ExportAuditEvent {
+  id: string;
+  tenantId: string;
+  occurredAt: string;
+  actor: { type: 'user'; id: string; name: string };
+  action: 'Created';
+  object: { type: 'CsvExport'; id: string; name: string };
+  source: { kind: 'web' | 'scheduled_job' | 'api'; name?: string };
+  ip?: string;
+  userAgent?: string;
+  details: Record<string, unknown>;
+}
+
+export interface AuditRecorder {
+  record(event: ExportAuditEvent): Promise<void>;
+}
+
+/** Starts the worker for a stored job without waiting for it (Lambda Event invoke, or in-process). */
+export interface ExportDispatcher {
+  dispatch(ref: { tenantId: string; exportId: string }): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface LinkSettings {
+  publicBaseUrl: string;
+  linkDays: number;
+  signingKey: () => Promise<Uint8Array>;
+}

@@ -1,0 +1,63 @@
+import { UnavailableError } from '../../domain/errors.ts';
+import type {
+  ExportFormat,
+  ExportLog,
+  ExportRequester,
+  ExportSourceKind,
+  ExportVariant,
+} from '../../domain/exports/export-job.ts';
+import { type ExecuteExportDeps, executeExport } from './execute.ts';
+import { downloadLink } from './get.ts';
+import type { LinkSettings } from './ports.ts';
+import { type CreateExportDeps, createExportJob, isExposed } from './request.ts';
+
+/**
+ * An export run to completion in the calling process, for features that need the file now
+ * (scheduled reports): the same job, checks, audit entry and worker as `POST /v1/exports`, with
+ * the caller's visibility at run time. Resolves with the download link; rejects when the export
+ * failed — with the domain error itself when it was the caller's (403 lost access, 400 filters),
+ * else an UnavailableError — and the job then reads `failed`.
+ */
+export type RunExportDeps = CreateExportDeps & ExecuteExportDeps & { links: LinkSettings };
+
+export interface RunExportInput {
+  tenantId: string;
+  /** Whose visibility the file has: a UserCaller fits. */
+  caller: ExportRequester;
+  log: ExportLog;
+  /** Default `csv`. */
+  format?: ExportFormat;
+  variant?: ExportVariant;
+  filters: Record<string, unknown>;
+  /** `scheduled_job` for schedule runs (optionally named, e.g. the report); the audit entry's source. */
+  source: ExportSourceKind | { kind: ExportSourceKind; name?: string };
+}
+
+export interface RunExportResult {
+  exportId: string;
+  rowCount: number;
+  downloadUrl: string;
+  /** When the link stops working (UTC). */
+  expiresAt: string;
+}
+
+export async function runExport(deps: RunExportDeps, input: RunExportInput): Promise<RunExportResult> {
+  const job = await createExportJob(
+    deps,
+    input.tenantId,
+    input.caller,
+    { log: input.log, format: input.format ?? 'csv', variant: input.variant, filters: input.filters },
+    typeof input.source === 'string'
+      ? { source: input.source }
+      : { source: input.source.kind, sourceName: input.source.name },
+  );
+  const outcome = await executeExport(deps, { tenantId: job.tenantId, exportId: job.id });
+  if (outcome.status === 'failed') {
+    if (isExposed(outcome.cause)) throw outcome.cause;
+    throw new UnavailableError(outcome.error);
+  }
+  if (outcome.status !== 'succeeded') throw new UnavailableError('The export was claimed by another run.');
+  const stored = await deps.store.get(job.tenantId, job.id);
+  const link = await downloadLink(deps, stored ?? job);
+  return { exportId: job.id, rowCount: outcome.rowCount, downloadUrl: link.url, expiresAt: link.expiresAt };
+}

@@ -14,7 +14,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'bench', 'data', 'bundles');
 const BANNER = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
 
-async function bundle(entry: string, outfile: string): Promise<Metafile> {
+export async function bundle(entry: string, outfile: string): Promise<Metafile> {
   const result = await build({
     entryPoints: [entry],
     outfile,

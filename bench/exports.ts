@@ -31,7 +31,7 @@ interface ChildResult {
 }
 
 export async function exportsAtScale(ctx: BenchContext): Promise<Section> {
-  const sizes = ctx.quick ? [2_000, 10_000] : [100_000, 500_000];
+  const sizes = ctx.quick ? [1_000, 5_000] : [100_000, 500_000];
   const title = 'Exports: rows/second and worker memory at scale';
   const baseline = 'raw Query paging (DocumentClient, 1 MB pages) of the same rows in the same run';
   const worker = join(ROOT, 'functions', 'export-worker', 'handler.ts');

@@ -47,7 +47,7 @@ export async function startBenchContext(options: {
   let endpoint = options.endpoint;
   let tables = options.tables;
   if (!endpoint || !tables) {
-    process.env.JAVA_TOOL_OPTIONS ??= options.quick ? '-Xmx256m' : '-Xmx1536m';
+    process.env.JAVA_TOOL_OPTIONS ??= options.quick ? '-Xmx256m' : '-Xmx6g';
     const emulators = await startEmulators({
       dataDir: null,
       ports: { dynamodb: await freePort(), s3: await freePort(), ses: await freePort() },

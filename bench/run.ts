@@ -1,8 +1,13 @@
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { coldStart } from './cold-start.ts';
+import { exportsAtScale } from './exports.ts';
+import { hotTenants } from './hot-tenants.ts';
+import { type BenchContext, startBenchContext } from './lib/context.ts';
 import { markdown, type Section } from './lib/report.ts';
+import { queryEfficiency } from './query-efficiency.ts';
+import { writePath } from './write-path.ts';
 
 /**
  * `npm run bench [-- --quick] [-- --only id,id]`: every section measures its subject against a
@@ -17,8 +22,23 @@ const { values } = parseArgs({
 const quick = values.quick ?? false;
 const only = values.only ? new Set(values.only.split(',')) : null;
 
+/** Sections that read the seeded dataset share one DynamoDB Local, started and seeded on first use. */
+let context: Promise<BenchContext> | undefined;
+const data = () => {
+  // The shared dataset is loaded only when a section that reads it runs.
+  const seed = !only || only.has('query-efficiency') || only.has('hot-tenants');
+  context ??= startBenchContext({ quick, progress: true, seed });
+  return context;
+};
+
 type Runner = (o: { quick: boolean }) => Promise<Section | Section[]>;
-const SECTIONS: Array<[string, Runner]> = [['cold-start', coldStart]];
+const SECTIONS: Array<[string, Runner]> = [
+  ['query-efficiency', async () => queryEfficiency(await data())],
+  ['hot-tenants', async () => hotTenants(await data())],
+  ['exports', async () => exportsAtScale(await data())],
+  ['write-path', writePath],
+  ['cold-start', coldStart],
+];
 
 const results: Section[] = [];
 for (const [id, run] of SECTIONS) {
@@ -30,12 +50,19 @@ for (const [id, run] of SECTIONS) {
     console.log(`${markdown(s)}\n`);
   }
 }
+if (context) await (await context).stop();
 // Quick runs (the smoke check in `npm test`) never overwrite the committed full results.
 const file = quick
   ? join(resolve(import.meta.dirname), 'data', 'results.quick.json')
   : join(resolve(import.meta.dirname), 'results.json');
-writeFileSync(
-  file,
-  `${JSON.stringify({ at: new Date().toISOString(), quick, node: process.version, sections: results }, null, 2)}\n`,
-);
+mkdirSync(dirname(file), { recursive: true });
+// `--only` refreshes those sections and keeps the others of the file (each section records when it ran).
+const at = new Date().toISOString();
+let sections: Array<Section & { at?: string }> = results.map((s) => ({ ...s, at }));
+if (only && existsSync(file)) {
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as { sections?: Array<Section & { at?: string }> };
+  const fresh = new Set(sections.map((s) => s.id));
+  sections = [...(previous.sections ?? []).filter((s) => !fresh.has(s.id)), ...sections];
+}
+writeFileSync(file, `${JSON.stringify({ at, quick, node: process.version, sections }, null, 2)}\n`);
 console.error(`bench: wrote ${file}`);

@@ -57,6 +57,10 @@ interface StreamState {
   scanned: number;
   kept: number;
   refills: number;
+  /** Consecutive reads that kept nothing. */
+  dry: number;
+  /** The share (before the read-per-kept scaling) of the last read. */
+  lastShare: number;
 }
 
 const MAX_PAGE = 500;
@@ -73,6 +77,8 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
     scanned: 0,
     kept: 0,
     refills: 0,
+    dry: 0,
+    lastShare: 0,
   }));
   let scanned = 0;
   let queries = 0;
@@ -101,6 +107,7 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
     queries++;
     scanned += out.ScannedCount ?? 0;
     state.scanned += out.ScannedCount ?? 0;
+    const keptBefore = state.kept;
     for (const raw of out.Items ?? []) {
       const item = raw as Item;
       if (!q.accept || q.accept(item)) {
@@ -108,21 +115,34 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
         state.kept++;
       }
     }
+    state.dry = state.kept === keptBefore ? state.dry + 1 : 0;
     state.startKey = out.LastEvaluatedKey;
     state.exhausted = !out.LastEvaluatedKey;
   };
 
   /**
-   * How much a stream should read next: its share of what the page still needs (plus one item
-   * to learn whether more follow), scaled by how many items it has had to read per item kept
-   * (filters and in-memory conditions drop some). A stream that keeps winning gets pages that
-   * double, but never more than the whole remaining need would take.
+   * How much a stream should read next: its expected share of what the page still needs (plus
+   * one item to learn whether more follow), scaled by how many items it has had to read per
+   * item kept (filters and in-memory conditions drop some).
+   * - One live stream: the whole need. Pages grow only while reads keep nothing (a rare match),
+   *   doubling per empty read, so a filtered walk does not overshoot once it knows its yield.
+   * - Several: the share this stream has won of the items taken so far, smoothed towards an
+   *   even split (half a stream's fair share before anything was taken), so a stream that keeps
+   *   winning reads more and the others stay at a head or two. Each refill at least doubles the
+   *   last one (few round trips for a dominant stream), never past the remaining need.
    */
   const nextPageSize = (s: StreamState, items: number) => {
     const need = q.limit - items + 1;
     const live = Math.max(1, states.filter((x) => !x.exhausted).length);
     const readPerKept = s.kept > 0 ? s.scanned / s.kept : s.scanned > 0 ? 4 : 1;
-    const share = (live === 1 ? need : Math.max(1, Math.floor(need / (2 * live)))) * 2 ** s.refills;
+    let share: number;
+    if (live === 1) share = need * 2 ** s.dry;
+    else {
+      const won = s.kept - s.buffer.length;
+      const expected = Math.ceil((need * (won + 0.5)) / (items + live));
+      share = Math.max(expected, s.lastShare, 1);
+    }
+    s.lastShare = Math.min(share, need);
     return Math.max(1, Math.min(MAX_PAGE, Math.ceil(Math.min(share, need) * readPerKept)));
   };
 

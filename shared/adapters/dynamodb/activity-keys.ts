@@ -33,20 +33,20 @@ export interface ActivityFilterHelpers {
 export function activityItem(entry: StoredActivity, shards: number, ttl: number): Record<string, unknown> {
   const t = entry.tenantId;
   const shard = shardOf(entry.id, shards);
-  const f: ActivityFilterHelpers = {
-    u: entry.userId,
-    a: entry.action,
-    c: entry.completed,
-    ct: entry.content?.type,
-    it: entry.content?.contentType,
-    ci: entry.content?.id,
-    t: entry.content?.title.toLowerCase(),
-    tg: entry.content?.tags?.length ? entry.content.tags.map((x) => x.toLowerCase()) : undefined,
-    s: entry.source,
-    cpd: entry.cpdLabels?.length ? entry.cpdLabels.map((x) => x.toLowerCase()) : undefined,
-    bi: entry.bulkImportId,
-    x: entry.expiresAt,
-  };
+  // Only the helpers an entry has: no undefined keys for the marshaller to walk and drop.
+  const f: ActivityFilterHelpers = { u: entry.userId, a: entry.action, c: entry.completed };
+  const content = entry.content;
+  if (content) {
+    f.ct = content.type;
+    if (content.contentType !== undefined) f.it = content.contentType;
+    f.ci = content.id;
+    f.t = content.title.toLowerCase();
+    if (content.tags?.length) f.tg = content.tags.map((x) => x.toLowerCase());
+  }
+  if (entry.source !== undefined) f.s = entry.source;
+  if (entry.cpdLabels?.length) f.cpd = entry.cpdLabels.map((x) => x.toLowerCase());
+  if (entry.bulkImportId !== undefined) f.bi = entry.bulkImportId;
+  if (entry.expiresAt !== undefined) f.x = entry.expiresAt;
   return {
     pk: activityPk(t, entry.id),
     ts: activityTs(entry.occurredAt, entry.id),

@@ -78,8 +78,9 @@ export function toAuditItem(entry: AuditEntry, shards: number, expiresAtEpochSec
   if (entry.actor.id) item.ap = auditKeys.actor(t, entry.actor.id);
   if (entry.subject) item.sp = auditKeys.subject(t, entry.subject.id);
   if (entry.ip) {
-    item.ipp = auditKeys.ip(t, entry.ip);
-    item.f.ip = ipKey(entry.ip);
+    const key = ipKey(entry.ip);
+    item.ipp = `${t}#${key}`;
+    item.f.ip = key;
   }
   if (entry.actor.type !== 'user') item.syp = auditKeys.system(t, shard);
   if (entry.request) item.rqp = auditKeys.request(t, shard);

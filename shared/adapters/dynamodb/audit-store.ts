@@ -166,6 +166,7 @@ export class DynamoAuditStore implements AuditEventStore {
       nextPosition: result.nextPosition,
       scanned: result.scanned,
       index: plan.index,
+      queries: result.queries,
     };
   }
 }

@@ -5,7 +5,14 @@ import ipaddr from 'ipaddr.js';
  * (`4:` + 8 hex digits, `6:` + 32 hex digits) whose string order is address order, so a CIDR
  * block is one `BETWEEN lo AND hi` on the stored key.
  */
+/**
+ * A dotted quad without leading zeros: already canonical, so the hot ingest path (most
+ * addresses are IPv4) skips the general parser. Anything else goes through ipaddr.js.
+ */
+const DOTTED_QUAD = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
 export function isIp(value: string): boolean {
+  if (DOTTED_QUAD.test(value)) return true;
   return ipaddr.isValid(value) && (ipaddr.IPv4.isValidFourPartDecimal(value) || ipaddr.IPv6.isValid(value));
 }
 
@@ -19,7 +26,19 @@ export function isCidr(value: string): boolean {
   }
 }
 
+/** Recently parsed addresses (IPv6 mostly; a tenant's addresses repeat), bounded. */
+const PARSED = new Map<string, ipaddr.IPv4 | ipaddr.IPv6>();
+
 function parseAddr(value: string): ipaddr.IPv4 | ipaddr.IPv6 {
+  const hit = PARSED.get(value);
+  if (hit) return hit;
+  const addr = parseUncached(value);
+  if (PARSED.size >= 1000) PARSED.clear();
+  PARSED.set(value, addr);
+  return addr;
+}
+
+function parseUncached(value: string): ipaddr.IPv4 | ipaddr.IPv6 {
   const addr = ipaddr.parse(value);
   if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
     return (addr as ipaddr.IPv6).toIPv4Address();
@@ -28,6 +47,7 @@ function parseAddr(value: string): ipaddr.IPv4 | ipaddr.IPv6 {
 }
 
 export function canonicalIp(value: string): string {
+  if (DOTTED_QUAD.test(value)) return value;
   return parseAddr(value).toString();
 }
 
@@ -36,6 +56,7 @@ function hexOf(bytes: number[]): string {
 }
 
 export function ipKey(value: string): string {
+  if (DOTTED_QUAD.test(value)) return `4:${hexOf(value.split('.').map(Number))}`;
   const addr = parseAddr(value);
   return `${addr.kind() === 'ipv4' ? '4' : '6'}:${hexOf(addr.toByteArray())}`;
 }

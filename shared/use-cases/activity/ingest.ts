@@ -45,8 +45,11 @@ export async function ingestActivityEvents(
     const out = activityEventInputSchema.safeParse(raw);
     if (!out.success) errors.push(...issuesToFieldErrors(out.error.issues, `events[${i}]`));
     else parsed.push(out.data);
-    // Checked even when other fields are bad, so one 400 names every problem.
-    const at = timestampSchema.safeParse((raw as { occurredAt?: unknown } | null)?.occurredAt);
+    // Checked even when other fields are bad, so one 400 names every problem (a valid event's
+    // occurredAt is already normalised: no second parse on the hot path).
+    const at = out.success
+      ? { success: true as const, data: out.data.occurredAt }
+      : timestampSchema.safeParse((raw as { occurredAt?: unknown } | null)?.occurredAt);
     if (at.success && at.data > latest)
       errors.push({ path: `events[${i}].occurredAt`, message: 'is more than 5 minutes in the future' });
     if (at.success && at.data < oldest)
@@ -81,7 +84,7 @@ export async function ingestActivityEvents(
   return { results };
 }
 
-function toStored(e: ActivityEventInput, id: string, recordedAt: string): StoredActivity {
+export function toStored(e: ActivityEventInput, id: string, recordedAt: string): StoredActivity {
   const { id: _ignored, completed, ...rest } = e;
   return { ...rest, id, recordedAt, completed: completed ?? COMPLETION_ACTIONS.has(e.action) };
 }

@@ -1,15 +1,13 @@
-/** A seeded PRNG and helpers, so every bench run builds the same dataset. */
+import { seededRandom } from '../../local/random.ts';
+
+/** Seeded helpers over the shared PRNG (pure-rand), so every bench run builds the same dataset. */
 export class Rng {
-  private a: number;
+  private readonly draw: () => number;
   constructor(seed: number) {
-    this.a = seed >>> 0;
+    this.draw = seededRandom(seed);
   }
   next(): number {
-    this.a = (this.a + 0x6d2b79f5) >>> 0;
-    let t = this.a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.draw();
   }
   int(max: number): number {
     return Math.floor(this.next() * max);

@@ -1,59 +1,19 @@
 import { parse } from 'csv-parse/sync';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { previousPeriod } from '../../shared/domain/reports/periods.ts';
-import { api, baseUrl, tokensFor, uniqueTenant } from './helpers.ts';
+import { api, baseUrl } from './helpers.ts';
+import { type Mail, scheduleTenant } from './support/schedule-tenant.ts';
 
 /**
  * End to end on the local stack: save a report, schedule it, run the dispatcher past the due
  * time, read the e-mail, follow its link and read the CSV.
  */
-const tenant = uniqueTenant('e2e');
-let t: Awaited<ReturnType<typeof tokensFor>>;
-const email = (id: string) => `${id}.${tenant}@example.com`;
-
-interface Mail {
-  to: string[];
-  subject: string;
-  text: string;
-  html: string;
-  at: string;
-}
-const mine = async (): Promise<Mail[]> =>
-  ((await api<Mail[]>('/_local/emails')).body ?? []).filter((m) =>
-    m.to.some((a) => a.endsWith(`.${tenant}@example.com`)),
-  );
-
-const user = (id: string, role: string, status: 'active' | 'deactivated' = 'active') => ({
-  id,
-  firstName: id,
-  lastName: 'Tester',
-  email: email(id),
-  role,
-  status,
-});
-
-beforeAll(async () => {
-  t = await tokensFor(tenant);
-  const res = await api('/v1/directory/users', {
-    token: t.service,
-    method: 'PUT',
-    body: {
-      tenantId: tenant,
-      users: [
-        user('u-admin', 'Admin'),
-        user('u-owner', 'Owner'),
-        user('u-hr', 'HR'),
-        user('u-learner', 'Learner'),
-        user('u-gone', 'Admin', 'deactivated'),
-      ],
-    },
-  });
-  expect(res.status).toBe(200);
-});
+const ctx = scheduleTenant('e2e');
+const { tenant, email, mine } = ctx;
 
 async function ingest(events: { id: string; occurredAt: string; action: string }[]) {
   const res = await api('/v1/audit-events', {
-    token: t.service,
+    token: ctx.tokens.service,
     body: {
       events: events.map((e) => ({
         ...e,
@@ -70,7 +30,7 @@ async function ingest(events: { id: string; occurredAt: string; action: string }
 describe('scheduled e-mail exports on the local stack', () => {
   it('e-mails each recipient once with a link to the CSV of the previous day', async () => {
     const report = await api('/v1/reports', {
-      token: t.admin,
+      token: ctx.tokens.admin,
       body: {
         name: `Deletions ${tenant}`,
         log: 'audit',
@@ -80,7 +40,7 @@ describe('scheduled e-mail exports on the local stack', () => {
     });
     expect(report.status).toBe(201);
     const scheduled = await api(`/v1/reports/${report.body.id}/schedule`, {
-      token: t.admin,
+      token: ctx.tokens.admin,
       method: 'PUT',
       body: { frequency: 'daily', recipients: ['u-admin', 'u-owner'], timeZone: 'Europe/London' },
     });
@@ -129,7 +89,7 @@ describe('scheduled e-mail exports on the local stack', () => {
     // Run again at the same moment: nothing new is sent; the schedule moved on a day.
     await api('/_local/run-schedules', { body: { now, tenantId: tenant } });
     expect(await mine()).toHaveLength(2);
-    const after = await api(`/v1/reports/${report.body.id}`, { token: t.admin });
+    const after = await api(`/v1/reports/${report.body.id}`, { token: ctx.tokens.admin });
     expect(Date.parse(after.body.schedule.nextRunAt) - due.getTime()).toBeGreaterThanOrEqual(23 * 3600_000);
   });
 
@@ -137,7 +97,7 @@ describe('scheduled e-mail exports on the local stack', () => {
     const res = await api(
       `/v1/audit-events?objectType=Report,ReportSchedule&from=2020-01-01T00:00:00Z&limit=200`,
       {
-        token: t.admin,
+        token: ctx.tokens.admin,
       },
     );
     expect(res.status).toBe(200);

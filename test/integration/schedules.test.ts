@@ -1,59 +1,19 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { api, tokensFor, uniqueTenant } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { api } from './helpers.ts';
+import { scheduleTenant } from './support/schedule-tenant.ts';
 
 /** Schedules over HTTP: recipients checked against the directory, and pausing on lost access. */
-const tenant = uniqueTenant('e2e');
-let t: Awaited<ReturnType<typeof tokensFor>>;
-const email = (id: string) => `${id}.${tenant}@example.com`;
-
-interface Mail {
-  to: string[];
-  subject: string;
-  text: string;
-  html: string;
-  at: string;
-}
-const mine = async (): Promise<Mail[]> =>
-  ((await api<Mail[]>('/_local/emails')).body ?? []).filter((m) =>
-    m.to.some((a) => a.endsWith(`.${tenant}@example.com`)),
-  );
-
-const user = (id: string, role: string, status: 'active' | 'deactivated' = 'active') => ({
-  id,
-  firstName: id,
-  lastName: 'Tester',
-  email: email(id),
-  role,
-  status,
-});
-
-beforeAll(async () => {
-  t = await tokensFor(tenant);
-  const res = await api('/v1/directory/users', {
-    token: t.service,
-    method: 'PUT',
-    body: {
-      tenantId: tenant,
-      users: [
-        user('u-admin', 'Admin'),
-        user('u-owner', 'Owner'),
-        user('u-hr', 'HR'),
-        user('u-learner', 'Learner'),
-        user('u-gone', 'Admin', 'deactivated'),
-      ],
-    },
-  });
-  expect(res.status).toBe(200);
-});
+const ctx = scheduleTenant('e2e');
+const { tenant, user, mine } = ctx;
 
 describe('report schedules on the local stack', () => {
   it('names each recipient who may not receive the report', async () => {
     const report = await api('/v1/reports', {
-      token: t.admin,
+      token: ctx.tokens.admin,
       body: { name: 'Check', log: 'audit', filters: {}, visibility: 'private' },
     });
     const res = await api(`/v1/reports/${report.body.id}/schedule`, {
-      token: t.admin,
+      token: ctx.tokens.admin,
       method: 'PUT',
       body: { frequency: 'daily', recipients: ['u-owner', 'u-hr', 'u-nobody', 'u-gone', 'u-learner'] },
     });
@@ -68,16 +28,16 @@ describe('report schedules on the local stack', () => {
 
   it('shows the schedule with its next run at 06:00 in the zone, and removes it', async () => {
     const report = await api('/v1/reports', {
-      token: t.admin,
+      token: ctx.tokens.admin,
       body: { name: 'Weekly', log: 'activity', filters: { range: 'previousPeriod' }, visibility: 'shared' },
     });
     const put = await api(`/v1/reports/${report.body.id}/schedule`, {
-      token: t.admin,
+      token: ctx.tokens.admin,
       method: 'PUT',
       body: { frequency: 'weekly', recipients: ['u-hr', 'u-owner'], timeZone: 'America/New_York' },
     });
     expect(put.status).toBe(200);
-    const read = await api(`/v1/reports/${report.body.id}`, { token: t.admin });
+    const read = await api(`/v1/reports/${report.body.id}`, { token: ctx.tokens.admin });
     expect(read.body.schedule).toMatchObject({
       frequency: 'weekly',
       timeZone: 'America/New_York',
@@ -93,24 +53,27 @@ describe('report schedules on the local stack', () => {
     }).format(next);
     expect(local).toBe('Mon, 06');
     expect(
-      (await api(`/v1/reports/${report.body.id}/schedule`, { token: t.admin, method: 'DELETE' })).status,
+      (await api(`/v1/reports/${report.body.id}/schedule`, { token: ctx.tokens.admin, method: 'DELETE' }))
+        .status,
     ).toBe(204);
-    expect((await api(`/v1/reports/${report.body.id}`, { token: t.admin })).body.schedule).toBeUndefined();
+    expect(
+      (await api(`/v1/reports/${report.body.id}`, { token: ctx.tokens.admin })).body.schedule,
+    ).toBeUndefined();
   });
 
   it('pauses the schedule of an owner who was demoted, sending nothing', async () => {
     const report = await api('/v1/reports', {
-      token: t.owner,
+      token: ctx.tokens.owner,
       body: { name: `Paused ${tenant}`, log: 'audit', filters: {}, visibility: 'private' },
     });
     const scheduled = await api(`/v1/reports/${report.body.id}/schedule`, {
-      token: t.owner,
+      token: ctx.tokens.owner,
       method: 'PUT',
       body: { frequency: 'weekly', recipients: ['u-admin'] },
     });
     const before = (await mine()).length;
     await api('/v1/directory/users', {
-      token: t.service,
+      token: ctx.tokens.service,
       method: 'PUT',
       body: { tenantId: tenant, users: [user('u-owner', 'HR')] },
     });
@@ -119,7 +82,7 @@ describe('report schedules on the local stack', () => {
     expect(run.body.runs).toContainEqual(
       expect.objectContaining({ reportId: report.body.id, status: 'paused' }),
     );
-    const read = await api(`/v1/reports/${report.body.id}`, { token: t.owner });
+    const read = await api(`/v1/reports/${report.body.id}`, { token: ctx.tokens.owner });
     expect(read.body.schedule).toMatchObject({ paused: true, pausedReason: expect.stringMatching(/audit/) });
     expect(await mine()).toHaveLength(before);
   });

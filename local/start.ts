@@ -1,3 +1,4 @@
+import './env.ts';
 import { scheduleRoutes, startScheduleTicker } from './schedules.ts';
 import { DEMO_PEOPLE, DEMO_TENANT } from './seed/demo.ts';
 import { seedDemoTenant } from './seed/index.ts';

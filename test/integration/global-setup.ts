@@ -1,3 +1,4 @@
+import '../../local/env.ts';
 import type { TestProject } from 'vitest/node';
 import { scheduleRoutes } from '../../local/schedules.ts';
 import { startLocalStack } from '../../local/stack.ts';

@@ -17,6 +17,7 @@ import {
   ndjsonStream,
 } from '../../../shared/use-cases/exports/serialize.ts';
 import { ExportUsers } from '../../../shared/use-cases/exports/user-columns.ts';
+import { ELEARNING, STANDARD } from '../../fixtures/export-columns.ts';
 import { activityEntry, auditEntry, FakeDirectory } from './fakes.ts';
 
 async function* from<T>(items: T[]): AsyncGenerator<T> {
@@ -28,38 +29,6 @@ async function text(stream: NodeJS.ReadableStream): Promise<string> {
   for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
   return Buffer.concat(chunks).toString('utf8');
 }
-
-const STANDARD = [
-  'First name',
-  'Last name',
-  'Email address',
-  'Role',
-  'Job title',
-  'Language',
-  'Location',
-  'Join date',
-  'Manager name',
-  'Primary team',
-  'Secondary teams',
-  'Status (at time of export)',
-  'Deactivated',
-  'Action',
-  'Title',
-  'Type',
-  'Content Type',
-  'Unique ID',
-  'Happened at',
-  'Completed',
-  'Expired at',
-  'Tags',
-];
-const ELEARNING = [
-  'E-learning / Quiz result',
-  'E-learning / Quiz score',
-  'E-learning / Quiz total time',
-  'Total time in seconds',
-  'Certificate expires at',
-];
 
 function directory() {
   const d = new FakeDirectory();

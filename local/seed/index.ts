@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import type { Config } from '../../shared/config.ts';
 import { seedActivity } from './activity.ts';
@@ -24,7 +24,6 @@ const SEEDERS: Seeder[] = [seedDirectory, seedActivity, seedAudit, seedReports];
 export async function seedDemoTenant(ctx: SeedContext): Promise<'seeded' | 'already'> {
   const client = dynamoDocumentClient(ctx.config);
   const marker = { pk: `SEED#${DEMO_TENANT}`, sk: 'v1' };
-  const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
   const existing = await client.send(new GetCommand({ TableName: ctx.config.STATE_TABLE, Key: marker }));
   if (existing.Item) return 'already';
   for (const seed of SEEDERS) await seed(ctx);

@@ -1,3 +1,5 @@
+import { ACTIVITY_ACTIONS } from '../../shared/domain/activity/event.ts';
+
 /**
  * A small organisation for the activity integration tests, and the expectations computed from
  * these arrays independently of the service's code.
@@ -51,25 +53,8 @@ export const CONTENT = [
   { id: 'c-old', type: 'Item', title: 'Old Policy', contentType: 'Article', tags: ['Compliance'] },
 ] as const;
 
-export const ACTIONS = [
-  'Added',
-  'Arranged',
-  'Attended',
-  'Clicked',
-  'Completed',
-  'EnrolledFor',
-  'Unenrolled',
-  'Failed',
-  'ReceivedCertificateFor',
-  'Started',
-  'Updated',
-  'Viewed',
-  'LoggedIn',
-  'LoggedOut',
-  'Read',
-  'Watched',
-  'ListenedTo',
-] as const;
+/** Every action of the contract, cycled through to build varied entries. */
+export const ACTIONS = ACTIVITY_ACTIONS;
 
 export function buildEvents(tenantId: string, now: number, count = 120) {
   const events: any[] = [];

@@ -4,7 +4,7 @@ import { activityRow, guardCell } from '../../shared/domain/exports/columns.ts';
 import { signDownloadToken } from '../../shared/domain/exports/download-token.ts';
 import type { ActivityEntryLike, ExportUser } from '../../shared/domain/exports/entries.ts';
 import { LOCAL_SIGNING_SECRET } from '../../shared/signing.ts';
-import { ELEARNING, STANDARD } from '../fixtures/export-columns.ts';
+import { AUDIT, ELEARNING, STANDARD } from '../fixtures/export-columns.ts';
 import { api, token, tokensFor, uniqueTenant } from './helpers.ts';
 
 /**
@@ -315,20 +315,7 @@ describe('audit exports', () => {
     const filters = { ...window, actorId: 'u-admin' };
     const { text } = await exportAndFetch(t.owner, { log: 'audit', format: 'csv', filters });
     const [header, ...rows] = parse(text) as string[][];
-    expect(header).toEqual([
-      'Happened at',
-      'Actor',
-      'Actor ID',
-      'Event',
-      'Type',
-      'Object name',
-      'Object ID',
-      'On behalf of',
-      'Source',
-      'IP address',
-      'Summary',
-      'Changes',
-    ]);
+    expect(header).toEqual(AUDIT);
     const items = await pageAll('/v1/audit-events', t.owner, filters);
     expect(rows.map((r) => r[0])).toEqual(items.map((i) => i.occurredAt));
     const updated = rows.find((r) => r[3] === 'Updated')!;

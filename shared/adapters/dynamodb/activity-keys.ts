@@ -7,7 +7,8 @@ import { TTL_ATTRIBUTE } from './tables.ts';
  * immutable entries); GSIs sorted by `ts` = `occurredAt#id`:
  * byTime `tp` = tenant#shard · byUser `up` = tenant#userId · byContent `cp` = tenant#contentId ·
  * byAction `acp` = tenant#shard#action · byContentType `ctp` = tenant#shard#type ·
- * byBulkImport `bip` = tenant#bulkImportId. `e` is the entry, `f` the filter helpers.
+ * byBulkImport `bip` = tenant#bulkImportId · byUserAction `uap` = tenant#userId#action ·
+ * byContentAction `cap` = tenant#contentId#action. `e` is the entry, `f` the filter helpers.
  */
 export const activityPk = (tenantId: string, id: string) => `${tenantId}#${id}`;
 export const activityTs = (occurredAt: string, id: string) => `${occurredAt}#${id}`;
@@ -52,8 +53,15 @@ export function activityItem(entry: StoredActivity, shards: number, ttl: number)
     ts: activityTs(entry.occurredAt, entry.id),
     tp: `${t}#${shard}`,
     up: `${t}#${entry.userId}`,
+    uap: `${t}#${entry.userId}#${entry.action}`,
     acp: `${t}#${shard}#${entry.action}`,
-    ...(entry.content ? { cp: `${t}#${entry.content.id}`, ctp: `${t}#${shard}#${entry.content.type}` } : {}),
+    ...(entry.content
+      ? {
+          cp: `${t}#${entry.content.id}`,
+          cap: `${t}#${entry.content.id}#${entry.action}`,
+          ctp: `${t}#${shard}#${entry.content.type}`,
+        }
+      : {}),
     ...(entry.bulkImportId ? { bip: `${t}#${entry.bulkImportId}` } : {}),
     e: entry,
     f,

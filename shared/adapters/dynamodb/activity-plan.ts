@@ -11,7 +11,9 @@ import { allShards } from '../../query/shards.ts';
  * - a user set of at most USER_STREAM_LIMIT people (a team, a manager's tree, userId) → one byUser
  *   stream per person: a manager over 5 reports reads only those 5 people's entries — unless the
  *   set is most of the tenant's people (`population`, from the directory), when reading the time
- *   window once is cheaper than one look-ahead per person;
+ *   window once is cheaper than one look-ahead per person. With actions, one byUserAction stream
+ *   per person × action (while that stays within the limit) reads exactly the matches;
+ * - content items likewise: byContent, or byContentAction with actions;
  * - a larger user set, or none → the most selective other index (contentId, bulkImportId,
  *   action, content type), else byTime over every shard, with the user set checked in memory;
  * - an empty user set → nothing is read at all.
@@ -23,7 +25,16 @@ const VALUE_STREAM_LIMIT = 50;
 const MAX_IN = 100;
 
 export interface ActivityPlan {
-  index: 'byUser' | 'byContent' | 'byBulkImport' | 'byAction' | 'byContentType' | 'byTime' | 'none';
+  index:
+    | 'byUserAction'
+    | 'byUser'
+    | 'byContentAction'
+    | 'byContent'
+    | 'byBulkImport'
+    | 'byAction'
+    | 'byContentType'
+    | 'byTime'
+    | 'none';
   streams: Stream[];
   /** Whether the user set is checked in memory rather than by the key or FilterExpression. */
   usersInMemory: boolean;
@@ -48,15 +59,36 @@ export function planActivityQuery(
       })),
     );
 
+  /** Each value × each action, when the criteria name actions and the product stays within the limit. */
+  const withActions = (indexName: string, partitionKeyName: string, values: readonly string[]) => {
+    const actions = c.actions;
+    if (!actions || values.length * actions.length > VALUE_STREAM_LIMIT) return undefined;
+    return values.flatMap((v) =>
+      perValue(
+        indexName,
+        partitionKeyName,
+        actions.map((a) => `${v}#${a}`),
+      ),
+    );
+  };
+
   const mostOfTenant = !!users && !!population && users.length > 10 && users.length * 2 > population;
   const smallUsers = users && users.length <= USER_STREAM_LIMIT && !mostOfTenant;
   const fewContent = c.contentIds && c.contentIds.length <= VALUE_STREAM_LIMIT;
   // Both selective: take whichever opens fewer streams.
-  if (smallUsers && (!fewContent || users.length <= c.contentIds!.length))
-    return { index: 'byUser', streams: perValue('byUser', 'up', users), usersInMemory: false };
+  if (smallUsers && (!fewContent || users.length <= c.contentIds!.length)) {
+    const pairs = withActions('byUserAction', 'uap', users);
+    return pairs
+      ? { index: 'byUserAction', streams: pairs, usersInMemory: false }
+      : { index: 'byUser', streams: perValue('byUser', 'up', users), usersInMemory: false };
+  }
   const usersInMemory = !!users && users.length > MAX_IN;
-  if (fewContent)
-    return { index: 'byContent', streams: perValue('byContent', 'cp', c.contentIds!), usersInMemory };
+  if (fewContent) {
+    const pairs = withActions('byContentAction', 'cap', c.contentIds!);
+    return pairs
+      ? { index: 'byContentAction', streams: pairs, usersInMemory }
+      : { index: 'byContent', streams: perValue('byContent', 'cp', c.contentIds!), usersInMemory };
+  }
   if (c.bulkImportIds && c.bulkImportIds.length <= VALUE_STREAM_LIMIT)
     return {
       index: 'byBulkImport',
@@ -76,7 +108,8 @@ export function planActivityQuery(
 
 /** The criteria as a FilterExpression on the projected filter helpers `f`. */
 export function applyCriteriaFilter(expr: ExpressionBuilder, c: ActivityCriteria, plan: ActivityPlan): void {
-  if (c.userIds && plan.index !== 'byUser' && !plan.usersInMemory) expr.anyOf('f.u', c.userIds);
+  if (c.userIds && plan.index !== 'byUser' && plan.index !== 'byUserAction' && !plan.usersInMemory)
+    expr.anyOf('f.u', c.userIds);
   if (c.excludeUserIds && c.excludeUserIds.length > 0 && c.excludeUserIds.length <= MAX_IN) {
     const p = expr.path('f.u');
     expr.add(`NOT (${p} IN (${c.excludeUserIds.map((u) => expr.value(u)).join(', ')}))`);

@@ -24,6 +24,9 @@ export const auditKeys = {
   request: (tenantId: string, shard: number) => `${tenantId}#${shard}`,
   ip: (tenantId: string, ip: string) => `${tenantId}#${ipKey(ip)}`,
   course: (tenantId: string, courseId: string) => `${tenantId}#${courseId}`,
+  actorAction: (tenantId: string, actorId: string, action: string) => `${tenantId}#${actorId}#${action}`,
+  courseAction: (tenantId: string, courseId: string, action: string) => `${tenantId}#${courseId}#${action}`,
+  requestMethod: (tenantId: string, shard: number, method: string) => `${tenantId}#${shard}#${method}`,
 };
 
 /** `occurredAt#id` → id (timestamps hold no `#`). */
@@ -48,6 +51,12 @@ export interface AuditItem {
   syp?: string;
   /** Sparse: only entries made through the API (with `request`). */
   rqp?: string;
+  /** Composite actor + action (sparse: entries whose actor has an id). */
+  aap?: string;
+  /** Composite course + action (sparse: entries with a course). */
+  cap?: string;
+  /** Sparse, sharded: API-made entries by HTTP method. */
+  rmp?: string;
   /** The list-view entry. */
   e: AuditListItem;
   /** What only the detail view shows. */
@@ -75,7 +84,10 @@ export function toAuditItem(entry: AuditEntry, shards: number, expiresAtEpochSec
     f: {},
     [TTL_ATTRIBUTE]: expiresAtEpochSeconds,
   };
-  if (entry.actor.id) item.ap = auditKeys.actor(t, entry.actor.id);
+  if (entry.actor.id) {
+    item.ap = auditKeys.actor(t, entry.actor.id);
+    item.aap = auditKeys.actorAction(t, entry.actor.id, entry.action);
+  }
   if (entry.subject) item.sp = auditKeys.subject(t, entry.subject.id);
   if (entry.ip) {
     const key = ipKey(entry.ip);
@@ -83,8 +95,14 @@ export function toAuditItem(entry: AuditEntry, shards: number, expiresAtEpochSec
     item.f.ip = key;
   }
   if (entry.actor.type !== 'user') item.syp = auditKeys.system(t, shard);
-  if (entry.request) item.rqp = auditKeys.request(t, shard);
-  if (entry.context?.courseId) item.crp = auditKeys.course(t, entry.context.courseId);
+  if (entry.request) {
+    item.rqp = auditKeys.request(t, shard);
+    item.rmp = auditKeys.requestMethod(t, shard, entry.request.method);
+  }
+  if (entry.context?.courseId) {
+    item.crp = auditKeys.course(t, entry.context.courseId);
+    item.cap = auditKeys.courseAction(t, entry.context.courseId, entry.action);
+  }
   if (entry.object.name) item.f.on = entry.object.name.toLowerCase();
   if (entry.request?.contentType) item.f.ct = normaliseContentType(entry.request.contentType);
   if (changes) item.x.changes = changes;

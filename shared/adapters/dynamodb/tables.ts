@@ -55,6 +55,9 @@ export const AUDIT_TABLE: TableDef = {
     logIndex('byTypeAction', 'tap'), // tenant#shard#objectType#action (sharded): "Task + Deleted"
     logIndex('bySystem', 'syp'), // tenant#shard (sharded, sparse): only actors that are not people
     logIndex('byRequest', 'rqp'), // tenant#shard (sharded, sparse): only actions made through the API
+    logIndex('byActorAction', 'aap'), // tenant#actorId#action (sparse: actors with an id): "what did Ann delete"
+    logIndex('byCourseAction', 'cap'), // tenant#courseId#action (sparse): "who enrolled in this course"
+    logIndex('byRequestMethod', 'rmp'), // tenant#shard#METHOD (sharded, sparse): "API DELETEs"
   ],
 };
 
@@ -71,6 +74,8 @@ export const ACTIVITY_TABLE: TableDef = {
     logIndex('byAction', 'acp'), // tenant#shard#action (sharded)
     logIndex('byContentType', 'ctp'), // tenant#shard#contentType (sharded)
     logIndex('byBulkImport', 'bip'), // tenant#bulkImportId
+    logIndex('byUserAction', 'uap'), // tenant#userId#action: "what has Ann completed", a team's completions
+    logIndex('byContentAction', 'cap'), // tenant#contentId#action: "who completed this course"
   ],
 };
 

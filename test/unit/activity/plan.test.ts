@@ -28,9 +28,7 @@ describe('the activity query planner', () => {
   });
 
   it('prefers content, then bulk import, then action, then content type', () => {
-    expect(planActivityQuery({ ...base, contentIds: ['c1', 'c2'], actions: ['Read'] }, 't', 1).index).toBe(
-      'byContent',
-    );
+    expect(planActivityQuery({ ...base, contentIds: ['c1', 'c2'] }, 't', 1).index).toBe('byContent');
     expect(planActivityQuery({ ...base, bulkImportIds: ['b'], actions: ['Read'] }, 't', 1).index).toBe(
       'byBulkImport',
     );
@@ -60,6 +58,35 @@ describe('the activity query planner', () => {
     expect(
       planActivityQuery({ ...base, userIds: ids(2), contentIds: ['c1', 'c2', 'c3'] }, 't', 1).index,
     ).toBe('byUser');
+  });
+});
+
+describe('the planner with actions', () => {
+  it('reads the person × action or content × action partitions: exactly the matches', () => {
+    const team = planActivityQuery({ ...base, userIds: ['a', 'b'], actions: ['Failed', 'Started'] }, 't1', 4);
+    expect(team.index).toBe('byUserAction');
+    expect(team.streams.map((s) => s.partitionKeyValue)).toEqual([
+      't1#a#Failed',
+      't1#a#Started',
+      't1#b#Failed',
+      't1#b#Started',
+    ]);
+    expect(team.streams.every((s) => s.partitionKeyName === 'uap')).toBe(true);
+    const course = planActivityQuery({ ...base, contentIds: ['c1'], actions: ['Completed'] }, 't1', 1);
+    expect(course.index).toBe('byContentAction');
+    expect(course.streams).toEqual([
+      { indexName: 'byContentAction', partitionKeyName: 'cap', partitionKeyValue: 't1#c1#Completed' },
+    ]);
+  });
+
+  it('keeps one stream per person when person × action would open too many', () => {
+    const plan = planActivityQuery(
+      { ...base, userIds: ids(20), actions: ['Failed', 'Started', 'Completed'] },
+      't',
+      1,
+    );
+    expect(plan.index).toBe('byUser');
+    expect(plan.streams).toHaveLength(20);
   });
 });
 

@@ -65,6 +65,9 @@ describe('DynamoAuditStore writes', () => {
         crp: 't1#c1',
         tap: 't1#0#Task#Deleted',
         rqp: 't1#0',
+        aap: 't1#u1#Deleted',
+        cap: 't1#c1#Deleted',
+        rmp: 't1#0#POST',
         f: { on: 'onboarding checklist', ip: '4:0a000001', ct: 'application/json' },
         x: { changes: entry.changes, details: entry.details },
         ttl: 1_900_000_000,
@@ -158,12 +161,16 @@ describe('the audit query planner', () => {
     expect(plan({ subjectId: 's1', actorId: 'u1' }).index).toBe('bySubject');
     expect(plan({ ip: '10.0.0.1', actorId: 'u1' }).index).toBe('byIp');
     expect(plan({ ip: '10.0.0.0/8', actorId: 'u1' }).index).toBe('byActor');
-    expect(plan({ courseId: 'c1', action: 'Created' }).index).toBe('byCourse');
+    expect(plan({ courseId: 'c1' }).index).toBe('byCourse');
+    expect(plan({ courseId: 'c1', action: 'Created', actorId: 'u1' }).index).toBe('byCourseAction');
+    expect(plan({ actorId: 'u1' }).index).toBe('byActor');
+    expect(plan({ actorId: 'u1', action: 'Deleted', objectType: 'Task' }).index).toBe('byActorAction');
     expect(plan({ action: 'Created,Deleted', objectType: 'Task' }).partitionKeys).toEqual([
       't1#0#Task#Created',
       't1#0#Task#Deleted',
     ]);
-    expect(plan({ requestMethod: 'POST', action: 'Created' }).index).toBe('byRequest');
+    expect(plan({ requestMethod: 'POST', action: 'Created' }).index).toBe('byRequestMethod');
+    expect(plan({ requestStatus: '404', action: 'Created' }).index).toBe('byRequest');
     expect(plan({ action: 'Created', source: 'api' }).index).toBe('byAction');
     expect(plan({ objectType: 'Task', source: 'api' }).index).toBe('byObjectType');
     expect(plan({ source: 'api', system: 'true' }).index).toBe('bySource');
@@ -181,6 +188,26 @@ describe('the audit query planner', () => {
       't1#1#Deleted',
     ]);
     expect(plan({}, 3).partitionKeys).toEqual(['t1#0', 't1#1', 't1#2']);
+  });
+
+  it('keys a course or an actor together with the action: one stream per pair, the pair left out of the filter', () => {
+    const p = plan({ courseId: 'c1,c2', action: 'Enrolled,Unenrolled' });
+    expect(p.partitionKeys).toEqual([
+      't1#c1#Enrolled',
+      't1#c1#Unenrolled',
+      't1#c2#Enrolled',
+      't1#c2#Unenrolled',
+    ]);
+    expect(p.covers).toEqual(['courseId', 'action']);
+    expect(plan({ actorId: 'u1', action: 'Deleted' }).partitionKeys).toEqual(['t1#u1#Deleted']);
+    expect(plan({ requestMethod: 'delete' }, 2).partitionKeys).toEqual(['t1#0#DELETE', 't1#1#DELETE']);
+  });
+
+  it('takes the single-key index when the pairs would need too many streams', () => {
+    const actors = Array.from({ length: 10 }, (_, i) => `u${i}`).join(',');
+    const p = plan({ actorId: actors, action: 'Created,Updated,Deleted,Archived,Restored' });
+    expect(p.index).toBe('byActor');
+    expect(p.partitionKeys).toHaveLength(10);
   });
 
   it('falls back to a broader index when a list would need too many streams', () => {

@@ -8,9 +8,16 @@ import { ExpressionBuilder } from './expression.ts';
  *
  * Every stream is one Query on one partition of a GSI whose sort key is `ts` = `occurredAt#id`
  * (one per filter value, per shard). Each stream resumes strictly after the last position
- * returned (via ExclusiveStartKey), so the cursor needs nothing but that position. Page sizes
- * start at the share of the page each stream is likely to contribute and grow when a stream
- * keeps winning, so items read stay close to items returned.
+ * returned (via ExclusiveStartKey), so the cursor needs nothing but that position.
+ *
+ * How much to read is the whole cost question (items read per item returned). One stream reads
+ * what the page still needs. Several streams are read in time slices: every open stream is read
+ * down to the same point in time (a key-condition bound, so a stream with nothing in the slice
+ * costs no item at all). The first slice is a small part of the window and empty ones grow
+ * fourfold; once matches are seen, the rate at which they arrive places the next bound a little
+ * short of the page's end, refining until the page (plus one item, to know whether more follow)
+ * is complete. Items are emitted only once no stream can still hold an earlier one. Reading every
+ * stream's next item instead would cost one unreturned item per stream per page.
  */
 export type Item = Record<string, unknown> & { ts: string };
 
@@ -50,47 +57,73 @@ export interface MergeResult {
 
 interface StreamState {
   stream: Stream;
+  /** Items read and kept, not yet emitted, in merge order. */
   buffer: Item[];
+  /**
+   * Every item of this stream before `edge` in merge order has been read; the unread ones come
+   * strictly after it. Either a position (`occurredAt#id`, then `startKey` resumes after it) or a
+   * bare timestamp that no position equals (a slice bound; the next read is bounded by it).
+   */
+  edge: string;
   startKey: Record<string, unknown> | undefined;
   exhausted: boolean;
-  /** Items this stream read and kept so far: their ratio predicts the next page's yield. */
+  /** Read at least once (its rate is known). */
+  read: boolean;
+  /** Items this stream read and kept so far: their ratio predicts a read's yield. */
   scanned: number;
   kept: number;
-  refills: number;
-  /** Consecutive reads that kept nothing. */
+  /** Consecutive reads that kept nothing (single-stream reads double their page per empty read). */
   dry: number;
-  /** The share (before the read-per-kept scaling) of the last read. */
-  lastShare: number;
 }
 
 const MAX_PAGE = 500;
+/** The first slice is this fraction of the window; empty slices grow fourfold. */
+const FIRST_SLICE = 256;
+
+const msOf = (position: string) => {
+  const hash = position.indexOf('#');
+  return Date.parse(hash < 0 ? position : position.slice(0, hash));
+};
+const isoOf = (ms: number) => new Date(ms).toISOString();
 
 export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery): Promise<MergeResult> {
   const desc = q.order === 'desc';
+  /** a comes before b in merge order. */
+  const before = (a: string, b: string) => (desc ? a > b : a < b);
+  const windowEnd = desc ? q.from : q.to;
+  const start = q.after ?? (desc ? q.to : q.from);
+  const startMs = msOf(start);
   const states: StreamState[] = q.streams.map((stream) => ({
     stream,
     buffer: [],
+    edge: start,
     startKey: q.after
       ? { ...q.baseKeyOf(q.after), [stream.partitionKeyName]: stream.partitionKeyValue, ts: q.after }
       : undefined,
     exhausted: false,
+    read: false,
     scanned: 0,
     kept: 0,
-    refills: 0,
     dry: 0,
-    lastShare: 0,
   }));
   let scanned = 0;
   let queries = 0;
 
-  const fill = async (state: StreamState, need: number) => {
+  /**
+   * One Query: from the stream's edge towards `bound` (a bare timestamp; the window's end when
+   * absent), at most `limit` items.
+   */
+  const read = async (state: StreamState, limit: number, bound?: string) => {
     const expr = new ExpressionBuilder();
     expr.add(`${expr.path(TTL_ATTRIBUTE)} > ${expr.value(q.nowEpochSeconds)}`);
     q.filter?.(expr);
+    const far = bound ?? windowEnd;
+    const near = state.startKey ? (desc ? q.to : q.from) : state.edge;
+    const [lo, hi] = desc ? [far, near] : [near, far];
     const keyExpr = new ExpressionBuilder('k');
     const keyCondition = `${keyExpr.path(state.stream.partitionKeyName)} = ${keyExpr.value(
       state.stream.partitionKeyValue,
-    )} AND ${keyExpr.path('ts')} BETWEEN ${keyExpr.value(q.from)} AND ${keyExpr.value(q.to)}`;
+    )} AND ${keyExpr.path('ts')} BETWEEN ${keyExpr.value(lo)} AND ${keyExpr.value(hi)}`;
     const out: QueryCommandOutput = await client.send(
       new QueryCommand({
         TableName: q.tableName,
@@ -100,11 +133,12 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
         ExpressionAttributeNames: { ...expr.names, ...keyExpr.names },
         ExpressionAttributeValues: { ...expr.values, ...keyExpr.values },
         ScanIndexForward: !desc,
-        Limit: Math.min(MAX_PAGE, Math.max(need, 1)),
+        Limit: Math.min(MAX_PAGE, Math.max(1, Math.ceil(limit))),
         ExclusiveStartKey: state.startKey,
       }),
     );
     queries++;
+    state.read = true;
     scanned += out.ScannedCount ?? 0;
     state.scanned += out.ScannedCount ?? 0;
     const keptBefore = state.kept;
@@ -116,72 +150,114 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
       }
     }
     state.dry = state.kept === keptBefore ? state.dry + 1 : 0;
-    state.startKey = out.LastEvaluatedKey;
-    state.exhausted = !out.LastEvaluatedKey;
-  };
-
-  /**
-   * How much a stream should read next: its expected share of what the page still needs (plus
-   * one item to learn whether more follow), scaled by how many items it has had to read per
-   * item kept (filters and in-memory conditions drop some).
-   * - One live stream: the whole need. Pages grow only while reads keep nothing (a rare match),
-   *   doubling per empty read, so a filtered walk does not overshoot once it knows its yield.
-   * - Several: the share this stream has won of the items taken so far, smoothed towards an
-   *   even split (half a stream's fair share before anything was taken), so a stream that keeps
-   *   winning reads more and the others stay at a head or two. Each refill at least doubles the
-   *   last one (few round trips for a dominant stream), never past the remaining need.
-   */
-  const nextPageSize = (s: StreamState, items: number) => {
-    const need = q.limit - items + 1;
-    const live = Math.max(1, states.filter((x) => !x.exhausted).length);
-    const readPerKept = s.kept > 0 ? s.scanned / s.kept : s.scanned > 0 ? 4 : 1;
-    let share: number;
-    if (live === 1) share = need * 2 ** s.dry;
-    else {
-      const won = s.kept - s.buffer.length;
-      const expected = Math.ceil((need * (won + 0.5)) / (items + live));
-      share = Math.max(expected, s.lastShare, 1);
-    }
-    s.lastShare = Math.min(share, need);
-    return Math.max(1, Math.min(MAX_PAGE, Math.ceil(Math.min(share, need) * readPerKept)));
-  };
-
-  /** Make sure every live stream has a head to compare, reading as little as possible. */
-  const ensureHeads = async (itemsSoFar: number) => {
-    const pending = states.filter((s) => s.buffer.length === 0 && !s.exhausted);
-    while (pending.length > 0) {
-      await Promise.all(
-        pending.map(async (s) => {
-          await fill(s, nextPageSize(s, itemsSoFar));
-          s.refills++;
-        }),
-      );
-      for (let i = pending.length - 1; i >= 0; i--) {
-        const s = pending[i]!;
-        if (s.buffer.length > 0 || s.exhausted) pending.splice(i, 1);
-      }
+    const last = out.LastEvaluatedKey;
+    if (last) {
+      state.startKey = last;
+      state.edge = String(last.ts);
+    } else if (far === windowEnd) {
+      state.exhausted = true;
+    } else {
+      state.startKey = undefined;
+      state.edge = far;
     }
   };
 
-  const items: Item[] = [];
-  while (items.length < q.limit) {
-    await ensureHeads(items.length);
-    let best: StreamState | undefined;
+  const readPerKept = (s: StreamState) => (s.kept > 0 ? s.scanned / s.kept : s.scanned > 0 ? 4 : 1);
+  const live = () => states.filter((s) => !s.exhausted);
+  const buffered = () => states.reduce((n, s) => n + s.buffer.length, 0);
+
+  /** The next item in merge order, if one is buffered. */
+  const best = () => {
+    let found: StreamState | undefined;
     for (const s of states) {
       const head = s.buffer[0];
-      if (!head) continue;
-      const bestHead = best?.buffer[0];
-      if (!bestHead || (desc ? head.ts > bestHead.ts : head.ts < bestHead.ts)) best = s;
+      if (head && (!found || before(head.ts, found.buffer[0]!.ts))) found = s;
     }
-    if (!best) break;
-    items.push(best.buffer.shift()!);
+    return found;
+  };
+  /** No stream can still hold an item before this one. */
+  const safe = (ts: string) => states.every((s) => s.exhausted || !before(s.edge, ts));
+
+  /** Where the next slice should end: about θ of what the page still needs, at the rate seen so far. */
+  const sliceBound = (need: number, known: number, remaining: number): string => {
+    const open = live();
+    // The least-advanced stream's edge: every stream is known at least this far.
+    const frontier = open.reduce((f, s) => (before(s.edge, f) ? s.edge : f), open[0]!.edge);
+    const frontierMs = msOf(frontier);
+    let targetMs: number;
+    if (need <= 0) {
+      // Enough items are buffered: read the others only as far as the last one the page takes.
+      const all = states.flatMap((s) => s.buffer).sort((a, b) => (before(a.ts, b.ts) ? -1 : 1));
+      const last = all[Math.min(all.length, remaining) - 1]!;
+      targetMs = msOf(last.ts) + (desc ? 0 : 1);
+    } else {
+      let kept = 0;
+      let exposure = 0;
+      for (const s of states) {
+        if (!s.read) continue;
+        kept += s.kept;
+        exposure += Math.abs(startMs - msOf(s.exhausted ? windowEnd : s.edge));
+      }
+      const span = Math.abs(startMs - msOf(windowEnd));
+      let distance: number;
+      if (kept > 0 && exposure > 0) {
+        // Matches per millisecond over all streams, pooled (sparse streams weigh in too).
+        const rate = (kept / exposure) * states.length;
+        distance = ((known < 10 ? 0.5 : 0.8) * need) / rate;
+        // A slice that found nothing says the rate seen so far is too high here: grow fourfold.
+        if (emptySlice) distance = Math.max(distance, lastDistance * 4);
+      } else {
+        // Nothing matched yet: slices grow fourfold (an empty slice reads nothing).
+        distance = Math.max(Math.abs(startMs - frontierMs) * 3, span / FIRST_SLICE);
+      }
+      lastDistance = distance;
+      targetMs = desc ? frontierMs - distance : frontierMs + distance;
+    }
+    // Always past the frontier, never past the window.
+    targetMs = desc ? Math.min(targetMs, frontierMs - 1) : Math.max(targetMs, frontierMs + 1);
+    const endMs = msOf(windowEnd);
+    if (desc ? targetMs <= endMs : targetMs >= endMs) return windowEnd;
+    return isoOf(Math.floor(targetMs));
+  };
+
+  let lastDistance = 0;
+  let emptySlice = false;
+  const target = q.limit + 1;
+  const items: Item[] = [];
+  while (items.length < target) {
+    const next = best();
+    if (next && safe(next.buffer[0]!.ts)) {
+      items.push(next.buffer.shift()!);
+      continue;
+    }
+    const open = live();
+    if (open.length === 0) break;
+    const known = items.length + buffered();
+    const need = target - known;
+    if (states.length === 1) {
+      // One stream: read what the page needs; a rare match doubles the page per empty read.
+      const s = open[0]!;
+      await read(s, Math.max(1, need) * 2 ** s.dry * readPerKept(s));
+    } else {
+      const bound = sliceBound(need, known, target - items.length);
+      const behind = open.filter((s) => before(s.edge, bound));
+      if (behind.length === 0) {
+        // Every open stream already stands at the window's end.
+        for (const s of open) s.exhausted = true;
+        continue;
+      }
+      // Until a rate is known a slice may be dense: each stream takes at most an even share.
+      const rateKnown = states.some((x) => x.kept > 0);
+      const limitFor = (s: StreamState) =>
+        rateKnown ? Math.max(1, need) * readPerKept(s) : Math.max(1, need) / open.length;
+      const keptBefore = states.reduce((n, s) => n + s.kept, 0);
+      await Promise.all(behind.map((s) => read(s, limitFor(s), bound)));
+      emptySlice = states.reduce((n, s) => n + s.kept, 0) === keptBefore;
+    }
   }
 
-  let hasMore = false;
-  if (items.length === q.limit) {
-    await ensureHeads(items.length);
-    hasMore = states.some((s) => s.buffer.length > 0);
-  }
+  const hasMore = items.length === target;
+  if (hasMore) items.pop();
   const last = items[items.length - 1];
   recordQueryCost(scanned, items.length);
   return { items, nextPosition: hasMore && last ? last.ts : null, scanned, queries };

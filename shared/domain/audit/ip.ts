@@ -13,7 +13,10 @@ const DOTTED_QUAD = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\
 
 export function isIp(value: string): boolean {
   if (DOTTED_QUAD.test(value)) return true;
-  return ipaddr.isValid(value) && (ipaddr.IPv4.isValidFourPartDecimal(value) || ipaddr.IPv6.isValid(value));
+  // IPv6 first: IPv4's validity check throws and catches internally for every other string,
+  // which costs more than the rest of an event's validation. (Same answer as
+  // `isValid && (fourPartDecimal || IPv6)`, since a four-part decimal is a valid IPv4.)
+  return ipaddr.IPv6.isValid(value) || ipaddr.IPv4.isValidFourPartDecimal(value);
 }
 
 export function isCidr(value: string): boolean {

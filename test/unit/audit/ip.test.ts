@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
+import { describe, expect, it } from 'vitest';
+import { isIp } from '../../../shared/domain/audit/ip.ts';
+
+/** The rule as first written: ipaddr.js accepts it, and it is a four-part decimal IPv4 or an IPv6. */
+const rule = (v: string) =>
+  ipaddr.isValid(v) && (ipaddr.IPv4.isValidFourPartDecimal(v) || ipaddr.IPv6.isValid(v));
+
+describe('isIp', () => {
+  it.each([
+    ['10.0.0.1', true],
+    ['255.255.255.255', true],
+    ['2001:db8::1', true],
+    ['::ffff:10.0.0.1', true],
+    ['fe80::1%eth0', true],
+    ['::', true],
+    ['256.0.0.1', false],
+    ['010.0.0.1', false],
+    ['10.1', false],
+    ['0x0a.0.0.1', false],
+    ['2001:db8::g', false],
+    ['', false],
+    ['localhost', false],
+  ])('%s → %s', (value, expected) => {
+    expect(isIp(value)).toBe(expected);
+    expect(rule(value)).toBe(expected);
+  });
+
+  it('agrees with the original rule on generated addresses and near-misses', () => {
+    const v4 = fc.tuple(fc.nat(300), fc.nat(300), fc.nat(300), fc.nat(300)).map((p) => p.join('.'));
+    const v6 = fc.ipV6();
+    const mangled = fc
+      .tuple(fc.oneof(v4, v6, fc.ipV4Extended()), fc.string({ maxLength: 3 }), fc.nat(40))
+      .map(([s, junk, at]) => s.slice(0, at) + junk + s.slice(at));
+    fc.assert(
+      fc.property(fc.oneof(v4, v6, fc.ipV4(), fc.ipV4Extended(), mangled, fc.string()), (value) => {
+        expect(isIp(value)).toBe(rule(value));
+      }),
+      { seed: 20261122, numRuns: 5000 },
+    );
+  });
+});

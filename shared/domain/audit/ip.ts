@@ -54,12 +54,20 @@ export function canonicalIp(value: string): string {
   return parseAddr(value).toString();
 }
 
+/** Two hex digits per byte value, looked up: ipKey runs once per ingested event. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 function hexOf(bytes: number[]): string {
-  return bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+  let out = '';
+  for (const b of bytes) out += HEX[b];
+  return out;
 }
 
 export function ipKey(value: string): string {
-  if (DOTTED_QUAD.test(value)) return `4:${hexOf(value.split('.').map(Number))}`;
+  if (DOTTED_QUAD.test(value)) {
+    const [a, b, c, d] = value.split('.');
+    return `4:${HEX[Number(a)]}${HEX[Number(b)]}${HEX[Number(c)]}${HEX[Number(d)]}`;
+  }
   const addr = parseAddr(value);
   return `${addr.kind() === 'ipv4' ? '4' : '6'}:${hexOf(addr.toByteArray())}`;
 }

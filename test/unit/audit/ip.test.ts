@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { isIp } from '../../../shared/domain/audit/ip.ts';
+import { ipKey, isIp } from '../../../shared/domain/audit/ip.ts';
 
 /** The rule as first written: ipaddr.js accepts it, and it is a four-part decimal IPv4 or an IPv6. */
 const rule = (v: string) =>
@@ -38,6 +38,37 @@ describe('isIp', () => {
         expect(isIp(value)).toBe(rule(value));
       }),
       { seed: 20261122, numRuns: 5000 },
+    );
+  });
+});
+
+describe('ipKey', () => {
+  /** The key as first written: `4:`/`6:` + two hex digits per byte of the parsed address. */
+  const reference = (v: string) => {
+    let addr = ipaddr.parse(v);
+    if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
+      addr = (addr as ipaddr.IPv6).toIPv4Address();
+    }
+    const hex = addr
+      .toByteArray()
+      .map((b) => b.toString(16).padStart(2, '0'))
+      .join('');
+    return `${addr.kind() === 'ipv4' ? '4' : '6'}:${hex}`;
+  };
+
+  it('is the fixed-width hex of the address bytes, IPv4-mapped IPv6 as IPv4', () => {
+    expect(ipKey('10.0.0.1')).toBe('4:0a000001');
+    expect(ipKey('255.255.255.0')).toBe('4:ffffff00');
+    expect(ipKey('::ffff:10.0.0.1')).toBe('4:0a000001');
+    expect(ipKey('2001:db8::1')).toBe('6:20010db8000000000000000000000001');
+  });
+
+  it('agrees with the byte-by-byte reference on generated addresses', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.ipV4(), fc.ipV6()), (value) => {
+        expect(ipKey(value)).toBe(reference(value));
+      }),
+      { seed: 20261122, numRuns: 3000 },
     );
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { ipKey, isIp } from '../../../shared/domain/audit/ip.ts';
+import { canonicalIp, ipKey, isIp } from '../../../shared/domain/audit/ip.ts';
 
 /** The rule as first written: ipaddr.js accepts it, and it is a four-part decimal IPv4 or an IPv6. */
 const rule = (v: string) =>
@@ -70,5 +70,29 @@ describe('ipKey', () => {
       }),
       { seed: 20261122, numRuns: 3000 },
     );
+  });
+});
+
+describe('the memoised answers', () => {
+  it('stay what a fresh computation gives, through repeats and evictions', () => {
+    const canonical = (v: string) => {
+      const addr = ipaddr.parse(v);
+      return addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()
+        ? (addr as ipaddr.IPv6).toIPv4Address().toString()
+        : addr.toString();
+    };
+    const values = fc.sample(fc.oneof(fc.ipV6(), fc.ipV4(), fc.string({ maxLength: 12 })), {
+      seed: 7,
+      numRuns: 2500,
+    });
+    for (let pass = 0; pass < 2; pass++) {
+      for (const v of values) {
+        expect(isIp(v)).toBe(rule(v));
+        if (rule(v)) {
+          expect(canonicalIp(v)).toBe(canonical(v));
+          expect(ipKey(canonicalIp(v))).toBe(ipKey(v));
+        }
+      }
+    }
   });
 });

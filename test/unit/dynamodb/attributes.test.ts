@@ -97,6 +97,14 @@ describe('the lean marshaller (toAttributeMap)', () => {
     expect(viaLean({ v: value })).toEqual(viaMarshall({ v: value }));
   });
 
+  it('drops an own `__proto__` key from parsed JSON as marshall does (never stored, never a prototype)', () => {
+    const item = JSON.parse('{"details":{"__proto__":{"polluted":true},"k":"v"}}') as object;
+    const lean = toAttributeMap(item);
+    expect(lean).toEqual(marshall(item, MARSHALL_OPTIONS));
+    expect(Object.keys(lean.details?.M ?? {})).toEqual(['k']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('returns single attribute values as marshall does at the top level', () => {
     for (const v of ['a', 1, true, null, [1], { a: 1 }]) {
       expect(toAttributeValue(v)).toEqual(

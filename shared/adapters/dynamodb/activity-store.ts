@@ -1,10 +1,12 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ActivityCriteria, matchesCriteria } from '../../domain/activity/criteria.ts';
 import { type IngestStatus, type StoredActivity, storedActivitySchema } from '../../domain/activity/event.ts';
 import { logger } from '../../observability.ts';
 import { mergeQuery } from '../../query/merge.ts';
 import { activityItem, activityPk, idOfPosition } from './activity-keys.ts';
 import { type ActivityPlan, applyCriteriaFilter, planActivityQuery } from './activity-plan.ts';
+import { toAttributeMap } from './attributes.ts';
 import { toDomainError } from './errors.ts';
 
 /** The activity log's storage, as the use cases see it. */
@@ -51,10 +53,11 @@ export class DynamoActivityStore implements ActivityStore {
 
   async put(entry: StoredActivity, ttl: number): Promise<IngestStatus> {
     try {
+      // Marshalled by the lean converter (the hot path; see attributes.ts): a low-level PutItem.
       await this.client.send(
-        new PutCommand({
+        new PutItemCommand({
           TableName: this.tableName,
-          Item: activityItem(entry, this.shardsOf(entry.tenantId), ttl),
+          Item: toAttributeMap(activityItem(entry, this.shardsOf(entry.tenantId), ttl)),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

@@ -1,10 +1,10 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   type GetCommandOutput,
-  PutCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type Config, shardCount } from '../../config.ts';
 import type { AuditFilters } from '../../domain/audit/filters.ts';
@@ -20,6 +20,7 @@ import { logger } from '../../observability.ts';
 import type { ExpressionBuilder } from '../../query/expression.ts';
 import { mergeQuery } from '../../query/merge.ts';
 import type { AuditEventStore, AuditStorePage, AuditStoreQuery } from '../../use-cases/audit/ports.ts';
+import { toAttributeMap } from './attributes.ts';
 import { auditKeys, idOfPosition, toAuditItem } from './audit-keys.ts';
 import { type KeyedFilter, planAuditQuery } from './audit-planner.ts';
 import { dynamoDocumentClient } from './client.ts';
@@ -61,10 +62,12 @@ export class DynamoAuditStore implements AuditEventStore {
   async put(entry: AuditEntry, expiresAtEpochSeconds: number): Promise<'created' | 'duplicate'> {
     const item = toAuditItem(entry, this.options.shardsFor(entry.tenantId), expiresAtEpochSeconds);
     try {
+      // Marshalled here by the lean converter (the hot path; see attributes.ts), so the
+      // low-level PutItem goes through the same client untouched by its marshaller.
       await this.client.send(
-        new PutCommand({
+        new PutItemCommand({
           TableName: this.options.tableName,
-          Item: item,
+          Item: toAttributeMap(item),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

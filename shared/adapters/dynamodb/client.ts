@@ -9,6 +9,17 @@ import { LOCAL_CREDENTIALS } from '../local-credentials.ts';
  * S3 and SES clients live in their own modules so a bundle imports only what it uses.
  */
 
+/**
+ * How every item is marshalled. convertClassInstanceToMap: a free-form map with its own
+ * `constructor` key (details) is still a plain map; without it the marshaller refuses it and a
+ * valid event answers 503. (attributes.ts marshalls ingest items with the same options.)
+ */
+export const MARSHALL_OPTIONS = {
+  removeUndefinedValues: true,
+  convertEmptyValues: false,
+  convertClassInstanceToMap: true,
+} as const;
+
 export function dynamoDocumentClient(config: Config): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region: config.AWS_REGION,
@@ -18,12 +29,6 @@ export function dynamoDocumentClient(config: Config): DynamoDBDocumentClient {
     maxAttempts: 4,
   });
   return DynamoDBDocumentClient.from(client, {
-    // convertClassInstanceToMap: a free-form map with its own `constructor` key (details) is
-    // still a plain map; without it the marshaller refuses it and a valid event answers 503.
-    marshallOptions: {
-      removeUndefinedValues: true,
-      convertEmptyValues: false,
-      convertClassInstanceToMap: true,
-    },
+    marshallOptions: MARSHALL_OPTIONS,
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { tenantIdSchema } from '../../http/caller.ts';
 import { contentTypeSchema } from '../directory/schemas.ts';
+import { utcIso } from '../timestamps.ts';
 
 /** The activity log's input and stored shapes: one source of truth for validation and OpenAPI. */
 export const ACTIVITY_ACTIONS = [
@@ -51,7 +52,7 @@ export const entryIdSchema = z
   .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 . _ : -');
 const refId = z.string().min(1).max(128);
 /** ISO 8601 with an optional offset, normalised to UTC with milliseconds. */
-export const timestampSchema = z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString());
+export const timestampSchema = z.iso.datetime({ offset: true }).transform(utcIso);
 const timestamp = timestampSchema;
 const label = z.string().min(1).max(200);
 

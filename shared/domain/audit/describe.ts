@@ -20,8 +20,14 @@ export function summarise(e: Describable): string {
   return `${who} ${what}${forWhom}`;
 }
 
-export function attribution(e: Pick<AuditEventInput, 'source' | 'actor'>): string {
-  const named = (prefix: string) => `${prefix} (${e.source.name ?? e.actor.name})`;
+type Attributable = Pick<AuditEventInput, 'source' | 'actor'>;
+
+/** `Webhook (name)`: the source's name, else the actor's. (A function, not a closure per call: ingest runs this per event.) */
+function named(prefix: string, e: Attributable): string {
+  return `${prefix} (${e.source.name ?? e.actor.name})`;
+}
+
+export function attribution(e: Attributable): string {
   switch (e.source.kind) {
     case 'web':
       return 'Web';
@@ -30,11 +36,11 @@ export function attribution(e: Pick<AuditEventInput, 'source' | 'actor'>): strin
     case 'csv_import':
       return 'CSV Import';
     case 'webhook':
-      return named('Webhook');
+      return named('Webhook', e);
     case 'api':
-      return named('API');
+      return named('API', e);
     case 'integration':
-      return named('Integration');
+      return named('Integration', e);
     case 'scheduled_job':
       return 'Scheduled job';
     case 'system':

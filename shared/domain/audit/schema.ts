@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tenantIdSchema } from '../../http/caller.ts';
+import { utcIso } from '../timestamps.ts';
 import { ACTION_NAMES, OBJECT_TYPE_NAMES } from './catalog.ts';
 import { canonicalIp, isIp } from './ip.ts';
 
@@ -23,7 +24,7 @@ export const auditIdSchema = z.string().regex(AUDIT_ID_PATTERN, 'must be 1-128 o
 export const timestampSchema = z
   .string()
   .pipe(z.iso.datetime({ offset: true, local: false, message: 'must be an ISO 8601 timestamp' }))
-  .transform((s) => new Date(s).toISOString())
+  .transform(utcIso)
   .meta({
     description: 'ISO 8601; normalised to UTC with milliseconds',
     example: '2026-11-22T10:15:30.123Z',

@@ -85,8 +85,17 @@ export async function ingestActivityEvents(
 }
 
 export function toStored(e: ActivityEventInput, id: string, recordedAt: string): StoredActivity {
-  const { id: _ignored, completed, ...rest } = e;
-  return { ...rest, id, recordedAt, completed: completed ?? COMPLETION_ACTIONS.has(e.action) };
+  // A copy loop, cheaper on the hot path than `{ id, completed, ...rest }` and a spread (same keys, same order).
+  const stored = {} as StoredActivity;
+  for (const key in e) {
+    if (key !== 'id' && key !== 'completed') {
+      (stored as Record<string, unknown>)[key] = e[key as keyof ActivityEventInput];
+    }
+  }
+  stored.id = id;
+  stored.recordedAt = recordedAt;
+  stored.completed = e.completed ?? COMPLETION_ACTIONS.has(e.action);
+  return stored;
 }
 
 /** Epoch seconds `months` calendar months after `occurredAt`. */

@@ -1,6 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { demoActivity } from '../../../local/seed/activity.ts';
+import { activityEventInputSchema, COMPLETION_ACTIONS } from '../../../shared/domain/activity/event.ts';
 import { ThrottledError, ValidationError } from '../../../shared/domain/errors.ts';
-import { addMonths, ingestActivityEvents, ttlOf } from '../../../shared/use-cases/activity/ingest.ts';
+import {
+  addMonths,
+  ingestActivityEvents,
+  toStored,
+  ttlOf,
+} from '../../../shared/use-cases/activity/ingest.ts';
 import { FakeActivityStore } from './fakes.ts';
 
 const now = new Date('2026-11-22T10:00:00.000Z');
@@ -96,5 +103,24 @@ describe('calendar months', () => {
   });
   it('computes the TTL as occurredAt plus the retention', () => {
     expect(ttlOf('2026-01-15T00:00:00.000Z', 84)).toBe(Date.parse('2033-01-15T00:00:00.000Z') / 1000);
+  });
+});
+
+describe('toStored', () => {
+  it('keeps every validated field but the input id, in order, with id, recordedAt and completion', () => {
+    const now = new Date('2026-11-22T10:00:00.000Z');
+    for (const raw of demoActivity(now, 400)) {
+      const input = activityEventInputSchema.parse(raw);
+      const { id: _ignored, completed, ...rest } = input;
+      const expected = {
+        ...rest,
+        id: 'x1',
+        recordedAt: 'r',
+        completed: completed ?? COMPLETION_ACTIONS.has(input.action),
+      };
+      const stored = toStored(input, 'x1', 'r');
+      expect(stored).toStrictEqual(expected);
+      expect(Object.keys(stored)).toEqual(Object.keys(expected));
+    }
   });
 });

@@ -1,5 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoActivityStore } from '../../../shared/adapters/dynamodb/activity-store.ts';
@@ -35,11 +36,12 @@ describe('DynamoActivityStore', () => {
   const store = new DynamoActivityStore(doc, 'activity', () => 4);
 
   it('writes with a condition on the base key, every index key, the helpers and the TTL', async () => {
-    ddb.on(PutCommand).resolves({});
+    ddb.on(PutItemCommand).resolves({});
     expect(await store.put(entry, 123)).toBe('created');
-    const input = ddb.commandCalls(PutCommand)[0]!.args[0].input;
+    const input = ddb.commandCalls(PutItemCommand)[0]!.args[0].input;
     expect(input.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(input.Item).toMatchObject({
+    const item = unmarshall(input.Item!);
+    expect(item).toMatchObject({
       pk: 't1#e1',
       ts: '2026-11-01T10:00:00.000Z#e1',
       up: 't1#u1',
@@ -58,23 +60,23 @@ describe('DynamoActivityStore', () => {
         c: false,
       },
     });
-    expect(input.Item!.tp).toMatch(/^t1#[0-3]$/);
-    expect(input.Item!.acp).toMatch(/^t1#[0-3]#Failed$/);
+    expect(item.tp).toMatch(/^t1#[0-3]$/);
+    expect(item.acp).toMatch(/^t1#[0-3]#Failed$/);
   });
 
   it('answers duplicate when the id is already stored', async () => {
     ddb
-      .on(PutCommand)
+      .on(PutItemCommand)
       .rejects(Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' }));
     expect(await store.put(entry, 1)).toBe('duplicate');
   });
 
   it('maps throttling to 429 and other failures to 503', async () => {
     ddb
-      .on(PutCommand)
+      .on(PutItemCommand)
       .rejects(Object.assign(new Error('slow'), { name: 'ProvisionedThroughputExceededException' }));
     await expect(store.put(entry, 1)).rejects.toBeInstanceOf(ThrottledError);
-    ddb.on(PutCommand).rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
+    ddb.on(PutItemCommand).rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
     await expect(store.put(entry, 1)).rejects.toBeInstanceOf(UnavailableError);
   });
 

@@ -1,12 +1,12 @@
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -46,12 +46,15 @@ beforeEach(() => {
 
 describe('DynamoAuditStore writes', () => {
   it('puts one item with the never-overwrite condition and every index key', async () => {
-    ddb.on(PutCommand).resolves({});
+    ddb.on(PutItemCommand).resolves({});
     expect(await store().put(entry, 1_900_000_000)).toBe('created');
-    expect(ddb).toHaveReceivedCommandWith(PutCommand, {
+    expect(ddb).toHaveReceivedCommandWith(PutItemCommand, {
       TableName: 'audit',
       ConditionExpression: 'attribute_not_exists(pk)',
-      Item: expect.objectContaining({
+    });
+    const sent = ddb.commandCalls(PutItemCommand)[0]!.args[0].input.Item!;
+    expect(unmarshall(sent)).toEqual(
+      expect.objectContaining({
         pk: 't1#e1',
         ts: '2026-11-01T10:00:00.000Z#e1',
         tp: 't1#0',
@@ -72,22 +75,22 @@ describe('DynamoAuditStore writes', () => {
         x: { changes: entry.changes, details: entry.details },
         ttl: 1_900_000_000,
       }),
-    });
+    );
     expect(ddb).not.toHaveReceivedCommand(BatchWriteCommand);
   });
 
   it('answers duplicate when the condition fails', async () => {
-    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    ddb.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
     expect(await store().put(entry, 1)).toBe('duplicate');
   });
 
   it('maps throttling to 429 and other failures to 503 without internals', async () => {
     ddb
-      .on(PutCommand)
+      .on(PutItemCommand)
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }));
     await expect(store().put(entry, 1)).rejects.toBeInstanceOf(ThrottledError);
     ddb.reset();
-    ddb.on(PutCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    ddb.on(PutItemCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
     const err = await store()
       .put(entry, 1)
       .catch((e: unknown) => e);

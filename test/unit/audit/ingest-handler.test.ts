@@ -1,4 +1,5 @@
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -39,7 +40,7 @@ const events = [
 
 describe('the ingest handler', () => {
   it('answers 429 with Retry-After when DynamoDB throttles after retries, without internals', async () => {
-    ddb.on(PutCommand).rejects(
+    ddb.on(PutItemCommand).rejects(
       Object.assign(new Error('Throughput exceeds the current capacity of table logbook-audit'), {
         name: 'ThrottlingException',
       }),
@@ -56,7 +57,7 @@ describe('the ingest handler', () => {
 
   it('answers 503 for any other storage failure, without internals', async () => {
     ddb
-      .on(PutCommand)
+      .on(PutItemCommand)
       .rejects(Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:443'), { name: 'Error' }));
     const res = (await handler(post({ events }), context)) as { statusCode: number; body: string };
     expect(res.statusCode).toBe(503);
@@ -64,7 +65,7 @@ describe('the ingest handler', () => {
   });
 
   it('answers 200 with per-event results when the write succeeds', async () => {
-    ddb.on(PutCommand).resolves({});
+    ddb.on(PutItemCommand).resolves({});
     const res = (await handler(post({ events }), context)) as { statusCode: number; body: string };
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ results: [{ id: 'h1', status: 'created' }] });

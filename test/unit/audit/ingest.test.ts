@@ -1,6 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { demoAuditEvents } from '../../../local/seed/audit.ts';
+import { attribution, summarise } from '../../../shared/domain/audit/describe.ts';
+import { type AuditEntry, auditEventInputSchema } from '../../../shared/domain/audit/schema.ts';
 import { ThrottledError, UnavailableError, ValidationError } from '../../../shared/domain/errors.ts';
-import { ingestAuditEvents } from '../../../shared/use-cases/audit/ingest.ts';
+import { redactChanges, redactDeep, redactUrl } from '../../../shared/domain/redaction.ts';
+import { ingestAuditEvents, toEntry } from '../../../shared/use-cases/audit/ingest.ts';
 import { InMemoryAuditStore } from './fakes.ts';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');
@@ -125,5 +129,28 @@ describe('ingestAuditEvents', () => {
       e.id === 'e0' ? new UnavailableError('down') : e.id === 'e1' ? new ThrottledError('busy') : undefined;
     const err = await rejection(ingestAuditEvents(deps(), [event({ id: 'e0' }), event({ id: 'e1' })]));
     expect(err).toBeInstanceOf(ThrottledError);
+  });
+});
+
+describe('toEntry', () => {
+  it('keeps every validated field but the input id, in order, then adds the derived ones and redacts', () => {
+    const now = new Date('2026-11-22T10:00:00.000Z');
+    for (const raw of demoAuditEvents(now)) {
+      const input = auditEventInputSchema.parse(raw);
+      const { id: _ignored, changes, details, request, ...rest } = input;
+      const expected: AuditEntry = {
+        ...rest,
+        id: 'x1',
+        recordedAt: 'r',
+        summary: summarise(input),
+        attribution: attribution(input),
+      };
+      if (request) expected.request = { ...request, url: redactUrl(request.url) };
+      if (changes) expected.changes = redactChanges(changes);
+      if (details) expected.details = redactDeep(details) as Record<string, unknown>;
+      const entry = toEntry(input, 'x1', 'r');
+      expect(entry).toStrictEqual(expected);
+      expect(Object.keys(entry)).toEqual(Object.keys(expected));
+    }
   });
 });

@@ -242,14 +242,15 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
       const bound = sliceBound(need, known, target - items.length);
       const behind = open.filter((s) => before(s.edge, bound));
       if (behind.length === 0) {
-        // Every open stream already stands at the window's end.
+        // Only when every open stream already stands at the window's end (an empty window):
+        // otherwise the bound lies past the least-advanced stream's edge.
         for (const s of open) s.exhausted = true;
         continue;
       }
       // Until a rate is known a slice may be dense: each stream takes at most an even share.
+      const want = need > 0 ? need : target - items.length;
       const rateKnown = states.some((x) => x.kept > 0);
-      const limitFor = (s: StreamState) =>
-        rateKnown ? Math.max(1, need) * readPerKept(s) : Math.max(1, need) / open.length;
+      const limitFor = (s: StreamState) => (rateKnown ? want * readPerKept(s) : want / open.length);
       const keptBefore = states.reduce((n, s) => n + s.kept, 0);
       await Promise.all(behind.map((s) => read(s, limitFor(s), bound)));
       emptySlice = states.reduce((n, s) => n + s.kept, 0) === keptBefore;

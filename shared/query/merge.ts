@@ -78,7 +78,7 @@ interface StreamState {
 
 const MAX_PAGE = 500;
 /** The first slice is this fraction of the window; empty slices grow fourfold. */
-const FIRST_SLICE = 256;
+const FIRST_SLICE = 512;
 
 const msOf = (position: string) => {
   const hash = position.indexOf('#');
@@ -178,8 +178,8 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
   /** No stream can still hold an item before this one. */
   const safe = (ts: string) => states.every((s) => s.exhausted || !before(s.edge, ts));
 
-  /** Where the next slice should end: about θ of what the page still needs, at the rate seen so far. */
-  const sliceBound = (need: number, known: number, remaining: number): string => {
+  /** Where the next slice should end: where the page should, at the rate seen so far. */
+  const sliceBound = (need: number, remaining: number): string => {
     const open = live();
     // The least-advanced stream's edge: every stream is known at least this far.
     const frontier = open.reduce((f, s) => (before(s.edge, f) ? s.edge : f), open[0]!.edge);
@@ -193,17 +193,26 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
     } else {
       let kept = 0;
       let exposure = 0;
+      let perStream = 0;
       for (const s of states) {
         if (!s.read) continue;
+        const seen = Math.abs(startMs - msOf(s.exhausted ? windowEnd : s.edge));
         kept += s.kept;
-        exposure += Math.abs(startMs - msOf(s.exhausted ? windowEnd : s.edge));
+        exposure += seen;
+        if (seen > 0) perStream += s.kept / seen;
       }
       const span = Math.abs(startMs - msOf(windowEnd));
       let distance: number;
       if (kept > 0 && exposure > 0) {
-        // Matches per millisecond over all streams, pooled (sparse streams weigh in too).
-        const rate = (kept / exposure) * states.length;
-        distance = ((known < 10 ? 0.5 : 0.8) * need) / rate;
+        // Matches per millisecond over all streams: pooled, at the top of its Poisson range (a rate
+        // seen from a few items is often far too low, and a slice placed by it would overshoot
+        // the page by as much), or the sum of each stream's own rate when one busy stream among
+        // quiet ones makes that higher.
+        const rate = Math.max(((kept + 2 * Math.sqrt(kept) + 2) / exposure) * states.length, perStream);
+        // Where the page should end, from the start; when every stream is known past that
+        // already, the rest of the need from the least-advanced stream's edge.
+        const toPageEnd = (q.limit + 1) / rate - Math.abs(startMs - frontierMs);
+        distance = toPageEnd > 0 ? toPageEnd : (0.9 * need) / rate;
         // A slice that found nothing says the rate seen so far is too high here: grow fourfold.
         if (emptySlice) distance = Math.max(distance, lastDistance * 4);
       } else {
@@ -239,7 +248,7 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
       const s = open[0]!;
       await read(s, Math.max(1, need) * 2 ** s.dry * readPerKept(s));
     } else {
-      const bound = sliceBound(need, known, target - items.length);
+      const bound = sliceBound(need, target - items.length);
       const behind = open.filter((s) => before(s.edge, bound));
       if (behind.length === 0) {
         // Only when every open stream already stands at the window's end (an empty window):

@@ -30,6 +30,19 @@ interface ChildResult {
   hwmKb: number;
 }
 
+/** The child's answer is the last stdout line that starts with this. */
+const RESULT_MARK = 'bench-result:';
+
+function resultOf(stdout: string): ChildResult {
+  const line = stdout
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith(RESULT_MARK));
+  if (!line)
+    throw new Error(`bench: exports: the worker process gave no result; stdout was:\n${stdout.slice(-2000)}`);
+  return JSON.parse(line.slice(RESULT_MARK.length)) as ChildResult;
+}
+
 export async function exportsAtScale(ctx: BenchContext): Promise<Section> {
   const sizes = ctx.quick ? [1_000, 5_000] : [100_000, 500_000];
   const title = 'Exports: rows/second and worker memory at scale';
@@ -152,8 +165,10 @@ export async function exportsAtScale(ctx: BenchContext): Promise<Section> {
       const out = await handler({ tenantId: ${JSON.stringify(tenant)}, exportId: ${JSON.stringify(job.id)} });
       const ms = performance.now() - t;
       const hwm = Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
-      // SDK sockets keep the loop alive, as in Lambda: leave once the answer is written.
-      process.stdout.write(JSON.stringify({ out, ms, maxRssKb: process.resourceUsage().maxRSS, hwmKb: hwm }), () => process.exit(0));
+      // SDK sockets keep the loop alive, as in Lambda: leave once the answer is written. The
+      // answer is one marked line, whatever else the worker prints.
+      const answer = JSON.stringify({ out, ms, maxRssKb: process.resourceUsage().maxRSS, hwmKb: hwm });
+      process.stdout.write('\\n' + ${JSON.stringify(RESULT_MARK)} + answer + '\\n', () => process.exit(0));
     `;
     // Asynchronous: s3rver runs in this process and must keep answering the worker's upload.
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
@@ -162,6 +177,8 @@ export async function exportsAtScale(ctx: BenchContext): Promise<Section> {
         AWS_REGION: config.AWS_REGION,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         POWERTOOLS_LOG_LEVEL: 'SILENT',
+        // The handler flushes EMF metric lines to stdout; the bench reads only its own answer.
+        POWERTOOLS_METRICS_DISABLED: 'true',
         STAGE: 'bench',
         DYNAMODB_ENDPOINT: config.DYNAMODB_ENDPOINT,
         S3_ENDPOINT: config.S3_ENDPOINT,
@@ -177,7 +194,7 @@ export async function exportsAtScale(ctx: BenchContext): Promise<Section> {
       maxBuffer: 1024 * 1024,
       timeout: 30 * 60_000,
     });
-    const child = JSON.parse(stdout) as ChildResult;
+    const child = resultOf(stdout);
     const exported = child.out.rowCount ?? 0;
     const rawRate = raw / (rawMs / 1000);
     const exportRate = exported / (child.ms / 1000);

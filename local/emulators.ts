@@ -1,5 +1,5 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -80,11 +80,12 @@ export async function startEmulators(options: {
     const dynamoEndpoint = `http://127.0.0.1:${ports.dynamodb}`;
     await waitForDynamo(dynamoEndpoint, java);
 
-    // s3rver, in-process.
+    // s3rver, in-process. Without a data directory its files go to a temporary one, removed on stop.
     const s3Dir = dataDir
       ? join(dataDir, 's3')
       : join(process.env.TMPDIR ?? '/tmp', `logbook-s3-${process.pid}-${ports.s3}`);
     mkdirSync(s3Dir, { recursive: true });
+    if (!dataDir) stops.push(async () => rmSync(s3Dir, { recursive: true, force: true }));
     const s3 = new S3rver({ port: ports.s3, address: '127.0.0.1', directory: s3Dir, silent: true });
     await s3.run();
     stops.push(() => s3.close());

@@ -32,6 +32,26 @@ const data = () => {
   return context;
 };
 
+/**
+ * Ctrl-C or a kill stops the emulators and removes a full run's data directory before leaving;
+ * while the context is still starting, leaving runs the exit hooks that kill DynamoDB Local and
+ * remove the directory.
+ */
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`bench: ${signal}, stopping …`);
+    const leave = () => process.exit(signal === 'SIGINT' ? 130 : 143);
+    setTimeout(leave, 10_000).unref();
+    const started = context
+      ? Promise.race([context, new Promise<undefined>((r) => setTimeout(r, 100, undefined))])
+      : Promise.resolve(undefined);
+    started
+      .then((c) => c?.stop())
+      .catch(() => undefined)
+      .finally(leave);
+  });
+}
+
 type Runner = (o: { quick: boolean }) => Promise<Section | Section[]>;
 const SECTIONS: Array<[string, Runner]> = [
   ['query-efficiency', async () => queryEfficiency(await data())],

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createBucket, createTables } from '../../local/bootstrap.ts';
@@ -10,9 +13,9 @@ import { type BenchDataset, buildDataset } from './dataset.ts';
 import { activityItemOf, auditItemOf, batchWriteAll } from './seed.ts';
 
 /**
- * One seeded DynamoDB Local (in memory) shared by the sections of a run: the dataset is built
- * and loaded once. Tests pass their own endpoint and tables (the integration stack's) and a
- * unique tenant prefix instead.
+ * One seeded DynamoDB Local shared by the sections of a run (in memory for quick runs, on a
+ * temporary data directory for full ones): the dataset is built and loaded once. Tests pass
+ * their own endpoint and tables (the integration stack's) and a unique tenant prefix instead.
  */
 export interface BenchContext {
   quick: boolean;
@@ -24,6 +27,22 @@ export interface BenchContext {
   /** Per tenant, every stored `ts`, newest first: what a naive time-window read walks through. */
   timeline: { audit: Map<string, string[]>; activity: Map<string, string[]> };
   stop(): Promise<void>;
+}
+
+/**
+ * Full runs keep DynamoDB Local's tables (and s3rver's files) in a fresh directory under
+ * /dev/shm (or BENCH_DATA_DIR): in memory, DynamoDB Local cannot hold the exports section's
+ * 500k extra rows. The directory is removed when the context stops, and at exit at the latest.
+ */
+function benchDataDir(): { path: string; remove(): void } {
+  const parent = process.env.BENCH_DATA_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
+  const path = mkdtempSync(join(parent, 'logbook-bench-'));
+  const remove = () => {
+    process.off('exit', remove);
+    rmSync(path, { recursive: true, force: true });
+  };
+  process.once('exit', remove);
+  return { path, remove };
 }
 
 export function documentClient(endpoint: string): DynamoDBDocumentClient {
@@ -48,11 +67,19 @@ export async function startBenchContext(options: {
   let tables = options.tables;
   if (!endpoint || !tables) {
     process.env.JAVA_TOOL_OPTIONS ??= options.quick ? '-Xmx256m' : '-Xmx6g';
+    const dataDir = options.quick ? null : benchDataDir();
     const emulators = await startEmulators({
-      dataDir: null,
+      dataDir: dataDir?.path ?? null,
       ports: { dynamodb: await freePort(), s3: await freePort(), ses: await freePort() },
+    }).catch(async (err: unknown) => {
+      dataDir?.remove();
+      throw err;
     });
-    stopEmulators = emulators.stop;
+    let stopping: Promise<void> | undefined;
+    stopEmulators = () => {
+      stopping ??= emulators.stop().finally(() => dataDir?.remove());
+      return stopping;
+    };
     endpoint = emulators.dynamoEndpoint;
     config = loadConfig({
       ...process.env,

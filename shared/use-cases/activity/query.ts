@@ -8,6 +8,7 @@ import type { DirectorySnapshot } from '../../domain/directory/snapshot.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { canReadOrgActivity, type UserCaller } from '../../http/caller.ts';
 import { type CursorBinding, decodeCursor, encodeCursor } from '../../query/cursor.ts';
+import { readAhead } from '../../query/read-ahead.ts';
 import { addMonths } from './ingest.ts';
 
 /**
@@ -39,7 +40,11 @@ export interface ActivityListResult {
 }
 
 const DEFAULT_WINDOW_MONTHS = 3;
-const EXPORT_PAGE = 200;
+/**
+ * Export pages: the store reads one item past the page to know whether more follow, so 499
+ * entries are one DynamoDB Query of 500 items (merge.ts's largest read) on a single stream.
+ */
+export const EXPORT_PAGE = 499;
 
 interface ResolvedQuery {
   criteria: ActivityCriteria;
@@ -82,9 +87,8 @@ export async function* iterateActivity(
   const dir = await deps.directory.snapshot(caller.tenantId);
   const now = deps.clock();
   const q = resolveOrgQuery(caller, filters, dir, now);
-  let after: string | undefined;
-  do {
-    const out = await deps.store.query({
+  const read = (after: string | undefined) =>
+    deps.store.query({
       tenantId: caller.tenantId,
       criteria: q.criteria,
       from: q.from,
@@ -95,9 +99,10 @@ export async function* iterateActivity(
       nowEpochSeconds: Math.floor(now.getTime() / 1000),
       population: dir.data.users.length,
     });
+  // The next page loads while this one is rendered and written.
+  for await (const out of readAhead(read, (page) => page.nextPosition)) {
     for (const e of out.items) yield renderEntry(e, dir);
-    after = out.nextPosition ?? undefined;
-  } while (after);
+  }
 }
 
 async function runPage(

@@ -4,6 +4,7 @@ import { addMonthsUtc } from '../../domain/audit/time.ts';
 import { BadRequestError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { canReadAudit, type UserCaller } from '../../http/caller.ts';
 import { decodeCursor, encodeCursor } from '../../query/cursor.ts';
+import { readAhead } from '../../query/read-ahead.ts';
 import type { AuditEventReader, Clock } from './ports.ts';
 
 export interface QueryAuditDeps {
@@ -100,8 +101,9 @@ export async function listAuditEvents(
 }
 
 /**
- * Every matching entry, in order, with changes and details (for exports), read page by page so
- * memory stays flat. The window is fixed when iteration starts.
+ * Every matching entry, in order, with changes and details (for exports), read page by page and
+ * one page ahead (see read-ahead.ts), so memory stays flat. The window is fixed when iteration
+ * starts.
  */
 export async function* iterateAuditEvents(
   deps: QueryAuditDeps,
@@ -111,8 +113,7 @@ export async function* iterateAuditEvents(
 ): AsyncGenerator<AuditEntry> {
   assertAuditReader(caller);
   const window = resolveWindow(filters, deps.clock(), deps.retentionMonths);
-  let after: string | undefined;
-  do {
+  const read = async (after: string | undefined) => {
     const result = await deps.store.query({
       tenantId: caller.tenantId,
       filters,
@@ -123,9 +124,10 @@ export async function* iterateAuditEvents(
       after,
       nowEpochSeconds: Math.floor(deps.clock().getTime() / 1000),
     });
-    yield* await deps.store.hydrate(caller.tenantId, result.items);
-    after = result.nextPosition ?? undefined;
-  } while (after);
+    return { entries: await deps.store.hydrate(caller.tenantId, result.items), next: result.nextPosition };
+  };
+  // The next page is queried and hydrated while this one is written.
+  for await (const page of readAhead(read, (p) => p.next)) yield* page.entries;
 }
 
 /** One whole entry; unknown, other-tenant and expired ids are all 404. */

@@ -11,7 +11,12 @@ import {
 } from '../../../shared/domain/errors.ts';
 import type { UserCaller } from '../../../shared/http/caller.ts';
 import { ingestActivityEvents } from '../../../shared/use-cases/activity/ingest.ts';
-import { iterateActivity, listActivity, listMyActivity } from '../../../shared/use-cases/activity/query.ts';
+import {
+  EXPORT_PAGE,
+  iterateActivity,
+  listActivity,
+  listMyActivity,
+} from '../../../shared/use-cases/activity/query.ts';
 import { FakeActivityStore, fixedDirectory } from './fakes.ts';
 
 const now = new Date('2026-11-22T12:00:00.000Z');
@@ -224,4 +229,60 @@ describe('iterateActivity', () => {
     const it = iterateActivity(deps(), caller('learner'), filters());
     await expect(it.next()).rejects.toBeInstanceOf(ForbiddenError);
   });
+
+  it('reads export pages one ahead and one at a time, and yields every entry once, in order', async () => {
+    const count = 2 * EXPORT_PAGE + 7;
+    await ingestActivityEvents(
+      { store, clock: () => now, retentionMonths: 84 },
+      Array.from({ length: count }, (_, i) => ({
+        id: `bulk-${String(i).padStart(4, '0')}`,
+        tenantId: 't1',
+        occurredAt: new Date(now.getTime() - 3_600_000 - i * 1000).toISOString(),
+        userId: 'a',
+        action: 'LoggedIn',
+      })),
+    );
+    const slow = new SlowActivityStore(store);
+    const ids: string[] = [];
+    let readsAtFirstEntry = 0;
+    for await (const e of iterateActivity(
+      { ...deps(), store: slow },
+      caller('admin'),
+      filters({ userId: 'a' }),
+    )) {
+      if (ids.length === 0) readsAtFirstEntry = slow.reads;
+      ids.push(e.id);
+      if (ids.length % 100 === 0) await new Promise((r) => setTimeout(r, 1));
+    }
+    // Newest first: the bulk entries lie between a's two own ones.
+    expect(ids).toEqual([
+      'a-1',
+      ...Array.from({ length: count }, (_, i) => `bulk-${String(i).padStart(4, '0')}`),
+      'a-2',
+    ]);
+    expect(store.queries.map((q) => q.limit)).toEqual([EXPORT_PAGE, EXPORT_PAGE, EXPORT_PAGE]);
+    // The second page was asked for before the first page's first entry was used.
+    expect(readsAtFirstEntry).toBe(2);
+    expect(slow.maxInFlight).toBe(1);
+  });
 });
+
+/** Delays each page read and counts reads in flight. */
+class SlowActivityStore {
+  reads = 0;
+  inFlight = 0;
+  maxInFlight = 0;
+  constructor(private readonly inner: FakeActivityStore) {}
+
+  async query(q: Parameters<FakeActivityStore['query']>[0]) {
+    this.reads++;
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      await new Promise((r) => setTimeout(r, 2));
+      return await this.inner.query(q);
+    } finally {
+      this.inFlight--;
+    }
+  }
+}

@@ -119,6 +119,51 @@ describe('iterateAuditEvents', () => {
     expect(store.queries.length).toBe(3);
   });
 
+  it('queries and hydrates the next page while the current one is used, one read at a time', async () => {
+    await seed(23);
+    const log: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const reader = {
+      query: async (q: Parameters<InMemoryAuditStore['query']>[0]) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        log.push(`query ${q.after ?? 'start'}`);
+        await new Promise((r) => setTimeout(r, 2));
+        return store.query(q);
+      },
+      hydrate: async (tenantId: string, items: Parameters<InMemoryAuditStore['hydrate']>[1]) => {
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight--;
+        return store.hydrate(tenantId, items);
+      },
+    };
+    const seen: string[] = [];
+    for await (const e of iterateAuditEvents(
+      { ...deps(), store: { get: store.get.bind(store), ...reader } },
+      admin,
+      filters(),
+      10,
+    )) {
+      if (seen.length % 10 === 0) log.push(`use ${e.id}`);
+      seen.push(e.id);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(seen).toEqual(Array.from({ length: 23 }, (_, i) => `e${String(i).padStart(3, '0')}`));
+    expect(maxInFlight).toBe(1);
+    // Each page's read starts before the previous page's first entry is used.
+    const page2 = store.queries[1]!.after!;
+    const page3 = store.queries[2]!.after!;
+    expect(log).toEqual([
+      'query start',
+      `query ${page2}`,
+      'use e000',
+      `query ${page3}`,
+      'use e010',
+      'use e020',
+    ]);
+  });
+
   it('checks the caller’s role before reading', async () => {
     const it = iterateAuditEvents(deps(), { ...admin, role: 'manager' }, filters());
     await expect(it.next()).rejects.toBeInstanceOf(ForbiddenError);

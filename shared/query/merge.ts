@@ -287,11 +287,12 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
       await read(s, Math.max(1, need) * 2 ** s.dry * readPerKept(s));
     } else {
       if (!probed && (emptySlice || (spacing === undefined && !states.some((s) => s.read)))) {
-        // The first round probes: each stream reads its even share of the page, unbounded. A
-        // Query costs at least one read unit however little it returns, so slices grown from a
+        // The first round probes: each stream reads half its even share of the page, unbounded
+        // (a rare stream's share lies far past the page: two actions, one of them rare). A
+        // Query costs at least half a read unit however little it returns, so slices grown from a
         // guess (several rounds of calls that find nothing) cost more than the few items a
         // probe reads past the page; and every stream's rate is known after one round.
-        const share = Math.max(1, Math.floor(target / open.length));
+        const share = Math.ceil(target / (2 * open.length));
         // A page that starts from the previous page's spacing probes once a slice finds nothing
         // (the pace changed: a burst ended).
         probed = true;

@@ -4,6 +4,7 @@ import type { ActivityCriteria } from '../shared/domain/activity/criteria.ts';
 import { auditFiltersSchema } from '../shared/domain/audit/filters.ts';
 import { addMonthsUtc } from '../shared/domain/audit/time.ts';
 import type { BenchContext } from './lib/context.ts';
+import { metered } from './lib/metered.ts';
 import type { Section } from './lib/report.ts';
 import { activityItemOf, auditItemOf, batchWriteAll } from './lib/seed.ts';
 
@@ -11,14 +12,17 @@ import { activityItemOf, auditItemOf, batchWriteAll } from './lib/seed.ts';
  * Target 3: a hot tenant's writes spread over N shards (TENANT_SHARDS); every read merges the
  * N shard streams behind one cursor. The same slice of the big tenant's entries is stored three
  * times, as tenants with N = 1, 4 and 16, and the same pages are read through the real stores:
- * items read per item returned and Query calls per page.
+ * items read per item returned, Query calls and read units per page.
  */
 const SHARDS = [1, 4, 16];
 const PAGE = 50;
 
 interface Probe {
   label: string;
-  run: (tenant: string, shards: number) => Promise<{ returned: number; read: number; queries: number }>;
+  run: (
+    tenant: string,
+    shards: number,
+  ) => Promise<{ returned: number; read: number; queries: number; readUnits: number }>;
 }
 
 export async function hotTenants(ctx: BenchContext): Promise<Section> {
@@ -43,8 +47,9 @@ export async function hotTenants(ctx: BenchContext): Promise<Section> {
     );
   }
   const shardsFor = (tenant: string) => Number(tenant.slice(tenant.lastIndexOf('hot') + 3));
-  const auditStore = new DynamoAuditStore(ctx.client, { tableName: ctx.tables.audit, shardsFor });
-  const activityStore = new DynamoActivityStore(ctx.client, ctx.tables.activity, shardsFor);
+  const meter = metered(ctx.client);
+  const auditStore = new DynamoAuditStore(meter.client, { tableName: ctx.tables.audit, shardsFor });
+  const activityStore = new DynamoActivityStore(meter.client, ctx.tables.activity, shardsFor);
   const window = { from: addMonthsUtc(now, -3).toISOString(), to: now.toISOString() };
   const nowEpochSeconds = Math.floor(now.getTime() / 1000);
 
@@ -52,8 +57,9 @@ export async function hotTenants(ctx: BenchContext): Promise<Section> {
     const filters = auditFiltersSchema.parse(raw);
     return async (tenant) => {
       let after: string | undefined;
-      let last = { returned: 0, read: 0, queries: 0 };
+      let last = { returned: 0, read: 0, queries: 0, readUnits: 0 };
       for (let p = 0; p < pages; p++) {
+        meter.take();
         const page = await auditStore.query({
           tenantId: tenant,
           filters,
@@ -63,7 +69,7 @@ export async function hotTenants(ctx: BenchContext): Promise<Section> {
           after,
           nowEpochSeconds,
         });
-        last = { returned: page.items.length, read: page.scanned, queries: page.queries ?? 0 };
+        last = { returned: page.items.length, read: page.scanned, ...meter.take() };
         after = page.nextPosition ?? undefined;
         if (!after) break;
       }
@@ -73,8 +79,9 @@ export async function hotTenants(ctx: BenchContext): Promise<Section> {
   const activityPages = (criteria: Omit<ActivityCriteria, 'expiredAsOf'>, pages: number): Probe['run'] => {
     return async (tenant) => {
       let after: string | undefined;
-      let last = { returned: 0, read: 0, queries: 0 };
+      let last = { returned: 0, read: 0, queries: 0, readUnits: 0 };
       for (let p = 0; p < pages; p++) {
+        meter.take();
         const page = await activityStore.query({
           tenantId: tenant,
           criteria: { ...criteria, expiredAsOf: now.toISOString() },
@@ -84,7 +91,7 @@ export async function hotTenants(ctx: BenchContext): Promise<Section> {
           after,
           nowEpochSeconds,
         });
-        last = { returned: page.items.length, read: page.scanned, queries: page.queries };
+        last = { returned: page.items.length, read: page.scanned, ...meter.take() };
         after = page.nextPosition ?? undefined;
         if (!after) break;
       }
@@ -110,7 +117,7 @@ export async function hotTenants(ctx: BenchContext): Promise<Section> {
     for (const n of SHARDS) {
       const r = await probe.run(hot(n), n);
       const ratio = r.returned > 0 ? r.read / r.returned : Number.NaN;
-      row.push(ratio, r.queries);
+      row.push(ratio, r.queries, r.readUnits);
       data.push({ probe: probe.label, shards: n, ...r, ratio });
     }
     rows.push(row);
@@ -119,11 +126,15 @@ export async function hotTenants(ctx: BenchContext): Promise<Section> {
     id: 'hot-tenants',
     title: `Hot tenants: read cost of a tenant sharded over N write shards (page of ${PAGE})`,
     baseline: 'the same entries stored unsharded (N = 1), read the same way in the same run',
-    columns: ['page', ...SHARDS.flatMap((n) => [`N=${n} read/returned`, `N=${n} queries`])],
+    columns: [
+      'page',
+      ...SHARDS.flatMap((n) => [`N=${n} read/returned`, `N=${n} queries`, `N=${n} read units`]),
+    ],
     rows,
     notes: [
       `${slice.toLocaleString('en-GB')} audit and ${slice.toLocaleString('en-GB')} activity entries of ${source}, stored once per N (shard = FNV-1a(id) mod N, as TENANT_SHARDS does).`,
       'Sharded indexes (byTime, byAction, byObjectType, bySource, byTypeAction, bySystem, byRequest; activity byTime, byAction, byContentType) open one stream per shard; per-entity indexes (actor, object, user, content…) are never sharded, so N does not change them.',
+      "read units = what the page's Queries cost in AWS: each call its items' size rounded up to 4 KB, half a unit per 4 KB (eventually consistent), at least half a unit per call even when it finds nothing (bench/lib/metered.ts).",
       'Order and completeness across shards are tested: test/integration/merge-shards.test.ts (N = 1, 4, 16), audit-store.test.ts (4 and 16), activity-shards.test.ts (1, 4, 16).',
     ],
     data,

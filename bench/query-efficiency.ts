@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoActivityStore } from '../shared/adapters/dynamodb/activity-store.ts';
 import { DynamoAuditStore } from '../shared/adapters/dynamodb/audit-store.ts';
 import { activityFiltersSchema } from '../shared/domain/activity/filters.ts';
@@ -8,6 +7,7 @@ import type { UserCaller } from '../shared/http/caller.ts';
 import { listActivity } from '../shared/use-cases/activity/query.ts';
 import { listAuditEvents } from '../shared/use-cases/audit/query.ts';
 import type { BenchContext } from './lib/context.ts';
+import { metered } from './lib/metered.ts';
 import type { Section } from './lib/report.ts';
 import { AUDIT_RETENTION_MONTHS } from './lib/seed.ts';
 
@@ -34,6 +34,8 @@ export interface QueryRow {
   read: number;
   ratio: number;
   queries: number;
+  /** Read units the page's Queries cost in AWS (eventually consistent; see bench/lib/metered.ts). */
+  readUnits: number;
   index: string;
   streams: number;
   naiveRead: number;
@@ -241,13 +243,9 @@ export async function queryEfficiency(ctx: BenchContext): Promise<Section[]> {
   const tenant = ctx.dataset.tenants[0]!.id;
   const now = ctx.dataset.now;
   const signing = new TextEncoder().encode('bench-signing-key-0123456789abcdef');
-  // Query calls per page, counted at the client the stores share.
-  let queries = 0;
-  const counting = Object.create(ctx.client) as typeof ctx.client;
-  counting.send = ((command: unknown, ...rest: unknown[]) => {
-    if (command instanceof QueryCommand) queries++;
-    return (ctx.client.send as (...a: unknown[]) => unknown)(command, ...rest);
-  }) as typeof ctx.client.send;
+  // Query calls and read units per page, counted at the client the stores share.
+  const meter = metered(ctx.client);
+  const counting = meter.client;
   const auditStore = new DynamoAuditStore(counting, { tableName: ctx.tables.audit, shardsFor: () => 1 });
   const activityStore = new DynamoActivityStore(counting, ctx.tables.activity, () => 1);
   const dir = ctx.dataset.directories.get(tenant)!;
@@ -273,14 +271,14 @@ export async function queryEfficiency(ctx: BenchContext): Promise<Section[]> {
     let after: string | undefined;
     const target = spec.page ?? 1;
     for (let p = 1; p <= target; p++) {
-      queries = 0;
+      meter.take();
       const page = await listAuditEvents(deps, caller, filters, { limit: PAGE, cursor });
       const last = page.items[page.items.length - 1];
       const lastTs = last ? `${last.occurredAt}#${last.id}` : undefined;
       if (p === target || !page.nextCursor) {
         const naive = naiveRead(ctx.timeline.audit.get(tenant)!, window, after, lastTs, !page.nextCursor);
         rows.push(
-          row('audit', spec, p, page.items.length, page.scanned, queries, page.index, Number.NaN, naive),
+          row('audit', spec, p, page.items.length, page.scanned, meter.take(), page.index, Number.NaN, naive),
         );
       }
       cursor = page.nextCursor ?? undefined;
@@ -301,7 +299,7 @@ export async function queryEfficiency(ctx: BenchContext): Promise<Section[]> {
     let after: string | undefined;
     const target = spec.page ?? 1;
     for (let p = 1; p <= target; p++) {
-      queries = 0;
+      meter.take();
       const page = await listActivity(deps, caller, filters, { limit: PAGE, cursor });
       const last = page.items[page.items.length - 1];
       const lastTs = last ? `${last.occurredAt}#${last.id}` : undefined;
@@ -314,7 +312,7 @@ export async function queryEfficiency(ctx: BenchContext): Promise<Section[]> {
             p,
             page.items.length,
             page.scanned,
-            queries,
+            meter.take(),
             page.plan.index,
             page.plan.streams,
             naive,
@@ -343,6 +341,7 @@ export async function queryEfficiency(ctx: BenchContext): Promise<Section[]> {
         'items read',
         'read/returned',
         'Query calls',
+        'read units',
         'naive read',
         'naive read/returned',
         'naive ÷ planned',
@@ -356,6 +355,7 @@ export async function queryEfficiency(ctx: BenchContext): Promise<Section[]> {
         r.read,
         r.ratio,
         r.queries,
+        r.readUnits,
         r.naiveRead,
         r.naiveRatio,
         r.read > 0 ? r.naiveRead / r.read : Number.NaN,
@@ -364,6 +364,7 @@ export async function queryEfficiency(ctx: BenchContext): Promise<Section[]> {
       notes: [
         `Dataset: ${tenantSize('audit').toLocaleString('en-GB')} audit and ${tenantSize('activity').toLocaleString('en-GB')} activity entries in this tenant (of ${ctx.dataset.audit.length.toLocaleString('en-GB')} + ${ctx.dataset.activity.length.toLocaleString('en-GB')} over ${ctx.dataset.tenants.length} tenants), spread over 110 days; default 3-month window.`,
         'items read = sum of DynamoDB ScannedCount over every Query of the page (through listAuditEvents / listActivity and the real stores); a page with no match still costs the reads.',
+        "read units = what the page's Queries cost in AWS: each call its items' size rounded up to 4 KB, half a unit per 4 KB (eventually consistent), at least half a unit per call even when it finds nothing.",
         ...misses.map((r) => `${r.id} misses ${TARGET}: ${r.bound ?? 'NOT EXPLAINED: a regression?'}`),
       ],
       data: { page: PAGE, target: TARGET, rows },
@@ -377,7 +378,7 @@ function row(
   page: number,
   returned: number,
   read: number,
-  queries: number,
+  cost: { queries: number; readUnits: number },
   index: string,
   streams: number,
   naive: number,
@@ -392,7 +393,8 @@ function row(
     returned,
     read,
     ratio: per(read),
-    queries,
+    queries: cost.queries,
+    readUnits: cost.readUnits,
     index,
     streams: Number.isNaN(streams) ? 1 : streams,
     naiveRead: naive,

@@ -10,14 +10,14 @@ import { ExpressionBuilder } from './expression.ts';
  * (one per filter value, per shard). Each stream resumes strictly after the last position
  * returned (via ExclusiveStartKey), so the cursor needs nothing but that position.
  *
- * How much to read is the whole cost question (items read per item returned). One stream reads
- * what the page still needs. Several streams are read in time slices: every open stream is read
- * down to the same point in time (a key-condition bound, so a stream with nothing in the slice
- * costs no item at all). The first slice is a small part of the window and empty ones grow
- * fourfold; once matches are seen, the rate at which they arrive places the next bound a little
- * short of the page's end, refining until the page (plus one item, to know whether more follow)
- * is complete. Items are emitted only once no stream can still hold an earlier one. Reading every
- * stream's next item instead would cost one unreturned item per stream per page.
+ * How much to read is the whole cost question: items read per item returned, and Query calls (AWS
+ * bills every call at least half a read unit, even one that finds nothing). One stream reads what
+ * the page still needs. Several streams: the first page probes, each stream reading its even share
+ * of the page; then time slices read every stream behind a bound down to it (a key-condition
+ * bound, so a stream with nothing in the slice reads no item), the bound placed where, at the
+ * rates seen, the page should end. A page hands its spacing (ms per item) on in the position it
+ * returns, so the next page starts with a slice instead of a probe. Items are emitted only once no
+ * stream can still hold an earlier one. docs/performance.md measures the alternatives.
  */
 export type Item = Record<string, unknown> & { ts: string };
 
@@ -35,7 +35,7 @@ export interface MergeQuery {
   to: string;
   order: 'asc' | 'desc';
   limit: number;
-  /** Position (`ts`) of the last item already returned. */
+  /** Position of the last item already returned: a `nextPosition` of the previous page. */
   after?: string;
   /** Server-side conditions on each stream (the TTL condition is always added). */
   filter?: (expr: ExpressionBuilder) => void;
@@ -48,7 +48,7 @@ export interface MergeQuery {
 
 export interface MergeResult {
   items: Item[];
-  /** Position of the last item when more may follow, else null. */
+  /** Position of the last item when more may follow (with the page's spacing, see parsePosition), else null. */
   nextPosition: string | null;
   /** Items DynamoDB read (sum of ScannedCount): the cost figure. */
   scanned: number;
@@ -74,11 +74,15 @@ interface StreamState {
   kept: number;
   /** Consecutive reads that kept nothing (single-stream reads double their page per empty read). */
   dry: number;
+  /** Matches per ms over this stream's last read (a burst shows here before it moves the average). */
+  recent: number;
 }
 
 const MAX_PAGE = 500;
 /** The first slice is this fraction of the window; empty slices grow fourfold. */
 const FIRST_SLICE = 512;
+/** A stream's own rate counts as much as its items against this many at the pooled rate. */
+const PRIOR = 8;
 
 const msOf = (position: string) => {
   const hash = position.indexOf('#');
@@ -91,20 +95,22 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
   /** a comes before b in merge order. */
   const before = (a: string, b: string) => (desc ? a > b : a < b);
   const windowEnd = desc ? q.from : q.to;
-  const start = q.after ?? (desc ? q.to : q.from);
+  const { position: after, spacing } = parsePosition(q.after);
+  const start = after ?? (desc ? q.to : q.from);
   const startMs = msOf(start);
   const states: StreamState[] = q.streams.map((stream) => ({
     stream,
     buffer: [],
     edge: start,
-    startKey: q.after
-      ? { ...q.baseKeyOf(q.after), [stream.partitionKeyName]: stream.partitionKeyValue, ts: q.after }
+    startKey: after
+      ? { ...q.baseKeyOf(after), [stream.partitionKeyName]: stream.partitionKeyValue, ts: after }
       : undefined,
     exhausted: false,
     read: false,
     scanned: 0,
     kept: 0,
     dry: 0,
+    recent: 0,
   }));
   let scanned = 0;
   let queries = 0;
@@ -150,6 +156,7 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
       }
     }
     state.dry = state.kept === keptBefore ? state.dry + 1 : 0;
+    const edgeBefore = msOf(state.edge);
     const last = out.LastEvaluatedKey;
     if (last) {
       state.startKey = last;
@@ -160,6 +167,9 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
       state.startKey = undefined;
       state.edge = far;
     }
+    const covered = Math.abs(msOf(state.exhausted ? windowEnd : state.edge) - edgeBefore);
+    const keptNow = state.kept - keptBefore;
+    state.recent = keptNow >= 4 && covered > 0 ? keptNow / covered : keptNow === 0 ? 0 : state.recent;
   };
 
   const readPerKept = (s: StreamState) => (s.kept > 0 ? s.scanned / s.kept : s.scanned > 0 ? 4 : 1);
@@ -178,59 +188,87 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
   /** No stream can still hold an item before this one. */
   const safe = (ts: string) => states.every((s) => s.exhausted || !before(s.edge, ts));
 
-  /** Where the next slice should end: where the page should, at the rate seen so far. */
-  const sliceBound = (need: number, remaining: number): string => {
+  /**
+   * Where the next slice should end, and how many items it may still add to the page. Items
+   * buffered past the least-advanced stream's edge (the frontier) are not yet known to be in the
+   * page: a stream behind may still hold earlier ones. So the page still needs `rem` items past
+   * the frontier; the slice ends where, at the rate seen so far, they should be found, and never
+   * past the `rem`-th item already buffered there (the page cannot end later than that).
+   */
+  const sliceBound = (): { bound: string; rem: number; expected: Map<StreamState, number> } => {
     const open = live();
-    // The least-advanced stream's edge: every stream is known at least this far.
     const frontier = open.reduce((f, s) => (before(s.edge, f) ? s.edge : f), open[0]!.edge);
     const frontierMs = msOf(frontier);
-    let targetMs: number;
-    if (need <= 0) {
-      // Enough items are buffered: read the others only as far as the last one the page takes.
-      const all = states.flatMap((s) => s.buffer).sort((a, b) => (before(a.ts, b.ts) ? -1 : 1));
-      const last = all[Math.min(all.length, remaining) - 1]!;
-      targetMs = msOf(last.ts) + (desc ? 0 : 1);
+    const beyond = states
+      .flatMap((s) => s.buffer)
+      .filter((item) => before(frontier, item.ts))
+      .sort((a, b) => (before(a.ts, b.ts) ? -1 : 1));
+    const rem = target - items.length - (buffered() - beyond.length);
+    let kept = 0;
+    let exposure = 0;
+    for (const s of states) {
+      if (!s.read) continue;
+      kept += s.kept;
+      exposure += Math.abs(startMs - msOf(s.exhausted ? windowEnd : s.edge));
+    }
+    const span = Math.abs(startMs - msOf(windowEnd));
+    // The previous page's spacing stands in for a rate until this page has seen its own.
+    const hinted = kept === 0 && spacing !== undefined;
+    let distance: number;
+    let ahead: Array<{ state: StreamState; from: number; rate: number }> = [];
+    if (hinted || (kept > 0 && exposure > 0)) {
+      // Matches per millisecond of one stream: pooled over all streams, near the top of its
+      // Poisson range (a rate seen from a few items is often far too low, and a slice placed by
+      // it overshoots the page by as much); each stream's own count moves its rate from there
+      // as far as its evidence goes (PRIOR pseudo-items at the pooled rate), so one busy stream
+      // among quiet ones is read at its own pace, and three items seen in an hour are not.
+      const pooled = hinted ? 1 / (spacing * states.length) : kept / exposure;
+      ahead = open.map((s) => {
+        const seen = Math.abs(startMs - msOf(s.edge));
+        const rate = Math.max((s.kept + PRIOR) / (seen + PRIOR / pooled), s.recent);
+        return { state: s, from: Math.abs(frontierMs - msOf(s.edge)), rate };
+      });
+      const offsets = beyond.map((item) => Math.abs(msOf(item.ts) - frontierMs));
+      // Items expected within d of the frontier: those buffered, and what each open stream
+      // should hold between its edge and d. The page should end where that reaches `rem`.
+      const expected = (d: number) =>
+        offsets.filter((o) => o <= d).length +
+        ahead.reduce((n, a) => n + a.rate * Math.max(0, d - a.from), 0);
+      let lo = 0;
+      let hi = Math.max(1, span);
+      if (expected(hi) < rem) lo = hi;
+      else
+        while (hi - lo > 1000) {
+          const mid = (lo + hi) / 2;
+          if (expected(mid) >= rem) hi = mid;
+          else lo = mid;
+        }
+      distance = hi;
+      // A slice that found nothing says the rate seen so far is too high here: grow fourfold.
+      if (emptySlice) distance = Math.max(distance, lastDistance * 4);
     } else {
-      let kept = 0;
-      let exposure = 0;
-      let perStream = 0;
-      for (const s of states) {
-        if (!s.read) continue;
-        const seen = Math.abs(startMs - msOf(s.exhausted ? windowEnd : s.edge));
-        kept += s.kept;
-        exposure += seen;
-        if (seen > 0) perStream += s.kept / seen;
-      }
-      const span = Math.abs(startMs - msOf(windowEnd));
-      let distance: number;
-      if (kept > 0 && exposure > 0) {
-        // Matches per millisecond over all streams: pooled, at the top of its Poisson range (a rate
-        // seen from a few items is often far too low, and a slice placed by it would overshoot
-        // the page by as much), or the sum of each stream's own rate when one busy stream among
-        // quiet ones makes that higher.
-        const rate = Math.max(((kept + 2 * Math.sqrt(kept) + 2) / exposure) * states.length, perStream);
-        // Where the page should end, from the start; when every stream is known past that
-        // already, the rest of the need from the least-advanced stream's edge.
-        const toPageEnd = (q.limit + 1) / rate - Math.abs(startMs - frontierMs);
-        distance = toPageEnd > 0 ? toPageEnd : (0.9 * need) / rate;
-        // A slice that found nothing says the rate seen so far is too high here: grow fourfold.
-        if (emptySlice) distance = Math.max(distance, lastDistance * 4);
-      } else {
-        // Nothing matched yet: slices grow fourfold (an empty slice reads nothing).
-        distance = Math.max(Math.abs(startMs - frontierMs) * 3, span / FIRST_SLICE);
-      }
-      lastDistance = distance;
-      targetMs = desc ? frontierMs - distance : frontierMs + distance;
+      // Nothing matched yet: slices grow threefold (an empty slice reads nothing).
+      distance = Math.max(Math.abs(startMs - frontierMs) * 3, span / FIRST_SLICE);
+    }
+    lastDistance = distance;
+    // What each stream should add within the slice: its read may take twice that, and two more.
+    const expected = new Map(ahead.map((a) => [a.state, a.rate * Math.max(0, distance - a.from)]));
+    let targetMs = desc ? frontierMs - distance : frontierMs + distance;
+    const cap = beyond[rem - 1];
+    if (cap) {
+      const capMs = msOf(cap.ts) + (desc ? 0 : 1);
+      targetMs = desc ? Math.max(targetMs, capMs) : Math.min(targetMs, capMs);
     }
     // Always past the frontier, never past the window.
     targetMs = desc ? Math.min(targetMs, frontierMs - 1) : Math.max(targetMs, frontierMs + 1);
     const endMs = msOf(windowEnd);
-    if (desc ? targetMs <= endMs : targetMs >= endMs) return windowEnd;
-    return isoOf(Math.floor(targetMs));
+    if (desc ? targetMs <= endMs : targetMs >= endMs) return { bound: windowEnd, rem, expected };
+    return { bound: isoOf(Math.floor(targetMs)), rem, expected };
   };
 
   let lastDistance = 0;
   let emptySlice = false;
+  let probed = false;
   const target = q.limit + 1;
   const items: Item[] = [];
   while (items.length < target) {
@@ -248,7 +286,20 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
       const s = open[0]!;
       await read(s, Math.max(1, need) * 2 ** s.dry * readPerKept(s));
     } else {
-      const bound = sliceBound(need, target - items.length);
+      if (!probed && (emptySlice || (spacing === undefined && !states.some((s) => s.read)))) {
+        // The first round probes: each stream reads half its even share of the page, unbounded
+        // (a rare stream's share lies far past the page: two actions, one of them rare). A
+        // Query costs at least half a read unit however little it returns, so slices grown from a
+        // guess (several rounds of calls that find nothing) cost more than the few items a
+        // probe reads past the page; and every stream's rate is known after one round.
+        const share = Math.ceil(target / (2 * open.length));
+        // A page that starts from the previous page's spacing probes once a slice finds nothing
+        // (the pace changed: a burst ended).
+        probed = true;
+        await Promise.all(open.map((s) => read(s, share)));
+        continue;
+      }
+      const { bound, rem, expected } = sliceBound();
       const behind = open.filter((s) => before(s.edge, bound));
       if (behind.length === 0) {
         // Only when every open stream already stands at the window's end (an empty window):
@@ -257,9 +308,14 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
         continue;
       }
       // Until a rate is known a slice may be dense: each stream takes at most an even share.
-      const want = need > 0 ? need : target - items.length;
+      // A rate seen on this page sizes each read; a rate carried from the previous page lets
+      // each stream read up to four even shares (the page's density may have changed).
       const rateKnown = states.some((x) => x.kept > 0);
-      const limitFor = (s: StreamState) => (rateKnown ? want * readPerKept(s) : want / open.length);
+      const limitFor = (s: StreamState) => {
+        if (!rateKnown) return spacing !== undefined ? (4 * rem) / open.length + 1 : rem / open.length;
+        const e = expected.get(s);
+        return Math.min(rem, e === undefined ? rem : 2 * e + 2) * readPerKept(s);
+      };
       const keptBefore = states.reduce((n, s) => n + s.kept, 0);
       await Promise.all(behind.map((s) => read(s, limitFor(s), bound)));
       emptySlice = states.reduce((n, s) => n + s.kept, 0) === keptBefore;
@@ -270,5 +326,36 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
   if (hasMore) items.pop();
   const last = items[items.length - 1];
   recordQueryCost(scanned, items.length);
-  return { items, nextPosition: hasMore && last ? last.ts : null, scanned, queries };
+  let nextPosition: string | null = null;
+  if (hasMore && last) {
+    // Several streams: the page's spacing (ms per item) rides along, so the next page can place
+    // its first slice instead of probing every stream again.
+    // Measured over the page's second half: a page that began with quiet months and ended in a
+    // burst should hand on the burst's pace.
+    const mid = items[Math.floor(items.length / 2)]!;
+    const tail = items.length - Math.floor(items.length / 2);
+    const perItem = Math.ceil(Math.abs(msOf(mid.ts) - msOf(last.ts)) / Math.max(1, tail - 1));
+    nextPosition = states.length > 1 && perItem > 0 ? `${last.ts}${HINT}${perItem}` : last.ts;
+  }
+  return { items, nextPosition, scanned, queries };
+}
+
+/**
+ * A position is `occurredAt#id`, optionally followed by `~` and the spacing of the page that
+ * ended there (ms per item; ids never contain `~`). Positions travel inside MAC-protected
+ * cursors, and a spacing only steers how much is read, never what is returned.
+ */
+const HINT = '~';
+function parsePosition(raw: string | undefined): {
+  position: string | undefined;
+  spacing: number | undefined;
+} {
+  if (raw === undefined) return { position: undefined, spacing: undefined };
+  const at = raw.indexOf(HINT);
+  if (at < 0) return { position: raw, spacing: undefined };
+  const spacing = Number(raw.slice(at + 1));
+  return {
+    position: raw.slice(0, at),
+    spacing: Number.isFinite(spacing) && spacing > 0 ? spacing : undefined,
+  };
 }

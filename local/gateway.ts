@@ -147,8 +147,13 @@ export async function buildEvent(
   for (const [k, v] of Object.entries(req.headers)) {
     if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   }
+  // Defined, not assigned (a parameter named `__proto__` must reach validation), and repeated
+  // names joined with commas as API Gateway does.
   const query: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  for (const [k, v] of url.searchParams) {
+    const value = Object.hasOwn(query, k) ? `${query[k]},${v}` : v;
+    Object.defineProperty(query, k, { value, enumerable: true, writable: true, configurable: true });
+  }
   const requestId = randomUUID();
   const routeKey = route ? `${route.def.method} ${route.def.path}` : '$default';
 

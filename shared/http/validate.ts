@@ -35,9 +35,34 @@ export function issuesToFieldErrors(issues: ReadonlyArray<z.core.$ZodIssue>, pre
   return out;
 }
 
-/** Parse or throw a ValidationError naming every bad path. */
+/**
+ * Parse or throw a ValidationError naming every bad path. A key named `__proto__` (an own key, as
+ * JSON.parse makes it) is named too: zod's records drop it silently, so a filter or field sent
+ * under that name would otherwise vanish instead of being rejected.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new ValidationError(issuesToFieldErrors(result.error.issues, prefix));
-  return result.data;
+  const strays = prototypeKeys(value);
+  if (result.success && strays.length === 0) return result.data;
+  const errors = result.success ? [] : issuesToFieldErrors(result.error.issues, prefix);
+  for (const path of strays) {
+    const named = formatPath(path, prefix);
+    if (!errors.some((e) => e.path === named))
+      errors.push({ path: named, message: 'is not a recognised field' });
+  }
+  throw new ValidationError(errors);
+}
+
+/**
+ * Paths of own `__proto__` keys in nested objects, a few levels deep. Arrays are not entered:
+ * their items (ingested events, directory records) are validated one by one, each naming its own
+ * fields, and one stray key must not pre-empt those errors.
+ */
+function prototypeKeys(value: unknown, path: PropertyKey[] = [], out: PropertyKey[][] = []): PropertyKey[][] {
+  if (path.length > 4 || !value || typeof value !== 'object' || Array.isArray(value)) return out;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === '__proto__') out.push([...path, key]);
+    else prototypeKeys(inner, [...path, key], out);
+  }
+  return out;
 }

@@ -14,6 +14,28 @@ const echoCaller = apiHandler({ auth: 'user' }, async ({ caller }) => json(200, 
 const echoService = apiHandler({ auth: 'service' }, async ({ caller }) => json(200, caller));
 const echoBody = apiHandler({ auth: 'none', maxBodyBytes: 100 }, async ({ body }) => json(200, { body }));
 
+describe('query and path parameters', () => {
+  const strictQuery = apiHandler({ auth: 'none' }, async ({ query }) =>
+    json(200, parseInput(z.strictObject({ limit: z.string().optional() }), query)),
+  );
+
+  it('hand a parameter named __proto__ to validation, which names it, instead of dropping it', async () => {
+    // What API Gateway's JSON gives the handler: an own key, not a prototype.
+    const query = JSON.parse('{"__proto__":"x","limit":"5"}') as Record<string, string>;
+    const res = await call(strictQuery, apiEvent({ query }));
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body).errors).toEqual([
+      { path: '__proto__', message: 'is not a recognised field' },
+    ]);
+    expect(Object.getPrototypeOf(query)).toBe(Object.prototype);
+  });
+
+  it('pass ordinary parameters through', async () => {
+    const res = await call(strictQuery, apiEvent({ query: { limit: '5' } }));
+    expect(JSON.parse(res.body)).toEqual({ limit: '5' });
+  });
+});
+
 describe('authentication from API Gateway claims', () => {
   it('builds the caller from JWT claims, with reporting as API Gateway stringifies it', async () => {
     const res = await call(

@@ -20,3 +20,40 @@ describe('parseInput', () => {
     ]);
   });
 });
+
+describe('parseInput and keys named __proto__', () => {
+  const errorsOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      if (err instanceof ValidationError) return err.errors;
+      throw err;
+    }
+    return [];
+  };
+
+  it('names one inside a record, which zod drops silently', () => {
+    const schema = z.strictObject({ filters: z.record(z.string(), z.string()) });
+    const body = JSON.parse('{"filters":{"__proto__":"x","action":"Created"}}');
+    expect(schema.safeParse(body).success).toBe(true);
+    expect(errorsOf(() => parseInput(schema, body))).toEqual([
+      { path: 'filters.__proto__', message: 'is not a recognised field' },
+    ]);
+  });
+
+  it('names it once where zod names it too, beside the other bad fields', () => {
+    const schema = z.strictObject({ limit: z.number() });
+    expect(errorsOf(() => parseInput(schema, JSON.parse('{"__proto__":1,"limit":"x"}')))).toEqual([
+      { path: 'limit', message: expect.any(String) },
+      { path: '__proto__', message: 'is not a recognised field' },
+    ]);
+  });
+
+  it('leaves array items to their own validation, and does not walk deep nesting', () => {
+    const events = z.strictObject({ events: z.array(z.unknown()) });
+    expect(() => parseInput(events, JSON.parse('{"events":[{"__proto__":1}]}'))).not.toThrow();
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    expect(() => parseInput(z.unknown(), deep)).not.toThrow();
+  });
+});

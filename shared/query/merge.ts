@@ -12,8 +12,8 @@ import { ExpressionBuilder } from './expression.ts';
  *
  * How much to read is the whole cost question: items read per item returned, and Query calls (AWS
  * bills every call at least half a read unit, even one that finds nothing). One stream reads what
- * the page still needs. Several streams: the first page probes, each stream reading its even share
- * of the page; then time slices read every stream behind a bound down to it (a key-condition
+ * the page still needs. Several streams: the first page probes, each stream reading half its even
+ * share of the page; then time slices read every stream behind a bound down to it (a key-condition
  * bound, so a stream with nothing in the slice reads no item), the bound placed where, at the
  * rates seen, the page should end. A page hands its spacing (ms per item) on in the position it
  * returns, so the next page starts with a slice instead of a probe. Items are emitted only once no
@@ -78,8 +78,9 @@ interface StreamState {
   recent: number;
 }
 
-const MAX_PAGE = 500;
-/** The first slice is this fraction of the window; empty slices grow fourfold. */
+/** The most one Query asks for (its Limit). */
+const MAX_READ = 500;
+/** With no match seen yet (a probe that kept nothing), the first slice is this fraction of the window. */
 const FIRST_SLICE = 512;
 /** A stream's own rate counts as much as its items against this many at the pooled rate. */
 const PRIOR = 8;
@@ -139,7 +140,7 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
         ExpressionAttributeNames: { ...expr.names, ...keyExpr.names },
         ExpressionAttributeValues: { ...expr.values, ...keyExpr.values },
         ScanIndexForward: !desc,
-        Limit: Math.min(MAX_PAGE, Math.max(1, Math.ceil(limit))),
+        Limit: Math.min(MAX_READ, Math.max(1, Math.ceil(limit))),
         ExclusiveStartKey: state.startKey,
       }),
     );
@@ -217,11 +218,10 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
     let distance: number;
     let ahead: Array<{ state: StreamState; from: number; rate: number }> = [];
     if (hinted || (kept > 0 && exposure > 0)) {
-      // Matches per millisecond of one stream: pooled over all streams, near the top of its
-      // Poisson range (a rate seen from a few items is often far too low, and a slice placed by
-      // it overshoots the page by as much); each stream's own count moves its rate from there
-      // as far as its evidence goes (PRIOR pseudo-items at the pooled rate), so one busy stream
-      // among quiet ones is read at its own pace, and three items seen in an hour are not.
+      // Matches per millisecond of one stream: pooled over all streams (or the previous page's
+      // spacing), then moved by the stream's own count as far as its evidence goes (PRIOR
+      // pseudo-items at the pooled rate), so one busy stream among quiet ones is read at its own
+      // pace and three items seen in an hour are not; or its last read's pace, if higher.
       const pooled = hinted ? 1 / (spacing * states.length) : kept / exposure;
       ahead = open.map((s) => {
         const seen = Math.abs(startMs - msOf(s.edge));
@@ -231,16 +231,16 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
       const offsets = beyond.map((item) => Math.abs(msOf(item.ts) - frontierMs));
       // Items expected within d of the frontier: those buffered, and what each open stream
       // should hold between its edge and d. The page should end where that reaches `rem`.
-      const expected = (d: number) =>
+      const within = (d: number) =>
         offsets.filter((o) => o <= d).length +
         ahead.reduce((n, a) => n + a.rate * Math.max(0, d - a.from), 0);
       let lo = 0;
       let hi = Math.max(1, span);
-      if (expected(hi) < rem) lo = hi;
+      if (within(hi) < rem) lo = hi;
       else
         while (hi - lo > 1000) {
           const mid = (lo + hi) / 2;
-          if (expected(mid) >= rem) hi = mid;
+          if (within(mid) >= rem) hi = mid;
           else lo = mid;
         }
       distance = hi;
@@ -287,14 +287,13 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
       await read(s, Math.max(1, need) * 2 ** s.dry * readPerKept(s));
     } else {
       if (!probed && (emptySlice || (spacing === undefined && !states.some((s) => s.read)))) {
-        // The first round probes: each stream reads half its even share of the page, unbounded
-        // (a rare stream's share lies far past the page: two actions, one of them rare). A
-        // Query costs at least half a read unit however little it returns, so slices grown from a
-        // guess (several rounds of calls that find nothing) cost more than the few items a
-        // probe reads past the page; and every stream's rate is known after one round.
+        // A probe: each stream reads half its even share of the page, unbounded (a rare stream's
+        // share lies far past the page: two actions, one of them rare). A Query costs at least
+        // half a read unit however little it returns, so slices grown from a guess (rounds of
+        // calls that find nothing) cost more than the few items a probe reads past the page, and
+        // after one round every stream's rate is known. A page that starts from the previous
+        // page's spacing probes only once a slice finds nothing (the pace changed: a burst ended).
         const share = Math.ceil(target / (2 * open.length));
-        // A page that starts from the previous page's spacing probes once a slice finds nothing
-        // (the pace changed: a burst ended).
         probed = true;
         await Promise.all(open.map((s) => read(s, share)));
         continue;
@@ -307,9 +306,9 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
         for (const s of open) s.exhausted = true;
         continue;
       }
-      // Until a rate is known a slice may be dense: each stream takes at most an even share.
-      // A rate seen on this page sizes each read; a rate carried from the previous page lets
-      // each stream read up to four even shares (the page's density may have changed).
+      // A rate seen on this page sizes each read; a rate carried from the previous page lets each
+      // stream read up to four even shares (the density may have changed); with no rate at all a
+      // slice may be dense, and each stream takes at most an even share.
       const rateKnown = states.some((x) => x.kept > 0);
       const limitFor = (s: StreamState) => {
         if (!rateKnown) return spacing !== undefined ? (4 * rem) / open.length + 1 : rem / open.length;

@@ -6,6 +6,7 @@ import { directoryKey } from '../shared/adapters/dynamodb/directory-store.ts';
 import { DynamoExportStore } from '../shared/adapters/dynamodb/export-store.ts';
 import type { Config } from '../shared/config.ts';
 import type { ExportJob } from '../shared/domain/exports/export-job.ts';
+import { EXPORT_PAGE } from '../shared/use-cases/activity/query.ts';
 import { bundle } from './cold-start.ts';
 import type { BenchContext } from './lib/context.ts';
 import type { RawQuery } from './lib/raw-query.ts';
@@ -24,8 +25,8 @@ import { activityItemOf, batchWriteAll } from './lib/seed.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const ACTIONS = ['Viewed', 'Started', 'Completed', 'Watched', 'Failed'] as const;
 const STEP_MS = 10_000;
-/** The baseline's page: one DynamoDB Query of the export's reads (limit + 1 = 500 items). */
-const RAW_PAGE = 500;
+/** The baseline's page: one DynamoDB Query of the export's reads (a page and the look-ahead item). */
+const RAW_PAGE = EXPORT_PAGE + 1;
 
 interface ChildResult {
   out: { status: string; rowCount?: number };
@@ -50,8 +51,7 @@ function resultOf(stdout: string): ChildResult {
 export async function exportsAtScale(ctx: BenchContext): Promise<Section> {
   const sizes = ctx.quick ? [1_000, 5_000] : [100_000, 500_000];
   const title = 'Exports: rows/second and worker memory at scale';
-  const baseline =
-    'raw Query paging (500-item pages, in its own `node` process like the worker) of the same rows in the same run: mean of a pass before and a pass after the export';
+  const baseline = `raw Query paging (${RAW_PAGE}-item pages, in its own \`node\` process like the worker) of the same rows in the same run: mean of a pass before and a pass after the export`;
   const worker = join(ROOT, 'functions', 'export-worker', 'handler.ts');
   if (!existsSync(worker) || !ctx.config) {
     return {
@@ -224,7 +224,7 @@ export async function exportsAtScale(ctx: BenchContext): Promise<Section> {
     rows,
     notes: [
       'The worker is functions/export-worker bundled as deployed and run in a fresh `node` process (no tsx): it claims the job, iterates the activity log as the requester (merge query, directory now), writes CSV and streams it to s3rver by multipart upload.',
-      `The baseline is bench/lib/raw-query.ts, bundled the same way and run in a fresh \`node\` process with the same environment and the service's DynamoDB client: Query paging of the same index partition and window, ${RAW_PAGE} items a page (the export's reads ask for 500), the items only counted.`,
+      `The baseline is bench/lib/raw-query.ts, bundled the same way and run in a fresh \`node\` process with the same environment and the service's DynamoDB client: Query paging of the same index partition and window, ${RAW_PAGE} items a page (the export's reads ask for ${RAW_PAGE}), the items only counted.`,
       'After a warm-up of both sides on the smallest window, each size runs raw, export, raw; the raw rate is the mean of the two raw passes. Both sides read the same DynamoDB Local; the export also writes the file, so the ratio is the whole pipeline against reading alone.',
       'Peak RSS = max(process.resourceUsage().maxRSS, /proc/self/status VmHWM) of the worker process, including Node itself (~40 MB).',
     ],

@@ -245,9 +245,8 @@ export async function queryEfficiency(ctx: BenchContext): Promise<Section[]> {
   const signing = new TextEncoder().encode('bench-signing-key-0123456789abcdef');
   // Query calls and read units per page, counted at the client the stores share.
   const meter = metered(ctx.client);
-  const counting = meter.client;
-  const auditStore = new DynamoAuditStore(counting, { tableName: ctx.tables.audit, shardsFor: () => 1 });
-  const activityStore = new DynamoActivityStore(counting, ctx.tables.activity, () => 1);
+  const auditStore = new DynamoAuditStore(meter.client, { tableName: ctx.tables.audit, shardsFor: () => 1 });
+  const activityStore = new DynamoActivityStore(meter.client, ctx.tables.activity, () => 1);
   const dir = ctx.dataset.directories.get(tenant)!;
   const caller: UserCaller = {
     kind: 'user',

@@ -14,7 +14,7 @@ export interface Meter {
   take(): { queries: number; readUnits: number };
 }
 
-export const MIN_QUERY_UNITS = 0.5;
+const MIN_QUERY_UNITS = 0.5;
 
 export function metered(client: DynamoDBDocumentClient): Meter {
   let queries = 0;

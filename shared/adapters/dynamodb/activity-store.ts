@@ -34,7 +34,6 @@ export interface ActivityPage {
   nextPosition: string | null;
   /** Items DynamoDB read (ScannedCount), the cost figure. */
   scanned: number;
-  queries: number;
   plan: { index: ActivityPlan['index']; streams: number };
 }
 
@@ -75,7 +74,6 @@ export class DynamoActivityStore implements ActivityStore {
         items: [],
         nextPosition: null,
         scanned: 0,
-        queries: 0,
         plan: { index: plan.index, streams: 0 },
       };
     const users = plan.usersInMemory && q.criteria.userIds ? new Set(q.criteria.userIds) : undefined;
@@ -112,7 +110,6 @@ export class DynamoActivityStore implements ActivityStore {
         items,
         nextPosition: out.nextPosition,
         scanned: out.scanned,
-        queries: out.queries,
         plan: { index: plan.index, streams: plan.streams.length },
       };
     } catch (err) {

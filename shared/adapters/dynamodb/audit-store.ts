@@ -169,7 +169,6 @@ export class DynamoAuditStore implements AuditEventStore {
       nextPosition: result.nextPosition,
       scanned: result.scanned,
       index: plan.index,
-      queries: result.queries,
     };
   }
 }

@@ -29,8 +29,6 @@ export interface AuditStorePage {
   scanned: number;
   /** The index the planner chose. */
   index: string;
-  /** Query calls made (for benchmarks). */
-  queries?: number;
 }
 
 export interface AuditEventReader {

@@ -38,7 +38,6 @@ export class FakeActivityStore implements ActivityStore {
       items,
       nextPosition: more ? pos(items[items.length - 1]!) : null,
       scanned: items.length,
-      queries: 1,
       plan: { index: 'byTime', streams: 1 },
     };
   }

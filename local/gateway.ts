@@ -147,13 +147,11 @@ export async function buildEvent(
   for (const [k, v] of Object.entries(req.headers)) {
     if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   }
-  // Defined, not assigned (a parameter named `__proto__` must reach validation), and repeated
-  // names joined with commas as API Gateway does.
-  const query: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) {
-    const value = Object.hasOwn(query, k) ? `${query[k]},${v}` : v;
-    Object.defineProperty(query, k, { value, enumerable: true, writable: true, configurable: true });
-  }
+  // Repeated names joined with commas, as API Gateway does; collected in a Map and made an object
+  // by Object.fromEntries, so a parameter named `__proto__` is a key and reaches validation.
+  const params = new Map<string, string>();
+  for (const [k, v] of url.searchParams) params.set(k, params.has(k) ? `${params.get(k)},${v}` : v);
+  const query: Record<string, string> = Object.fromEntries(params);
   const requestId = randomUUID();
   const routeKey = route ? `${route.def.method} ${route.def.path}` : '$default';
 

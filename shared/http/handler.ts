@@ -57,15 +57,12 @@ export function apiHandler<M extends AuthMode>(
 }
 
 /**
- * A copy without the undefined values. Keys are defined, not assigned: `out['__proto__'] = v`
- * would be dropped silently, and a parameter named `__proto__` must reach validation (which
- * rejects it as an unknown field) like any other name.
+ * A copy without the undefined values. Built with Object.fromEntries, which defines its keys:
+ * assigning `out['__proto__'] = v` would drop that parameter silently, and it must reach
+ * validation (which rejects it as an unknown field) like any other name.
  */
 function cleanRecord(input: Record<string, string | undefined> | undefined | null): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(input ?? {})) {
-    if (v !== undefined)
-      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
+  return Object.fromEntries(
+    Object.entries(input ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }

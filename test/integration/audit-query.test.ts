@@ -237,6 +237,12 @@ describe('GET /v1/audit-events filters', () => {
     ['a bad ip', { ip: '10.0.0.999' }, 'ip'],
     ['a bad limit', { limit: '201' }, 'limit'],
     ['an unknown parameter', { actorID: 'u-ada' }, 'actorID'],
+    // An own key, as the gateway's query object holds it (a literal would set the prototype).
+    [
+      'a parameter named __proto__',
+      Object.fromEntries([['__proto__', 'x']]) as Record<string, string>,
+      '__proto__',
+    ],
   ])('answers 400 naming the parameter for %s', async (_name, q, path) => {
     const res = await api(`/v1/audit-events?${new URLSearchParams(q)}`, { token: tokens.admin });
     expect(res.status).toBe(400);

@@ -29,7 +29,8 @@ describe('the OpenAPI document', () => {
     expect(report.problems).toEqual([]);
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
     expect(doc.openapi).toBe('3.1.0');
-  });
+    // Spawns the redocly CLI (a few seconds alone, far more on a loaded 2-core machine).
+  }, 120_000);
 
   it('documents every route the gateway serves, with its method', () => {
     for (const route of ROUTES) {

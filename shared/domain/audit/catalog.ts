@@ -445,7 +445,3 @@ export function isObjectType(value: string): value is AuditObjectType {
 export function actionLabel(action: AuditAction): string {
   return ACTIONS[action].label;
 }
-
-export function objectTypeLabel(type: AuditObjectType): string {
-  return OBJECT_TYPES[type];
-}

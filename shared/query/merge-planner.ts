@@ -1,5 +1,3 @@
-import { formatPosition, isoOf, msOf, parsePosition } from './position.ts';
-
 // The slice planner of the k-way merge: pure (no I/O), over explicit stream states.
 //
 // Every stream is one time-ordered partition (in DynamoDB: one Query on one GSI partition whose
@@ -16,6 +14,8 @@ import { formatPosition, isoOf, msOf, parsePosition } from './position.ts';
 // where, at the rates seen, the page should end. A page hands its spacing (ms per item) on in the
 // position it returns (shared/query/position.ts), so the next page starts with a slice instead of
 // a probe. docs/performance.md measures the alternatives.
+
+import { formatPosition, isoOf, msOf, parsePosition } from './position.ts';
 
 /** The most one read asks for (a Query's Limit). */
 export const MAX_READ = 500;

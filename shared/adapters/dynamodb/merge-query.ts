@@ -1,3 +1,9 @@
+// The k-way merge of time-ordered index queries behind one position, against DynamoDB: the
+// I/O loop around the slice planner (shared/query/merge-planner.ts), which decides every read.
+// Each read is one Query on one partition of a GSI sorted by `ts` = `occurredAt#id`, bounded by
+// the planner's key-condition range and resuming after the stream's LastEvaluatedKey, so the
+// cursor needs nothing but the last position returned.
+
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { recordQueryCost } from '../../observability.ts';
 import { ExpressionBuilder } from '../../query/expression.ts';
@@ -10,12 +16,6 @@ import {
   startMerge,
 } from '../../query/merge-planner.ts';
 import { TTL_ATTRIBUTE } from './tables.ts';
-
-// The k-way merge of time-ordered index queries behind one position, against DynamoDB: the
-// I/O loop around the slice planner (shared/query/merge-planner.ts), which decides every read.
-// Each read is one Query on one partition of a GSI sorted by `ts` = `occurredAt#id`, bounded by
-// the planner's key-condition range and resuming after the stream's LastEvaluatedKey, so the
-// cursor needs nothing but the last position returned.
 
 export type Item = Record<string, unknown> & { ts: string };
 

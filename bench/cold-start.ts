@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import { BUNDLE_ALIASES } from '../infra/bundling/esbuild.ts';
 import { median, type Section } from './lib/report.ts';
 
 /**
@@ -25,6 +26,7 @@ export async function bundle(entry: string, outfile: string): Promise<Metafile> 
     minify: true,
     metafile: true,
     banner: { js: BANNER },
+    alias: { ...BUNDLE_ALIASES },
     logLevel: 'silent',
   });
   return result.metafile;

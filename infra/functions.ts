@@ -1,7 +1,7 @@
 /**
  * The function manifest: one entry per folder under functions/ that becomes a Lambda, saying
- * what it may touch. The API stack creates a function for every entry whose
- * functions/<name>/handler.ts exists, sets its environment and grants its IAM only from this
+ * what it may touch. The API stack creates a function for every entry (its
+ * functions/<name>/handler.ts must exist), sets its environment and grants its IAM only from this
  * entry (through the ServiceFunction bind* helpers), routes HTTP traffic to it from
  * functions/routes.ts, and adds the triggers below. Plain data: no CDK import.
  *

@@ -3,6 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { NOT_FOUND_FUNCTION, ROUTES, type RouteDef } from '../functions/routes.ts';
+import { runExportWorkerInProcess } from '../shared/composition/export-requests.ts';
+import { exportDeps } from '../shared/composition/exports.ts';
+import { loadConfig } from '../shared/config.ts';
+import { executeExport } from '../shared/use-cases/exports/execute.ts';
 import { verifyToken } from './tokens.ts';
 
 /**
@@ -215,6 +219,9 @@ export async function buildEvent(
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  // Lambda's asynchronous invoke of the export worker, played in this process (no
+  // EXPORT_WORKER_FUNCTION locally): the exports handler starts it in the background.
+  runExportWorkerInProcess((ref) => executeExport(exportDeps(loadConfig()), ref));
   const local = new Map((options.localRoutes ?? []).map((r) => [`${r.method} ${r.path}`, r]));
   const server = createServer(async (req, res) => {
     try {

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { buildDispatchDeps } from '../shared/adapters/report-deps.ts';
+import { buildDispatchDeps } from '../shared/adapters/dispatch-deps.ts';
 import type { Config } from '../shared/config.ts';
 import { type DispatchDeps, dispatchDueSchedules } from '../shared/use-cases/reports/dispatch.ts';
 import type { LocalRoute } from './gateway.ts';

@@ -10,6 +10,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { TableDef } from '../../shared/adapters/dynamodb/tables.ts';
 import type { Config } from '../../shared/config.ts';
+import { aliasArgs } from '../bundling/esbuild.ts';
 import type { TableAccess } from '../functions.ts';
 
 /** A table together with its definition, so grants can name its indexes and its env var. */
@@ -92,6 +93,8 @@ export class ServiceFunction extends Construct {
         // Bundle everything, the AWS SDK v3 included: the runtime's copy is not pinned and is
         // loaded whole; a bundle carries only the clients its handler imports.
         externalModules: [],
+        // zod without its translated error messages (infra/bundling/esbuild.ts).
+        esbuildArgs: aliasArgs(),
         forceDockerBundling: false,
       },
     });

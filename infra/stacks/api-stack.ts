@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -40,8 +40,8 @@ export interface ApiStackProps extends StackProps {
 const MAX_ROUTED_TIMEOUT_SECONDS = 29;
 
 /**
- * The HTTP API and every function. One Lambda per manifest entry whose handler exists (so
- * functions appear as their folders land), one route per functions/routes.ts entry with its
+ * The HTTP API and every function. One Lambda per manifest entry (each must have its
+ * functions/<name>/handler.ts), one route per functions/routes.ts entry with its
  * authorizer, `$default` → not-found, stage throttling and JSON access logs, and the scheduled
  * triggers the manifest declares.
  */
@@ -60,7 +60,6 @@ export class ApiStack extends Stack {
     for (const name of routed) {
       const spec = manifest[name];
       if (!spec) throw new Error(`functions/${name} serves a route but has no entry in infra/functions.ts`);
-      if (!existsSync(handlerPath(name))) throw new Error(`functions/${name}/handler.ts is missing`);
       if ((spec.timeoutSeconds ?? 10) > MAX_ROUTED_TIMEOUT_SECONDS) {
         throw new Error(`functions/${name} serves a route: timeoutSeconds must be at most 29`);
       }
@@ -102,10 +101,10 @@ export class ApiStack extends Stack {
     });
     const publicBaseUrl = settings.publicBaseUrl ?? this.api.apiEndpoint;
 
-    // Functions: one per manifest entry whose handler exists.
+    // Functions: one per manifest entry.
     const functions = new Map<string, ServiceFunction>();
     for (const [name, spec] of Object.entries(manifest)) {
-      if (!existsSync(handlerPath(name))) continue;
+      if (!existsSync(handlerPath(name))) throw new Error(`functions/${name}/handler.ts is missing`);
       functions.set(
         name,
         new ServiceFunction(this, `Fn-${name}`, {
@@ -238,13 +237,9 @@ export class ApiStack extends Stack {
     if (spec.sender) fn.bindSender(settings.senderEmail, settings.sesSandboxRecipients);
     for (const target of spec.invoke ?? []) {
       const targetFn = ctx.functions.get(target);
-      if (targetFn) fn.bindInvoke(targetFn);
-      else {
-        Annotations.of(fn).addWarningV2(
-          'logbook:missing-invoke-target',
-          `${fn.name} invokes ${target}, which has no functions/${target}/handler.ts yet: not bound`,
-        );
-      }
+      if (!targetFn)
+        throw new Error(`functions/${fn.name} invokes ${target}, which has no entry in infra/functions.ts`);
+      fn.bindInvoke(targetFn);
     }
     for (const setting of spec.settings ?? []) {
       switch (setting) {

@@ -1,9 +1,9 @@
 import { auditStoreFromConfig } from '../../shared/adapters/dynamodb/audit-store.ts';
-import { PRODUCT_EVENTS } from '../../shared/domain/audit/catalog.ts';
 import type { AuditEventInputRaw } from '../../shared/domain/audit/schema.ts';
 import { ingestAuditEvents } from '../../shared/use-cases/audit/ingest.ts';
 import { DEMO_PEOPLE, DEMO_TENANT } from './demo.ts';
 import type { SeedContext } from './index.ts';
+import { PRODUCT_EVENTS } from './product-events.ts';
 
 /**
  * A few hundred realistic audit entries in the demo tenant over the last ~4 months, written

@@ -1,30 +1,25 @@
 import type { z } from 'zod';
-import { exportDeps } from '../composition/exports.ts';
 import type { Config } from '../config.ts';
 import { activityFiltersSchema } from '../domain/activity/filters.ts';
 import { auditFiltersSchema } from '../domain/audit/filters.ts';
 import { issuesToFieldErrors } from '../http/validate.ts';
 import { signingKey } from '../signing.ts';
 import { type IngestAuditDeps, ingestAuditEvents } from '../use-cases/audit/ingest.ts';
-import { runExport } from '../use-cases/exports/run.ts';
-import type { DispatchDeps } from '../use-cases/reports/dispatch.ts';
 import type { ManageDeps } from '../use-cases/reports/manage.ts';
-import type { AuditRecorder, ExportRunner, FilterValidator } from '../use-cases/reports/ports.ts';
+import type { AuditRecorder, FilterValidator } from '../use-cases/reports/ports.ts';
 import { auditStoreFromConfig } from './dynamodb/audit-store.ts';
 import { dynamoDocumentClient } from './dynamodb/client.ts';
 import { DynamoDirectoryStore } from './dynamodb/directory-store.ts';
 import { DirectoryAccessChecker } from './dynamodb/report-people.ts';
-import { DynamoReportStore, DynamoRunLedger } from './dynamodb/report-store.ts';
-import { sesClient } from './ses/client.ts';
-import { SesMailer } from './ses/mailer.ts';
+import { DynamoReportStore } from './dynamodb/report-store.ts';
 
 /**
  * The composition root of saved reports and schedules: the real adapters behind the use cases'
- * ports — the state table, SES, the directory, the audit log's ingest, the logs' filter schemas
- * and `runExport` — built once per cold start by the reports and dispatcher handlers and the
- * local stack.
+ * ports — the state table, the directory, the audit log's ingest and the logs' filter schemas —
+ * built once per cold start by the reports handler; the schedule dispatcher adds SES and
+ * `runExport` (./dispatch-deps.ts), so the reports bundle carries neither SES nor S3.
  */
-const systemClock = { now: () => new Date() };
+export const systemClock = { now: () => new Date() };
 
 const FILTER_SCHEMAS: Record<'audit' | 'activity', z.ZodObject> = {
   audit: auditFiltersSchema as unknown as z.ZodObject,
@@ -62,7 +57,8 @@ export function auditRecorder(deps: IngestAuditDeps): AuditRecorder {
   };
 }
 
-function shared(config: Config) {
+/** The adapters both reports and the schedule dispatcher use (./dispatch-deps.ts). */
+export function reportAdapters(config: Config) {
   const client = dynamoDocumentClient(config);
   return {
     client,
@@ -77,7 +73,7 @@ function shared(config: Config) {
 }
 
 export async function buildManageDeps(config: Config): Promise<ManageDeps & { cursorKey: Uint8Array }> {
-  const { store, people, audit } = shared(config);
+  const { store, people, audit } = reportAdapters(config);
   return {
     reports: store,
     people,
@@ -85,23 +81,5 @@ export async function buildManageDeps(config: Config): Promise<ManageDeps & { cu
     audit,
     clock: systemClock,
     cursorKey: await signingKey(config),
-  };
-}
-
-export function buildDispatchDeps(config: Config, clock: { now(): Date } = systemClock): DispatchDeps {
-  const { client, store, people, audit } = shared(config);
-  const exporter: ExportRunner = {
-    run: (input) => runExport(exportDeps(config), { ...input, format: 'csv' }),
-  };
-  return {
-    reports: store,
-    schedules: store,
-    runs: new DynamoRunLedger(client, config.STATE_TABLE),
-    mailer: new SesMailer(sesClient(config), config.SENDER_EMAIL),
-    exports: exporter,
-    people,
-    audit,
-    clock,
-    linkDays: config.EXPORT_LINK_DAYS,
   };
 }

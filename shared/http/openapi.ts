@@ -38,7 +38,5 @@ export const listQueryBase = {
   cursor: z.string().min(1).optional().meta({ description: 'Opaque cursor from `nextCursor`' }),
 };
 
-/** Security of the ingest and directory routes: IAM (SigV4) in AWS. */
-export const SERVICE_SECURITY = [{ sigv4: [] }];
 /** Routes that need no token. */
 export const PUBLIC_SECURITY: [] = [];

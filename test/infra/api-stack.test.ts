@@ -1,24 +1,20 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NOT_FOUND_FUNCTION, ROUTES } from '../../functions/routes.ts';
 import { FUNCTIONS, type TableAccess } from '../../infra/functions.ts';
 import { EXPORTS_PREFIX } from '../../infra/stacks/data-stack.ts';
 import { TABLES } from '../../shared/adapters/dynamodb/tables.ts';
-import { fullManifestRoot, inspect, REPO_ROOT, SAMPLE_ROUTES, type Synth, synthLogbook } from './synth.ts';
+import { inspect, REPO_ROOT, SAMPLE_ROUTES, type Synth, synthLogbook } from './synth.ts';
 
 const AUTH_TYPE = { user: 'JWT', service: 'AWS_IAM', none: 'NONE' } as const;
 
-/**
- * Synthesized once with a handler for every manifest entry (so functions whose folders have not
- * landed yet are checked too) and routes of every auth kind; bundling off.
- */
+/** Synthesized once with every manifest entry and routes of every auth kind; bundling off. */
 let s: Synth;
 let view: ReturnType<typeof inspect>;
 beforeAll(() => {
   s = synthLogbook({
-    projectRoot: fullManifestRoot(),
     routes: SAMPLE_ROUTES,
     context: { throttleRateLimit: '25', throttleBurstLimit: '50' },
   });
@@ -26,13 +22,12 @@ beforeAll(() => {
 });
 
 /**
- * Other settings, no export-worker handler yet, and batch access for the directory and activity
- * queries: synthesized once, on first use.
+ * Other settings, and batch access for the directory and activity queries: synthesized once, on
+ * first use.
  */
 let alternate: Synth | undefined;
 const other = () => {
   alternate ??= synthLogbook({
-    projectRoot: fullManifestRoot(['export-worker']),
     manifest: {
       ...FUNCTIONS,
       directory: { description: 'batch', tables: { Directory: { access: 'readWrite', batch: true } } },
@@ -161,18 +156,6 @@ describe('functions', () => {
     expect(view.fn('exports').grants('lambda:')).toEqual({
       'lambda:InvokeFunction': ['fn:export-worker.Arn'],
     });
-  });
-
-  it('leaves the worker unbound, with a synth warning, while export-worker has no handler yet', () => {
-    expect(other().api.functions.has('export-worker')).toBe(false);
-    const exportsFn = inspect(other()).fn('exports');
-    expect(exportsFn.env.EXPORT_WORKER_FUNCTION).toBeUndefined();
-    expect(exportsFn.grants('lambda:')).toEqual({});
-    const warnings = Annotations.fromStack(other().api).findWarning(
-      '*',
-      Match.stringLikeRegexp('invokes export-worker'),
-    );
-    expect(warnings).toHaveLength(1);
   });
 
   it('uses the publicBaseUrl setting instead of the API URL when given', () => {
@@ -436,7 +419,7 @@ describe('the manifest', () => {
 });
 
 describe('manifest checks at synth', () => {
-  it('refuses a route whose function has no handler', () => {
+  it('refuses a routed function with no handler', () => {
     expect(() =>
       synthLogbook({
         routes: [{ method: 'GET', path: '/v1/nope', fn: 'no-such-function', auth: 'user' }],
@@ -446,6 +429,22 @@ describe('manifest checks at synth', () => {
         },
       }),
     ).toThrow('functions/no-such-function/handler.ts is missing');
+  });
+
+  it('refuses an unrouted function with no handler', () => {
+    expect(() =>
+      synthLogbook({
+        manifest: { ...FUNCTIONS, 'no-such-job': { description: 'a job whose folder does not exist' } },
+      }),
+    ).toThrow('functions/no-such-job/handler.ts is missing');
+  });
+
+  it('refuses a function that invokes one the manifest does not list', () => {
+    expect(() =>
+      synthLogbook({
+        manifest: { ...FUNCTIONS, exports: { ...FUNCTIONS.exports!, invoke: ['no-such-worker'] } },
+      }),
+    ).toThrow('functions/exports invokes no-such-worker, which has no entry in infra/functions.ts');
   });
 
   it('refuses a route whose function has no manifest entry', () => {

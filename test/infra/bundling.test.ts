@@ -76,6 +76,14 @@ describe('function bundles', () => {
     }
   });
 
+  it("leave out zod's translated error messages (infra/bundling/esbuild.ts) and keep the English", () => {
+    for (const [name, dir] of bundles) {
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(code, name).not.toContain('Ungültige Eingabe');
+      expect(code, name).toContain('Invalid input');
+    }
+  });
+
   it('load on Node and export a handler (no CommonJS global left unresolved)', () => {
     const script = `for (const file of ${JSON.stringify([...bundles.values()].map((d) => join(d, 'index.mjs')))}) {
         const mod = await import(file);

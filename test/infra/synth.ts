@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
@@ -7,7 +7,7 @@ import type { IConstruct } from 'constructs';
 import { afterAll } from 'vitest';
 import type { RouteDef } from '../../functions/routes.ts';
 import { buildLogbook } from '../../infra/build.ts';
-import { FUNCTIONS, type FunctionSpec } from '../../infra/functions.ts';
+import type { FunctionSpec } from '../../infra/functions.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -50,20 +50,6 @@ export function synthLogbook(options: SynthOptions = {}) {
     dataTemplate: Template.fromStack(built.data),
     apiTemplate: Template.fromStack(built.api),
   };
-}
-
-/**
- * A project root where every manifest entry has a handler, so the whole manifest (functions
- * whose folders have not landed yet included) can be synthesized without bundling.
- */
-export function fullManifestRoot(without: readonly string[] = []): string {
-  const root = mkdtempSync(join(SCRATCH, 'root-'));
-  writeFileSync(join(root, 'package-lock.json'), '{}');
-  for (const name of Object.keys(FUNCTIONS).filter((n) => !without.includes(n))) {
-    mkdirSync(join(root, 'functions', name), { recursive: true });
-    writeFileSync(join(root, 'functions', name, 'handler.ts'), 'export const handler = async () => ({});\n');
-  }
-  return root;
 }
 
 /** Routes of every auth kind on functions of the full manifest (the real table grows over time). */

@@ -15,7 +15,7 @@ import { ExportUsers } from './user-columns.ts';
  */
 export interface ExecuteExportDeps {
   store: ExportStore;
-  files: ExportFiles;
+  files: Pick<ExportFiles, 'upload'>;
   sources: Pick<EntrySources, 'activity' | 'audit' | 'auditActionLabel'>;
   directory: DirectoryLookup;
   clock: Clock;

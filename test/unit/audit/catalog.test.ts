@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  ACTIONS,
-  isAction,
-  isObjectType,
-  OBJECT_TYPES,
-  PRODUCT_EVENTS,
-} from '../../../shared/domain/audit/catalog.ts';
+import { PRODUCT_EVENTS } from '../../../local/seed/product-events.ts';
+import { ACTIONS, isAction, isObjectType, OBJECT_TYPES } from '../../../shared/domain/audit/catalog.ts';
 
 const seed = (name: string) =>
   readFileSync(new URL(`../../../../../shared/seeds/${name}`, import.meta.url), 'utf8');

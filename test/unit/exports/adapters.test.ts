@@ -18,6 +18,7 @@ import {
   LambdaExportDispatcher,
 } from '../../../shared/adapters/lambda/export-dispatcher.ts';
 import { PART_SIZE, S3ExportFiles } from '../../../shared/adapters/s3/export-files.ts';
+import { S3ExportLinks } from '../../../shared/adapters/s3/export-links.ts';
 import { UnavailableError } from '../../../shared/domain/errors.ts';
 import type { ExportJob } from '../../../shared/domain/exports/export-job.ts';
 
@@ -123,7 +124,7 @@ describe('S3 export files', () => {
 
   it('presigns a short-lived GET that names the file and its type', async () => {
     const url = new URL(
-      await new S3ExportFiles(s3Client(), 'bucket').presignDownload('exports/t/x.csv', {
+      await new S3ExportLinks(s3Client(), 'bucket').presignDownload('exports/t/x.csv', {
         filename: 'activity-log-2026-11-22.csv',
         contentType: 'text/csv; charset=utf-8',
         expiresInSeconds: 300,

@@ -8,11 +8,13 @@ import { seededRandom } from './random.ts';
  *  - `throttle`: 400 ProvisionedThroughputExceededException, before the call reaches the table;
  *  - `error`: 500 InternalServerError, before the call reaches the table;
  *  - `lost`: the call IS applied, then the response is replaced by a 500 — the nasty case where a
- *    write succeeded but the caller cannot know, which idempotent ids must absorb.
+ *    write succeeded but the caller cannot know, which idempotent ids must absorb;
+ *  - `reject`: 400 ValidationException, a client fault no retry cures (what DynamoDB answers an
+ *    item it refuses), before the call reaches the table.
  * Decisions come from a seeded PRNG, so a run is repeatable. Only operations in `operations`
  * (default: the writes and queries) are eligible.
  */
-export type FaultKind = 'throttle' | 'error' | 'lost';
+export type FaultKind = 'throttle' | 'error' | 'lost' | 'reject';
 
 export interface FaultPlan {
   /** Share of eligible calls that fail, 0–1. */
@@ -20,6 +22,8 @@ export interface FaultPlan {
   kinds: FaultKind[];
   seed?: number;
   operations?: string[];
+  /** Only calls whose request body contains this text are eligible (one poisoned record). */
+  match?: string;
 }
 
 export interface FaultProxy {
@@ -33,6 +37,10 @@ const THROTTLE_BODY = JSON.stringify({
   __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
   message: 'The level of configured provisioned throughput for the table was exceeded (injected).',
 });
+const REJECT_BODY = JSON.stringify({
+  __type: 'com.amazon.coral.validate#ValidationException',
+  message: 'One or more parameter values were invalid (injected).',
+});
 const ERROR_BODY = JSON.stringify({
   __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError',
   message: 'Internal server error (injected).',
@@ -42,7 +50,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
   let plan: FaultPlan | null = null;
   let random = seededRandom(1);
-  const stats = { calls: 0, injected: { throttle: 0, error: 0, lost: 0 } as Record<FaultKind, number> };
+  const stats = {
+    calls: 0,
+    injected: { throttle: 0, error: 0, lost: 0, reject: 0 } as Record<FaultKind, number>,
+  };
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -53,15 +64,18 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       stats.calls++;
       const eligible =
         plan &&
-        (plan.operations ?? ['PutItem', 'UpdateItem', 'Query', 'GetItem', 'TransactWriteItems']).includes(op);
+        (plan.operations ?? ['PutItem', 'UpdateItem', 'Query', 'GetItem', 'TransactWriteItems']).includes(
+          op,
+        ) &&
+        (plan.match === undefined || body.includes(plan.match));
       const fault: FaultKind | null =
         eligible && plan && random() < plan.rate
           ? (plan.kinds[Math.floor(random() * plan.kinds.length)] ?? null)
           : null;
-      if (fault === 'throttle' || fault === 'error') {
+      if (fault === 'throttle' || fault === 'error' || fault === 'reject') {
         stats.injected[fault]++;
-        res.writeHead(fault === 'throttle' ? 400 : 500, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(fault === 'throttle' ? THROTTLE_BODY : ERROR_BODY);
+        res.writeHead(fault === 'error' ? 500 : 400, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(fault === 'throttle' ? THROTTLE_BODY : fault === 'reject' ? REJECT_BODY : ERROR_BODY);
         return;
       }
       const headers = { ...req.headers, host: upstream.host };

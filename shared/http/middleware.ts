@@ -9,9 +9,11 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../domain/errors.ts';
+import { MAX_JSON_DEPTH, tooDeep } from '../domain/json-limits.ts';
 import { flushStoredMetrics, logger, metrics } from '../observability.ts';
 import { type Caller, claimsSchema } from './caller.ts';
 import { type HttpResult, problem } from './responses.ts';
+import { formatPath } from './validate.ts';
 
 /** The event as the handler sees it after the middleware chain. */
 export interface ApiEvent extends APIGatewayProxyEventV2 {
@@ -114,7 +116,7 @@ export function authenticate(mode: AuthMode): Mw {
   };
 }
 
-/** Size limit (413) and JSON parsing (400) of the request body. */
+/** Size limit (413), JSON parsing (400) and the nesting limit (400 naming each too-deep path) of the body. */
 export function jsonBody(maxBytes: number): Mw {
   return {
     before: (request) => {
@@ -124,11 +126,24 @@ export function jsonBody(maxBytes: number): Mw {
       if (raw.byteLength > maxBytes) {
         throw new PayloadTooLargeError(`The body is larger than ${maxBytes} bytes.`);
       }
+      let parsed: unknown;
       try {
-        request.event.parsedBody = JSON.parse(raw.toString('utf8'));
+        parsed = JSON.parse(raw.toString('utf8'));
       } catch {
         throw new BadRequestError('The body is not valid JSON.');
       }
+      // Before any field is read: nothing downstream walks a value deeper than this.
+      const deep = tooDeep(parsed);
+      if (deep.length > 0) {
+        throw new ValidationError(
+          deep.map((path) => ({
+            path: formatPath(path),
+            message: `is nested deeper than ${MAX_JSON_DEPTH} levels`,
+          })),
+          `The body is nested deeper than ${MAX_JSON_DEPTH} levels.`,
+        );
+      }
+      request.event.parsedBody = parsed;
     },
   };
 }

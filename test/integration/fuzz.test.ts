@@ -476,6 +476,145 @@ describe('fuzzing the write routes', () => {
   });
 });
 
+// ---- depth and redaction ---------------------------------------------------------------------------
+/** `levels` nested containers (objects or arrays) around 1, as JSON text (JSON.stringify recurses). */
+const deepJson = (levels: number, arrays: boolean) =>
+  arrays ? `${'['.repeat(levels)}1${']'.repeat(levels)}` : `${'{"k":'.repeat(levels)}1${'}'.repeat(levels)}`;
+const withMember = (json: object, key: string, text: string) =>
+  `${JSON.stringify(json).slice(0, -1)}${Object.keys(json).length ? ',' : ''}${JSON.stringify(key)}:${text}}`;
+/** The levels a value added as a member sits under, per route: body (1) and what wraps it. */
+const DEPTH_TARGETS = [
+  {
+    route: 'POST /v1/audit-events',
+    path: '/v1/audit-events',
+    wrap: (t: string) => `{"events":[${withMember(auditOf(fc.sample(validAudit, 1)[0]!), 'details', t)}]}`,
+    prefix: 'events[0].details',
+    above: 3,
+  },
+  {
+    route: 'POST /v1/activity-events',
+    path: '/v1/activity-events',
+    wrap: (t: string) => `{"events":[${withMember(activityOf(), 'extra', t)}]}`,
+    prefix: 'events[0].extra',
+    above: 3,
+  },
+  {
+    route: 'POST /v1/exports',
+    path: '/v1/exports',
+    wrap: (t: string) => `{"log":"audit","format":"csv","filters":${withMember({}, 'objectName', t)}}`,
+    prefix: 'filters.objectName',
+    above: 2,
+  },
+  {
+    route: 'POST /v1/reports',
+    path: '/v1/reports',
+    wrap: (t: string) => withMember({ name: 'Deep', log: 'audit', visibility: 'private' }, 'filters', t),
+    prefix: 'filters',
+    above: 1,
+  },
+];
+
+const SECRET_WORDS = [
+  'password',
+  'clientSecret',
+  'x-api-key',
+  'accessToken',
+  'ｐassword',
+  'Session_Id',
+  'PRIVATE KEY',
+];
+/** A secret in one of the forms API.md names, as [where it goes in an event, the value]. */
+const plantedSecret = fc
+  .tuple(fc.nat({ max: 7 }), fc.constantFrom(...SECRET_WORDS), fc.nat({ max: 24 }), fc.nat())
+  .map(([form, word, depth, n]) => {
+    const secret = `Fz${n}s3cr3t${tenant.replace(/-/g, '')}`;
+    const forms: unknown[] = [
+      { [word]: secret },
+      { name: word, value: secret },
+      `https://ada:${secret}@db.example.com/app`,
+      `/cb?page=2&${encodeURIComponent(word)}=${secret}#top`,
+      `/cb#id_token=${secret}&state=1`,
+      `sent Bearer ${secret}`,
+      `Basic ${Buffer.from(`ada:${secret}`).toString('base64')}`,
+      JSON.stringify({ note: 'x', [word]: secret }),
+    ];
+    let value = forms[form];
+    for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { level: value };
+    return { secret, value, form };
+  });
+
+describe('fuzzing depth and redaction', () => {
+  it('answers any body nested deeper than 32 levels with a 400 naming the path, on every route that takes JSON', async () => {
+    const arb = fc.tuple(
+      fc.constantFrom(...DEPTH_TARGETS),
+      fc.constantFrom(33, 34, 40, 100, 1_000, 3_000, 10_000),
+      fc.boolean(),
+    );
+    await property(arb, 400, async ([target, total, arrays]) => {
+      const levels = total - target.above;
+      const res = await api(target.path, {
+        token:
+          target.path.startsWith('/v1/exports') || target.path.startsWith('/v1/reports')
+            ? tokens.admin
+            : tokens.service,
+        rawBody: target.wrap(deepJson(levels, arrays)),
+        headers: { 'content-type': 'application/json' },
+      });
+      count(`${target.route} (depth)`, res);
+      expect(res.status, res.text.slice(0, 300)).toBe(400);
+      const errors = (res.body as { errors?: FieldErr[] }).errors ?? [];
+      expect(errors).toHaveLength(1);
+      const steps = 32 - target.above;
+      expect(errors[0]).toEqual({
+        path: target.prefix + (arrays ? '[0]' : '.k').repeat(steps),
+        message: 'is nested deeper than 32 levels',
+      });
+    });
+  });
+
+  it('stores no secret planted at any depth of details, changes or the request URL, in any of the forms redaction covers', async () => {
+    const arb = fc.array(fc.tuple(plantedSecret, fc.constantFrom('details', 'changes', 'url')), {
+      minLength: 10,
+      maxLength: 10,
+    });
+    let n = 0;
+    const secrets: string[] = [];
+    const ids: string[] = [];
+    for (const batch of fc.sample(arb, { numRuns: 20, seed: SEED })) {
+      const events = batch.map(([p, where]) => {
+        const id = `rd-${tenant}-${n++}`;
+        ids.push(id);
+        secrets.push(p.secret);
+        const e: Record<string, unknown> = {
+          ...auditOf(fc.sample(validAudit, 1)[0]!),
+          id,
+          details: { keep: 'visible' },
+        };
+        if (where === 'details') e.details = { keep: 'visible', planted: p.value };
+        if (where === 'changes') e.changes = [{ field: 'settings', before: p.value, after: 'visible' }];
+        if (where === 'url')
+          e.request = {
+            method: 'GET',
+            url: typeof p.value === 'string' && p.form >= 2 && p.form <= 4 ? p.value : `/x?token=${p.secret}`,
+            status: 200,
+          };
+        return e;
+      });
+      let res = await api('/v1/audit-events', { token: tokens.service, body: { events } });
+      for (let attempt = 0; attempt < 10 && (res.status === 429 || res.status === 503); attempt++)
+        res = await api('/v1/audit-events', { token: tokens.service, body: { events } });
+      count('POST /v1/audit-events (redaction)', res);
+      expect(res.status, res.text).toBe(200);
+    }
+    for (const [i, id] of ids.entries()) {
+      const got = await api(`/v1/audit-events/${id}`, { token: tokens.admin });
+      expect(got.status).toBe(200);
+      expect(got.text).not.toContain(secrets[i]!);
+      expect(got.body.details.keep).toBe('visible');
+    }
+  });
+});
+
 // ---- query parameters ---------------------------------------------------------------------------
 const hostileValue = fc.oneof(
   fc.string({ maxLength: 30 }),

@@ -47,6 +47,22 @@ export function toDomainError(err: unknown): Error {
   return new UnavailableError('The audit store is unavailable.', { cause: err });
 }
 
+/**
+ * A failed write as the ingest answer should tell it. Throttling (429) and server-side or
+ * connection failures (503) are worth retrying: the write may succeed next time, and stable
+ * ids make the retry complete the batch exactly once. Any other client-side fault
+ * (ValidationException, AccessDeniedException, ResourceNotFoundException…) fails the same way
+ * on every retry, so it is not a DomainError: the caller gets a generic 500 that does not say
+ * "safe to retry", and the log keeps the SDK error.
+ */
+export function writeError(err: unknown): Error {
+  const e = err as { name?: string; $fault?: string } | null;
+  if (e?.$fault === 'client' && !THROTTLING.has(e.name ?? '')) {
+    return new Error(`The audit store refused the write: ${e.name ?? 'unknown error'}`, { cause: err });
+  }
+  return toDomainError(err);
+}
+
 export interface DynamoAuditStoreOptions {
   tableName: string;
   /** Write shards of a tenant (shardCount(config, tenant)). */
@@ -61,20 +77,22 @@ export class DynamoAuditStore implements AuditEventStore {
 
   async put(entry: AuditEntry, expiresAtEpochSeconds: number): Promise<'created' | 'duplicate'> {
     const item = toAuditItem(entry, this.options.shardsFor(entry.tenantId), expiresAtEpochSeconds);
+    // Marshalled here by the lean converter (the hot path; see attributes.ts), so the low-level
+    // PutItem goes through the same client untouched by its marshaller. Outside the try: a value
+    // the marshaller refuses is refused on every retry, never a 503.
+    const Item = toAttributeMap(item);
     try {
-      // Marshalled here by the lean converter (the hot path; see attributes.ts), so the
-      // low-level PutItem goes through the same client untouched by its marshaller.
       await this.client.send(
         new PutItemCommand({
           TableName: this.options.tableName,
-          Item: toAttributeMap(item),
+          Item,
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
       return 'created';
     } catch (err) {
       if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return 'duplicate';
-      throw toDomainError(err);
+      throw writeError(err);
     }
   }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tenantIdSchema } from '../../http/caller.ts';
+import { jsonByteLength } from '../json-limits.ts';
 import { utcIso } from '../timestamps.ts';
 import { ACTION_NAMES, OBJECT_TYPE_NAMES } from './catalog.ts';
 import { canonicalIp, isIp } from './ip.ts';
@@ -95,7 +96,7 @@ export const auditEventInputSchema = z
     changes: z
       .array(changeSchema)
       .max(MAX_CHANGES)
-      .refine((c) => Buffer.byteLength(JSON.stringify(c)) <= MAX_CHANGES_BYTES, 'must be at most 256 KB')
+      .refine((c) => jsonByteLength(c) <= MAX_CHANGES_BYTES, 'must be at most 256 KB')
       .optional(),
     request: z
       .object({
@@ -110,7 +111,7 @@ export const auditEventInputSchema = z
       .optional(),
     context: contextSchema.optional(),
     details: detailsSchema
-      .refine((d) => Buffer.byteLength(JSON.stringify(d)) <= MAX_DETAILS_BYTES, 'must be at most 32 KB')
+      .refine((d) => jsonByteLength(d) <= MAX_DETAILS_BYTES, 'must be at most 32 KB')
       .optional()
       .meta({ description: 'Free-form; at most 32 KB serialised; secrets are redacted' }),
   })

@@ -1,4 +1,3 @@
-import { ulid } from 'ulidx';
 import type { ActivityWriter } from '../../adapters/dynamodb/activity-store.ts';
 import {
   type ActivityEventInput,
@@ -8,14 +7,17 @@ import {
   type StoredActivity,
   timestampSchema,
 } from '../../domain/activity/event.ts';
+import { contentUlid } from '../../domain/content-id.ts';
 import { type FieldError, ValidationError } from '../../domain/errors.ts';
+import { unstorable } from '../../domain/json-limits.ts';
 import { issuesToFieldErrors } from '../../http/validate.ts';
 
 /**
  * `POST /v1/activity-events`: validate the whole batch (all-or-nothing), then write every entry
  * with a conditional put, a bounded number in flight. An id already stored answers `duplicate`
  * and is never overwritten; a repeated id inside one batch is written once. A write failure
- * after the SDK's retries fails the batch (429/503); ids make the caller's retry safe.
+ * after the SDK's retries fails the batch (429/503); ids make the caller's retry safe: an event
+ * without one gets a ULID derived from its content, so the retry finds it stored.
  */
 export interface IngestActivityDeps {
   store: ActivityWriter;
@@ -45,6 +47,10 @@ export async function ingestActivityEvents(
     const out = activityEventInputSchema.safeParse(raw);
     if (!out.success) errors.push(...issuesToFieldErrors(out.error.issues, `events[${i}]`));
     else parsed.push(out.data);
+    // A number DynamoDB refuses (a score of 1e-200 underflows) is a 400, never a 503 for ever.
+    if (out.success)
+      for (const [path, message] of unstorable(out.data))
+        errors.push({ path: [`events[${i}]`, ...path].join('.'), message });
     // Checked even when other fields are bad, so one 400 names every problem (a valid event's
     // occurredAt is already normalised: no second parse on the hot path).
     const at = out.success
@@ -58,8 +64,11 @@ export async function ingestActivityEvents(
   if (errors.length > 0) throw new ValidationError(errors);
 
   const recordedAt = now.toISOString();
-  const newId = deps.newId ?? (() => ulid(now.getTime()));
-  const entries = parsed.map((e) => toStored(e, e.id ?? newId(), recordedAt));
+  const entries = parsed.map((e) => {
+    const stored = toStored(e, e.id ?? '', recordedAt);
+    if (!e.id) stored.id = deps.newId ? deps.newId() : serverId(stored);
+    return stored;
+  });
   const results: IngestResult['results'] = entries.map((e) => ({ id: e.id, status: 'duplicate' }));
   // One write per (tenant, id); later repeats in the batch are duplicates of the first.
   const firsts = new Map<string, number>();
@@ -82,6 +91,12 @@ export async function ingestActivityEvents(
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
   return { results };
+}
+
+/** A ULID derived from the entry, recordedAt aside (a retry is recorded later). */
+function serverId(stored: StoredActivity): string {
+  const { id: _id, recordedAt: _recordedAt, ...content } = stored;
+  return contentUlid(stored.occurredAt, content);
 }
 
 export function toStored(e: ActivityEventInput, id: string, recordedAt: string): StoredActivity {

@@ -1,4 +1,3 @@
-import { ulid } from 'ulidx';
 import { attribution, summarise } from '../../domain/audit/describe.ts';
 import {
   type AuditEntry,
@@ -7,7 +6,9 @@ import {
   MAX_BATCH,
   timestampSchema,
 } from '../../domain/audit/schema.ts';
+import { entryStorageProblems, inputDepthProblems } from '../../domain/audit/storable.ts';
 import { retentionEndEpoch } from '../../domain/audit/time.ts';
+import { contentUlid } from '../../domain/content-id.ts';
 import { type FieldError, ThrottledError, ValidationError } from '../../domain/errors.ts';
 import { redactChanges, redactDeep, redactUrl } from '../../domain/redaction.ts';
 import { issuesToFieldErrors } from '../../http/validate.ts';
@@ -17,7 +18,7 @@ export interface IngestAuditDeps {
   store: AuditEventWriter;
   clock: Clock;
   retentionMonths: number;
-  /** Server-assigned ids for events without one; a ULID by default. */
+  /** Server-assigned ids for events without one; by default a ULID derived from the content. */
   newId?: () => string;
   /** Writes in flight at once. */
   concurrency?: number;
@@ -31,9 +32,13 @@ const MAX_FUTURE_MS = 5 * 60 * 1000;
 
 /**
  * Validates and redacts the whole batch before the first write (a 400 writes nothing), then
- * writes each entry with a conditional put, many at once. An id already stored, or repeated
- * earlier in the batch, answers `duplicate` and is not written again. If a write fails after
- * the SDK's retries the batch fails (429 when throttled, 503 otherwise): ids make a retry safe.
+ * writes each entry with a conditional put, many at once. Validation includes everything
+ * DynamoDB would refuse for good (depth, empty keys, numbers, item size: domain/audit/storable),
+ * so a valid batch can always be written. An id already stored, or repeated earlier in the
+ * batch, answers `duplicate` and is not written again. If a write fails after the SDK's
+ * retries the batch fails (429 when throttled, 503 otherwise) and may be partly written; a
+ * retry completes it exactly once, since every event has a stable id: its own, or one derived
+ * from its content (contentUlid). A failure no retry can cure is not a DomainError (a 500).
  */
 export async function ingestAuditEvents(
   deps: IngestAuditDeps,
@@ -45,7 +50,7 @@ export async function ingestAuditEvents(
   const now = deps.clock();
   const nowEpoch = Math.floor(now.getTime() / 1000);
   const errors: FieldError[] = [];
-  const valid: { input: AuditEventInput; ttl: number }[] = [];
+  const valid: { input: AuditEventInput; ttl: number; index: number }[] = [];
   const timeRules = (occurredAt: string, path: string): number => {
     const ttl = retentionEndEpoch(occurredAt, deps.retentionMonths);
     if (Date.parse(occurredAt) > now.getTime() + MAX_FUTURE_MS) {
@@ -66,16 +71,24 @@ export async function ingestAuditEvents(
       return;
     }
     const ttl = timeRules(parsed.data.occurredAt, `${prefix}.occurredAt`);
-    valid.push({ input: parsed.data, ttl });
+    valid.push({ input: parsed.data, ttl, index: i });
   });
-  if (errors.length > 0) throw new ValidationError(errors);
 
-  const newId = deps.newId ?? (() => ulid());
   const recordedAt = now.toISOString();
-  const planned = valid.map(({ input, ttl }) => ({
-    entry: toEntry(input, input.id ?? newId(), recordedAt),
-    ttl,
-  }));
+  const planned: { entry: AuditEntry; ttl: number }[] = [];
+  for (const { input, ttl, index } of valid) {
+    const deep = inputDepthProblems(input, `events[${index}]`);
+    if (deep.length > 0) {
+      errors.push(...deep);
+      continue;
+    }
+    const entry = toEntry(input, input.id ?? '', recordedAt);
+    const problems = entryStorageProblems(entry, `events[${index}]`);
+    errors.push(...problems);
+    if (problems.length === 0 && !input.id) entry.id = deps.newId ? deps.newId() : serverId(entry);
+    planned.push({ entry, ttl });
+  }
+  if (errors.length > 0) throw new ValidationError(errors);
 
   const statuses: ('created' | 'duplicate')[] = new Array(planned.length);
   const seen = new Set<string>();
@@ -94,6 +107,12 @@ export async function ingestAuditEvents(
     statuses[i] = await deps.store.put(entry, ttl);
   });
   return { results: planned.map(({ entry }, i) => ({ id: entry.id, status: statuses[i]! })) };
+}
+
+/** A ULID derived from the redacted entry, recordedAt aside (a retry is recorded later). */
+function serverId(entry: AuditEntry): string {
+  const { id: _id, recordedAt: _recordedAt, ...content } = entry;
+  return contentUlid(entry.occurredAt, content);
 }
 
 /** Input fields toEntry replaces (id) or redacts (changes, details, request.url). */

@@ -124,3 +124,31 @@ describe('toStored', () => {
     }
   });
 });
+
+describe('ingestActivityEvents, all or nothing', () => {
+  it('gives an event without an id the same id when the batch is sent again, so a retry stores it once', async () => {
+    const batch = [ev({ id: undefined }), ev({ id: undefined, action: 'Started' })];
+    const d = { store, clock: () => now, retentionMonths: 84 };
+    const first = await ingestActivityEvents(d, batch);
+    const again = await ingestActivityEvents({ ...d, clock: () => new Date(now.getTime() + 60_000) }, batch);
+    expect(again.results.map((r) => r.id)).toEqual(first.results.map((r) => r.id));
+    expect(first.results.map((r) => r.status)).toEqual(['created', 'created']);
+    expect(again.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);
+    expect(first.results[0]!.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(first.results[0]!.id).not.toBe(first.results[1]!.id);
+  });
+
+  it('rejects a number DynamoDB would refuse (underflow) before writing anything', async () => {
+    await expect(
+      ingestActivityEvents(deps(), [
+        ev({ id: 'ok' }),
+        ev({ id: 'tiny', result: { outcome: 'passed', scorePercent: 1e-200 } }),
+      ]),
+    ).rejects.toMatchObject({
+      errors: [
+        { path: 'events[1].result.scorePercent', message: 'must be 0 or at least 1e-130 in magnitude' },
+      ],
+    });
+    expect(store.items.size).toBe(0);
+  });
+});

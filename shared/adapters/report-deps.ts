@@ -7,7 +7,7 @@ import { issuesToFieldErrors } from '../http/validate.ts';
 import { signingKey } from '../signing.ts';
 import { type IngestAuditDeps, ingestAuditEvents } from '../use-cases/audit/ingest.ts';
 import { runExport } from '../use-cases/exports/run.ts';
-import type { DispatchDeps } from '../use-cases/reports/dispatch.ts';
+import type { DispatchDeps, RunDeps, TickDeps } from '../use-cases/reports/dispatch.ts';
 import type { ManageDeps } from '../use-cases/reports/manage.ts';
 import type { AuditRecorder, ExportRunner, FilterValidator } from '../use-cases/reports/ports.ts';
 import { auditStoreFromConfig } from './dynamodb/audit-store.ts';
@@ -17,6 +17,8 @@ import { DirectoryAccessChecker } from './dynamodb/report-people.ts';
 import { DynamoReportStore, DynamoRunLedger } from './dynamodb/report-store.ts';
 import { sesClient } from './ses/client.ts';
 import { SesMailer } from './ses/mailer.ts';
+import { sqsClient } from './sqs/client.ts';
+import { SqsRunQueue } from './sqs/run-queue.ts';
 
 /**
  * The composition root of saved reports and schedules: the real adapters behind the use cases'
@@ -62,34 +64,50 @@ export function auditRecorder(deps: IngestAuditDeps): AuditRecorder {
   };
 }
 
-function shared(config: Config) {
-  const client = dynamoDocumentClient(config);
-  return {
-    client,
-    store: new DynamoReportStore(client, config.STATE_TABLE),
-    people: new DirectoryAccessChecker(new DynamoDirectoryStore(client, config.DIRECTORY_TABLE)),
-    audit: auditRecorder({
-      store: auditStoreFromConfig(config, client),
-      clock: () => new Date(),
-      retentionMonths: config.AUDIT_RETENTION_MONTHS,
-    }),
-  };
+function people(config: Config, client: ReturnType<typeof dynamoDocumentClient>) {
+  return new DirectoryAccessChecker(new DynamoDirectoryStore(client, config.DIRECTORY_TABLE));
+}
+
+function audit(config: Config, client: ReturnType<typeof dynamoDocumentClient>) {
+  return auditRecorder({
+    store: auditStoreFromConfig(config, client),
+    clock: () => new Date(),
+    retentionMonths: config.AUDIT_RETENTION_MONTHS,
+  });
 }
 
 export async function buildManageDeps(config: Config): Promise<ManageDeps & { cursorKey: Uint8Array }> {
-  const { store, people, audit } = shared(config);
+  const client = dynamoDocumentClient(config);
   return {
-    reports: store,
-    people,
+    reports: new DynamoReportStore(client, config.STATE_TABLE),
+    people: people(config, client),
     filters: logFilters,
-    audit,
+    audit: audit(config, client),
     clock: systemClock,
     cursorKey: await signingKey(config),
   };
 }
 
-export function buildDispatchDeps(config: Config, clock: { now(): Date } = systemClock): DispatchDeps {
-  const { client, store, people, audit } = shared(config);
+/** The dispatcher tick in AWS: the state table, the directory and the run queue, nothing else. */
+export function buildTickDeps(config: Config, clock: { now(): Date } = systemClock): TickDeps {
+  if (!config.SCHEDULE_RUNS_QUEUE_URL)
+    throw new Error('Invalid configuration: SCHEDULE_RUNS_QUEUE_URL is required');
+  const client = dynamoDocumentClient(config);
+  const store = new DynamoReportStore(client, config.STATE_TABLE);
+  return {
+    reports: store,
+    schedules: store,
+    runs: new DynamoRunLedger(client, config.STATE_TABLE),
+    people: people(config, client),
+    queue: new SqsRunQueue(sqsClient(config), config.SCHEDULE_RUNS_QUEUE_URL),
+    clock,
+  };
+}
+
+/** A run worker: exports, SES and the audit log besides the tick's stores. */
+export function buildRunDeps(config: Config, clock: { now(): Date } = systemClock): RunDeps {
+  const client = dynamoDocumentClient(config);
+  const store = new DynamoReportStore(client, config.STATE_TABLE);
   const exporter: ExportRunner = {
     run: (input) => runExport(exportDeps(config), { ...input, format: 'csv' }),
   };
@@ -99,9 +117,14 @@ export function buildDispatchDeps(config: Config, clock: { now(): Date } = syste
     runs: new DynamoRunLedger(client, config.STATE_TABLE),
     mailer: new SesMailer(sesClient(config), config.SENDER_EMAIL),
     exports: exporter,
-    people,
-    audit,
+    people: people(config, client),
+    audit: audit(config, client),
     clock,
     linkDays: config.EXPORT_LINK_DAYS,
   };
+}
+
+/** Tick and workers in one process (`npm start`, tests): each claimed run runs here, awaited. */
+export function buildDispatchDeps(config: Config, clock: { now(): Date } = systemClock): DispatchDeps {
+  return buildRunDeps(config, clock);
 }

@@ -65,17 +65,21 @@ const runSchema = z.object({
   periodEnd: z.string(),
   scheduledFor: z.string(),
   status: z.enum(['running', 'complete']),
-  outcome: z.enum(['sent', 'failed']).optional(),
+  outcome: z.enum(['sent', 'failed', 'cancelled']).optional(),
   attempts: z.number().int(),
+  phase: z.enum(['queued', 'started']).optional(),
   leaseUntil: z.string(),
-  export: z
-    .object({
-      exportId: z.string(),
-      rowCount: z.number(),
-      downloadUrl: z.string(),
-      from: z.string().optional(),
-      to: z.string().optional(),
-    })
+  files: z
+    .array(
+      z.object({
+        view: z.string(),
+        exportId: z.string(),
+        rowCount: z.number(),
+        downloadUrl: z.string(),
+        from: z.string().optional(),
+        to: z.string().optional(),
+      }),
+    )
     .optional(),
   skipped: z.array(z.object({ userId: z.string(), reason: z.string() })),
   error: z.string().optional(),
@@ -271,13 +275,41 @@ export class DynamoRunLedger implements RunLedger {
           TableName: this.table,
           Key: reportKeys.run(key),
           ConditionExpression: 'attribute_exists(pk) AND #st <> :complete AND leaseUntil <= :now',
-          UpdateExpression: 'SET leaseUntil = :lease, updatedAt = :now ADD attempts :one',
+          UpdateExpression: 'SET leaseUntil = :lease, updatedAt = :now, phase = :queued ADD attempts :one',
           ExpressionAttributeNames: { '#st': 'status' },
           ExpressionAttributeValues: {
             ':complete': 'complete',
             ':now': now,
             ':lease': leaseUntil,
             ':one': 1,
+            ':queued': 'queued',
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return runSchema.parse(out.Attributes);
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      return mapError(err);
+    }
+  }
+
+  async start(key: RunKey, attempt: number, now: string, leaseUntil: string): Promise<RunRecord | undefined> {
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: reportKeys.run(key),
+          ConditionExpression: 'attempts = :a AND #st = :running AND phase = :queued',
+          UpdateExpression: 'SET phase = :started, leaseUntil = :lease, updatedAt = :now',
+          ExpressionAttributeNames: { '#st': 'status' },
+          ExpressionAttributeValues: {
+            ':a': attempt,
+            ':running': 'running',
+            ':queued': 'queued',
+            ':started': 'started',
+            ':lease': leaseUntil,
+            ':now': now,
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -291,7 +323,7 @@ export class DynamoRunLedger implements RunLedger {
 
   async update(
     key: RunKey,
-    patch: Partial<Pick<RunRecord, 'status' | 'outcome' | 'export' | 'skipped' | 'error' | 'leaseUntil'>>,
+    patch: Partial<Pick<RunRecord, 'status' | 'outcome' | 'files' | 'skipped' | 'error' | 'leaseUntil'>>,
   ): Promise<void> {
     const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return;

@@ -57,9 +57,31 @@ export const reportFiltersSchema = z
   });
 export type ReportFilters = z.output<typeof reportFiltersSchema>;
 
+/**
+ * Characters a report name may not hold: it ends up in e-mail subjects and file names. C0/C1
+ * controls (CR/LF would split a header), the line and paragraph separators, and the bidi
+ * overrides and isolates that make a name read differently from what it is.
+ */
+const NAME_FORBIDDEN = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
+
+export const reportNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((name) => !NAME_FORBIDDEN.test(name), {
+    message: 'must not contain control characters (C0/C1 controls, line separators or bidi overrides)',
+  })
+  .meta({
+    description:
+      'Shown in e-mail subjects and file names: 1–200 characters after trimming, with no control characters ' +
+      '(C0/C1 controls such as tab, CR and LF, U+2028/U+2029, or the bidi overrides and isolates U+202A–U+202E, ' +
+      'U+2066–U+2069); any of them is a 400 naming `name`.',
+  });
+
 export const reportInputSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: reportNameSchema,
     log: z.enum(REPORT_LOGS),
     filters: reportFiltersSchema.default({}),
     visibility: z.enum(VISIBILITIES),

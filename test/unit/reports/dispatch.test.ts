@@ -277,8 +277,11 @@ describe('the schedule dispatcher over a simulated year', () => {
       periodEnd: '2026-05-11T00:00:00.000Z',
       status: 'running',
       attempts: 1,
+      phase: 'started',
       leaseUntil: '2026-05-11T06:16:00.000Z',
-      export: { exportId: 'x-0', rowCount: 9, downloadUrl: 'http://localhost/v1/downloads/tok-0' },
+      files: [
+        { view: 'all', exportId: 'x-0', rowCount: 9, downloadUrl: 'http://localhost/v1/downloads/tok-0' },
+      ],
       skipped: [],
       updatedAt: '2026-05-11T06:00:00.000Z',
     });

@@ -97,6 +97,13 @@ export class MemoryState implements ReportStore, ScheduleStore {
     if (!run || run.status === 'complete' || run.leaseUntil > now) return undefined;
     run.leaseUntil = leaseUntil;
     run.attempts += 1;
+    run.phase = 'queued';
+    return clone(run);
+  }
+  async start(key: RunKey, attempt: number, now: string, leaseUntil: string) {
+    const run = this.runs.get(runId(key));
+    if (run?.status !== 'running' || run.attempts !== attempt || run.phase !== 'queued') return undefined;
+    Object.assign(run, { phase: 'started', leaseUntil, updatedAt: now });
     return clone(run);
   }
   async update(key: RunKey, patch: Partial<RunRecord>) {
@@ -133,6 +140,7 @@ export class MemoryState implements ReportStore, ScheduleStore {
       claim: (r) => this.claim(r),
       get: (k) => this.getRun(k),
       takeOver: (k, n, l) => this.takeOver(k, n, l),
+      start: (k, a, n, l) => this.start(k, a, n, l),
       update: (k, p) => this.update(k, p),
       claimSend: (k, u, t, a) => this.claimSend(k, u, t, a),
       markSend: (k, u, r) => this.markSend(k, u, r),
@@ -184,6 +192,8 @@ export class FakePeople implements AccessChecker {
       email: `${person.id}@example.com`,
       active: true,
       role: 'admin',
+      reporting: false,
+      managers: [],
       ...person,
     });
   }

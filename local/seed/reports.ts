@@ -17,7 +17,6 @@ export async function seedReports(ctx: SeedContext): Promise<void> {
     filters: { action: 'Deleted', range: 'previousPeriod' },
     visibility: 'shared',
     ownerId: DEMO_PEOPLE.admin.sub,
-    ownerReporting: false,
     createdAt: at,
     updatedAt: at,
     schedule: {
@@ -38,7 +37,6 @@ export async function seedReports(ctx: SeedContext): Promise<void> {
     filters: { completed: 'true', range: 'last30d' },
     visibility: 'private',
     ownerId: DEMO_PEOPLE.manager.sub,
-    ownerReporting: false,
     createdAt: at,
     updatedAt: at,
   });

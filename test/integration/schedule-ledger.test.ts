@@ -60,7 +60,6 @@ function setup(startIso: string) {
       filters: {},
       visibility: 'private',
       ownerId: 'u-owner',
-      ownerReporting: false,
       createdAt: now,
       updatedAt: now,
       schedule: {

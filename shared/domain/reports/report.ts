@@ -142,8 +142,6 @@ export const storedReportSchema = z.object({
   filters: z.record(z.string(), z.string()),
   visibility: z.enum(VISIBILITIES),
   ownerId: z.string(),
-  /** The owner's curator `reporting` permission as of their last save (the directory has none). */
-  ownerReporting: z.boolean().default(false),
   createdAt: iso,
   updatedAt: iso,
   schedule: storedScheduleSchema.optional(),
@@ -167,7 +165,13 @@ export const scheduleSchema = z
     description:
       'Runs once per period at `hour` in `timeZone` (weekly on Mondays, monthly on the 1st, quarterly on ' +
       '1 Jan/Apr/Jul/Oct). A schedule is paused when its report’s owner is deactivated or loses access to the ' +
-      'log; saving the schedule again (PUT) resumes it from the next period.',
+      'log — their role, and a curator’s `reporting` flag, as the directory says when the run is due, never the ' +
+      'token of the request that saved it; saving the schedule again (PUT) resumes it from the next period. ' +
+      'Each recipient gets the owner’s view narrowed to their own as the directory says at run time (a manager: ' +
+      'only their direct and indirect reports’ rows; a manager-owned report sent to another manager: the rows ' +
+      'both may see, possibly none); recipients with the same effective view share one file. A recipient who ' +
+      'may no longer read the log is skipped and named, with the reason, in the run’s audit entry ' +
+      '(Report Generated, `details.skipped`).',
   });
 
 export const reportSchema = z
@@ -186,7 +190,7 @@ export const reportSchema = z
 export type Report = z.output<typeof reportSchema>;
 
 export function toReport(stored: StoredReport): Report {
-  const { tenantId: _t, ownerReporting: _r, schedule, ...rest } = stored;
+  const { tenantId: _t, schedule, ...rest } = stored;
   if (!schedule) return rest;
   const { version: _v, ...visible } = schedule;
   return { ...rest, schedule: visible };

@@ -121,7 +121,6 @@ export async function createReport(
     id: (deps.newId ?? ulid)(),
     ...input,
     ownerId: caller.userId,
-    ownerReporting: caller.reporting,
     createdAt: now,
     updatedAt: now,
   };
@@ -181,7 +180,6 @@ export async function updateReport(
   const after: StoredReport = {
     ...before,
     ...input,
-    ownerReporting: before.ownerId === caller.userId ? caller.reporting : before.ownerReporting,
     updatedAt: now,
   };
   await deps.reports.save(after);
@@ -218,7 +216,7 @@ export async function checkRecipients(
     const path = `recipients[${i}]`;
     if (!person) errors.push({ path, message: `user ${userId} is not in the directory` });
     else if (!person.active) errors.push({ path, message: `user ${userId} is deactivated` });
-    else if (!person.role || !canUseLog({ role: person.role, reporting: false }, log))
+    else if (!person.role || !canUseLog({ role: person.role, reporting: person.reporting }, log))
       errors.push({ path, message: `user ${userId} may not see the ${log} log` });
   });
   return errors;
@@ -245,7 +243,6 @@ export async function putSchedule(
     updatedAt: now.toISOString(),
   };
   const after: StoredReport = { ...report, schedule };
-  if (report.ownerId === caller.userId) after.ownerReporting = caller.reporting;
   await deps.reports.save(after);
   const fields = ['frequency', 'recipients', 'timeZone', 'hour'];
   await record(deps, caller, now.toISOString(), {

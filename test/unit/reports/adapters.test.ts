@@ -29,7 +29,6 @@ const report = (paused: boolean): StoredReport => ({
   filters: {},
   visibility: 'private',
   ownerId: 'u1',
-  ownerReporting: false,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
   schedule: {

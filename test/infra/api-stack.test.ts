@@ -107,7 +107,8 @@ describe('functions', () => {
       if (spec.sender) expected.add('SENDER_EMAIL');
       for (const target of spec.invoke ?? [])
         expected.add(`${target.toUpperCase().replace(/-/g, '_')}_FUNCTION`);
-      for (const queue of spec.sendsTo ?? []) expected.add(`${queue.toUpperCase().replace(/-/g, '_')}_QUEUE_URL`);
+      for (const queue of spec.sendsTo ?? [])
+        expected.add(`${queue.toUpperCase().replace(/-/g, '_')}_QUEUE_URL`);
       for (const setting of spec.settings ?? []) {
         if (setting === 'SHARDS') expected.add('TENANT_SHARDS').add('DEFAULT_SHARDS');
         else expected.add(setting);

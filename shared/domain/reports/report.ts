@@ -6,6 +6,13 @@ import { FREQUENCIES, isValidTimeZone } from './periods.ts';
  * set of filters over one log; its optional schedule e-mails an export every period.
  */
 export const REPORT_LOGS = ['audit', 'activity'] as const;
+
+/** At most this many saved reports and schedules (paused ones included) per tenant; one more is a 409. */
+export interface ReportQuota {
+  reports: number;
+  schedules: number;
+}
+export const REPORT_QUOTA: ReportQuota = { reports: 200, schedules: 50 };
 export type ReportLog = (typeof REPORT_LOGS)[number];
 export const VISIBILITIES = ['private', 'shared'] as const;
 export const RANGES = ['last7d', 'last30d', 'last90d', 'previousPeriod'] as const;

@@ -3,8 +3,10 @@ import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from 
 import { canUseLog, canUseReports } from '../../domain/reports/access.ts';
 import { nextOccurrence } from '../../domain/reports/periods.ts';
 import {
+  REPORT_QUOTA,
   type Report,
   type ReportInput,
+  type ReportQuota,
   type ScheduleInput,
   type StoredReport,
   type StoredSchedule,
@@ -33,6 +35,8 @@ export interface ManageDeps {
   audit: AuditRecorder;
   clock: Clock;
   newId?: () => string;
+  /** Default REPORT_QUOTA (200 reports, 50 schedules per tenant). */
+  quota?: ReportQuota;
 }
 
 function assertMayUseReports(caller: UserCaller): void {
@@ -124,7 +128,7 @@ export async function createReport(
     createdAt: now,
     updatedAt: now,
   };
-  await deps.reports.create(report);
+  await deps.reports.create(report, deps.quota ?? REPORT_QUOTA);
   await record(deps, caller, now, {
     action: 'Created',
     object: { type: 'Report', id: report.id, name: report.name },
@@ -182,7 +186,7 @@ export async function updateReport(
     ...input,
     updatedAt: now,
   };
-  await deps.reports.save(after);
+  await deps.reports.save(after, before, deps.quota ?? REPORT_QUOTA);
   await record(deps, caller, now, {
     action: 'Updated',
     object: { type: 'Report', id, name: after.name },
@@ -193,7 +197,7 @@ export async function updateReport(
 
 export async function deleteReport(deps: ManageDeps, caller: UserCaller, id: string): Promise<void> {
   const report = await loadForChange(deps, caller, id);
-  await deps.reports.delete(caller.tenantId, id);
+  await deps.reports.delete(report);
   const now = deps.clock.now().toISOString();
   await record(deps, caller, now, {
     action: 'Deleted',
@@ -243,7 +247,7 @@ export async function putSchedule(
     updatedAt: now.toISOString(),
   };
   const after: StoredReport = { ...report, schedule };
-  await deps.reports.save(after);
+  await deps.reports.save(after, report, deps.quota ?? REPORT_QUOTA);
   const fields = ['frequency', 'recipients', 'timeZone', 'hour'];
   await record(deps, caller, now.toISOString(), {
     action: report.schedule ? 'Updated' : 'Created',
@@ -258,7 +262,7 @@ export async function deleteSchedule(deps: ManageDeps, caller: UserCaller, id: s
   if (!report.schedule) throw new NotFoundError('The report has no schedule.');
   const { schedule, ...rest } = report;
   const now = deps.clock.now().toISOString();
-  await deps.reports.save({ ...rest });
+  await deps.reports.save({ ...rest }, report, deps.quota ?? REPORT_QUOTA);
   await record(deps, caller, now, {
     action: 'Deleted',
     object: { type: 'ReportSchedule', id, name: report.name },

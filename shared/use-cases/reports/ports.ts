@@ -1,4 +1,4 @@
-import type { ReportFilters, ReportLog, StoredReport } from '../../domain/reports/report.ts';
+import type { ReportFilters, ReportLog, ReportQuota, StoredReport } from '../../domain/reports/report.ts';
 import type { UserCaller } from '../../http/caller.ts';
 
 /**
@@ -12,10 +12,19 @@ export interface Clock {
 export interface ReportStore {
   get(tenantId: string, id: string): Promise<StoredReport | undefined>;
   listByTenant(tenantId: string): Promise<StoredReport[]>;
-  /** Create (fails with DuplicateError when the id exists) or replace a report and its schedule. */
-  create(report: StoredReport): Promise<void>;
-  save(report: StoredReport): Promise<void>;
-  delete(tenantId: string, id: string): Promise<void>;
+  /**
+   * Creates a report, counted against the tenant's quota in the same transaction: DuplicateError
+   * when the id exists, ConflictError (409) when the tenant already has `quota.reports`.
+   */
+  create(report: StoredReport, quota: ReportQuota): Promise<void>;
+  /**
+   * Replaces `previous` (as it was read) with `report`: ConflictError when it changed meanwhile
+   * (removed, or its schedule added, replaced or removed), or when a schedule it adds would pass
+   * `quota.schedules`. A schedule added or removed moves the tenant's count in the same transaction.
+   */
+  save(report: StoredReport, previous: StoredReport, quota: ReportQuota): Promise<void>;
+  /** Deletes `report` (as it was read) and uncounts it and its schedule; ConflictError when it changed meanwhile. */
+  delete(report: StoredReport): Promise<void>;
 }
 
 export interface DueSchedule {

@@ -58,7 +58,8 @@ describe('the schedule dispatcher over a simulated year', () => {
       expect(local.hour).toBe(6);
       expect(local.minute).toBeLessThan(15);
     }
-  });
+    // 35,040 ticks: past the default 5 s on a loaded machine (before the fan-out change too).
+  }, 60_000);
 
   it('covers the previous complete day in the zone, 23 or 25 hours long on clock-change days', async () => {
     const w = world('2026-03-28T12:00:00.000Z');

@@ -36,6 +36,9 @@ export type SettingName =
   /** TENANT_SHARDS and DEFAULT_SHARDS together: whoever writes or reads a sharded index. */
   | 'SHARDS';
 
+/** SQS queues the API stack creates (each with a dead-letter queue) when a function names one. */
+export type QueueName = 'schedule-runs';
+
 export interface FunctionSpec {
   description: string;
   tables?: Partial<Record<TableDef['id'], TableAccess | TableGrant>>;
@@ -47,6 +50,13 @@ export interface FunctionSpec {
   sender?: boolean;
   /** Functions this one invokes asynchronously (`<NAME>_FUNCTION`, lambda:InvokeFunction). */
   invoke?: readonly string[];
+  /** Queues this one sends to (`<NAME>_QUEUE_URL`, sqs:SendMessage on that queue only). */
+  sendsTo?: readonly QueueName[];
+  /**
+   * The queue that triggers this function: one message per invocation, failed messages reported
+   * back (partial batch response), at most `maxConcurrency` invocations at once.
+   */
+  consumes?: { queue: QueueName; maxConcurrency: number };
   settings?: readonly SettingName[];
   /** Default 256. */
   memoryMb?: number;
@@ -135,14 +145,24 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     timeoutSeconds: 29,
   },
   'schedule-dispatcher': {
-    description: 'Every 15 minutes: claims due schedules, runs their exports, e-mails the links',
+    description:
+      'Every 15 minutes: claims the due schedule runs, round-robin by tenant, one queue message each',
+    // State: the due index, reports, run claims and nextRunAt; Directory: the owner's access now.
+    tables: { Directory: 'read', State: 'readWrite' },
+    sendsTo: ['schedule-runs'],
+    memoryMb: 512,
+    timeoutSeconds: 5 * 60,
+    schedule: { everyMinutes: 15 },
+  },
+  'schedule-run-worker': {
+    description: 'One claimed schedule run per SQS message: exports per recipient view, e-mails the links',
     tables: { Audit: 'readAppend', Activity: 'read', Directory: 'read', State: 'readWrite' },
     bucket: { access: 'write', prefix: 'exports/' },
     signingSecret: true,
     sender: true,
     settings: ['EXPORT_LINK_DAYS', 'PUBLIC_BASE_URL', 'SHARDS', 'AUDIT_RETENTION_MONTHS'],
+    consumes: { queue: 'schedule-runs', maxConcurrency: 20 },
     memoryMb: 1024,
     timeoutSeconds: FIFTEEN_MINUTES,
-    schedule: { everyMinutes: 15 },
   },
 };

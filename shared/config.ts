@@ -31,6 +31,11 @@ const schema = z.object({
   /** Name of the export worker Lambda (AWS only); locally the gateway runs the worker in-process. */
   EXPORT_WORKER_FUNCTION: z.string().optional(),
   /**
+   * URL of the SQS queue of claimed schedule runs (AWS only: the dispatcher sends, the run worker
+   * consumes); locally the dispatcher runs each claimed run in-process and waits for it.
+   */
+  SCHEDULE_RUNS_QUEUE_URL: z.url().optional(),
+  /**
    * Per-tenant write shard counts, e.g. `acme=4,globex=16`; others use DEFAULT_SHARDS. A count may
    * grow (reads fan out over every shard below it) but must never shrink.
    */

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { reportInputSchema, reportSchema, scheduleInputSchema } from '../../shared/domain/reports/report.ts';
-import { errors, jsonContent, listQueryBase } from '../../shared/http/openapi.ts';
+import {
+  REPORT_QUOTA,
+  reportInputSchema,
+  reportSchema,
+  scheduleInputSchema,
+} from '../../shared/domain/reports/report.ts';
+import { errors, jsonContent, listQueryBase, problemSchema } from '../../shared/http/openapi.ts';
 
 export const reportIdParams = z.object({ id: z.string().min(1).max(64) });
 export const listReportsQuery = z.object(listQueryBase).strict();
@@ -10,6 +15,14 @@ export const reportPageSchema = z
   .meta({ id: 'ReportPage' });
 
 const idParam = { path: reportIdParams };
+const problem = { 'application/problem+json': { schema: problemSchema } };
+const CHANGED =
+  'the report was changed or deleted by another request between reading and writing it (read it again and retry)';
+const conflict = (why: string) => ({ '409': { description: `Conflict: ${why}`, content: problem } });
+const QUOTAS =
+  `A tenant has at most ${REPORT_QUOTA.reports} saved reports and ${REPORT_QUOTA.schedules} schedules (paused ones ` +
+  'count until removed). The counts move in the same DynamoDB transaction as the write, under a condition, so ' +
+  'concurrent requests never pass them.';
 const tags = ['Reports'];
 const ACCESS =
   'Audit reports: owners and admins. Activity reports: the roles that can read the activity log (managers ' +
@@ -22,12 +35,13 @@ export const paths: ZodOpenApiPathsObject = {
     post: {
       operationId: 'createReport',
       summary: 'Save a report (named filters over one log)',
-      description: `${ACCESS} Recorded in the audit log (Report, Created).`,
+      description: `${ACCESS} Recorded in the audit log (Report, Created). ${QUOTAS}`,
       tags,
       requestBody: { content: jsonContent(reportInputSchema) },
       responses: {
         '201': { description: 'The saved report', content: jsonContent(reportSchema) },
         ...errors('400', '401', '403', '413', '429', '500', '503'),
+        ...conflict(`the tenant already has ${REPORT_QUOTA.reports} saved reports`),
       },
     },
     get: {
@@ -64,6 +78,7 @@ export const paths: ZodOpenApiPathsObject = {
       responses: {
         '200': { description: 'The updated report', content: jsonContent(reportSchema) },
         ...errors('400', '401', '403', '404', '413', '429', '500', '503'),
+        ...conflict(CHANGED),
       },
     },
     delete: {
@@ -75,6 +90,7 @@ export const paths: ZodOpenApiPathsObject = {
       responses: {
         '204': { description: 'Deleted' },
         ...errors('401', '403', '404', '429', '500', '503'),
+        ...conflict(CHANGED),
       },
     },
   },
@@ -86,13 +102,16 @@ export const paths: ZodOpenApiPathsObject = {
         'Recipients must be active directory users allowed to see the report’s log (audit: owners and admins; ' +
         'activity: the roles that can read it); each other one is a 400 naming its path (`recipients[2]`). ' +
         'Each run covers the previous complete period in the time zone (or what the filters’ range says) and ' +
-        'e-mails every recipient, alone, a CSV download link valid 7 days. Recorded in the audit log (ReportSchedule).',
+        'e-mails every recipient, alone, a CSV download link valid 7 days, of the owner’s view narrowed to theirs ' +
+        '(see ReportSchedule). Recorded in the audit log (ReportSchedule). ' +
+        QUOTAS,
       tags,
       requestParams: idParam,
       requestBody: { content: jsonContent(scheduleInputSchema) },
       responses: {
         '200': { description: 'The report with its schedule', content: jsonContent(reportSchema) },
         ...errors('400', '401', '403', '404', '413', '429', '500', '503'),
+        ...conflict(`the tenant already has ${REPORT_QUOTA.schedules} schedules (adding one), or ${CHANGED}`),
       },
     },
     delete: {
@@ -103,6 +122,7 @@ export const paths: ZodOpenApiPathsObject = {
       responses: {
         '204': { description: 'Removed' },
         ...errors('401', '403', '404', '429', '500', '503'),
+        ...conflict(CHANGED),
       },
     },
   },

@@ -2,10 +2,12 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Charset, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { TableDef } from '../../shared/adapters/dynamodb/tables.ts';
@@ -34,7 +36,12 @@ export interface ServiceFunctionProps {
 }
 
 /** Every variable a function can receive; the Config keys plus runtime plumbing. */
-type EnvName = keyof Config | 'NODE_OPTIONS' | 'POWERTOOLS_SERVICE_NAME' | `${Uppercase<string>}_FUNCTION`;
+type EnvName =
+  | keyof Config
+  | 'NODE_OPTIONS'
+  | 'POWERTOOLS_SERVICE_NAME'
+  | `${Uppercase<string>}_FUNCTION`
+  | `${Uppercase<string>}_QUEUE_URL`;
 
 /** Prepended to every ESM bundle: bundled CommonJS dependencies still call require(). */
 export const ESM_REQUIRE_BANNER =
@@ -228,6 +235,26 @@ export class ServiceFunction extends Construct {
     this.setEnv(`${functionEnvPrefix(target.name)}_FUNCTION`, target.function.functionName);
     this.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.function.functionArn] }),
+    );
+    return this;
+  }
+
+  /** `<NAME>_QUEUE_URL` (e.g. SCHEDULE_RUNS_QUEUE_URL) and sqs:SendMessage (batches too) on that queue only. */
+  bindQueueSender(name: string, queue: IQueue): this {
+    this.setEnv(`${functionEnvPrefix(name)}_QUEUE_URL`, queue.queueUrl);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+    );
+    return this;
+  }
+
+  /**
+   * The queue triggers this function, one message per invocation, failed messages reported back
+   * (the event source mapping grants receive, delete and visibility changes on that queue only).
+   */
+  bindQueueConsumer(queue: IQueue, maxConcurrency: number): this {
+    this.function.addEventSource(
+      new SqsEventSource(queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency }),
     );
     return this;
   }

@@ -18,11 +18,12 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { NOT_FOUND_FUNCTION, ROUTES, type RouteDef } from '../../functions/routes.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
-import { FUNCTIONS, type FunctionSpec, type TableGrant } from '../functions.ts';
+import { FUNCTIONS, type FunctionSpec, type QueueName, type TableGrant } from '../functions.ts';
 import type { DeploySettings } from '../settings.ts';
 import type { DataStack } from './data-stack.ts';
 
@@ -48,6 +49,7 @@ const MAX_ROUTED_TIMEOUT_SECONDS = 29;
 export class ApiStack extends Stack {
   readonly api: HttpApi;
   readonly functions: ReadonlyMap<string, ServiceFunction>;
+  readonly queues: ReadonlyMap<QueueName, Queue>;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -121,9 +123,36 @@ export class ApiStack extends Stack {
     }
     this.functions = functions;
 
+    // Queues: one per name a function sends to or consumes, each with a dead-letter queue.
+    const queues = new Map<QueueName, Queue>();
+    const queue = (name: QueueName) => {
+      let found = queues.get(name);
+      if (!found) {
+        const consumer = Object.values(manifest).find((spec) => spec.consumes?.queue === name);
+        // A message stays invisible while its consumer may still run (Lambda's own rule).
+        const visibility = (consumer?.timeoutSeconds ?? 10) + 60;
+        const deadLetters = new Queue(this, `Queue-${name}-dlq`, {
+          encryption: QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+          retentionPeriod: Duration.days(14),
+        });
+        found = new Queue(this, `Queue-${name}`, {
+          encryption: QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+          visibilityTimeout: Duration.seconds(visibility),
+          deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
+        });
+        queues.set(name, found);
+      }
+      return found;
+    };
+
+    this.queues = queues;
     for (const [name, fn] of functions) {
       const spec = manifest[name]!;
       this.bindFromManifest(fn, spec, { data, settings, functions, publicBaseUrl });
+      for (const target of spec.sendsTo ?? []) fn.bindQueueSender(target, queue(target));
+      if (spec.consumes) fn.bindQueueConsumer(queue(spec.consumes.queue), spec.consumes.maxConcurrency);
       if (spec.schedule) {
         new Rule(this, `Schedule-${name}`, {
           description: `Logbook ${settings.stage}: ${name} every ${spec.schedule.everyMinutes} minutes`,

@@ -5,9 +5,9 @@ import type { Config } from '../config.ts';
 import { activityFiltersSchema } from '../domain/activity/filters.ts';
 import { actionLabel, isAction } from '../domain/audit/catalog.ts';
 import { auditFiltersShape, fromNotAfterTo } from '../domain/audit/filters.ts';
-import { type FieldError, ValidationError } from '../domain/errors.ts';
+import { type FieldError, ForbiddenError, ValidationError } from '../domain/errors.ts';
 import type { ExportLog, QueryFilters } from '../domain/exports/export-job.ts';
-import type { UserCaller } from '../http/caller.ts';
+import { canReadAudit, type UserCaller } from '../http/caller.ts';
 import { issuesToFieldErrors } from '../http/validate.ts';
 import { iterateActivity, resolvePeople } from '../use-cases/activity/query.ts';
 import { activityAdapters } from '../use-cases/activity/wiring.ts';
@@ -84,10 +84,14 @@ export function logSources(
         throw prefixed(err);
       }
     },
-    activity(caller, filters) {
-      return iterateActivity(activityQuery, caller, parseFilters(activityExportFilters, filters));
+    activity(caller, filters, viewers) {
+      return iterateActivity(activityQuery, caller, parseFilters(activityExportFilters, filters), viewers);
     },
-    audit(caller, filters) {
+    audit(caller, filters, viewers) {
+      for (const viewer of viewers ?? []) {
+        if (!canReadAudit(viewer))
+          throw new ForbiddenError('A recipient of this file may not read the audit log.');
+      }
       return iterateAuditEvents(auditQuery, caller, parseFilters(auditExportFilters, filters));
     },
     auditActionLabel(action) {

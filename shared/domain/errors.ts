@@ -56,6 +56,12 @@ export class NotFoundError extends DomainError {
   override readonly title = 'Not Found';
 }
 
+export class ConflictError extends DomainError {
+  override readonly statusCode = 409;
+  override readonly expose = true;
+  override readonly title = 'Conflict';
+}
+
 export class PayloadTooLargeError extends DomainError {
   override readonly statusCode = 413;
   override readonly expose = true;

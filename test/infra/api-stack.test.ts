@@ -102,6 +102,8 @@ describe('functions', () => {
       if (spec.sender) expected.add('SENDER_EMAIL');
       for (const target of spec.invoke ?? [])
         expected.add(`${target.toUpperCase().replace(/-/g, '_')}_FUNCTION`);
+      for (const queue of spec.sendsTo ?? [])
+        expected.add(`${queue.toUpperCase().replace(/-/g, '_')}_QUEUE_URL`);
       for (const setting of spec.settings ?? []) {
         if (setting === 'SHARDS') expected.add('TENANT_SHARDS').add('DEFAULT_SHARDS');
         else expected.add(setting);
@@ -135,11 +137,12 @@ describe('functions', () => {
       EXPORTS_BUCKET: 'Exports',
       SIGNING_SECRET_ARN: 'SigningSecret',
     });
-    expect(view.fn('schedule-dispatcher').env.SENDER_EMAIL).toBe('reports@logbook.example.com');
+    expect(view.fn('schedule-run-worker').env.SENDER_EMAIL).toBe('reports@logbook.example.com');
+    expect(view.fn('schedule-dispatcher').env.SCHEDULE_RUNS_QUEUE_URL).toBe('Queue-schedule-runs');
   });
 
   it('adds the verified recipients to the SES resources while in the sandbox', () => {
-    const grants = inspect(other()).fn('schedule-dispatcher').grants('ses:');
+    const grants = inspect(other()).fn('schedule-run-worker').grants('ses:');
     expect(grants['ses:SendEmail']!.map((r) => r.replace(/^.*:identity\//, ''))).toEqual([
       'logbook.example.com',
       'qa@example.org',
@@ -210,13 +213,14 @@ describe('functions', () => {
 
   it('scopes bucket access to objects under exports/: downloads read, workers write, nobody lists', () => {
     expect(view.fn('downloads').grants('s3:')).toEqual({ 's3:GetObject': ['Exports.Arn/exports/*'] });
-    for (const name of ['export-worker', 'schedule-dispatcher']) {
+    for (const name of ['export-worker', 'schedule-run-worker']) {
       expect(view.fn(name).grants('s3:')).toEqual({
         's3:AbortMultipartUpload': ['Exports.Arn/exports/*'],
         's3:PutObject': ['Exports.Arn/exports/*'],
       });
     }
-    for (const name of ['audit-query', 'exports', 'health']) expect(view.fn(name).grants('s3:')).toEqual({});
+    for (const name of ['audit-query', 'exports', 'health', 'schedule-dispatcher'])
+      expect(view.fn(name).grants('s3:')).toEqual({});
   });
 
   it('lets only functions that sign read the signing secret', () => {
@@ -228,15 +232,60 @@ describe('functions', () => {
   });
 
   it('lets the dispatcher send e-mail only from the sender address, through its identity', () => {
-    const [st] = view.fn('schedule-dispatcher').statements.filter((x) => x.actions.includes('ses:SendEmail'));
+    const [st] = view.fn('schedule-run-worker').statements.filter((x) => x.actions.includes('ses:SendEmail'));
     expect(st?.actions).toEqual(['ses:SendEmail']);
     expect(st?.resources.map((r) => r.replace(/^.*:identity\//, 'identity/'))).toEqual([
       'identity/logbook.example.com',
       'identity/reports@logbook.example.com',
     ]);
     expect(st?.condition).toEqual({ StringEquals: { 'ses:FromAddress': 'reports@logbook.example.com' } });
-    for (const name of ['export-worker', 'exports', 'reports'])
+    for (const name of ['export-worker', 'exports', 'reports', 'schedule-dispatcher'])
       expect(view.fn(name).grants('ses:')).toEqual({});
+  });
+
+  it('lets the dispatcher only claim and queue runs: no export, no e-mail, no log access', () => {
+    const fn = view.fn('schedule-dispatcher');
+    expect(fn.grants('sqs:')).toEqual({ 'sqs:SendMessage': ['Queue-schedule-runs.Arn'] });
+    expect(Object.keys(fn.grants('dynamodb:')).length).toBeGreaterThan(0);
+    expect(
+      Object.values(fn.grants('dynamodb:'))
+        .flat()
+        .filter((r) => r.startsWith('Audit') || r.startsWith('Activity')),
+    ).toEqual([]);
+    for (const prefix of ['s3:', 'ses:', 'secretsmanager:', 'lambda:']) expect(fn.grants(prefix)).toEqual({});
+    for (const [name, spec] of Object.entries(FUNCTIONS)) {
+      if (!spec.sendsTo) expect(view.fn(name).grants('sqs:SendMessage'), name).toEqual({});
+    }
+  });
+
+  it('triggers the run worker from the runs queue, one message at a time, with partial failures', () => {
+    s.apiTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 20 },
+    });
+    const [mapping] = Object.values(s.apiTemplate.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(view.render(mapping!.Properties.EventSourceArn)).toBe('Queue-schedule-runs.Arn');
+    expect(view.render(mapping!.Properties.FunctionName)).toBe('fn:schedule-run-worker');
+    const consume = view.fn('schedule-run-worker').grants('sqs:');
+    expect(Object.keys(consume).sort()).toEqual([
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+    ]);
+    for (const resources of Object.values(consume)) expect(resources).toEqual(['Queue-schedule-runs.Arn']);
+  });
+
+  it('keeps a run message invisible longer than the worker may run, and parks poison ones in a DLQ', () => {
+    const worker = FUNCTIONS['schedule-run-worker']!;
+    const queues = s.apiTemplate.findResources('AWS::SQS::Queue');
+    const [main] = Object.entries(queues).filter(([, q]) => q.Properties.RedrivePolicy);
+    expect(main![1].Properties.VisibilityTimeout).toBeGreaterThan(worker.timeoutSeconds ?? 10);
+    expect(main![1].Properties.RedrivePolicy.maxReceiveCount).toBe(5);
+    expect(main![1].Properties.SqsManagedSseEnabled).toBe(true);
+    s.apiTemplate.resourceCountIs('AWS::SQS::Queue', 2);
   });
 });
 

@@ -136,6 +136,7 @@ export function inspect(s: Synth) {
     apiNames[logical(api, fn.logGroup)] = `logs:${name}`;
     apiNames[logical(api, fn.role)] = `role:${name}`;
   }
+  for (const [name, queue] of api.queues) apiNames[logical(api, queue)] = `Queue-${name}`;
   const render = makeRenderer(apiNames, exportsByName);
   const resources = s.apiTemplate.toJSON().Resources as Record<
     string,

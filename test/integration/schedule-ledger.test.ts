@@ -4,7 +4,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DynamoReportStore, DynamoRunLedger } from '../../shared/adapters/dynamodb/report-store.ts';
 import { LOCAL_CREDENTIALS } from '../../shared/adapters/local-credentials.ts';
 import { nextOccurrence } from '../../shared/domain/reports/periods.ts';
-import type { StoredReport } from '../../shared/domain/reports/report.ts';
+import { REPORT_QUOTA, type StoredReport } from '../../shared/domain/reports/report.ts';
 import { type DispatchDeps, dispatchDueSchedules } from '../../shared/use-cases/reports/dispatch.ts';
 import { FakeAudit, FakeClock, FakeExports, FakeMailer, FakePeople } from '../unit/reports/fakes.ts';
 import { uniqueTenant } from './helpers.ts';
@@ -60,7 +60,6 @@ function setup(startIso: string) {
       filters: {},
       visibility: 'private',
       ownerId: 'u-owner',
-      ownerReporting: false,
       createdAt: now,
       updatedAt: now,
       schedule: {
@@ -73,7 +72,7 @@ function setup(startIso: string) {
         updatedAt: now,
       },
     };
-    await store.create(report);
+    await store.create(report, REPORT_QUOTA);
     return report;
   };
   const mine = (outcomes: Awaited<ReturnType<typeof dispatchDueSchedules>>) =>

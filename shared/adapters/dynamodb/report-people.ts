@@ -9,12 +9,16 @@ export interface DirectoryUserLike {
   lastName: string;
   email: string;
   role: string;
+  reporting?: boolean;
   status: 'active' | 'deactivated';
 }
 
 /** Any directory reader that can hand out a tenant's users (the DirectoryStore's snapshot). */
 export interface DirectoryUsers {
-  snapshot(tenantId: string): Promise<{ user(id: string): DirectoryUserLike | undefined }>;
+  snapshot(tenantId: string): Promise<{
+    user(id: string): DirectoryUserLike | undefined;
+    managerChain(userId: string): string[];
+  }>;
 }
 
 /** Recipients and owners as the directory knows them now, with their role mapped to ours. */
@@ -34,6 +38,8 @@ export class DirectoryAccessChecker implements AccessChecker {
         email: u.email,
         active: u.status === 'active',
         role,
+        reporting: u.reporting === true,
+        managers: snapshot.managerChain(id),
       });
     }
     return out;

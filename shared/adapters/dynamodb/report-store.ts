@@ -1,14 +1,20 @@
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { DomainError, DuplicateError, ThrottledError, UnavailableError } from '../../domain/errors.ts';
-import { type StoredReport, storedReportSchema } from '../../domain/reports/report.ts';
+import {
+  ConflictError,
+  DomainError,
+  DuplicateError,
+  ThrottledError,
+  UnavailableError,
+} from '../../domain/errors.ts';
+import { type ReportQuota, type StoredReport, storedReportSchema } from '../../domain/reports/report.ts';
 import { allShards, shardOf } from '../../query/shards.ts';
 import type {
   DueSchedule,
@@ -28,6 +34,10 @@ import { STATE_TABLE, TTL_ATTRIBUTE } from './tables.ts';
  *   `nextRunAt`, `tenantId`, `reportId`: the sparse `byDue` index answers "due before now".
  * - run:     pk `RUNS#tenant#reportId`, sk `RUN#periodStart` (claimed with attribute_not_exists).
  * - send:    the run's pk, sk `RUN#periodStart#SEND#userId` (one per recipient, before sending).
+ * - quota:   pk `REPORTS#tenant`, sk `QUOTA`, `reports` and `schedules`: the tenant's counts, moved
+ *   in the same transaction as every create, schedule change and delete, with a condition that
+ *   keeps them under the quota. A tenant that has reports from before the counter gets it
+ *   counted once (a Query of its reports) before its first change.
  * Runs and sends expire after RUN_TTL_DAYS.
  */
 export const DUE_SHARDS = 4;
@@ -37,6 +47,7 @@ const DUE_INDEX = STATE_TABLE.indexes.find((i) => i.name === 'byDue')?.name ?? '
 export const reportKeys = {
   report: (tenantId: string, id: string) => ({ pk: `REPORTS#${tenantId}`, sk: `REPORT#${id}` }),
   reportsOf: (tenantId: string) => `REPORTS#${tenantId}`,
+  quota: (tenantId: string) => ({ pk: `REPORTS#${tenantId}`, sk: 'QUOTA' }),
   due: (tenantId: string, id: string) => `DUE#${shardOf(`${tenantId}#${id}`, DUE_SHARDS)}`,
   run: (k: RunKey) => ({ pk: `RUNS#${k.tenantId}#${k.reportId}`, sk: `RUN#${k.periodStart}` }),
   send: (k: RunKey, userId: string) => ({
@@ -58,6 +69,38 @@ function mapError(err: unknown): never {
 const isConditionFailure = (err: unknown) =>
   (err as { name?: string }).name === 'ConditionalCheckFailedException';
 
+/** The report item still as it was read: present, with the same schedule version (or none). */
+function unchanged(previous: StoredReport): {
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+} {
+  return previous.schedule
+    ? {
+        ConditionExpression: 'attribute_exists(pk) AND #r.#s.#v = :prev',
+        ExpressionAttributeNames: { '#r': 'r', '#s': 'schedule', '#v': 'version' },
+        ExpressionAttributeValues: { ':prev': previous.schedule.version },
+      }
+    : {
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#r.#s)',
+        ExpressionAttributeNames: { '#r': 'r', '#s': 'schedule' },
+      };
+}
+
+const changedMeanwhile = () =>
+  new ConflictError('The report was changed or deleted meanwhile; read it again and retry.');
+
+function quotaError(report: StoredReport, quota: ReportQuota) {
+  return () =>
+    report.schedule
+      ? new ConflictError(
+          `The tenant already has ${quota.schedules} report schedules, the most it may have; remove one first.`,
+        )
+      : new ConflictError(
+          `The tenant already has ${quota.reports} saved reports, the most it may have; delete one first.`,
+        );
+}
+
 const runSchema = z.object({
   tenantId: z.string(),
   reportId: z.string(),
@@ -65,17 +108,21 @@ const runSchema = z.object({
   periodEnd: z.string(),
   scheduledFor: z.string(),
   status: z.enum(['running', 'complete']),
-  outcome: z.enum(['sent', 'failed']).optional(),
+  outcome: z.enum(['sent', 'failed', 'cancelled']).optional(),
   attempts: z.number().int(),
+  phase: z.enum(['queued', 'started']).optional(),
   leaseUntil: z.string(),
-  export: z
-    .object({
-      exportId: z.string(),
-      rowCount: z.number(),
-      downloadUrl: z.string(),
-      from: z.string().optional(),
-      to: z.string().optional(),
-    })
+  files: z
+    .array(
+      z.object({
+        view: z.string(),
+        exportId: z.string(),
+        rowCount: z.number(),
+        downloadUrl: z.string(),
+        from: z.string().optional(),
+        to: z.string().optional(),
+      }),
+    )
     .optional(),
   skipped: z.array(z.object({ userId: z.string(), reason: z.string() })),
   error: z.string().optional(),
@@ -139,28 +186,120 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
     return out;
   }
 
-  async create(report: StoredReport): Promise<void> {
-    await this.client
-      .send(
-        new PutCommand({
+  async create(report: StoredReport, quota: ReportQuota): Promise<void> {
+    await this.ensureCounted(report.tenantId);
+    await this.transact(
+      {
+        Put: {
           TableName: this.table,
           Item: this.item(report),
           ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      this.count(report.tenantId, { reports: 1, schedules: report.schedule ? 1 : 0 }, quota),
+      { report: () => new DuplicateError('The report already exists.'), quota: quotaError(report, quota) },
+    );
+  }
+
+  async save(report: StoredReport, previous: StoredReport, quota: ReportQuota): Promise<void> {
+    const delta = (report.schedule ? 1 : 0) - (previous.schedule ? 1 : 0);
+    const put = {
+      TableName: this.table,
+      Item: this.item(report),
+      ...unchanged(previous),
+    };
+    if (delta === 0) {
+      await this.client.send(new PutCommand(put)).catch((err: unknown) => {
+        if (isConditionFailure(err)) throw changedMeanwhile();
+        return mapError(err);
+      });
+      return;
+    }
+    await this.ensureCounted(report.tenantId);
+    await this.transact({ Put: put }, this.count(report.tenantId, { reports: 0, schedules: delta }, quota), {
+      report: changedMeanwhile,
+      quota: quotaError(report, quota),
+    });
+  }
+
+  async delete(report: StoredReport): Promise<void> {
+    await this.ensureCounted(report.tenantId);
+    await this.transact(
+      {
+        Delete: {
+          TableName: this.table,
+          Key: reportKeys.report(report.tenantId, report.id),
+          ...unchanged(report),
+        },
+      },
+      this.count(report.tenantId, { reports: -1, schedules: report.schedule ? -1 : 0 }),
+      { report: changedMeanwhile, quota: changedMeanwhile },
+    );
+  }
+
+  /** The counter's update: an increase is conditioned on staying within the quota. */
+  private count(tenantId: string, delta: ReportQuota, quota?: ReportQuota): Record<string, unknown> {
+    const conditions = ['attribute_exists(pk)'];
+    const values: Record<string, unknown> = { ':r': delta.reports, ':s': delta.schedules };
+    if (quota && delta.reports > 0) {
+      conditions.push('reports < :maxR');
+      values[':maxR'] = quota.reports;
+    }
+    if (quota && delta.schedules > 0) {
+      conditions.push('schedules < :maxS');
+      values[':maxS'] = quota.schedules;
+    }
+    return {
+      Update: {
+        TableName: this.table,
+        Key: reportKeys.quota(tenantId),
+        UpdateExpression: 'ADD reports :r, schedules :s',
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeValues: values,
+      },
+    };
+  }
+
+  private async transact(
+    first: Record<string, unknown>,
+    counter: Record<string, unknown>,
+    errors: { report: () => Error; quota: () => Error },
+  ): Promise<void> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: [first, counter] as never }));
+    } catch (err) {
+      const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+      if ((err as { name?: string }).name === 'TransactionCanceledException' && reasons) {
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw errors.report();
+        if (reasons[1]?.Code === 'ConditionalCheckFailed') throw errors.quota();
+      }
+      mapError(err);
+    }
+  }
+
+  /** Counts a tenant's reports and schedules once, for a tenant whose reports predate the counter. */
+  private async ensureCounted(tenantId: string): Promise<void> {
+    const found = await this.client
+      .send(new GetCommand({ TableName: this.table, Key: reportKeys.quota(tenantId), ConsistentRead: true }))
+      .catch(mapError);
+    if (found.Item) return;
+    // Reports are only written together with the counter, so until it exists this set is fixed.
+    const existing = await this.listByTenant(tenantId);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...reportKeys.quota(tenantId),
+            reports: existing.length,
+            schedules: existing.filter((r) => r.schedule).length,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      )
-      .catch(mapError);
-  }
-
-  async save(report: StoredReport): Promise<void> {
-    await this.client
-      .send(new PutCommand({ TableName: this.table, Item: this.item(report) }))
-      .catch(mapError);
-  }
-
-  async delete(tenantId: string, id: string): Promise<void> {
-    await this.client
-      .send(new DeleteCommand({ TableName: this.table, Key: reportKeys.report(tenantId, id) }))
-      .catch(mapError);
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) mapError(err);
+    }
   }
 
   async due(now: Date, limit: number): Promise<DueSchedule[]> {
@@ -271,13 +410,41 @@ export class DynamoRunLedger implements RunLedger {
           TableName: this.table,
           Key: reportKeys.run(key),
           ConditionExpression: 'attribute_exists(pk) AND #st <> :complete AND leaseUntil <= :now',
-          UpdateExpression: 'SET leaseUntil = :lease, updatedAt = :now ADD attempts :one',
+          UpdateExpression: 'SET leaseUntil = :lease, updatedAt = :now, phase = :queued ADD attempts :one',
           ExpressionAttributeNames: { '#st': 'status' },
           ExpressionAttributeValues: {
             ':complete': 'complete',
             ':now': now,
             ':lease': leaseUntil,
             ':one': 1,
+            ':queued': 'queued',
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return runSchema.parse(out.Attributes);
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      return mapError(err);
+    }
+  }
+
+  async start(key: RunKey, attempt: number, now: string, leaseUntil: string): Promise<RunRecord | undefined> {
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: reportKeys.run(key),
+          ConditionExpression: 'attempts = :a AND #st = :running AND phase = :queued',
+          UpdateExpression: 'SET phase = :started, leaseUntil = :lease, updatedAt = :now',
+          ExpressionAttributeNames: { '#st': 'status' },
+          ExpressionAttributeValues: {
+            ':a': attempt,
+            ':running': 'running',
+            ':queued': 'queued',
+            ':started': 'started',
+            ':lease': leaseUntil,
+            ':now': now,
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -291,7 +458,7 @@ export class DynamoRunLedger implements RunLedger {
 
   async update(
     key: RunKey,
-    patch: Partial<Pick<RunRecord, 'status' | 'outcome' | 'export' | 'skipped' | 'error' | 'leaseUntil'>>,
+    patch: Partial<Pick<RunRecord, 'status' | 'outcome' | 'files' | 'skipped' | 'error' | 'leaseUntil'>>,
   ): Promise<void> {
     const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return;

@@ -24,6 +24,15 @@ export const userRecordSchema = z
     lastName: z.string().max(200),
     email: z.email().max(320),
     role: z.string().min(1).max(64).meta({ description: 'Platform role, e.g. Learner, Manager' }),
+    reporting: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          'A curator’s "reporting" permission as the platform holds it now (absent = false). Scheduled reports ' +
+          'read it when they run: a curator owner without it has the schedule paused; a curator recipient without ' +
+          'it is skipped. The token’s `reporting` claim only governs the request that carries it.',
+      }),
     jobTitle: z.string().max(200).optional(),
     language: z.string().max(64).optional(),
     location: z.string().max(200).optional(),

@@ -79,6 +79,11 @@ export const exportJobSchema = z.object({
   variant: exportVariantSchema,
   filters: z.record(z.string(), z.string()),
   requester: exportRequesterSchema,
+  /**
+   * People every row must also be visible to (a scheduled report's recipients): the file holds
+   * the requester's view narrowed to each of theirs, resolved against the directory when it runs.
+   */
+  viewers: z.array(exportRequesterSchema).optional(),
   source: exportSourceKindSchema,
   status: exportStatusSchema,
   createdAt: z.string(),

@@ -32,3 +32,41 @@ export function roleFromDirectory(raw: string): Exclude<Role, 'service'> | undef
   const role = (ROLES as readonly string[]).includes(norm) ? (norm as Role) : undefined;
   return role === 'service' ? undefined : role;
 }
+
+/** Someone whose view of a log matters to a scheduled run: the report's owner or a recipient. */
+export interface Viewer extends Holder {
+  userId: string;
+  /** Their manager chain, nearest first. */
+  managers: readonly string[];
+}
+
+/**
+ * The view a recipient gets of an owner's report: the owner's view narrowed to the recipient's
+ * own, named so that recipients with the same effective view share one file. undefined when the
+ * recipient may not read the log at all.
+ * - audit: owners and admins read all of it (`all`); nobody else gets anything.
+ * - activity: org-wide readers read everyone, a manager only their direct and indirect reports.
+ *   The view is the intersection of the managers' trees among owner and recipient: `all` when
+ *   neither is narrowed, one tree when only one is or when one tree lies inside the other, else
+ *   both (two trees that do not nest share nobody, or a manager chain loops).
+ */
+export function sharedView(owner: Viewer, recipient: Viewer, log: ReportLog): string | undefined {
+  if (!canUseLog(recipient, log)) return undefined;
+  if (log === 'audit') return 'all';
+  // Past canUseLog, someone not org-wide is a manager: narrowed to their own tree.
+  const narrowed = (v: Viewer) => !orgWide(v);
+  const trees: string[] = [];
+  if (narrowed(owner)) trees.push(owner.userId);
+  if (narrowed(recipient) && recipient.userId !== owner.userId) {
+    const ownerAbove = recipient.managers.includes(owner.userId);
+    const recipientAbove = owner.managers.includes(recipient.userId);
+    if (!narrowed(owner)) trees.push(recipient.userId);
+    else if (ownerAbove && !recipientAbove) trees.splice(0, 1, recipient.userId);
+    else if (!(recipientAbove && !ownerAbove)) trees.push(recipient.userId);
+  }
+  return trees.length === 0 ? 'all' : `managers:${[...trees].sort().join(',')}`;
+}
+
+function orgWide(who: Holder): boolean {
+  return canReadOrgActivity({ kind: 'user', tenantId: '', userId: '', ...who });
+}

@@ -6,6 +6,13 @@ import { FREQUENCIES, isValidTimeZone } from './periods.ts';
  * set of filters over one log; its optional schedule e-mails an export every period.
  */
 export const REPORT_LOGS = ['audit', 'activity'] as const;
+
+/** At most this many saved reports and schedules (paused ones included) per tenant; one more is a 409. */
+export interface ReportQuota {
+  reports: number;
+  schedules: number;
+}
+export const REPORT_QUOTA: ReportQuota = { reports: 200, schedules: 50 };
 export type ReportLog = (typeof REPORT_LOGS)[number];
 export const VISIBILITIES = ['private', 'shared'] as const;
 export const RANGES = ['last7d', 'last30d', 'last90d', 'previousPeriod'] as const;
@@ -57,9 +64,31 @@ export const reportFiltersSchema = z
   });
 export type ReportFilters = z.output<typeof reportFiltersSchema>;
 
+/**
+ * Characters a report name may not hold: it ends up in e-mail subjects and file names. C0/C1
+ * controls (CR/LF would split a header), the line and paragraph separators, and the bidi
+ * overrides and isolates that make a name read differently from what it is.
+ */
+const NAME_FORBIDDEN = /[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]/u;
+
+export const reportNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((name) => !NAME_FORBIDDEN.test(name), {
+    message: 'must not contain control characters (C0/C1 controls, line separators or bidi overrides)',
+  })
+  .meta({
+    description:
+      'Shown in e-mail subjects and file names: 1–200 characters after trimming, with no control characters ' +
+      '(C0/C1 controls such as tab, CR and LF, U+2028/U+2029, or the bidi overrides and isolates U+202A–U+202E, ' +
+      'U+2066–U+2069); any of them is a 400 naming `name`.',
+  });
+
 export const reportInputSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: reportNameSchema,
     log: z.enum(REPORT_LOGS),
     filters: reportFiltersSchema.default({}),
     visibility: z.enum(VISIBILITIES),
@@ -120,8 +149,6 @@ export const storedReportSchema = z.object({
   filters: z.record(z.string(), z.string()),
   visibility: z.enum(VISIBILITIES),
   ownerId: z.string(),
-  /** The owner's curator `reporting` permission as of their last save (the directory has none). */
-  ownerReporting: z.boolean().default(false),
   createdAt: iso,
   updatedAt: iso,
   schedule: storedScheduleSchema.optional(),
@@ -145,7 +172,13 @@ export const scheduleSchema = z
     description:
       'Runs once per period at `hour` in `timeZone` (weekly on Mondays, monthly on the 1st, quarterly on ' +
       '1 Jan/Apr/Jul/Oct). A schedule is paused when its report’s owner is deactivated or loses access to the ' +
-      'log; saving the schedule again (PUT) resumes it from the next period.',
+      'log — their role, and a curator’s `reporting` flag, as the directory says when the run is due, never the ' +
+      'token of the request that saved it; saving the schedule again (PUT) resumes it from the next period. ' +
+      'Each recipient gets the owner’s view narrowed to their own as the directory says at run time (a manager: ' +
+      'only their direct and indirect reports’ rows; a manager-owned report sent to another manager: the rows ' +
+      'both may see, possibly none); recipients with the same effective view share one file. A recipient who ' +
+      'may no longer read the log is skipped and named, with the reason, in the run’s audit entry ' +
+      '(Report Generated, `details.skipped`).',
   });
 
 export const reportSchema = z
@@ -164,7 +197,7 @@ export const reportSchema = z
 export type Report = z.output<typeof reportSchema>;
 
 export function toReport(stored: StoredReport): Report {
-  const { tenantId: _t, ownerReporting: _r, schedule, ...rest } = stored;
+  const { tenantId: _t, schedule, ...rest } = stored;
   if (!schedule) return rest;
   const { version: _v, ...visible } = schedule;
   return { ...rest, schedule: visible };

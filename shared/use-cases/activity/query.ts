@@ -82,11 +82,13 @@ export async function* iterateActivity(
   deps: Omit<ActivityQueryDeps, 'signingKey'>,
   caller: UserCaller,
   filters: ActivityFilters,
+  /** Every entry must also be visible to each of them (a scheduled report's recipients). */
+  viewers: readonly UserCaller[] = [],
 ): AsyncGenerator<ActivityEntry> {
   assertMayReadActivityLog(caller);
   const dir = await deps.directory.snapshot(caller.tenantId);
   const now = deps.clock();
-  const q = resolveOrgQuery(caller, filters, dir, now);
+  const q = resolveOrgQuery(caller, filters, dir, now, viewers);
   const read = (after: string | undefined) =>
     deps.store.query({
       tenantId: caller.tenantId,
@@ -156,6 +158,8 @@ export function resolvePeople(
   caller: UserCaller,
   f: ActivityFilters,
   dir: DirectorySnapshot,
+  /** Each narrows the result to what they may see too: a manager to their tree, anyone without access to nobody. */
+  viewers: readonly UserCaller[] = [],
 ): { userIds?: Set<string>; excludeUserIds?: string[]; view: string } {
   const org = canReadOrgActivity(caller);
   const manager = !org && caller.role === 'manager';
@@ -195,6 +199,10 @@ export function resolvePeople(
     set = dir.reportsOf(managerId, f.includeSubManagers ?? false);
   }
   if (tree) set = set ? intersect(set, tree) : new Set(tree);
+  for (const viewer of viewers) {
+    if (canReadOrgActivity(viewer)) continue;
+    set = intersect(set, viewer.role === 'manager' ? dir.reportsOf(viewer.userId, true) : new Set<string>());
+  }
   if (scope !== 'team' && f.teamId) set = intersect(set, dir.teamMembers(f.teamId));
   if (scope !== 'group' && f.groupId) set = intersect(set, dir.groupMembers(f.groupId));
   if (f.userId) set = intersect(set, new Set(f.userId));
@@ -217,8 +225,9 @@ function resolveOrgQuery(
   f: ActivityFilters,
   dir: DirectorySnapshot,
   now: Date,
+  viewers: readonly UserCaller[] = [],
 ): ResolvedQuery {
-  const people = resolvePeople(caller, f, dir);
+  const people = resolvePeople(caller, f, dir, viewers);
   const window = resolveWindow(f, now);
   return {
     ...window,

@@ -71,13 +71,18 @@ async function fileBody(
   counter: { rows: number },
 ): Promise<Readable> {
   const caller: UserCaller = { kind: 'user', tenantId: job.tenantId, ...job.requester };
+  const viewers: UserCaller[] = (job.viewers ?? []).map((v) => ({
+    kind: 'user',
+    tenantId: job.tenantId,
+    ...v,
+  }));
   if (job.log === 'audit') {
-    const entries = counted(deps.sources.audit(caller, job.filters), counter);
+    const entries = counted(deps.sources.audit(caller, job.filters, viewers), counter);
     if (job.format === 'json') return ndjsonStream(entries);
     const label = deps.sources.auditActionLabel?.bind(deps.sources);
     return csvStream(auditRows(entries, label));
   }
-  const entries = counted(deps.sources.activity(caller, job.filters), counter);
+  const entries = counted(deps.sources.activity(caller, job.filters, viewers), counter);
   if (job.format === 'json') return ndjsonStream(entries);
   const customFields = [...new Set(await deps.directory.customFieldNames(job.tenantId))].sort();
   const users = new ExportUsers(deps.directory, job.tenantId);

@@ -56,8 +56,17 @@ export interface EntrySources {
    * an unknown team), so a bad export fails at request time, not in the worker.
    */
   validateFilters(log: ExportLog, caller: UserCaller, filters: QueryFilters): Promise<void>;
-  activity(caller: UserCaller, filters: QueryFilters): AsyncIterable<ActivityEntryLike>;
-  audit(caller: UserCaller, filters: QueryFilters): AsyncIterable<AuditEntryLike>;
+  /** `viewers`: every row must also be visible to each of them (their visibility narrows the caller's). */
+  activity(
+    caller: UserCaller,
+    filters: QueryFilters,
+    viewers?: readonly UserCaller[],
+  ): AsyncIterable<ActivityEntryLike>;
+  audit(
+    caller: UserCaller,
+    filters: QueryFilters,
+    viewers?: readonly UserCaller[],
+  ): AsyncIterable<AuditEntryLike>;
   /** The audit catalog's label of an action (the CSV's Event column); a generic one when absent. */
   auditActionLabel?(action: string): string;
 }

@@ -46,6 +46,8 @@ export interface ExportInput {
   variant?: ExportVariant;
   /** Query-string shaped; arrays, booleans and numbers are accepted and normalised. */
   filters: Record<string, unknown>;
+  /** People every row must also be visible to (scheduled reports' recipients); each must be allowed to export the log. */
+  viewers?: readonly ExportRequester[];
 }
 
 export interface RequestMeta {
@@ -106,6 +108,7 @@ export async function createExportJob(
   meta: RequestMeta = {},
 ): Promise<ExportJob> {
   assertMayExport(requester, input.log);
+  for (const viewer of input.viewers ?? []) assertMayExport(viewer, input.log);
   const now = deps.clock.now();
   const filters = normaliseFilters(input.filters);
   // Pin the window's end to now, so the file shows the view as it was when asked for.
@@ -125,6 +128,7 @@ export async function createExportJob(
     variant,
     filters: filters as QueryFilters,
     requester: requesterOf(requester),
+    ...(input.viewers?.length ? { viewers: input.viewers.map(requesterOf) } : {}),
     source: meta.source ?? 'web',
     status: 'queued',
     createdAt: now.toISOString(),

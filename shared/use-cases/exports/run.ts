@@ -29,6 +29,8 @@ export interface RunExportInput {
   format?: ExportFormat;
   variant?: ExportVariant;
   filters: Record<string, unknown>;
+  /** Every row must also be visible to each of these people (a scheduled report's recipients). */
+  viewers?: readonly ExportRequester[];
   /** `scheduled_job` for schedule runs (optionally named, e.g. the report); the audit entry's source. */
   source: ExportSourceKind | { kind: ExportSourceKind; name?: string };
 }
@@ -46,7 +48,13 @@ export async function runExport(deps: RunExportDeps, input: RunExportInput): Pro
     deps,
     input.tenantId,
     input.caller,
-    { log: input.log, format: input.format ?? 'csv', variant: input.variant, filters: input.filters },
+    {
+      log: input.log,
+      format: input.format ?? 'csv',
+      variant: input.variant,
+      filters: input.filters,
+      ...(input.viewers ? { viewers: input.viewers } : {}),
+    },
     typeof input.source === 'string'
       ? { source: input.source }
       : { source: input.source.kind, sourceName: input.source.name },

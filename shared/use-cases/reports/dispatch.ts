@@ -1,7 +1,9 @@
-import { canUseLog } from '../../domain/reports/access.ts';
+import pLimit from 'p-limit';
+import { canUseLog, sharedView, type Viewer } from '../../domain/reports/access.ts';
 import { describePeriod, nextOccurrence, type Period, previousPeriod } from '../../domain/reports/periods.ts';
 import { resolveRange } from '../../domain/reports/range.ts';
 import type { StoredReport, StoredSchedule } from '../../domain/reports/report.ts';
+import type { UserCaller } from '../../http/caller.ts';
 import { logger } from '../../observability.ts';
 import type {
   AccessChecker,
@@ -14,64 +16,96 @@ import type {
   Mailer,
   Person,
   ReportStore,
+  RunFile,
   RunKey,
   RunLedger,
+  RunQueue,
   RunRecord,
+  RunTask,
   ScheduleStore,
 } from './ports.ts';
 
 /**
- * The schedule dispatcher: every tick it finds the due schedules (one indexed query), and for
- * each period due — oldest first, every missed one made up — claims the run (report, period)
- * with a conditional write, exports with the owner's visibility as it is now, and sends one
- * e-mail per recipient, each send recorded before it goes out so that a retry never sends it
- * twice and does retry the ones that failed. Only then does `nextRunAt` move on.
+ * Scheduled reports in two steps.
+ *
+ * The tick (`dispatchDueSchedules`, every 15 minutes in AWS) only finds and claims: it reads the
+ * due schedules (one indexed query), orders them round-robin by tenant, pauses the schedules
+ * whose owner lost access, claims each due period's run (report, period) with a conditional
+ * write — or takes over one whose lease ran out — and hands the claimed runs to the run queue
+ * in that fair order. It moves `nextRunAt` past the runs that are complete.
+ *
+ * The run worker (`executeRun`, one queue message or one in-process call per run) starts the
+ * claimed attempt once, exports one file per effective view — the owner's view as the directory
+ * says now, narrowed to each recipient's own, recipients with the same view sharing a file — and
+ * e-mails each recipient their link, each send recorded before it goes out so a retry never
+ * repeats it. A run that failed releases its lease; the next tick takes it over.
  */
-export interface DispatchDeps {
+interface ScheduleDeps {
   reports: ReportStore;
   schedules: ScheduleStore;
   runs: RunLedger;
-  mailer: Mailer;
-  exports: ExportRunner;
   people: AccessChecker;
-  audit: AuditRecorder;
   clock: Clock;
-  linkDays: number;
   options?: Partial<DispatchOptions>;
 }
 
+/** What the tick needs where runs go to a queue (AWS). */
+export interface TickDeps extends ScheduleDeps {
+  queue: RunQueue;
+}
+
+/** What a run worker needs. */
+export interface RunDeps extends ScheduleDeps {
+  mailer: Mailer;
+  exports: ExportRunner;
+  audit: AuditRecorder;
+  linkDays: number;
+}
+
+/** Tick and workers in one process (tests, `npm start`): without a queue, runs run here and are awaited. */
+export type DispatchDeps = RunDeps & { queue?: RunQueue };
+
 export interface DispatchOptions {
-  /** Due schedules taken per tick. */
+  /** Due schedules read per tick (the index's oldest first), from which `batch` are taken fairly. */
+  scan: number;
+  /** Due schedules taken per tick, round-robin by tenant. */
   batch: number;
   /** Periods made up per schedule per tick; the rest follow on the next ticks, oldest first. */
   maxPeriodsPerTick: number;
   /**
-   * How long a claimed run is held before another dispatcher may resume it: longer than the
-   * dispatcher Lambda's 15-minute timeout, so a slow export is never run twice at once.
+   * How long a claimed run is held before another tick may take it over: longer than the run
+   * worker's 15-minute timeout, so a slow export is never run twice at once. A worker's start
+   * renews it.
    */
   leaseMs: number;
   /** Tries of a run (export and failed sends) before the run gives up and the schedule moves on. */
   maxAttempts: number;
-  /** Schedules handled at once. */
+  /** Schedules the tick claims at once. */
   concurrency: number;
+  /** Runs executed at once when they run in this process. */
+  workers: number;
 }
 
 const DEFAULTS: DispatchOptions = {
-  batch: 500,
+  scan: 8000,
+  batch: 2000,
   maxPeriodsPerTick: 40,
   leaseMs: 16 * 60 * 1000,
   maxAttempts: 6,
-  concurrency: 4,
+  concurrency: 16,
+  workers: 4,
 };
 
 export type RunStatus =
   /** Every recipient sent or skipped. */
   | 'sent'
+  /** Claimed and handed to the run queue. */
+  | 'queued'
   /** Some sends or the export failed; the next tick resumes the run. */
   | 'retrying'
   /** Gave up after maxAttempts; the schedule moved on. */
   | 'failed'
-  /** Already complete, or another dispatcher holds it. */
+  /** Already complete, or another dispatcher or worker holds it. */
   | 'skipped'
   /** The owner lost access: the schedule is paused, nothing sent. */
   | 'paused';
@@ -85,38 +119,134 @@ export interface RunOutcome {
 
 const RUN_ACTOR = { type: 'system', name: 'Report scheduler' } as const;
 
-export async function dispatchDueSchedules(deps: DispatchDeps): Promise<RunOutcome[]> {
-  const opts = { ...DEFAULTS, ...deps.options };
-  const now = deps.clock.now();
-  const due = await deps.schedules.due(now, opts.batch);
-  const outcomes: RunOutcome[] = [];
-  const queue = [...due];
-  const worker = async () => {
-    for (let item = queue.shift(); item; item = queue.shift()) {
-      try {
-        outcomes.push(...(await dispatchOne(deps, opts, item, now)));
-      } catch (error) {
-        // One schedule's failure (a dependency down) must not stop the others; it stays due.
-        logger.error('schedule dispatch failed', { error, tenantId: item.tenantId, reportId: item.reportId });
-        outcomes.push({ tenantId: item.tenantId, reportId: item.reportId, status: 'retrying' });
-      }
+/**
+ * Round-robin by tenant: every tenant's oldest due schedule first (tenants in the order of their
+ * oldest), then every tenant's second, and so on, up to `limit`. One tenant's fifty schedules
+ * never hold back another tenant's one.
+ */
+export function fairOrder(due: readonly DueSchedule[], limit: number): DueSchedule[] {
+  const byTenant = new Map<string, DueSchedule[]>();
+  for (const d of [...due].sort((a, b) => a.nextRunAt.localeCompare(b.nextRunAt))) {
+    const list = byTenant.get(d.tenantId);
+    if (list) list.push(d);
+    else byTenant.set(d.tenantId, [d]);
+  }
+  const queues = [...byTenant.values()];
+  const out: DueSchedule[] = [];
+  for (let round = 0; out.length < limit; round++) {
+    let took = false;
+    for (const q of queues) {
+      const next = q[round];
+      if (!next) continue;
+      took = true;
+      out.push(next);
+      if (out.length >= limit) break;
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
-  return outcomes;
+    if (!took) break;
+  }
+  return out;
 }
 
-async function dispatchOne(
-  deps: DispatchDeps,
+interface Claimed {
+  outcome: RunOutcome;
+  task?: RunTask;
+  /** The run is known complete (so nextRunAt may move past it). */
+  complete: boolean;
+  occurrence: Date;
+}
+
+interface ScheduleClaims {
+  report: StoredReport;
+  schedule: StoredSchedule;
+  claims: Claimed[];
+  /** The occurrence after the last one walked (where nextRunAt goes when all are complete). */
+  next: Date;
+}
+
+export async function dispatchDueSchedules(deps: TickDeps | DispatchDeps): Promise<RunOutcome[]> {
+  const opts = { ...DEFAULTS, ...deps.options };
+  const now = deps.clock.now();
+  const due = fairOrder(await deps.schedules.due(now, opts.scan), opts.batch);
+  if (due.length === 0) return [];
+  const limit = pLimit(Math.max(1, opts.concurrency));
+  const outcomes: RunOutcome[][] = [];
+  const walked: ScheduleClaims[] = [];
+  await Promise.all(
+    due.map((item, i) =>
+      limit(async () => {
+        try {
+          const result = await claimSchedule(deps, opts, item, now);
+          if (result && 'paused' in result) outcomes[i] = [result.paused];
+          else if (result) walked[i] = result;
+        } catch (error) {
+          // One schedule's failure (a dependency down) must not stop the others; it stays due.
+          logger.error('schedule dispatch failed', {
+            error,
+            tenantId: item.tenantId,
+            reportId: item.reportId,
+          });
+          outcomes[i] = [{ tenantId: item.tenantId, reportId: item.reportId, status: 'retrying' }];
+        }
+      }),
+    ),
+  );
+
+  // Fan out in the fair order: one task per claimed run.
+  const claims = walked.flatMap((w) => (w ? w.claims : []));
+  const tasks = claims.flatMap((c) => (c.task ? [c.task] : []));
+  const queue = deps.queue ?? inProcessQueue(deps as RunDeps, opts);
+  let statuses: RunStatus[];
+  try {
+    statuses = tasks.length > 0 ? await queue.enqueue(tasks) : [];
+  } catch (error) {
+    logger.error('could not hand the claimed runs to the run queue', { error, runs: tasks.length });
+    // Released at once: the next tick takes them over instead of waiting for the lease.
+    await Promise.all(
+      tasks.map((t) => deps.runs.update(t, { leaseUntil: now.toISOString() }).catch(() => undefined)),
+    );
+    statuses = tasks.map(() => 'retrying');
+  }
+  let t = 0;
+  for (const c of claims) {
+    if (!c.task) continue;
+    const status = statuses[t++] ?? 'queued';
+    c.outcome.status = status;
+    if (status === 'sent' || status === 'failed') c.complete = true;
+  }
+
+  await Promise.all(
+    walked.map((w, i) =>
+      w
+        ? limit(async () => {
+            outcomes[i] = w.claims.map((c) => c.outcome);
+            const firstOpen = w.claims.find((c) => !c.complete)?.occurrence ?? w.next;
+            if (firstOpen.toISOString() !== w.schedule.nextRunAt) {
+              await deps.schedules
+                .advance(w.report.tenantId, w.report.id, w.schedule.version, {
+                  nextRunAt: firstOpen.toISOString(),
+                })
+                .catch((error: unknown) =>
+                  logger.error('could not move a schedule on', { error, ...w.report }),
+                );
+            }
+          })
+        : undefined,
+    ),
+  );
+  return outcomes.flatMap((o) => o ?? []);
+}
+
+async function claimSchedule(
+  deps: ScheduleDeps,
   opts: DispatchOptions,
   item: DueSchedule,
   now: Date,
-): Promise<RunOutcome[]> {
+): Promise<ScheduleClaims | { paused: RunOutcome } | undefined> {
   const report = await deps.reports.get(item.tenantId, item.reportId);
   const schedule = report?.schedule;
-  if (!report || !schedule || schedule.paused) return [];
+  if (!report || !schedule || schedule.paused) return undefined;
   // The index is eventually consistent: trust the item, not the index row.
-  if (Date.parse(schedule.nextRunAt) > now.getTime()) return [];
+  if (Date.parse(schedule.nextRunAt) > now.getTime()) return undefined;
 
   const owner = (await deps.people.people(report.tenantId, [report.ownerId])).get(report.ownerId);
   const lost = ownerProblem(report, owner);
@@ -126,37 +256,33 @@ async function dispatchOne(
       paused: { reason: lost, at: now.toISOString() },
     });
     logger.info('schedule paused', { tenantId: report.tenantId, reportId: report.id, reason: lost });
-    return [{ tenantId: report.tenantId, reportId: report.id, status: 'paused' }];
+    return { paused: { tenantId: report.tenantId, reportId: report.id, status: 'paused' } };
   }
 
-  const outcomes: RunOutcome[] = [];
+  const claims: Claimed[] = [];
   let occurrence = new Date(schedule.nextRunAt);
-  let done = 0;
-  while (occurrence.getTime() <= now.getTime() && done < opts.maxPeriodsPerTick) {
-    const status = await runPeriod(deps, opts, report, schedule, owner as Person, occurrence, now);
-    outcomes.push({
-      tenantId: report.tenantId,
-      reportId: report.id,
-      periodStart: periodOf(schedule, occurrence).from.toISOString(),
-      status,
+  while (occurrence.getTime() <= now.getTime() && claims.length < opts.maxPeriodsPerTick) {
+    const period = periodOf(schedule, occurrence);
+    const key = keyOf(report, schedule, occurrence);
+    const outcome: RunOutcome = { ...key, status: 'skipped' };
+    const { run, complete } = await acquire(deps, opts, key, period, occurrence, now);
+    claims.push({
+      outcome,
+      complete,
+      occurrence,
+      ...(run ? { task: { ...key, scheduledFor: occurrence.toISOString(), attempt: run.attempts } } : {}),
     });
-    if (status === 'retrying') break;
-    if (status === 'skipped' && (await isHeldElsewhere(deps, report, schedule, occurrence, now))) break;
     occurrence = nextOccurrence(schedule, occurrence);
-    done++;
   }
-  if (occurrence.toISOString() !== schedule.nextRunAt) {
-    await deps.schedules.advance(report.tenantId, report.id, schedule.version, {
-      nextRunAt: occurrence.toISOString(),
-    });
-  }
-  return outcomes;
+  return { report, schedule, claims, next: occurrence };
 }
 
 function ownerProblem(report: StoredReport, owner: Person | undefined): string | undefined {
   if (!owner) return `The report’s owner (${report.ownerId}) is no longer in the directory.`;
   if (!owner.active) return `The report’s owner (${report.ownerId}) is deactivated.`;
-  if (!owner.role || !canUseLog({ role: owner.role, reporting: report.ownerReporting }, report.log)) {
+  // The role and a curator's `reporting` permission as the directory says now, never a copy
+  // taken when the report was saved.
+  if (!owner.role || !canUseLog({ role: owner.role, reporting: owner.reporting }, report.log)) {
     return `The report’s owner (${report.ownerId}) may no longer see the ${report.log} log.`;
   }
   return undefined;
@@ -174,26 +300,15 @@ function keyOf(report: StoredReport, schedule: StoredSchedule, occurrence: Date)
   };
 }
 
-async function isHeldElsewhere(
-  deps: DispatchDeps,
-  report: StoredReport,
-  schedule: StoredSchedule,
-  occurrence: Date,
-  now: Date,
-): Promise<boolean> {
-  const run = await deps.runs.get(keyOf(report, schedule, occurrence));
-  return !!run && run.status !== 'complete' && Date.parse(run.leaseUntil) > now.getTime();
-}
-
-/** Claims the run, or takes over an unfinished one whose lease ran out; undefined when not ours. */
+/** Claims the run, or takes over an unfinished one whose lease ran out; no run when not ours. */
 async function acquire(
-  deps: DispatchDeps,
+  deps: ScheduleDeps,
   opts: DispatchOptions,
   key: RunKey,
   period: Period,
   occurrence: Date,
   now: Date,
-): Promise<RunRecord | undefined> {
+): Promise<{ run?: RunRecord; complete: boolean }> {
   const leaseUntil = new Date(now.getTime() + opts.leaseMs).toISOString();
   const fresh: RunRecord = {
     ...key,
@@ -201,66 +316,155 @@ async function acquire(
     periodEnd: period.to.toISOString(),
     status: 'running',
     attempts: 1,
+    phase: 'queued',
     leaseUntil,
     skipped: [],
     updatedAt: now.toISOString(),
   };
-  if (await deps.runs.claim(fresh)) return fresh;
+  if (await deps.runs.claim(fresh)) return { run: fresh, complete: false };
   const existing = await deps.runs.get(key);
-  if (!existing || existing.status === 'complete') return undefined;
-  return deps.runs.takeOver(key, now.toISOString(), leaseUntil);
+  if (!existing) return { complete: false };
+  if (existing.status === 'complete') return { complete: true };
+  const taken = await deps.runs.takeOver(key, now.toISOString(), leaseUntil);
+  return taken ? { run: taken, complete: false } : { complete: false };
+}
+
+/** Runs the tasks here, a few at once, and answers each one's status (tests, `npm start`). */
+function inProcessQueue(deps: RunDeps, opts: DispatchOptions): RunQueue {
+  const limit = pLimit(Math.max(1, opts.workers));
+  return {
+    enqueue: (tasks) =>
+      Promise.all(
+        tasks.map((task) =>
+          limit(async () => {
+            try {
+              return await executeRun(deps, task);
+            } catch (error) {
+              logger.error('scheduled run failed', { error, ...task });
+              return 'retrying' as const;
+            }
+          }),
+        ),
+      ),
+  };
+}
+
+/**
+ * The run worker: starts the claimed attempt (once, however often the task is delivered), runs
+ * it, and moves the schedule's `nextRunAt` past the runs now complete. Answers the run's status.
+ */
+export async function executeRun(
+  deps: RunDeps,
+  task: RunTask,
+): Promise<'sent' | 'retrying' | 'failed' | 'skipped'> {
+  const opts = { ...DEFAULTS, ...deps.options };
+  const now = deps.clock.now();
+  const leaseUntil = new Date(now.getTime() + opts.leaseMs).toISOString();
+  const run = await deps.runs.start(task, task.attempt, now.toISOString(), leaseUntil);
+  if (!run) return 'skipped';
+  const report = await deps.reports.get(task.tenantId, task.reportId);
+  const schedule = report?.schedule;
+  if (!report || !schedule || schedule.paused) {
+    await deps.runs.update(task, {
+      status: 'complete',
+      outcome: 'cancelled',
+      error: 'The schedule was removed or paused before the run.',
+    });
+    return 'skipped';
+  }
+  const status = await runPeriod(deps, opts, report, schedule, run, new Date(task.scheduledFor), now);
+  if (status === 'sent' || status === 'failed') await settle(deps, report, schedule, now);
+  return status;
+}
+
+/** Moves `nextRunAt` past every complete run from where it stands (never past an open one). */
+async function settle(
+  deps: RunDeps,
+  report: StoredReport,
+  schedule: StoredSchedule,
+  now: Date,
+): Promise<void> {
+  try {
+    let occurrence = new Date(schedule.nextRunAt);
+    while (occurrence.getTime() <= now.getTime()) {
+      const run = await deps.runs.get(keyOf(report, schedule, occurrence));
+      if (run?.status !== 'complete') break;
+      occurrence = nextOccurrence(schedule, occurrence);
+    }
+    if (occurrence.toISOString() !== schedule.nextRunAt) {
+      await deps.schedules.advance(report.tenantId, report.id, schedule.version, {
+        nextRunAt: occurrence.toISOString(),
+      });
+    }
+  } catch (error) {
+    // The next tick moves it on instead.
+    logger.warn('could not move a schedule on after its run', { error, tenantId: report.tenantId });
+  }
+}
+
+interface Audience {
+  view: string;
+  /** Who the file is for; the first one's visibility narrows the export (all share the view). */
+  recipients: Person[];
 }
 
 async function runPeriod(
-  deps: DispatchDeps,
+  deps: RunDeps,
   opts: DispatchOptions,
   report: StoredReport,
   schedule: StoredSchedule,
-  owner: Person,
+  run: RunRecord,
   occurrence: Date,
   now: Date,
-): Promise<RunStatus> {
+): Promise<'sent' | 'retrying' | 'failed'> {
   const period = periodOf(schedule, occurrence);
-  const key = keyOf(report, schedule, occurrence);
-  const run = await acquire(deps, opts, key, period, occurrence, now);
-  if (!run) return 'skipped';
+  const key: RunKey = run;
   const lastTry = run.attempts >= opts.maxAttempts;
 
-  // Who may still receive it, as the directory says now; nobody left → nothing to export.
-  const recipients = await deps.people.people(report.tenantId, schedule.recipients);
-  const eligible = schedule.recipients.filter((id) => !recipientProblem(report, recipients.get(id)));
-  if (eligible.length === 0) {
-    const skippedAll = schedule.recipients.map((userId) => ({
-      userId,
-      reason: recipientProblem(report, recipients.get(userId)) ?? '',
-    }));
-    await deps.runs.update(key, { status: 'complete', outcome: 'sent', skipped: skippedAll });
+  // Owner and recipients as the directory knows them now.
+  const found = await deps.people.people(report.tenantId, [report.ownerId, ...schedule.recipients]);
+  const owner = found.get(report.ownerId);
+  const ownerLost = ownerProblem(report, owner);
+  const skipped: RunRecord['skipped'] = [];
+  const audiences = new Map<string, Audience>();
+  for (const userId of schedule.recipients) {
+    const person = found.get(userId);
+    const reason = ownerLost ? 'the report’s owner lost access' : recipientProblem(report, person);
+    const view =
+      !reason && owner && person ? sharedView(viewer(owner), viewer(person), report.log) : undefined;
+    if (reason || !view || !person) {
+      skipped.push({ userId, reason: reason ?? `may no longer see the ${report.log} log` });
+      continue;
+    }
+    const audience = audiences.get(view);
+    if (audience) audience.recipients.push(person);
+    else audiences.set(view, { view, recipients: [person] });
+  }
+  if (audiences.size === 0 || !owner) {
+    await deps.runs.update(key, { status: 'complete', outcome: 'sent', skipped });
     return 'sent';
   }
 
-  let exported: ExportResult | undefined = run.export;
-  if (!exported) {
-    const filters = resolveRange(report.filters, { at: occurrence, schedule });
+  // One export per effective view; a retry reuses the files already made.
+  const files = [...(run.files ?? [])];
+  const filters = resolveRange(report.filters, { at: occurrence, schedule });
+  for (const audience of audiences.values()) {
+    if (files.some((f) => f.view === audience.view)) continue;
     try {
       const result = await deps.exports.run({
         tenantId: report.tenantId,
-        caller: {
-          kind: 'user',
-          tenantId: report.tenantId,
-          userId: owner.id,
-          role: owner.role ?? 'learner',
-          reporting: report.ownerReporting,
-        },
+        caller: callerOf(report.tenantId, owner),
+        viewers: [callerOf(report.tenantId, audience.recipients[0] as Person)],
         log: report.log,
         filters,
         source: { kind: 'scheduled_job', name: `Scheduled report ${report.name}`.slice(0, 128) },
       });
-      exported = result;
       const window =
         typeof filters.from === 'string' && typeof filters.to === 'string'
           ? { from: filters.from, to: filters.to }
           : {};
-      await deps.runs.update(key, { export: { ...result, ...window } });
+      files.push({ view: audience.view, ...result, ...window });
+      await deps.runs.update(key, { files });
     } catch (error) {
       logger.error('scheduled export failed', { error, ...key });
       const message = 'The export failed.';
@@ -273,35 +477,38 @@ async function runPeriod(
     }
   }
 
-  const skipped: RunRecord['skipped'] = [];
   const already = new Map((await deps.runs.sends(key)).map((s) => [s.userId, s]));
   let failed = 0;
-  const email = composeEmail(report, schedule, period, exported, deps.linkDays);
-  for (const userId of schedule.recipients) {
-    const person = recipients.get(userId);
-    const reason = recipientProblem(report, person);
-    if (reason) {
-      skipped.push({ userId, reason });
-      continue;
-    }
-    const prior = already.get(userId);
-    if (prior && prior.status !== 'failed') continue;
-    const at = deps.clock.now().toISOString();
-    if (!(await deps.runs.claimSend(key, userId, (person as Person).email, at))) continue;
-    try {
-      const { messageId } = await deps.mailer.send({ ...email, to: (person as Person).email });
-      await deps.runs.markSend(key, userId, {
-        status: 'sent',
-        messageId,
-        at: deps.clock.now().toISOString(),
-      });
-    } catch (error) {
-      failed++;
-      logger.warn('report e-mail failed', { error, ...key, userId });
-      await deps.runs.markSend(key, userId, { status: 'failed', error: 'The e-mail could not be sent.', at });
-      if (lastTry) skipped.push({ userId, reason: `the e-mail failed ${run.attempts} times` });
+  for (const audience of audiences.values()) {
+    const file = files.find((f) => f.view === audience.view) as RunFile;
+    const email = composeEmail(report, schedule, period, file, deps.linkDays);
+    for (const person of audience.recipients) {
+      const prior = already.get(person.id);
+      if (prior && prior.status !== 'failed') continue;
+      const at = deps.clock.now().toISOString();
+      if (!(await deps.runs.claimSend(key, person.id, person.email, at))) continue;
+      try {
+        const { messageId } = await deps.mailer.send({ ...email, to: person.email });
+        await deps.runs.markSend(key, person.id, {
+          status: 'sent',
+          messageId,
+          at: deps.clock.now().toISOString(),
+        });
+      } catch (error) {
+        failed++;
+        logger.warn('report e-mail failed', { error, ...key, userId: person.id });
+        await deps.runs.markSend(key, person.id, {
+          status: 'failed',
+          error: 'The e-mail could not be sent.',
+          at,
+        });
+        if (lastTry) skipped.push({ userId: person.id, reason: `the e-mail failed ${run.attempts} times` });
+      }
     }
   }
+  // Recipients in the order of the schedule.
+  const order = new Map(schedule.recipients.map((id, i) => [id, i]));
+  skipped.sort((a, b) => (order.get(a.userId) ?? 0) - (order.get(b.userId) ?? 0));
 
   if (failed > 0 && !lastTry) {
     await deps.runs.update(key, { skipped, leaseUntil: now.toISOString() });
@@ -310,6 +517,7 @@ async function runPeriod(
   const outcome = failed > 0 ? 'failed' : 'sent';
   await deps.runs.update(key, { status: 'complete', outcome, skipped });
   // The e-mails are out: a failure to record them must not make the run look unsent.
+  const [first] = files;
   await recordRun(deps, [
     {
       id: `report-run:${report.id}:${period.from.toISOString()}`,
@@ -322,8 +530,12 @@ async function runPeriod(
       details: {
         periodStart: period.from.toISOString(),
         periodEnd: period.to.toISOString(),
-        exportId: exported.exportId,
-        rowCount: exported.rowCount,
+        ...(files.length === 1 && first ? { exportId: first.exportId, rowCount: first.rowCount } : {}),
+        files: files.map((f) => ({
+          exportId: f.exportId,
+          rowCount: f.rowCount,
+          recipients: audiences.get(f.view)?.recipients.map((p) => p.id) ?? [],
+        })),
         recipients: schedule.recipients.filter((r) => !skipped.some((s) => s.userId === r)),
         ...(skipped.length > 0 ? { skipped } : {}),
       },
@@ -332,7 +544,26 @@ async function runPeriod(
   return outcome;
 }
 
-async function recordRun(deps: DispatchDeps, events: Parameters<AuditRecorder['record']>[0]): Promise<void> {
+function viewer(person: Person): Viewer {
+  return {
+    userId: person.id,
+    role: person.role ?? 'learner',
+    reporting: person.reporting,
+    managers: person.managers,
+  };
+}
+
+function callerOf(tenantId: string, person: Person): UserCaller {
+  return {
+    kind: 'user',
+    tenantId,
+    userId: person.id,
+    role: person.role ?? 'learner',
+    reporting: person.reporting,
+  };
+}
+
+async function recordRun(deps: RunDeps, events: Parameters<AuditRecorder['record']>[0]): Promise<void> {
   try {
     await deps.audit.record(events);
   } catch (error) {
@@ -343,7 +574,7 @@ async function recordRun(deps: DispatchDeps, events: Parameters<AuditRecorder['r
 function recipientProblem(report: StoredReport, person: Person | undefined): string | undefined {
   if (!person) return 'no longer in the directory';
   if (!person.active) return 'deactivated';
-  if (!person.role || !canUseLog({ role: person.role, reporting: false }, report.log)) {
+  if (!person.role || !canUseLog({ role: person.role, reporting: person.reporting }, report.log)) {
     return `may no longer see the ${report.log} log`;
   }
   return undefined;

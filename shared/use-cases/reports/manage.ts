@@ -3,8 +3,10 @@ import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from 
 import { canUseLog, canUseReports } from '../../domain/reports/access.ts';
 import { nextOccurrence } from '../../domain/reports/periods.ts';
 import {
+  REPORT_QUOTA,
   type Report,
   type ReportInput,
+  type ReportQuota,
   type ScheduleInput,
   type StoredReport,
   type StoredSchedule,
@@ -33,6 +35,8 @@ export interface ManageDeps {
   audit: AuditRecorder;
   clock: Clock;
   newId?: () => string;
+  /** Default REPORT_QUOTA (200 reports, 50 schedules per tenant). */
+  quota?: ReportQuota;
 }
 
 function assertMayUseReports(caller: UserCaller): void {
@@ -121,11 +125,10 @@ export async function createReport(
     id: (deps.newId ?? ulid)(),
     ...input,
     ownerId: caller.userId,
-    ownerReporting: caller.reporting,
     createdAt: now,
     updatedAt: now,
   };
-  await deps.reports.create(report);
+  await deps.reports.create(report, deps.quota ?? REPORT_QUOTA);
   await record(deps, caller, now, {
     action: 'Created',
     object: { type: 'Report', id: report.id, name: report.name },
@@ -181,10 +184,9 @@ export async function updateReport(
   const after: StoredReport = {
     ...before,
     ...input,
-    ownerReporting: before.ownerId === caller.userId ? caller.reporting : before.ownerReporting,
     updatedAt: now,
   };
-  await deps.reports.save(after);
+  await deps.reports.save(after, before, deps.quota ?? REPORT_QUOTA);
   await record(deps, caller, now, {
     action: 'Updated',
     object: { type: 'Report', id, name: after.name },
@@ -195,7 +197,7 @@ export async function updateReport(
 
 export async function deleteReport(deps: ManageDeps, caller: UserCaller, id: string): Promise<void> {
   const report = await loadForChange(deps, caller, id);
-  await deps.reports.delete(caller.tenantId, id);
+  await deps.reports.delete(report);
   const now = deps.clock.now().toISOString();
   await record(deps, caller, now, {
     action: 'Deleted',
@@ -218,7 +220,7 @@ export async function checkRecipients(
     const path = `recipients[${i}]`;
     if (!person) errors.push({ path, message: `user ${userId} is not in the directory` });
     else if (!person.active) errors.push({ path, message: `user ${userId} is deactivated` });
-    else if (!person.role || !canUseLog({ role: person.role, reporting: false }, log))
+    else if (!person.role || !canUseLog({ role: person.role, reporting: person.reporting }, log))
       errors.push({ path, message: `user ${userId} may not see the ${log} log` });
   });
   return errors;
@@ -245,8 +247,7 @@ export async function putSchedule(
     updatedAt: now.toISOString(),
   };
   const after: StoredReport = { ...report, schedule };
-  if (report.ownerId === caller.userId) after.ownerReporting = caller.reporting;
-  await deps.reports.save(after);
+  await deps.reports.save(after, report, deps.quota ?? REPORT_QUOTA);
   const fields = ['frequency', 'recipients', 'timeZone', 'hour'];
   await record(deps, caller, now.toISOString(), {
     action: report.schedule ? 'Updated' : 'Created',
@@ -261,7 +262,7 @@ export async function deleteSchedule(deps: ManageDeps, caller: UserCaller, id: s
   if (!report.schedule) throw new NotFoundError('The report has no schedule.');
   const { schedule, ...rest } = report;
   const now = deps.clock.now().toISOString();
-  await deps.reports.save({ ...rest });
+  await deps.reports.save({ ...rest }, report, deps.quota ?? REPORT_QUOTA);
   await record(deps, caller, now, {
     action: 'Deleted',
     object: { type: 'ReportSchedule', id, name: report.name },

@@ -1,4 +1,4 @@
-import type { ReportFilters, ReportLog, StoredReport } from '../../domain/reports/report.ts';
+import type { ReportFilters, ReportLog, ReportQuota, StoredReport } from '../../domain/reports/report.ts';
 import type { UserCaller } from '../../http/caller.ts';
 
 /**
@@ -12,10 +12,19 @@ export interface Clock {
 export interface ReportStore {
   get(tenantId: string, id: string): Promise<StoredReport | undefined>;
   listByTenant(tenantId: string): Promise<StoredReport[]>;
-  /** Create (fails with DuplicateError when the id exists) or replace a report and its schedule. */
-  create(report: StoredReport): Promise<void>;
-  save(report: StoredReport): Promise<void>;
-  delete(tenantId: string, id: string): Promise<void>;
+  /**
+   * Creates a report, counted against the tenant's quota in the same transaction: DuplicateError
+   * when the id exists, ConflictError (409) when the tenant already has `quota.reports`.
+   */
+  create(report: StoredReport, quota: ReportQuota): Promise<void>;
+  /**
+   * Replaces `previous` (as it was read) with `report`: ConflictError when it changed meanwhile
+   * (removed, or its schedule added, replaced or removed), or when a schedule it adds would pass
+   * `quota.schedules`. A schedule added or removed moves the tenant's count in the same transaction.
+   */
+  save(report: StoredReport, previous: StoredReport, quota: ReportQuota): Promise<void>;
+  /** Deletes `report` (as it was read) and uncounts it and its schedule; ConflictError when it changed meanwhile. */
+  delete(report: StoredReport): Promise<void>;
 }
 
 export interface DueSchedule {
@@ -47,14 +56,33 @@ export interface RunKey {
   periodStart: string;
 }
 
+/** One file of a run: the rows of one effective view, shared by the recipients with that view. */
+export interface RunFile {
+  /** The view's name (sharedView): `all`, or the managers whose trees bound the rows. */
+  view: string;
+  exportId: string;
+  rowCount: number;
+  downloadUrl: string;
+  from?: string;
+  to?: string;
+}
+
 export interface RunRecord extends RunKey {
   scheduledFor: string;
   periodEnd: string;
   status: 'running' | 'complete';
-  outcome?: 'sent' | 'failed';
+  /** `cancelled`: the schedule was removed or replaced between the claim and the run. */
+  outcome?: 'sent' | 'failed' | 'cancelled';
+  /**
+   * Each claim or take-over counts one attempt and queues the run (`queued`); the worker that
+   * starts it moves it to `started`, so a message delivered twice, or one left over from an
+   * earlier attempt, never runs it a second time.
+   */
   attempts: number;
+  phase?: 'queued' | 'started';
   leaseUntil: string;
-  export?: { exportId: string; rowCount: number; downloadUrl: string; from?: string; to?: string };
+  /** The files exported so far, one per effective view (a retry reuses them). */
+  files?: RunFile[];
   /** Recipients not sent to, each with why (lost access, deactivated, gave up after failures). */
   skipped: { userId: string; reason: string }[];
   error?: string;
@@ -78,8 +106,13 @@ export interface RunLedger {
   takeOver(key: RunKey, now: string, leaseUntil: string): Promise<RunRecord | undefined>;
   update(
     key: RunKey,
-    patch: Partial<Pick<RunRecord, 'status' | 'outcome' | 'export' | 'skipped' | 'error' | 'leaseUntil'>>,
+    patch: Partial<Pick<RunRecord, 'status' | 'outcome' | 'files' | 'skipped' | 'error' | 'leaseUntil'>>,
   ): Promise<void>;
+  /**
+   * The worker's start of attempt `attempt`: only when the run is still running, that attempt,
+   * and queued (not yet started by another delivery). Moves it to `started` with a fresh lease.
+   */
+  start(key: RunKey, attempt: number, now: string, leaseUntil: string): Promise<RunRecord | undefined>;
   /**
    * Records "sending to userId" before the e-mail goes out: true when no send is recorded yet
    * or the last one failed; false when it was sent (or may have been) already.
@@ -110,10 +143,28 @@ export interface ExportResult {
   downloadUrl: string;
 }
 
+/** A claimed run handed to a run worker (one queue message or in-process call). */
+export interface RunTask extends RunKey {
+  /** The occurrence (ISO) the run is for. */
+  scheduledFor: string;
+  /** The attempt the claim made: a worker starts only that one. */
+  attempt: number;
+}
+
+/**
+ * Fan-out of claimed runs to run workers, in the order given. Resolves, per task, with the
+ * run's status when the workers ran in this process, or `queued` when they were only queued.
+ */
+export interface RunQueue {
+  enqueue(tasks: readonly RunTask[]): Promise<Array<'queued' | 'sent' | 'retrying' | 'failed' | 'skipped'>>;
+}
+
 export interface ExportRunner {
   run(input: {
     tenantId: string;
     caller: UserCaller;
+    /** Every row must also be visible to each of them (the recipients the file is for). */
+    viewers?: UserCaller[];
     log: ReportLog;
     /** The report's filters with the time window resolved to `from`/`to` (ISO, UTC). */
     filters: ReportFilters;
@@ -129,6 +180,10 @@ export interface Person {
   active: boolean;
   /** Our role for their directory role; undefined when it maps to none. */
   role: UserCaller['role'] | undefined;
+  /** A curator's `reporting` permission as the directory holds it now. */
+  reporting: boolean;
+  /** Their manager chain, nearest first (who sees them as a report). */
+  managers: readonly string[];
 }
 
 export interface AccessChecker {

@@ -10,7 +10,7 @@ import {
 } from '../../../shared/adapters/dynamodb/report-store.ts';
 import { SesMailer } from '../../../shared/adapters/ses/mailer.ts';
 import { UnavailableError } from '../../../shared/domain/errors.ts';
-import type { StoredReport } from '../../../shared/domain/reports/report.ts';
+import { REPORT_QUOTA, type StoredReport } from '../../../shared/domain/reports/report.ts';
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
 const ddb = mockClient(doc);
@@ -29,7 +29,6 @@ const report = (paused: boolean): StoredReport => ({
   filters: {},
   visibility: 'private',
   ownerId: 'u1',
-  ownerReporting: false,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
   schedule: {
@@ -49,8 +48,8 @@ describe('the DynamoDB report store', () => {
   it('puts an active schedule into the sparse due index, and a paused one not', async () => {
     ddb.on(PutCommand).resolves({});
     const store = new DynamoReportStore(doc, 'state');
-    await store.save(report(false));
-    await store.save(report(true));
+    await store.save(report(false), report(false), REPORT_QUOTA);
+    await store.save(report(true), report(false), REPORT_QUOTA);
     const [active, paused] = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item ?? {});
     expect(active).toMatchObject({
       pk: 'REPORTS#acme',

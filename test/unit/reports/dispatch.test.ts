@@ -58,7 +58,8 @@ describe('the schedule dispatcher over a simulated year', () => {
       expect(local.hour).toBe(6);
       expect(local.minute).toBeLessThan(15);
     }
-  });
+    // 35,040 ticks: past the default 5 s on a loaded machine (before the fan-out change too).
+  }, 60_000);
 
   it('covers the previous complete day in the zone, 23 or 25 hours long on clock-change days', async () => {
     const w = world('2026-03-28T12:00:00.000Z');
@@ -277,8 +278,11 @@ describe('the schedule dispatcher over a simulated year', () => {
       periodEnd: '2026-05-11T00:00:00.000Z',
       status: 'running',
       attempts: 1,
+      phase: 'started',
       leaseUntil: '2026-05-11T06:16:00.000Z',
-      export: { exportId: 'x-0', rowCount: 9, downloadUrl: 'http://localhost/v1/downloads/tok-0' },
+      files: [
+        { view: 'all', exportId: 'x-0', rowCount: 9, downloadUrl: 'http://localhost/v1/downloads/tok-0' },
+      ],
       skipped: [],
       updatedAt: '2026-05-11T06:00:00.000Z',
     });

@@ -1,5 +1,5 @@
-import { DuplicateError } from '../../../shared/domain/errors.ts';
-import type { StoredReport } from '../../../shared/domain/reports/report.ts';
+import { ConflictError, DuplicateError } from '../../../shared/domain/errors.ts';
+import type { ReportQuota, StoredReport } from '../../../shared/domain/reports/report.ts';
 import type {
   AccessChecker,
   AuditRecorder,
@@ -52,16 +52,31 @@ export class MemoryState implements ReportStore, ScheduleStore {
   async listByTenant(tenantId: string) {
     return [...this.reports.values()].filter((r) => r.tenantId === tenantId).map(clone);
   }
-  async create(report: StoredReport) {
+  /** The tenant's counts, as the store's counter keeps them. */
+  counts(tenantId: string): ReportQuota {
+    const all = [...this.reports.values()].filter((r) => r.tenantId === tenantId);
+    return { reports: all.length, schedules: all.filter((r) => r.schedule).length };
+  }
+  async create(report: StoredReport, quota: ReportQuota) {
     const k = this.rid(report.tenantId, report.id);
     if (this.reports.has(k)) throw new DuplicateError('exists');
+    if (this.counts(report.tenantId).reports >= quota.reports) throw new ConflictError('too many reports');
     this.reports.set(k, clone(report));
   }
-  async save(report: StoredReport) {
-    this.reports.set(this.rid(report.tenantId, report.id), clone(report));
+  async save(report: StoredReport, previous: StoredReport, quota: ReportQuota) {
+    const k = this.rid(report.tenantId, report.id);
+    const stored = this.reports.get(k);
+    if (!stored || stored.schedule?.version !== previous.schedule?.version)
+      throw new ConflictError('changed');
+    if (report.schedule && !previous.schedule && this.counts(report.tenantId).schedules >= quota.schedules)
+      throw new ConflictError('too many schedules');
+    this.reports.set(k, clone(report));
   }
-  async delete(tenantId: string, id: string) {
-    this.reports.delete(this.rid(tenantId, id));
+  async delete(report: StoredReport) {
+    const k = this.rid(report.tenantId, report.id);
+    if (this.reports.get(k)?.schedule?.version !== report.schedule?.version)
+      throw new ConflictError('changed');
+    this.reports.delete(k);
   }
   async due(now: Date, limit: number): Promise<DueSchedule[]> {
     this.dueQueries++;
@@ -97,6 +112,13 @@ export class MemoryState implements ReportStore, ScheduleStore {
     if (!run || run.status === 'complete' || run.leaseUntil > now) return undefined;
     run.leaseUntil = leaseUntil;
     run.attempts += 1;
+    run.phase = 'queued';
+    return clone(run);
+  }
+  async start(key: RunKey, attempt: number, now: string, leaseUntil: string) {
+    const run = this.runs.get(runId(key));
+    if (run?.status !== 'running' || run.attempts !== attempt || run.phase !== 'queued') return undefined;
+    Object.assign(run, { phase: 'started', leaseUntil, updatedAt: now });
     return clone(run);
   }
   async update(key: RunKey, patch: Partial<RunRecord>) {
@@ -133,6 +155,7 @@ export class MemoryState implements ReportStore, ScheduleStore {
       claim: (r) => this.claim(r),
       get: (k) => this.getRun(k),
       takeOver: (k, n, l) => this.takeOver(k, n, l),
+      start: (k, a, n, l) => this.start(k, a, n, l),
       update: (k, p) => this.update(k, p),
       claimSend: (k, u, t, a) => this.claimSend(k, u, t, a),
       markSend: (k, u, r) => this.markSend(k, u, r),
@@ -184,6 +207,8 @@ export class FakePeople implements AccessChecker {
       email: `${person.id}@example.com`,
       active: true,
       role: 'admin',
+      reporting: false,
+      managers: [],
       ...person,
     });
   }

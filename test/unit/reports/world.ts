@@ -58,7 +58,6 @@ export function world(startIso: string) {
       filters: over.filters ?? {},
       visibility: 'private',
       ownerId: over.ownerId ?? 'u-owner',
-      ownerReporting: false,
       createdAt: now,
       updatedAt: now,
       schedule: {

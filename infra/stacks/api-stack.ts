@@ -15,12 +15,15 @@ import {
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { NOT_FOUND_FUNCTION, ROUTES, type RouteDef } from '../../functions/routes.ts';
+import { Monitoring } from '../constructs/monitoring.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import { FUNCTIONS, type FunctionSpec, type TableGrant } from '../functions.ts';
 import type { DeploySettings } from '../settings.ts';
@@ -48,6 +51,9 @@ const MAX_ROUTED_TIMEOUT_SECONDS = 29;
 export class ApiStack extends Stack {
   readonly api: HttpApi;
   readonly functions: ReadonlyMap<string, ServiceFunction>;
+  /** On-failure destinations of the asynchronously invoked functions. */
+  readonly failedEventQueues: ReadonlyMap<string, Queue>;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -122,9 +128,11 @@ export class ApiStack extends Stack {
     }
     this.functions = functions;
 
+    const failedEventQueues = new Map<string, Queue>();
     for (const [name, fn] of functions) {
       const spec = manifest[name]!;
       this.bindFromManifest(fn, spec, { data, settings, functions, publicBaseUrl });
+      if (spec.asyncInvoke) failedEventQueues.set(name, this.configureAsyncInvoke(name, fn, spec.asyncInvoke));
       if (spec.schedule) {
         new Rule(this, `Schedule-${name}`, {
           description: `Logbook ${settings.stage}: ${name} every ${spec.schedule.everyMinutes} minutes`,
@@ -212,6 +220,50 @@ export class ApiStack extends Stack {
       value: this.api.apiEndpoint,
       description: 'Base URL of the Logbook API',
     });
+
+    this.failedEventQueues = failedEventQueues;
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage: settings.stage,
+      api: this.api,
+      functions,
+      scheduled: [...functions.keys()].filter((name) => manifest[name]?.schedule),
+      failedEventQueues,
+      tables: Object.fromEntries(Object.entries(data.tables).map(([id, bound]) => [id, bound.table])),
+      ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.topic.topicArn,
+      description: 'SNS topic every alarm of the stage notifies',
+    });
+  }
+
+  /**
+   * Retries and event age as the manifest says, and an on-failure destination: an encrypted SQS
+   * queue that keeps the events Lambda gave up on for 14 days (alarmed by Monitoring).
+   */
+  private configureAsyncInvoke(
+    name: string,
+    fn: ServiceFunction,
+    config: NonNullable<FunctionSpec['asyncInvoke']>,
+  ): Queue {
+    const queue = new Queue(this, `FailedEvents-${name}`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    NagSuppressions.addResourceSuppressions(queue, [
+      {
+        id: 'AwsSolutions-SQS3',
+        reason:
+          'This queue is itself the on-failure destination of asynchronous invocations (a dead-letter queue); it is read by a person following docs/operations.md, never by a consumer that could fail.',
+      },
+    ]);
+    fn.function.configureAsyncInvoke({
+      retryAttempts: config.retryAttempts,
+      maxEventAge: Duration.seconds(config.maxEventAgeSeconds),
+      onFailure: new SqsDestination(queue),
+    });
+    return queue;
   }
 
   /** Turns a manifest entry into bind* calls: the only place a function gets env and IAM. */

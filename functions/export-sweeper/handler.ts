@@ -25,6 +25,10 @@ export const handler = withMetrics(async (event: Partial<ScheduledEvent> = {}) =
   // Each one is an export that failed: counted with the worker's own failures, and on its own.
   metrics.addMetric('ExportsTimedOut', MetricUnit.Count, result.failed.length);
   if (result.failed.length > 0) metrics.addMetric('ExportsFailed', MetricUnit.Count, result.failed.length);
-  logger.info('export sweeper: done', { trigger: event.time, failed: result.failed, skipped: result.skipped });
+  logger.info('export sweeper: done', {
+    trigger: event.time,
+    failed: result.failed,
+    skipped: result.skipped,
+  });
   return { failed: result.failed.length, skipped: result.skipped };
 });

@@ -291,7 +291,9 @@ function buildDashboard(scope: Construct, props: MonitoringProps): Dashboard {
     }),
     new GraphWidget({
       title: 'Lambda errors',
-      left: fns.map(([name, fn]) => fn.function.metricErrors({ period: five, statistic: 'Sum', label: name })),
+      left: fns.map(([name, fn]) =>
+        fn.function.metricErrors({ period: five, statistic: 'Sum', label: name }),
+      ),
       width: 8,
     }),
     new GraphWidget({
@@ -305,7 +307,9 @@ function buildDashboard(scope: Construct, props: MonitoringProps): Dashboard {
   dashboard.addWidgets(
     new GraphWidget({
       title: 'Lambda duration p99',
-      left: fns.map(([name, fn]) => fn.function.metricDuration({ period: five, statistic: 'p99', label: name })),
+      left: fns.map(([name, fn]) =>
+        fn.function.metricDuration({ period: five, statistic: 'p99', label: name }),
+      ),
       width: 12,
     }),
     new GraphWidget({

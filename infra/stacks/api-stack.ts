@@ -15,9 +15,9 @@ import {
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
@@ -132,7 +132,8 @@ export class ApiStack extends Stack {
     for (const [name, fn] of functions) {
       const spec = manifest[name]!;
       this.bindFromManifest(fn, spec, { data, settings, functions, publicBaseUrl });
-      if (spec.asyncInvoke) failedEventQueues.set(name, this.configureAsyncInvoke(name, fn, spec.asyncInvoke));
+      if (spec.asyncInvoke)
+        failedEventQueues.set(name, this.configureAsyncInvoke(name, fn, spec.asyncInvoke));
       if (spec.schedule) {
         new Rule(this, `Schedule-${name}`, {
           description: `Logbook ${settings.stage}: ${name} every ${spec.schedule.everyMinutes} minutes`,

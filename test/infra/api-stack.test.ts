@@ -358,7 +358,10 @@ describe('HTTP API', () => {
 
   it('runs scheduled functions from an EventBridge rule every 15 minutes', () => {
     const rules = Object.values(s.apiTemplate.findResources('AWS::Events::Rule'));
-    expect(rules.map((r) => r.Properties.ScheduleExpression)).toEqual(['rate(15 minutes)', 'rate(15 minutes)']);
+    expect(rules.map((r) => r.Properties.ScheduleExpression)).toEqual([
+      'rate(15 minutes)',
+      'rate(15 minutes)',
+    ]);
     expect(
       rules.flatMap((r) => r.Properties.Targets.map((t: { Arn: unknown }) => view.render(t.Arn))).sort(),
     ).toEqual(['fn:export-sweeper.Arn', 'fn:schedule-dispatcher.Arn']);

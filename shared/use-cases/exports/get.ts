@@ -16,7 +16,6 @@ export interface GetExportDeps {
   links: LinkSettings;
 }
 
-
 export async function getExport(deps: GetExportDeps, caller: UserCaller, id: string): Promise<ExportView> {
   const job = await deps.store.get(caller.tenantId, id);
   const mayRead =

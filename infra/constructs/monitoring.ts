@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -178,6 +178,9 @@ export class Monitoring extends Construct {
     }
 
     this.dashboard = buildDashboard(this, props);
+    // CloudFormation accepts Tags on a dashboard only since recently; cfn-lint's schema (and
+    // older regions' handlers) refuse them. A dashboard's tags serve nobody: leave them off.
+    for (const key of ['app', 'stage']) Tags.of(this.dashboard).remove(key);
   }
 
   /** An alarm on `metric` (≥ threshold) that notifies the topic; ids name it in docs/operations.md. */

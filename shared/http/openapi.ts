@@ -89,7 +89,17 @@ export function jsonContent<S extends z.ZodType>(schema: S) {
 }
 
 export const listQueryBase = {
-  limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'Page size, 1–200' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .meta({
+      description:
+        'Page size, 1–200. A page may hold fewer items while `nextCursor` says more follow: when the read ' +
+        'budget runs out, or when its items would take more than 5 MB in the response (Lambda answers at most 6 MB).',
+    }),
   cursor: z.string().min(1).optional().meta({ description: 'Opaque cursor from `nextCursor`' }),
 };
 

@@ -8,6 +8,7 @@
  * Shared registration point: add or adjust your function's entry, nothing else.
  */
 import type { TableDef } from '../shared/adapters/dynamodb/tables.ts';
+import { QUEUE_LIMIT_SECONDS, RUN_LIMIT_SECONDS } from '../shared/domain/exports/deadlines.ts';
 
 /**
  * - `read`: GetItem on the table, Query on the table and each of its named indexes
@@ -15,11 +16,12 @@ import type { TableDef } from '../shared/adapters/dynamodb/tables.ts';
  * - `write`: PutItem, UpdateItem, DeleteItem
  * - `readAppend`: read + append
  * - `readWrite`: read + write
+ * - `readUpdate`: read + UpdateItem only (moves existing items on, creates and deletes nothing)
  * Indexes are named from tables.ts, never `index/*`; nothing grants Scan.
  * TransactWriteItems needs no action of its own (each item's Put/Update/Delete is checked); a
  * ConditionCheck item would need dynamodb:ConditionCheckItem, which no level grants yet.
  */
-export type TableAccess = 'read' | 'append' | 'readAppend' | 'write' | 'readWrite';
+export type TableAccess = 'read' | 'append' | 'readAppend' | 'write' | 'readWrite' | 'readUpdate';
 
 export interface TableGrant {
   access: TableAccess;
@@ -64,9 +66,16 @@ export interface FunctionSpec {
   timeoutSeconds?: number;
   /** An EventBridge rule invokes the function on this period. */
   schedule?: { everyMinutes: number };
+  /**
+   * The function is invoked asynchronously: how often Lambda retries a failed invocation, how
+   * long an event may wait, and an on-failure destination (an encrypted SQS queue with an alarm)
+   * for events that ran out of both.
+   */
+  asyncInvoke?: { retryAttempts: 0 | 1 | 2; maxEventAgeSeconds: number };
 }
 
-const FIFTEEN_MINUTES = 15 * 60;
+/** Lambda's maximum; exports are bounded by it (shared/domain/exports/deadlines.ts). */
+const FIFTEEN_MINUTES = RUN_LIMIT_SECONDS;
 
 export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   health: { description: 'GET /health', memoryMb: 128, timeoutSeconds: 3 },
@@ -129,6 +138,16 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     settings: ['EXPORT_LINK_DAYS', 'PUBLIC_BASE_URL', 'AUDIT_RETENTION_MONTHS', 'SHARDS'],
     memoryMb: 1024,
     timeoutSeconds: FIFTEEN_MINUTES,
+    // One retry: an invocation that failed before claiming its job gets a second chance; one
+    // that died after the claim finds the job running and stops (the sweeper fails it).
+    asyncInvoke: { retryAttempts: 1, maxEventAgeSeconds: QUEUE_LIMIT_SECONDS },
+  },
+  'export-sweeper': {
+    description: 'Every 15 minutes: marks exports stuck in queued or running past their bound as failed',
+    tables: { State: 'readUpdate' },
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    schedule: { everyMinutes: 15 },
   },
   downloads: {
     description: 'GET /v1/downloads/{token}: checks the signed token, redirects to a fresh presigned URL',

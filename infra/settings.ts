@@ -34,6 +34,8 @@ export interface DeploySettings {
   defaultShards: number;
   /** Retention of the functions' and the API's log groups. */
   logRetentionDays: number;
+  /** Subscribed (e-mail) to the alarm topic; absent = no subscription (subscribe by hand). */
+  alarmEmail?: string;
 }
 
 export const SETTING_DEFAULTS = {
@@ -121,6 +123,11 @@ export function readSettings(node: Node): DeploySettings {
     }
   }
 
+  const alarmEmail = optionalStr('alarmEmail');
+  if (alarmEmail && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    problems.push('alarmEmail: must be an e-mail address');
+  }
+
   const tenantShards = optionalStr('tenantShards') ?? SETTING_DEFAULTS.tenantShards;
   if (tenantShards && !/^([^=,\s]+=\d{1,2})(,[^=,\s]+=\d{1,2})*$/.test(tenantShards)) {
     problems.push('tenantShards: must look like "acme=4,globex=16"');
@@ -149,6 +156,7 @@ export function readSettings(node: Node): DeploySettings {
     tenantShards,
     defaultShards: int('defaultShards', 1, 64, SETTING_DEFAULTS.defaultShards),
     logRetentionDays,
+    ...(alarmEmail ? { alarmEmail } : {}),
   };
   if (problems.length > 0) throw new Error(`Invalid CDK context: ${problems.join('; ')}`);
   return settings;

@@ -6,6 +6,7 @@ import { NOT_FOUND_FUNCTION, ROUTES, type RouteDef } from '../functions/routes.t
 import { runExportWorkerInProcess } from '../shared/composition/export-requests.ts';
 import { exportDeps } from '../shared/composition/exports.ts';
 import { loadConfig } from '../shared/config.ts';
+import { LAMBDA_MAX_RESPONSE_BYTES } from '../shared/query/page-budget.ts';
 import { executeExport } from '../shared/use-cases/exports/execute.ts';
 import { verifyToken } from './tokens.ts';
 
@@ -29,6 +30,8 @@ export interface GatewayOptions {
   host?: string;
   /** Routes that exist only locally (`/_local/*`), without tokens. */
   localRoutes?: LocalRoute[];
+  /** Default INTEGRATION_TIMEOUT_MS, as in AWS. */
+  integrationTimeoutMs?: number;
 }
 
 export interface Gateway {
@@ -39,6 +42,60 @@ export interface Gateway {
 
 /** API Gateway HTTP API's payload limit. Routes enforce their own, smaller limits. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+/** HTTP API's integration timeout (not adjustable upwards); routed functions stop at 29 s. */
+export const INTEGRATION_TIMEOUT_MS = 30_000;
+
+/**
+ * What API Gateway itself answers, before or instead of a function: JSON `{"message": …}`, not
+ * problem+json, and the same here so callers meet one behaviour (the OpenAPI document lists them).
+ */
+export const GATEWAY_MESSAGES = {
+  401: 'Unauthorized',
+  413: 'Request Entity Too Large',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+} as const;
+
+export function sendGatewayMessage(res: ServerResponse, status: keyof typeof GATEWAY_MESSAGES): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ message: GATEWAY_MESSAGES[status] }));
+}
+
+export type IntegrationOutcome =
+  | { ok: true; result: Exclude<APIGatewayProxyResultV2, string> }
+  | { ok: false; status: 500 | 503; reason: string };
+
+/**
+ * Calls the function as API Gateway's Lambda integration would: a response larger than
+ * Lambda's 6 MB synchronous limit is a 500 (Lambda refuses to return it), no answer within the
+ * integration timeout is a 503 (the function keeps running, its answer is dropped), and a
+ * function that throws is a 500.
+ */
+export async function invokeIntegration(
+  handler: LambdaHandler,
+  event: APIGatewayProxyEventV2,
+  context: Context,
+  limits: { timeoutMs?: number; maxResponseBytes?: number } = {},
+): Promise<IntegrationOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), limits.timeoutMs ?? INTEGRATION_TIMEOUT_MS);
+  });
+  try {
+    const result = await Promise.race([handler(event, context), timedOut]);
+    if (result === 'timeout') return { ok: false, status: 503, reason: 'integration timeout' };
+    const out = typeof result === 'string' ? { statusCode: 200, body: result } : result;
+    const size = Buffer.byteLength(JSON.stringify(out));
+    if (size > (limits.maxResponseBytes ?? LAMBDA_MAX_RESPONSE_BYTES)) {
+      return { ok: false, status: 500, reason: `response payload of ${size} bytes exceeds Lambda's limit` };
+    }
+    return { ok: true, result: out };
+  } catch (err) {
+    return { ok: false, status: 500, reason: `function error: ${(err as Error).message}` };
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 interface CompiledRoute {
   def: RouteDef;
@@ -228,7 +285,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = (req.method ?? 'GET').toUpperCase();
       const body = await readBody(req);
-      if (body === 'too-large') return sendProblem(res, 413, 'Payload Too Large', 'The body exceeds 10 MB.');
+      if (body === 'too-large') return sendGatewayMessage(res, 413);
 
       const localRoute = local.get(`${method} ${url.pathname}`);
       if (localRoute) {
@@ -245,11 +302,22 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
       const route = matchRoute(method, url.pathname);
       const event = await buildEvent(req, body, route, url);
-      if ('status' in event) return sendProblem(res, event.status, 'Unauthorized', event.detail);
+      if ('status' in event) return sendGatewayMessage(res, 401);
       const fn = route?.def.fn ?? NOT_FOUND_FUNCTION;
       const handler = await loadHandler(fn);
-      const result = await handler(event, fakeContext(fn, event.requestContext.requestId));
-      const out = typeof result === 'string' ? { statusCode: 200, body: result } : result;
+      const outcome = await invokeIntegration(
+        handler,
+        event,
+        fakeContext(fn, event.requestContext.requestId),
+        {
+          ...(options.integrationTimeoutMs ? { timeoutMs: options.integrationTimeoutMs } : {}),
+        },
+      );
+      if (!outcome.ok) {
+        console.error(`[gateway] ${fn}: ${outcome.reason}; answered ${outcome.status} as API Gateway would`);
+        return sendGatewayMessage(res, outcome.status);
+      }
+      const out = outcome.result;
       const headers: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(out.headers ?? {})) headers[k] = String(v);
       if (out.cookies?.length) headers['set-cookie'] = out.cookies;

@@ -49,6 +49,7 @@ export const ESM_REQUIRE_BANNER =
 
 const APPEND_ACTIONS = ['dynamodb:PutItem'];
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+const UPDATE_ACTIONS = ['dynamodb:UpdateItem'];
 
 /**
  * The one Lambda construct: Node.js 22 on ARM64, an esbuild bundle per function (the AWS SDK v3
@@ -138,13 +139,16 @@ export class ServiceFunction extends Construct {
   bindTable(bound: BoundTable, access: TableAccess, options: { batch?: boolean } = {}): this {
     const { table, def } = bound;
     this.setEnv(def.envVar, table.tableName);
-    const reads = access === 'read' || access === 'readAppend' || access === 'readWrite';
+    const reads =
+      access === 'read' || access === 'readAppend' || access === 'readWrite' || access === 'readUpdate';
     const writes =
       access === 'readWrite' || access === 'write'
         ? WRITE_ACTIONS
         : access === 'append' || access === 'readAppend'
           ? APPEND_ACTIONS
-          : [];
+          : access === 'readUpdate'
+            ? UPDATE_ACTIONS
+            : [];
     if (reads) {
       // Item reads on the table; Query on the table and on each named index (never `index/*`).
       this.role.addToPrincipalPolicy(

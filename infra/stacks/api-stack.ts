@@ -17,11 +17,13 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { NOT_FOUND_FUNCTION, ROUTES, type RouteDef } from '../../functions/routes.ts';
+import { Monitoring } from '../constructs/monitoring.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import { FUNCTIONS, type FunctionSpec, type QueueName, type TableGrant } from '../functions.ts';
 import type { DeploySettings } from '../settings.ts';
@@ -50,6 +52,9 @@ export class ApiStack extends Stack {
   readonly api: HttpApi;
   readonly functions: ReadonlyMap<string, ServiceFunction>;
   readonly queues: ReadonlyMap<QueueName, Queue>;
+  /** On-failure destinations of the asynchronously invoked functions. */
+  readonly failedEventQueues: ReadonlyMap<string, Queue>;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -148,11 +153,14 @@ export class ApiStack extends Stack {
     };
 
     this.queues = queues;
+    const failedEventQueues = new Map<string, Queue>();
     for (const [name, fn] of functions) {
       const spec = manifest[name]!;
       this.bindFromManifest(fn, spec, { data, settings, functions, publicBaseUrl });
       for (const target of spec.sendsTo ?? []) fn.bindQueueSender(target, queue(target));
       if (spec.consumes) fn.bindQueueConsumer(queue(spec.consumes.queue), spec.consumes.maxConcurrency);
+      if (spec.asyncInvoke)
+        failedEventQueues.set(name, this.configureAsyncInvoke(name, fn, spec.asyncInvoke));
       if (spec.schedule) {
         new Rule(this, `Schedule-${name}`, {
           description: `Logbook ${settings.stage}: ${name} every ${spec.schedule.everyMinutes} minutes`,
@@ -240,6 +248,50 @@ export class ApiStack extends Stack {
       value: this.api.apiEndpoint,
       description: 'Base URL of the Logbook API',
     });
+
+    this.failedEventQueues = failedEventQueues;
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage: settings.stage,
+      api: this.api,
+      functions,
+      scheduled: [...functions.keys()].filter((name) => manifest[name]?.schedule),
+      failedEventQueues,
+      tables: Object.fromEntries(Object.entries(data.tables).map(([id, bound]) => [id, bound.table])),
+      ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.topic.topicArn,
+      description: 'SNS topic every alarm of the stage notifies',
+    });
+  }
+
+  /**
+   * Retries and event age as the manifest says, and an on-failure destination: an encrypted SQS
+   * queue that keeps the events Lambda gave up on for 14 days (alarmed by Monitoring).
+   */
+  private configureAsyncInvoke(
+    name: string,
+    fn: ServiceFunction,
+    config: NonNullable<FunctionSpec['asyncInvoke']>,
+  ): Queue {
+    const queue = new Queue(this, `FailedEvents-${name}`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    NagSuppressions.addResourceSuppressions(queue, [
+      {
+        id: 'AwsSolutions-SQS3',
+        reason:
+          'This queue is itself the on-failure destination of asynchronous invocations (a dead-letter queue); it is read by a person following docs/operations.md, never by a consumer that could fail.',
+      },
+    ]);
+    fn.function.configureAsyncInvoke({
+      retryAttempts: config.retryAttempts,
+      maxEventAge: Duration.seconds(config.maxEventAgeSeconds),
+      onFailure: new SqsDestination(queue),
+    });
+    return queue;
   }
 
   /** Turns a manifest entry into bind* calls: the only place a function gets env and IAM. */

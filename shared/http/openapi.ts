@@ -12,17 +12,72 @@ export const problemSchema = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details. `errors` names every invalid field.' });
 
+/**
+ * What API Gateway answers by itself, before a function runs or instead of its answer. Its body
+ * cannot be customised: `{"message": …}` as application/json, never problem+json. The local
+ * gateway answers the same for the same causes.
+ */
+export const gatewayMessageSchema = z
+  .object({ message: z.string() })
+  .strict()
+  .meta({
+    id: 'GatewayMessage',
+    description:
+      'An answer of API Gateway itself (not of Logbook): `{"message":"Unauthorized"}`, `{"message":"Forbidden"}`, ' +
+      '`{"message":"Request Entity Too Large"}`, `{"message":"Too Many Requests"}`, ' +
+      '`{"message":"Internal Server Error"}` or `{"message":"Service Unavailable"}`.',
+  });
+
 const problemContent = { 'application/problem+json': { schema: problemSchema } };
+const problemOrGateway = { ...problemContent, 'application/json': { schema: gatewayMessageSchema } };
 
 export const ERROR_RESPONSES = {
   '400': { description: 'Invalid input; `errors` lists every bad field', content: problemContent },
-  '401': { description: 'Missing, expired or wrongly signed token', content: problemContent },
-  '403': { description: 'The caller’s role may not do this', content: problemContent },
+  '401': {
+    description:
+      'Missing, expired or wrongly signed token. On bearer-token (JWT) routes API Gateway’s JWT authorizer ' +
+      'rejects it before any function runs and answers `{"message":"Unauthorized"}` (application/json); ' +
+      'a token that verifies but carries no usable claims (no `tenant_id`, an unknown `role`) is a problem+json 401 ' +
+      'from Logbook. Locally, where a service-role bearer token stands in for SigV4, a missing or bad token on a ' +
+      'service route is the same gateway 401.',
+    content: problemOrGateway,
+  },
+  '403': {
+    description:
+      'The caller’s role may not do this (problem+json, from Logbook). On service (IAM, SigV4) routes in AWS, ' +
+      'API Gateway answers 403 with `{"message": …}` (application/json) before any function runs when the request ' +
+      'is unsigned, wrongly signed, or signed by a principal not allowed `execute-api:Invoke` on the route ' +
+      '(e.g. `{"message":"Forbidden"}`).',
+    content: problemOrGateway,
+  },
   '404': { description: 'Unknown id, or one that belongs to another tenant', content: problemContent },
-  '413': { description: 'Body larger than the route allows', content: problemContent },
-  '429': { description: 'Throttled; retry after the Retry-After header', content: problemContent },
-  '500': { description: 'Unexpected error; never carries internals', content: problemContent },
-  '503': { description: 'A dependency failed; nothing was written, safe to retry', content: problemContent },
+  '413': {
+    description:
+      'Body larger than the route allows (problem+json), or larger than API Gateway’s 10 MB request limit: ' +
+      '`{"message":"Request Entity Too Large"}` (application/json), locally too.',
+    content: problemOrGateway,
+  },
+  '429': {
+    description:
+      'Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment ' +
+      'setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header.',
+    content: problemOrGateway,
+  },
+  '500': {
+    description:
+      'Unexpected error; never carries internals. `{"message":"Internal Server Error"}` (application/json) comes ' +
+      'from API Gateway when the function failed outright or its answer exceeded Lambda’s 6 MB response limit ' +
+      '(list pages end early to stay far below it); the local gateway enforces the same limit.',
+    content: problemOrGateway,
+  },
+  '503': {
+    description:
+      'A dependency failed or the function ran out of time; nothing was acknowledged, safe to retry (problem+json). ' +
+      '`{"message":"Service Unavailable"}` (application/json) comes from API Gateway when no answer arrived within ' +
+      'its 30-second integration timeout; functions behind routes stop at 29 s so this is rare. The local ' +
+      'gateway gives up after 30 s with the same answer.',
+    content: problemOrGateway,
+  },
 } satisfies ZodOpenApiResponsesObject;
 
 export function errors(...codes: (keyof typeof ERROR_RESPONSES)[]): ZodOpenApiResponsesObject {
@@ -34,7 +89,17 @@ export function jsonContent<S extends z.ZodType>(schema: S) {
 }
 
 export const listQueryBase = {
-  limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'Page size, 1–200' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .meta({
+      description:
+        'Page size, 1–200. A page may hold fewer items while `nextCursor` says more follow: when the read ' +
+        'budget runs out, or when its items would take more than 5 MB in the response (Lambda answers at most 6 MB).',
+    }),
   cursor: z.string().min(1).optional().meta({ description: 'Opaque cursor from `nextCursor`' }),
 };
 

@@ -54,6 +54,7 @@ const EXPECTED_DYNAMO: Record<TableAccess, string[]> = {
     'dynamodb:Query',
     'dynamodb:UpdateItem',
   ],
+  readUpdate: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
 };
 
 describe('functions', () => {
@@ -388,12 +389,14 @@ describe('HTTP API', () => {
   });
 
   it('runs scheduled functions from an EventBridge rule every 15 minutes', () => {
-    s.apiTemplate.resourceCountIs('AWS::Events::Rule', 1);
-    const [rule] = Object.values(s.apiTemplate.findResources('AWS::Events::Rule'));
-    expect(rule!.Properties.ScheduleExpression).toBe('rate(15 minutes)');
-    expect(rule!.Properties.Targets.map((t: { Arn: unknown }) => view.render(t.Arn))).toEqual([
-      'fn:schedule-dispatcher.Arn',
+    const rules = Object.values(s.apiTemplate.findResources('AWS::Events::Rule'));
+    expect(rules.map((r) => r.Properties.ScheduleExpression)).toEqual([
+      'rate(15 minutes)',
+      'rate(15 minutes)',
     ]);
+    expect(
+      rules.flatMap((r) => r.Properties.Targets.map((t: { Arn: unknown }) => view.render(t.Arn))).sort(),
+    ).toEqual(['fn:export-sweeper.Arn', 'fn:schedule-dispatcher.Arn']);
     s.apiTemplate.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       Principal: 'events.amazonaws.com',
@@ -433,13 +436,13 @@ describe('the app as the repository has it today', () => {
     today.apiTemplate.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length + 1);
   });
 
-  it('schedules the dispatcher every 15 minutes exactly when its folder exists', () => {
+  it('schedules exactly the scheduled functions whose folders exist (dispatcher, export sweeper)', () => {
     const rules = Object.values(today.apiTemplate.findResources('AWS::Events::Rule'));
-    if (handlers.includes('schedule-dispatcher')) {
-      expect(rules.map((r) => r.Properties.ScheduleExpression)).toEqual(['rate(15 minutes)']);
-    } else {
-      expect(rules).toEqual([]);
-    }
+    const scheduled = handlers.filter((name) => FUNCTIONS[name]?.schedule);
+    expect(scheduled).toEqual(expect.arrayContaining(['schedule-dispatcher', 'export-sweeper']));
+    expect(rules.map((r) => r.Properties.ScheduleExpression)).toEqual(
+      scheduled.map((name) => `rate(${FUNCTIONS[name]!.schedule!.everyMinutes} minutes)`),
+    );
   });
 });
 
@@ -461,7 +464,7 @@ describe('the manifest', () => {
       for (const table of ['Audit', 'Activity'] as const) {
         const grant = spec.tables?.[table];
         const access = typeof grant === 'object' ? grant.access : grant;
-        expect(['write', 'readWrite'], `${name} ${table}`).not.toContain(access);
+        expect(['write', 'readWrite', 'readUpdate'], `${name} ${table}`).not.toContain(access);
       }
     }
   });

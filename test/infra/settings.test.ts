@@ -32,6 +32,12 @@ describe('deploy settings from CDK context', () => {
     });
   });
 
+  it('takes an optional alarm e-mail and refuses one that is not an address', () => {
+    expect(read({}).alarmEmail).toBeUndefined();
+    expect(read({ alarmEmail: 'oncall@example.com' }).alarmEmail).toBe('oncall@example.com');
+    expect(() => read({ alarmEmail: 'oncall' })).toThrow('alarmEmail: must be an e-mail address');
+  });
+
   it('splits CORS origins', () => {
     expect(
       read({ corsAllowOrigins: 'https://a.example.com, https://b.example.com' }).corsAllowOrigins,

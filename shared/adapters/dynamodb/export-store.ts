@@ -1,17 +1,32 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { DuplicateError, ThrottledError, UnavailableError } from '../../domain/errors.ts';
 import { type ExportJob, exportJobSchema } from '../../domain/exports/export-job.ts';
 import { ExpressionBuilder } from '../../query/expression.ts';
 import type { ExportJobUpdate, ExportStore } from '../../use-cases/exports/ports.ts';
-import { TTL_ATTRIBUTE } from './tables.ts';
+import type { OpenExportRef, OpenExports } from '../../use-cases/exports/sweep.ts';
+import { STATE_TABLE, TTL_ATTRIBUTE } from './tables.ts';
 
 /**
  * Export jobs in the state table: one item per job, pk `${tenant}#EXPORT#${id}`, sk `EXPORT`, the
  * job's fields as top-level attributes and `ttl` a day past the link's lifetime. Status changes
  * are conditional updates on the current status; reads are consistent (clients poll) and ignore
  * items past their TTL that the sweeper has not removed yet.
+ *
+ * While a job is open it also sits in the state table's sparse `byDue` index (beside the active
+ * schedules, in partitions of its own): `dp` = `EXPORT#queued` or `EXPORT#running` and
+ * `nextRunAt` = when it entered that state (creation, claim). Finishing removes both, so the
+ * export sweeper's "open since before T" is one Query per state, never a Scan.
  */
 export const EXPORT_SK = 'EXPORT';
+
+const DUE_INDEX = STATE_TABLE.indexes.find((i) => i.name === 'byDue')?.name ?? 'byDue';
+const openPartition = (status: 'queued' | 'running') => `EXPORT#${status}`;
 
 export function exportKey(tenantId: string, id: string): { pk: string; sk: string } {
   return { pk: `${tenantId}#EXPORT#${id}`, sk: EXPORT_SK };
@@ -41,7 +56,12 @@ export class DynamoExportStore implements ExportStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...exportKey(job.tenantId, job.id), ...job, [TTL_ATTRIBUTE]: expiresAt },
+          Item: {
+            ...exportKey(job.tenantId, job.id),
+            ...job,
+            ...(job.status === 'queued' ? { dp: openPartition('queued'), nextRunAt: job.createdAt } : {}),
+            [TTL_ATTRIBUTE]: expiresAt,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -82,6 +102,15 @@ export class DynamoExportStore implements ExportStore {
     for (const [field, value] of Object.entries(changes)) {
       if (value !== undefined) sets.push(`${expr.path(field)} = ${expr.value(value)}`);
     }
+    // The open-jobs index follows the status: a claim moves the job, an end takes it out.
+    let removes = '';
+    if (to === 'queued' || to === 'running') {
+      const since = to === 'running' ? (changes.startedAt ?? new Date().toISOString()) : undefined;
+      sets.push(`${expr.path('dp')} = ${expr.value(openPartition(to))}`);
+      if (since) sets.push(`${expr.path('nextRunAt')} = ${expr.value(since)}`);
+    } else {
+      removes = ` REMOVE ${expr.path('dp')}, ${expr.path('nextRunAt')}`;
+    }
     const condition = new ExpressionBuilder('c');
     condition.add('attribute_exists(pk)').anyOf('status', from);
     try {
@@ -89,7 +118,7 @@ export class DynamoExportStore implements ExportStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: exportKey(tenantId, id),
-          UpdateExpression: `SET ${sets.join(', ')}`,
+          UpdateExpression: `SET ${sets.join(', ')}${removes}`,
           ConditionExpression: condition.expression,
           ExpressionAttributeNames: { ...expr.names, ...condition.names },
           ExpressionAttributeValues: { ...expr.values, ...condition.values },
@@ -100,5 +129,42 @@ export class DynamoExportStore implements ExportStore {
       if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
       mapError(err);
     }
+  }
+}
+
+/** The export sweeper's view of the open jobs, through the sparse `byDue` index. */
+export class DynamoOpenExports implements OpenExports {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async listOpen(status: 'queued' | 'running', before: Date, limit: number): Promise<OpenExportRef[]> {
+    const out: OpenExportRef[] = [];
+    try {
+      const pages = paginateQuery(
+        { client: this.client, pageSize: Math.min(limit, 100) },
+        {
+          TableName: this.tableName,
+          IndexName: DUE_INDEX,
+          KeyConditionExpression: 'dp = :dp AND nextRunAt < :before',
+          ExpressionAttributeValues: { ':dp': openPartition(status), ':before': before.toISOString() },
+          ProjectionExpression: 'pk, tenantId',
+        },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) {
+          const tenantId = item.tenantId;
+          const pk = item.pk;
+          const prefix = `${tenantId}#EXPORT#`;
+          if (typeof tenantId !== 'string' || typeof pk !== 'string' || !pk.startsWith(prefix)) continue;
+          out.push({ tenantId, id: pk.slice(prefix.length) });
+          if (out.length >= limit) return out;
+        }
+      }
+    } catch (err) {
+      mapError(err);
+    }
+    return out;
   }
 }

@@ -8,6 +8,7 @@ import type { DirectorySnapshot } from '../../domain/directory/snapshot.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { canReadOrgActivity, type UserCaller } from '../../http/caller.ts';
 import { type CursorBinding, decodeCursor, encodeCursor } from '../../query/cursor.ts';
+import { itemsWithinBudget, positionOf } from '../../query/page-budget.ts';
 import { readAhead } from '../../query/read-ahead.ts';
 import { addMonths } from './ingest.ts';
 
@@ -126,9 +127,14 @@ async function runPage(
     nowEpochSeconds: Math.floor(deps.clock().getTime() / 1000),
     population: dir.data.users.length,
   });
+  // A page whose items would not fit in a Lambda response ends early (page-budget.ts).
+  const rendered = out.items.map((e) => renderEntry(e, dir));
+  const fit = Math.max(1, itemsWithinBudget(rendered));
+  const items = fit < rendered.length ? rendered.slice(0, fit) : rendered;
+  const nextPosition = fit < rendered.length ? positionOf(out.items[fit - 1]!) : out.nextPosition;
   return {
-    items: out.items.map((e) => renderEntry(e, dir)),
-    nextCursor: out.nextPosition ? encodeCursor(deps.signingKey, q.binding, out.nextPosition) : null,
+    items,
+    nextCursor: nextPosition ? encodeCursor(deps.signingKey, q.binding, nextPosition) : null,
     scanned: out.scanned,
     plan: out.plan,
   };

@@ -4,6 +4,7 @@ import { addMonthsUtc } from '../../domain/audit/time.ts';
 import { BadRequestError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { canReadAudit, type UserCaller } from '../../http/caller.ts';
 import { decodeCursor, encodeCursor } from '../../query/cursor.ts';
+import { itemsWithinBudget, positionOf } from '../../query/page-budget.ts';
 import { readAhead } from '../../query/read-ahead.ts';
 import type { AuditEventReader, Clock } from './ports.ts';
 
@@ -94,10 +95,14 @@ export async function listAuditEvents(
     after,
     nowEpochSeconds: Math.floor(now.getTime() / 1000),
   });
-  const nextCursor = result.nextPosition
-    ? encodeCursor(key, binding(caller, filters), `${result.nextPosition}|${window.from}|${window.to}`)
+  // A page whose items would not fit in a Lambda response ends early (page-budget.ts).
+  const fit = Math.max(1, itemsWithinBudget(result.items));
+  const items = fit < result.items.length ? result.items.slice(0, fit) : result.items;
+  const nextPosition = fit < result.items.length ? positionOf(items[fit - 1]!) : result.nextPosition;
+  const nextCursor = nextPosition
+    ? encodeCursor(key, binding(caller, filters), `${nextPosition}|${window.from}|${window.to}`)
     : null;
-  return { items: result.items, nextCursor, scanned: result.scanned, index: result.index };
+  return { items, nextCursor, scanned: result.scanned, index: result.index };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { NotFoundError } from '../../domain/errors.ts';
+import { isOverdue, OVERDUE_ERROR } from '../../domain/exports/deadlines.ts';
 import { signDownloadToken } from '../../domain/exports/download-token.ts';
 import type { ExportJob, ExportView } from '../../domain/exports/export-job.ts';
 import type { UserCaller } from '../../http/caller.ts';
@@ -14,9 +15,6 @@ export interface GetExportDeps {
   clock: Clock;
   links: LinkSettings;
 }
-
-/** A worker that has not finished within this time has died (Lambda stops at 15 minutes). */
-export const STALE_AFTER_MS = 20 * 60_000;
 
 export async function getExport(deps: GetExportDeps, caller: UserCaller, id: string): Promise<ExportView> {
   const job = await deps.store.get(caller.tenantId, id);
@@ -44,10 +42,10 @@ export async function viewOf(deps: Omit<GetExportDeps, 'store'>, job: ExportJob)
     view.expiresAt = link.expiresAt;
   }
   if (job.status === 'failed') view.error = job.error ?? 'The export failed.';
-  const since = Date.parse(job.startedAt ?? job.createdAt);
-  if ((job.status === 'queued' || job.status === 'running') && now.getTime() - since > STALE_AFTER_MS) {
+  // Stuck (its run died, or it was never started): failed now, before the sweeper stores it.
+  if (isOverdue(job, now)) {
     view.status = 'failed';
-    view.error = 'The export did not finish in time. Please try again with a narrower filter.';
+    view.error = OVERDUE_ERROR;
   }
   return view;
 }

@@ -13,7 +13,10 @@ export const paths: ZodOpenApiPathsObject = {
         '`created`, or `duplicate` for an id already stored for the tenant (never overwritten; an id repeated ' +
         'inside one batch is written once). When `completed` is absent it is true for Completed, Read, Watched ' +
         'and ListenedTo. Entries are kept for ACTIVITY_RETENTION_MONTHS (default 84) after `occurredAt`. ' +
-        'A 429/503 means the batch may be partly written: retry it whole, ids make that safe.',
+        'An event without an id gets a ULID whose time part is `occurredAt` and whose other 80 bits derive from ' +
+        'its content, so the same event sent again answers `duplicate`. Numbers DynamoDB cannot hold (below 1e-130 ' +
+        'in magnitude) are a 400. A 429/503 means the batch may be partly written: retry it whole, which ' +
+        'completes it exactly once.',
       tags: ['Activity log'],
       security: [{ sigv4: [] }],
       requestBody: { required: true, content: jsonContent(ingestActivityBodySchema) },

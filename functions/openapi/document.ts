@@ -46,7 +46,9 @@ export function buildDocument(serverUrl = '/') {
       description:
         'Audit log and activity log for learning platforms. Errors are application/problem+json (RFC 9457). ' +
         'The tenant of every read is the token’s `tenant_id`. Lists are newest first and paged with opaque, ' +
-        'tamper-evident cursors bound to the tenant and the filters.',
+        'tamper-evident cursors bound to the tenant and the filters. A JSON body nested deeper than 32 levels ' +
+        '(`{}` and `[]` each count one level, the body itself the first) is a 400 before any field is checked: ' +
+        'its `errors` name each too-deep container (`events[1].details.a.a…`, at most 100), with nothing written.',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
     servers: [{ url: serverUrl }],

@@ -113,12 +113,26 @@ export const auditEventInputSchema = z
     details: detailsSchema
       .refine((d) => jsonByteLength(d) <= MAX_DETAILS_BYTES, 'must be at most 32 KB')
       .optional()
-      .meta({ description: 'Free-form; at most 32 KB serialised; secrets are redacted' }),
+      .meta({
+        description:
+          'Free-form; at most 32 KB serialised; no empty keys; numbers within ±(2^53−1) and 0 or at least 1e-130 in magnitude; secrets are redacted',
+      }),
   })
   .meta({
     id: 'AuditEventInput',
     description:
-      'One audit event. Sensitive fields in `changes[].field` and in `details` (any depth) are stored as "[REDACTED]". ' +
+      'One audit event. Redaction, before anything is stored, logged or exported: the value of a field whose name ' +
+      '(`changes[].field`, or any key at any depth of `details` and of `changes[].before/after`) contains password, ' +
+      'passphrase, passwd, pwd, secret, token, api key, credential, authorization, cookie, session, signature or ' +
+      'private key — compared after NFKC, lower-cased, letters and digits only (`clientSecret`, `x-api-key`, ' +
+      '`ｐassword`) — is stored as "[REDACTED]", and so is the `value` of an object whose `name`, `key` or `header` ' +
+      'is such a name. In every string of `details`, `changes` and `request.url`: a URL’s user-info password ' +
+      '(`https://user:[REDACTED]@host`), a sensitive `name=value` after `?`, `&`, `;`, `#`, a space or at the ' +
+      'start (the value becomes `%5BREDACTED%5D`, the marker percent-encoded), a header line with a sensitive ' +
+      'name (`Authorization: [REDACTED]`), `Bearer <token>` (any token), and `Basic <base64>` when it decodes to ' +
+      '`user:password` text. A string holding a JSON object or array is redacted by the same rules and stays a ' +
+      'string (re-serialised only when something was redacted; one nested deeper than 32 levels becomes ' +
+      '"[REDACTED]" whole). Other fields (names, `userAgent`) are stored as sent. ' +
       'For `webhook`, `api` and `integration` sources without a name, the attribution uses the actor’s name.',
   });
 export type AuditEventInput = z.output<typeof auditEventInputSchema>;

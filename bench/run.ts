@@ -8,6 +8,7 @@ import { hotTenants } from './hot-tenants.ts';
 import { type BenchContext, startBenchContext } from './lib/context.ts';
 import { markdown, type Section } from './lib/report.ts';
 import { queryEfficiency } from './query-efficiency.ts';
+import { scheduleTick } from './schedule-tick.ts';
 import { writePath } from './write-path.ts';
 
 /**
@@ -57,6 +58,7 @@ const SECTIONS: Array<[string, Runner]> = [
   ['query-efficiency', async () => queryEfficiency(await data())],
   ['hot-tenants', async () => hotTenants(await data())],
   ['exports', async () => exportsAtScale(await data())],
+  ['schedule-tick', async () => scheduleTick(await data())],
   ['write-path', writePath],
   ['cold-start', coldStart],
 ];

@@ -125,14 +125,25 @@ const RUN_ACTOR = { type: 'system', name: 'Report scheduler' } as const;
  * never hold back another tenant's one.
  */
 export function fairOrder(due: readonly DueSchedule[], limit: number): DueSchedule[] {
-  const byTenant = new Map<string, DueSchedule[]>();
-  for (const d of [...due].sort((a, b) => a.nextRunAt.localeCompare(b.nextRunAt))) {
+  return roundRobin(
+    [...due].sort((a, b) => a.nextRunAt.localeCompare(b.nextRunAt)),
+    limit,
+  );
+}
+
+/** Items in their order, interleaved by tenant: each tenant's first, then each one's second, … */
+function roundRobin<T extends { tenantId: string }>(
+  items: readonly T[],
+  limit = Number.POSITIVE_INFINITY,
+): T[] {
+  const byTenant = new Map<string, T[]>();
+  for (const d of items) {
     const list = byTenant.get(d.tenantId);
     if (list) list.push(d);
     else byTenant.set(d.tenantId, [d]);
   }
   const queues = [...byTenant.values()];
-  const out: DueSchedule[] = [];
+  const out: T[] = [];
   for (let round = 0; out.length < limit; round++) {
     let took = false;
     for (const q of queues) {
@@ -191,8 +202,12 @@ export async function dispatchDueSchedules(deps: TickDeps | DispatchDeps): Promi
     ),
   );
 
-  // Fan out in the fair order: one task per claimed run.
-  const claims = walked.flatMap((w) => (w ? w.claims : []));
+  // Fan out in the fair order, made-up periods included: one task per claimed run.
+  const claims = roundRobin(
+    walked
+      .flatMap((w) => (w ? w.claims.filter((c) => c.task) : []))
+      .map((c) => ({ tenantId: c.outcome.tenantId, c })),
+  ).map((x) => x.c);
   const tasks = claims.flatMap((c) => (c.task ? [c.task] : []));
   const queue = deps.queue ?? inProcessQueue(deps as RunDeps, opts);
   let statuses: RunStatus[];

@@ -1,9 +1,8 @@
-/**
- * Redaction of secrets in audit entries. A field whose name contains password, secret, token,
- * api key, credential, authorization or private key, ignoring case and separators
- * (`clientSecret`, `x-api-key`, `accessToken`, `private_key`), keeps its key but its value becomes
- * `"[REDACTED]"`. Applied before anything is stored, logged or exported.
- */
+// Redaction of secrets in audit entries. A field whose name contains password, secret, token,
+// api key, credential, authorization or private key, ignoring case and separators
+// (`clientSecret`, `x-api-key`, `accessToken`, `private_key`), keeps its key but its value becomes
+// `"[REDACTED]"`. Applied before anything is stored, logged or exported.
+
 export const REDACTED = '[REDACTED]';
 
 const SENSITIVE = [

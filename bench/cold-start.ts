@@ -131,7 +131,7 @@ export async function coldStart(options: { quick: boolean }): Promise<Section> {
     notes: [
       'Import time is measured in a fresh `node` process per sample; Lambda adds its own runtime init on top.',
       'Each bundle should list only the SDK clients its function calls.',
-      `zod is the largest contributor everywhere, and ${Math.round(localeBytes / 1024)} KiB of it are its error-message locales (every language): zod/v4/classic re-exports them as a namespace (\`export * as locales\`), which esbuild cannot tree-shake, and we only use English. Stubbing zod/v4/locales/* except en.js in the bundler (an esbuild onResolve plugin in the function bundling) would cut that from every function; not done here because bundling belongs to infra (see docs/performance.md).`,
+      `zod's translated error messages are left out: the bundles alias \`zod\` to zod without its \`locales\` namespace (infra/bundling/esbuild.ts, as the CDK construct does); ${Math.round(localeBytes / 1024)} KiB of locale code remain (English, which zod installs).`,
       'Contributors are summed per package from the esbuild metafile (bytes each input adds to the minified output); the AWS SDK counts per package (client, core, smithy…).',
     ],
     data,

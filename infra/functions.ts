@@ -1,12 +1,11 @@
-/**
- * The function manifest: one entry per folder under functions/ that becomes a Lambda, saying
- * what it may touch. The API stack creates a function for every entry (its
- * functions/<name>/handler.ts must exist), sets its environment and grants its IAM only from this
- * entry (through the ServiceFunction bind* helpers), routes HTTP traffic to it from
- * functions/routes.ts, and adds the triggers below. Plain data: no CDK import.
- *
- * Shared registration point: add or adjust your function's entry, nothing else.
- */
+// The function manifest: one entry per folder under functions/ that becomes a Lambda, saying
+// what it may touch. The API stack creates a function for every entry (its
+// functions/<name>/handler.ts must exist), sets its environment and grants its IAM only from this
+// entry (through the ServiceFunction bind* helpers), routes HTTP traffic to it from
+// functions/routes.ts, and adds the triggers below. Plain data: no CDK import.
+//
+// Shared registration point: add or adjust your function's entry, nothing else.
+
 import type { TableDef } from '../shared/adapters/dynamodb/tables.ts';
 import { QUEUE_LIMIT_SECONDS, RUN_LIMIT_SECONDS } from '../shared/domain/exports/deadlines.ts';
 

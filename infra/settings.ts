@@ -1,10 +1,9 @@
+// Deployment settings, read once from CDK context (cdk.json, or `-c key=value` on the command
+// line, where every value arrives as a string). A missing or malformed value fails the synth
+// with a message naming the key. docs/deploy.md lists them.
+
 import type { Node } from 'constructs';
 
-/**
- * Deployment settings, read once from CDK context (cdk.json, or `-c key=value` on the command
- * line, where every value arrives as a string). A missing or malformed value fails the synth
- * with a message naming the key. docs/deploy.md lists them.
- */
 export interface DeploySettings {
   /** Suffix of the stack names and the STAGE variable of every function. */
   stage: string;

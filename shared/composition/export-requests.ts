@@ -20,7 +20,8 @@ import { logSources } from './log-sources.ts';
  * that is an asynchronous Lambda invoke of EXPORT_WORKER_FUNCTION. Locally the dev gateway runs
  * every handler in one process and registers the worker here (`runExportWorkerInProcess`), so
  * the worker runs in this process in the background, and this function's bundle carries no S3
- * client. Without either, the cold start fails and names the variable.
+ * client. Without either, the dispatch logs that EXPORT_WORKER_FUNCTION is missing and the job
+ * stays queued until it is reported failed as stale.
  */
 export type ExportRequestDeps = RequestExportDeps & GetExportDeps & { links: LinkSettings };
 
@@ -44,10 +45,12 @@ export function exportRequestDeps(config: Config): ExportRequestDeps {
       new LambdaClient({ region: config.AWS_REGION }),
       config.EXPORT_WORKER_FUNCTION,
     );
-  } else if (inProcessWorker) {
-    dispatcher = new InProcessExportDispatcher(inProcessWorker);
   } else {
-    throw new Error('Invalid configuration: EXPORT_WORKER_FUNCTION is not set');
+    dispatcher = new InProcessExportDispatcher(async (ref) => {
+      if (!inProcessWorker)
+        throw new Error('EXPORT_WORKER_FUNCTION is not set and no export worker runs here');
+      return inProcessWorker(ref);
+    });
   }
   const deps: ExportRequestDeps = {
     store: new DynamoExportStore(dynamo, config.STATE_TABLE),

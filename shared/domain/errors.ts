@@ -1,7 +1,6 @@
-/**
- * Domain errors carry their HTTP status and whether their message may be shown to the caller.
- * The error middleware maps them with instanceof; anything else becomes a generic 500.
- */
+// Domain errors carry their HTTP status and whether their message may be shown to the caller.
+// The error middleware maps them with instanceof; anything else becomes a generic 500.
+
 export interface FieldError {
   path: string;
   message: string;

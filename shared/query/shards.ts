@@ -1,7 +1,6 @@
-/**
- * Write shards for hot tenants. An entry's shard is a stable hash of its id, so a retried write
- * lands on the same key; reads merge all N shards behind one cursor.
- */
+// Write shards for hot tenants. An entry's shard is a stable hash of its id, so a retried write
+// lands on the same key; reads merge all N shards behind one cursor.
+
 export function shardOf(id: string, shards: number): number {
   if (shards <= 1) return 0;
   // FNV-1a, 32 bit: stable across processes and runtimes.

@@ -97,6 +97,20 @@ describe('each function bundle', () => {
     });
   }
 
+  it('loads on Node and exports a handler with only the runtime plumbing set (no table or function names)', () => {
+    const files = NAMES.map((name) => join(OUT, `${name}.mjs`));
+    const script = `for (const file of ${JSON.stringify(files)}) {
+        const mod = await import(file);
+        if (typeof mod.handler !== 'function') throw new Error('no handler in ' + file);
+      }
+      process.stdout.write('ok');`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, STAGE: 'test', POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'eu-west-1' },
+    });
+    expect(out).toBe('ok');
+  });
+
   it("leaves out zod's translated error messages and keeps the English ones", () => {
     for (const [name, meta] of metas) {
       let translated = 0;

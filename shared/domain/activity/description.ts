@@ -1,10 +1,9 @@
+// The plain-English line of an activity entry, computed at read time from the directory's name
+// for the learner (a rename shows) and the archived flag of the content (an archived item reads
+// "Fire Safety Quiz (Archived)"). One phrasing per action.
+
 import type { ActivityAction, StoredActivity } from './event.ts';
 
-/**
- * The plain-English line of an activity entry, computed at read time from the directory's name
- * for the learner (a rename shows) and the archived flag of the content (an archived item reads
- * "Fire Safety Quiz (Archived)"). One phrasing per action.
- */
 const VERB: Record<ActivityAction, string> = {
   Added: 'added',
   Arranged: 'arranged',

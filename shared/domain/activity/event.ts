@@ -1,9 +1,10 @@
+// The activity log's input and stored shapes: one source of truth for validation and OpenAPI.
+
 import { z } from 'zod';
 import { tenantIdSchema } from '../../http/caller.ts';
 import { contentTypeSchema } from '../directory/schemas.ts';
 import { utcIso } from '../timestamps.ts';
 
-/** The activity log's input and stored shapes: one source of truth for validation and OpenAPI. */
 export const ACTIVITY_ACTIONS = [
   'Added',
   'Arranged',

@@ -1,13 +1,12 @@
+// The activity log's filters in query-string shape (`GET /v1/activity`, exports, saved reports).
+// Lists are comma-separated strings (an array is accepted too, for JSON bodies); booleans are
+// `true`/`false`; timestamps are ISO 8601 and normalised to UTC. `limit` and `cursor` are not
+// filters and live with the route.
+
 import { z } from 'zod';
 import { CONTENT_TYPES } from '../directory/schemas.ts';
 import { ACTIVITY_ACTIONS } from './event.ts';
 
-/**
- * The activity log's filters in query-string shape (`GET /v1/activity`, exports, saved reports).
- * Lists are comma-separated strings (an array is accepted too, for JSON bodies); booleans are
- * `true`/`false`; timestamps are ISO 8601 and normalised to UTC. `limit` and `cursor` are not
- * filters and live with the route.
- */
 const MAX_LIST = 100;
 
 function list<T extends z.ZodType<string, string>>(item: T, description: string) {

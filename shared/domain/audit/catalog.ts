@@ -1,11 +1,10 @@
-/**
- * The audit catalog: every action and object type the log accepts, each with a human label, and
- * the verb phrase the entry's one-line summary uses. It covers the events of the products we
- * replace (Learn Amp's audit log, LMS365's audit trail, OpenLearning's action log, CRM audit
- * reports). LMS365 and OpenLearning name events as one word or phrase; `PRODUCT_EVENTS` in the
- * seed data (local/seed/product-events.ts) maps each such name to an action + object type, and its
- * test shows every one is representable and labelled.
- */
+// The audit catalog: every action and object type the log accepts, each with a human label, and
+// the verb phrase the entry's one-line summary uses. It covers the events of the products we
+// replace (Learn Amp's audit log, LMS365's audit trail, OpenLearning's action log, CRM audit
+// reports). LMS365 and OpenLearning name events as one word or phrase; `PRODUCT_EVENTS` in the
+// seed data (local/seed/product-events.ts) maps each such name to an action + object type, and its
+// test shows every one is representable and labelled.
+
 export interface ActionDef {
   /** Shown as the "Event" of an entry (filters, CSV). */
   label: string;

@@ -1,10 +1,9 @@
+// The derived text of an entry, computed once at write time: a one-line summary
+// ("Adam Admin deleted Task "Onboarding checklist"") and the attribution of its source.
+
 import { ACTIONS, OBJECT_TYPES } from './catalog.ts';
 import type { AuditEventInput } from './schema.ts';
 
-/**
- * The derived text of an entry, computed once at write time: a one-line summary
- * ("Adam Admin deleted Task "Onboarding checklist"") and the attribution of its source.
- */
 type Describable = Pick<
   AuditEventInput,
   'actor' | 'impersonator' | 'action' | 'object' | 'subject' | 'source'

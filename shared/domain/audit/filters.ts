@@ -1,14 +1,13 @@
+// The audit log's filters in query-string shape (every value a string; lists comma-separated),
+// normalised: lists trimmed, de-duplicated and sorted (so equal filters bind cursors equally),
+// methods upper-cased, content types lower-cased without parameters, IPs canonical.
+// Exports and saved reports reuse this schema; in JSON a list may also be an array of strings.
+
 import { z } from 'zod';
 import { ACTION_NAMES, OBJECT_TYPE_NAMES } from './catalog.ts';
 import { canonicalIp, isCidr, isIp } from './ip.ts';
 import { SOURCE_KINDS, timestampSchema } from './schema.ts';
 
-/**
- * The audit log's filters in query-string shape (every value a string; lists comma-separated),
- * normalised: lists trimmed, de-duplicated and sorted (so equal filters bind cursors equally),
- * methods upper-cased, content types lower-cased without parameters, IPs canonical.
- * Exports and saved reports reuse this schema; in JSON a list may also be an array of strings.
- */
 const MAX_VALUES = 100;
 
 function list<T extends z.ZodType<unknown, string>>(item: T, description: string) {

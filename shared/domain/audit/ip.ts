@@ -1,10 +1,9 @@
+// IP addresses in one canonical form (IPv4-mapped IPv6 becomes IPv4), and a fixed-width hex key
+// (`4:` + 8 hex digits, `6:` + 32 hex digits) whose string order is address order, so a CIDR
+// block is one `BETWEEN lo AND hi` on the stored key.
+
 import ipaddr from 'ipaddr.js';
 
-/**
- * IP addresses in one canonical form (IPv4-mapped IPv6 becomes IPv4), and a fixed-width hex key
- * (`4:` + 8 hex digits, `6:` + 32 hex digits) whose string order is address order, so a CIDR
- * block is one `BETWEEN lo AND hi` on the stored key.
- */
 /**
  * A dotted quad without leading zeros: already canonical, so the hot ingest path (most
  * addresses are IPv4) skips the general parser. Anything else goes through ipaddr.js.

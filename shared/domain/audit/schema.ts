@@ -1,3 +1,6 @@
+// The audit log's shapes: what platform services send (`AuditEventInput`), what is stored and
+// read back (`AuditEntry`), and the list view (`AuditListItem`, without changes and details).
+
 import { z } from 'zod';
 import { tenantIdSchema } from '../../http/caller.ts';
 import { jsonByteLength } from '../json-limits.ts';
@@ -5,10 +8,6 @@ import { utcIso } from '../timestamps.ts';
 import { ACTION_NAMES, OBJECT_TYPE_NAMES } from './catalog.ts';
 import { canonicalIp, isIp } from './ip.ts';
 
-/**
- * The audit log's shapes: what platform services send (`AuditEventInput`), what is stored and
- * read back (`AuditEntry`), and the list view (`AuditListItem`, without changes and details).
- */
 export const MAX_BATCH = 100;
 export const MAX_CHANGES = 200;
 export const MAX_DETAILS_BYTES = 32 * 1024;

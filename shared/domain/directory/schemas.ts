@@ -1,11 +1,10 @@
+// The log's copy of the platform's people and structure. The platform pushes it with the
+// `PUT /v1/directory/*` routes; scopes (team, group, managed), names in descriptions, the
+// deactivated filter, archived content and the activity CSV columns read it.
+
 import { z } from 'zod';
 import { tenantIdSchema } from '../../http/caller.ts';
 
-/**
- * The log's copy of the platform's people and structure. The platform pushes it with the
- * `PUT /v1/directory/*` routes; scopes (team, group, managed), names in descriptions, the
- * deactivated filter, archived content and the activity CSV columns read it.
- */
 export const directoryIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9._:@-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 . _ : @ -');

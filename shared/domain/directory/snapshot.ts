@@ -1,10 +1,9 @@
+// A tenant's directory as loaded at one moment, with the resolutions scopes need. Pure: built
+// from records, no I/O, so use cases and tests share it. Every walk guards against cycles
+// (a manager chain or team tree that loops never hangs a read).
+
 import type { ContentRecord, GroupRecord, TeamRecord, UserRecord } from './schemas.ts';
 
-/**
- * A tenant's directory as loaded at one moment, with the resolutions scopes need. Pure: built
- * from records, no I/O, so use cases and tests share it. Every walk guards against cycles
- * (a manager chain or team tree that loops never hangs a read).
- */
 export interface DirectoryData {
   users: readonly UserRecord[];
   teams: readonly TeamRecord[];

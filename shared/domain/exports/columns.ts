@@ -1,12 +1,11 @@
+// The CSV columns of both logs (API.md "Exports"), in order, and the functions that turn one
+// entry into one row of cells. Cells are plain strings; the formula-injection guard is applied
+// here, RFC 4180 quoting by the CSV writer.
+
 import { formatDuration } from '../activity/description.ts';
 import type { ActivityEntryLike, AuditEntryLike, ExportUser } from './entries.ts';
 import type { ExportVariant } from './export-job.ts';
 
-/**
- * The CSV columns of both logs (API.md "Exports"), in order, and the functions that turn one
- * entry into one row of cells. Cells are plain strings; the formula-injection guard is applied
- * here, RFC 4180 quoting by the CSV writer.
- */
 export const ACTIVITY_USER_COLUMNS = [
   'First name',
   'Last name',

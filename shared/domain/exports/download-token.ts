@@ -1,11 +1,10 @@
+// Download tokens: `payload.mac`, both base64url. The payload names the tenant, the export and
+// the expiry (epoch seconds); the HMAC-SHA256 (the service's signing key, domain-separated from
+// cursors) binds them. Anything altered, unparsable or expired verifies as null — the route
+// answers 404 for all of them alike, so a token reveals nothing.
+
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/**
- * Download tokens: `payload.mac`, both base64url. The payload names the tenant, the export and
- * the expiry (epoch seconds); the HMAC-SHA256 (the service's signing key, domain-separated from
- * cursors) binds them. Anything altered, unparsable or expired verifies as null — the route
- * answers 404 for all of them alike, so a token reveals nothing.
- */
 export interface DownloadClaims {
   tenantId: string;
   exportId: string;

@@ -1,7 +1,6 @@
-/**
- * The parts of the API's entry shapes (API.md AuditEntry, ActivityEntry) and of a directory user
- * that the export columns read. Structural, so the logs' own entry types are assignable to them.
- */
+// The parts of the API's entry shapes (API.md AuditEntry, ActivityEntry) and of a directory user
+// that the export columns read. Structural, so the logs' own entry types are assignable to them.
+
 export interface ActivityEntryLike {
   id: string;
   occurredAt: string;

@@ -1,10 +1,9 @@
+// Exports: a job that turns one filtered view of a log into a CSV or NDJSON file in storage.
+// The job moves queued → running → succeeded | failed; only a succeeded job carries a file key.
+
 import { z } from 'zod';
 import { roleSchema } from '../../http/caller.ts';
 
-/**
- * Exports: a job that turns one filtered view of a log into a CSV or NDJSON file in storage.
- * The job moves queued → running → succeeded | failed; only a succeeded job carries a file key.
- */
 export const EXPORT_LOGS = ['audit', 'activity'] as const;
 export const EXPORT_FORMATS = ['csv', 'json'] as const;
 export const EXPORT_VARIANTS = ['standard', 'elearning'] as const;

@@ -1,10 +1,9 @@
+// Who may use a log in reports: audit for owners and admins; activity for every role that can
+// read it (managers too: their visibility narrows what the export holds when it runs).
+
 import { canReadAudit, canReadOrgActivity, ROLES, type Role, type UserCaller } from '../../http/caller.ts';
 import type { ReportLog } from './report.ts';
 
-/**
- * Who may use a log in reports: audit for owners and admins; activity for every role that can
- * read it (managers too: their visibility narrows what the export holds when it runs).
- */
 export interface Holder {
   role: UserCaller['role'];
   reporting: boolean;

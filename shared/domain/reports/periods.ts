@@ -1,9 +1,8 @@
+// Calendar arithmetic of schedules, in the schedule's IANA time zone. Occurrences come from
+// croner (DST-aware); local midnights are found with Intl offsets, never a hand-written table.
+
 import { Cron } from 'croner';
 
-/**
- * Calendar arithmetic of schedules, in the schedule's IANA time zone. Occurrences come from
- * croner (DST-aware); local midnights are found with Intl offsets, never a hand-written table.
- */
 export const FREQUENCIES = ['daily', 'weekly', 'monthly', 'quarterly'] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
 

@@ -1,10 +1,9 @@
+// Saved reports and their schedules: request, stored and response shapes. A report is a named
+// set of filters over one log; its optional schedule e-mails an export every period.
+
 import { z } from 'zod';
 import { FREQUENCIES, isValidTimeZone } from './periods.ts';
 
-/**
- * Saved reports and their schedules: request, stored and response shapes. A report is a named
- * set of filters over one log; its optional schedule e-mails an export every period.
- */
 export const REPORT_LOGS = ['audit', 'activity'] as const;
 
 /** At most this many saved reports and schedules (paused ones included) per tenant; one more is a 409. */

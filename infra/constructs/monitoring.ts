@@ -34,7 +34,7 @@ export const APP_METRICS = {
   ingest: ['AuditEventsCreated', 'AuditEventsDuplicate', 'ActivityEventsCreated', 'ActivityEventsDuplicate'],
   exports: ['ExportsSucceeded', 'ExportsFailed', 'ExportsTimedOut'],
   exportRows: ['ExportRows'],
-  schedules: ['ScheduledRuns'],
+  schedules: ['ScheduledRunsQueued'],
   queryCost: ['QueryItemsRead', 'QueryItemsReturned'],
 } as const;
 

@@ -60,7 +60,7 @@ function sdkPackages(meta: Metafile): string[] {
 /**
  * The SDK packages a function calls, from its manifest entry: tables → DynamoDB (the document
  * client), the bucket → S3 (presigning to read, multipart uploads to write), the sender → SES
- * v2, invoke → Lambda, the signing secret → Secrets Manager.
+ * v2, invoke → Lambda, sendsTo → SQS, the signing secret → Secrets Manager.
  */
 function expectedSdk(spec: FunctionSpec): string[] {
   const pkgs = new Set<string>();
@@ -72,6 +72,7 @@ function expectedSdk(spec: FunctionSpec): string[] {
   }
   if (spec.sender) pkgs.add('client-sesv2');
   if ((spec.invoke ?? []).length > 0) pkgs.add('client-lambda');
+  if ((spec.sendsTo ?? []).length > 0) pkgs.add('client-sqs');
   if (spec.signingSecret) pkgs.add('client-secrets-manager');
   return [...pkgs].sort();
 }

@@ -92,7 +92,14 @@ describe('function bundles', () => {
       process.stdout.write('ok');`;
     const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       encoding: 'utf8',
-      env: { ...process.env, STAGE: 'test', POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'eu-west-1' },
+      env: {
+        ...process.env,
+        STAGE: 'test',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        AWS_REGION: 'eu-west-1',
+        // The dispatcher's tick needs its queue at cold start (CDK passes it from the manifest).
+        SCHEDULE_RUNS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/schedule-runs',
+      },
     });
     expect(out.stderr).toBe('');
     expect(out.stdout).toBe('ok');

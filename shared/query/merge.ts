@@ -18,6 +18,11 @@ import { ExpressionBuilder } from './expression.ts';
  * rates seen, the page should end. A page hands its spacing (ms per item) on in the position it
  * returns, so the next page starts with a slice instead of a probe. Items are emitted only once no
  * stream can still hold an earlier one. docs/performance.md measures the alternatives.
+ *
+ * Every call stops at a read budget (READ_BUDGET): when it runs out before the page is full, the
+ * page holds what was found and the position resumes at the frontier, the least-advanced stream's
+ * edge, behind which every stream has been read (see `StreamState.edge`): nothing is skipped or
+ * read twice into a page, even when the budget stops inside a DynamoDB page.
  */
 export type Item = Record<string, unknown> & { ts: string };
 
@@ -44,11 +49,33 @@ export interface MergeQuery {
   /** Base-table key of an item at a position, so a stream can resume after it. */
   baseKeyOf: (position: string) => Record<string, string>;
   nowEpochSeconds: number;
+  /** What this call may read; READ_BUDGET unless given. */
+  budget?: ReadBudget;
 }
+
+export interface ReadBudget {
+  /** Items DynamoDB may read (ScannedCount), summed over the call's Queries. */
+  items: number;
+  /** Query calls (each costs at least half a read unit, even when it finds nothing). */
+  queries: number;
+}
+
+/**
+ * The most one list call reads. 2,000 items (~200 read units at our ~0.8 KB items) is 1.3× what
+ * the bench's costliest page of 50 reads (a title substring over the time index, 1,489) and 2.5
+ * Query rounds over the planner's largest merge (50 streams) fit in 256 calls (the bench's
+ * costliest merge makes 129): normal pages never meet it; a rare match over a wide window does.
+ * A round of parallel reads that the budget splits takes at least one item per stream, so a call
+ * reads at most `items` plus one per stream.
+ */
+export const READ_BUDGET: ReadBudget = { items: 2000, queries: 256 };
 
 export interface MergeResult {
   items: Item[];
-  /** Position of the last item when more may follow (with the page's spacing, see parsePosition), else null. */
+  /**
+   * Position of the last item when more may follow (with the page's spacing, see parsePosition),
+   * else null. When the budget ran out first: the frontier, a position or a bare timestamp.
+   */
   nextPosition: string | null;
   /** Items DynamoDB read (sum of ScannedCount): the cost figure. */
   scanned: number;
@@ -99,12 +126,16 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
   const { position: after, spacing } = parsePosition(q.after);
   const start = after ?? (desc ? q.to : q.from);
   const startMs = msOf(start);
+  // A budget-stopped page may end at a bare timestamp (a slice bound): the next read is bounded
+  // by it, no start key needed (see StreamState.edge).
+  const resumeAt = after?.includes('#') ? after : undefined;
+  const budget = q.budget ?? READ_BUDGET;
   const states: StreamState[] = q.streams.map((stream) => ({
     stream,
     buffer: [],
     edge: start,
-    startKey: after
-      ? { ...q.baseKeyOf(after), [stream.partitionKeyName]: stream.partitionKeyValue, ts: after }
+    startKey: resumeAt
+      ? { ...q.baseKeyOf(resumeAt), [stream.partitionKeyName]: stream.partitionKeyValue, ts: resumeAt }
       : undefined,
     exhausted: false,
     read: false,
@@ -271,6 +302,12 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
   let probed = false;
   const target = q.limit + 1;
   const items: Item[] = [];
+  /** Whether a round of `calls` reads still fits the budget (the first round always does). */
+  const affords = (calls: number) =>
+    queries === 0 || (scanned < budget.items && queries + calls <= budget.queries);
+  /** A stream's share of what the budget has left, when `calls` streams read at once. */
+  const shareLeft = (calls: number) => Math.max(1, Math.floor((budget.items - scanned) / calls));
+  let outOfBudget = false;
   while (items.length < target) {
     const next = best();
     if (next && safe(next.buffer[0]!.ts)) {
@@ -284,7 +321,11 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
     if (states.length === 1) {
       // One stream: read what the page needs; a rare match doubles the page per empty read.
       const s = open[0]!;
-      await read(s, Math.max(1, need) * 2 ** s.dry * readPerKept(s));
+      if (!affords(1)) {
+        outOfBudget = true;
+        break;
+      }
+      await read(s, Math.min(Math.max(1, need) * 2 ** s.dry * readPerKept(s), shareLeft(1)));
     } else {
       if (!probed && (emptySlice || (spacing === undefined && !states.some((s) => s.read)))) {
         // A probe: each stream reads half its even share of the page, unbounded (a rare stream's
@@ -294,8 +335,12 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
         // after one round every stream's rate is known. A page that starts from the previous
         // page's spacing probes only once a slice finds nothing (the pace changed: a burst ended).
         const share = Math.ceil(target / (2 * open.length));
+        if (!affords(open.length)) {
+          outOfBudget = true;
+          break;
+        }
         probed = true;
-        await Promise.all(open.map((s) => read(s, share)));
+        await Promise.all(open.map((s) => read(s, Math.min(share, shareLeft(open.length)))));
         continue;
       }
       const { bound, rem, expected } = sliceBound();
@@ -315,8 +360,13 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
         const e = expected.get(s);
         return Math.min(rem, e === undefined ? rem : 2 * e + 2) * readPerKept(s);
       };
+      if (!affords(behind.length)) {
+        outOfBudget = true;
+        break;
+      }
       const keptBefore = states.reduce((n, s) => n + s.kept, 0);
-      await Promise.all(behind.map((s) => read(s, limitFor(s), bound)));
+      const left = shareLeft(behind.length);
+      await Promise.all(behind.map((s) => read(s, Math.min(limitFor(s), left), bound)));
       emptySlice = states.reduce((n, s) => n + s.kept, 0) === keptBefore;
     }
   }
@@ -335,6 +385,11 @@ export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery):
     const tail = items.length - Math.floor(items.length / 2);
     const perItem = Math.ceil(Math.abs(msOf(mid.ts) - msOf(last.ts)) / Math.max(1, tail - 1));
     nextPosition = states.length > 1 && perItem > 0 ? `${last.ts}${HINT}${perItem}` : last.ts;
+  } else if (outOfBudget) {
+    // Every buffered item before the frontier was safe and is in the page; what is buffered past
+    // it is read again by the next call, which starts there.
+    const open = live();
+    nextPosition = open.reduce((f, s) => (before(s.edge, f) ? s.edge : f), open[0]!.edge);
   }
   return { items, nextPosition, scanned, queries };
 }

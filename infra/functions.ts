@@ -34,7 +34,11 @@ export type SettingName =
   | 'EXPORT_LINK_DAYS'
   | 'PUBLIC_BASE_URL'
   /** TENANT_SHARDS and DEFAULT_SHARDS together: whoever writes or reads a sharded index. */
-  | 'SHARDS';
+  | 'SHARDS'
+  /** Whether list answers carry cost headers (the `costHeaders` setting; off by default). */
+  | 'COST_HEADERS'
+  /** The IAM principals service routes accept (the `serviceCallers` setting). */
+  | 'SERVICE_CALLERS';
 
 export interface FunctionSpec {
   description: string;
@@ -54,6 +58,8 @@ export interface FunctionSpec {
   timeoutSeconds?: number;
   /** An EventBridge rule invokes the function on this period. */
   schedule?: { everyMinutes: number };
+  /** Reserved concurrency from this deployment setting (0 there = none reserved). */
+  reservedConcurrency?: 'exportWorkerConcurrency' | 'scheduleDispatcherConcurrency';
 }
 
 const FIFTEEN_MINUTES = 15 * 60;
@@ -70,7 +76,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   'audit-ingest': {
     description: 'POST /v1/audit-events',
     tables: { Audit: 'append' },
-    settings: ['AUDIT_RETENTION_MONTHS', 'SHARDS'],
+    settings: ['AUDIT_RETENTION_MONTHS', 'SHARDS', 'SERVICE_CALLERS'],
     memoryMb: 512,
     timeoutSeconds: 29,
   },
@@ -78,19 +84,20 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     description: 'GET /v1/audit-events and /v1/audit-events/{id}',
     tables: { Audit: 'read' },
     signingSecret: true,
-    settings: ['SHARDS'],
+    settings: ['SHARDS', 'COST_HEADERS'],
     memoryMb: 512,
     timeoutSeconds: 29,
   },
   directory: {
     description: 'PUT /v1/directory/*',
     tables: { Directory: 'readWrite' },
+    settings: ['SERVICE_CALLERS'],
     timeoutSeconds: 29,
   },
   'activity-ingest': {
     description: 'POST /v1/activity-events',
     tables: { Activity: 'append', Directory: 'read' },
-    settings: ['ACTIVITY_RETENTION_MONTHS', 'SHARDS'],
+    settings: ['ACTIVITY_RETENTION_MONTHS', 'SHARDS', 'SERVICE_CALLERS'],
     memoryMb: 512,
     timeoutSeconds: 29,
   },
@@ -98,7 +105,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     description: 'GET /v1/activity and /v1/me/activity',
     tables: { Activity: 'read', Directory: 'read' },
     signingSecret: true,
-    settings: ['SHARDS'],
+    settings: ['SHARDS', 'COST_HEADERS'],
     memoryMb: 512,
     timeoutSeconds: 29,
   },
@@ -119,6 +126,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     settings: ['EXPORT_LINK_DAYS', 'PUBLIC_BASE_URL', 'AUDIT_RETENTION_MONTHS', 'SHARDS'],
     memoryMb: 1024,
     timeoutSeconds: FIFTEEN_MINUTES,
+    reservedConcurrency: 'exportWorkerConcurrency',
   },
   downloads: {
     description: 'GET /v1/downloads/{token}: checks the signed token, redirects to a fresh presigned URL',
@@ -144,5 +152,6 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     memoryMb: 1024,
     timeoutSeconds: FIFTEEN_MINUTES,
     schedule: { everyMinutes: 15 },
+    reservedConcurrency: 'scheduleDispatcherConcurrency',
   },
 };

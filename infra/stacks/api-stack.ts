@@ -117,6 +117,7 @@ export class ApiStack extends Stack {
           timeoutSeconds: spec.timeoutSeconds ?? 10,
           stage: settings.stage,
           logRetention: settings.logRetentionDays as RetentionDays,
+          ...(spec.reservedConcurrency ? { reservedConcurrency: settings[spec.reservedConcurrency] } : {}),
         }),
       );
     }
@@ -263,6 +264,18 @@ export class ApiStack extends Stack {
         case 'SHARDS':
           fn.bindSetting('TENANT_SHARDS', settings.tenantShards);
           fn.bindSetting('DEFAULT_SHARDS', settings.defaultShards);
+          break;
+        case 'COST_HEADERS':
+          fn.bindSetting(setting, settings.costHeaders ? 'on' : 'off');
+          break;
+        case 'SERVICE_CALLERS':
+          fn.bindSetting(setting, settings.serviceCallers.join(','));
+          if (settings.serviceCallers.length === 0) {
+            Annotations.of(fn).addWarningV2(
+              'logbook:no-service-callers',
+              `${fn.name} serves IAM routes but serviceCallers is empty: every service call gets 403`,
+            );
+          }
           break;
       }
     }

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { TTL_ATTRIBUTE } from '../adapters/dynamodb/tables.ts';
 import { recordQueryCost } from '../observability.ts';
+import { READ_BUDGET, type ReadBudget } from './budget.ts';
 import { ExpressionBuilder } from './expression.ts';
 
 /**
@@ -52,23 +53,6 @@ export interface MergeQuery {
   /** What this call may read; READ_BUDGET unless given. */
   budget?: ReadBudget;
 }
-
-export interface ReadBudget {
-  /** Items DynamoDB may read (ScannedCount), summed over the call's Queries. */
-  items: number;
-  /** Query calls (each costs at least half a read unit, even when it finds nothing). */
-  queries: number;
-}
-
-/**
- * The most one list call reads. 2,000 items (~200 read units at our ~0.8 KB items) is 1.3× what
- * the bench's costliest page of 50 reads (a title substring over the time index, 1,489) and 2.5
- * Query rounds over the planner's largest merge (50 streams) fit in 256 calls (the bench's
- * costliest merge makes 129): normal pages never meet it; a rare match over a wide window does.
- * A round of parallel reads that the budget splits takes at least one item per stream, so a call
- * reads at most `items` plus one per stream.
- */
-export const READ_BUDGET: ReadBudget = { items: 2000, queries: 256 };
 
 export interface MergeResult {
   items: Item[];

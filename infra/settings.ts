@@ -39,7 +39,7 @@ export interface DeploySettings {
    * Off unless set: DynamoDB's pre-filter counts are figures about the whole tenant.
    */
   costHeaders: boolean;
-  /** IAM principals (role or user ARNs) the service routes accept; empty = none. */
+  /** IAM principals (role or user ARNs, or account roots) the service routes accept; empty = none. */
   serviceCallers: string[];
   /** Reserved concurrency of the export worker and the schedule dispatcher; 0 = none reserved. */
   exportWorkerConcurrency: number;
@@ -64,8 +64,8 @@ export const SETTING_DEFAULTS = {
  */
 const PLACEHOLDER_HOST = /(^|\.)(example\.(com|net|org)|example|invalid|test|localhost)$/i;
 
-/** An IAM role or user ARN (`arn:aws:iam::123456789012:role/path/Name`). */
-const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+/** An IAM role or user ARN (`arn:aws:iam::123456789012:role/path/Name`), or an account's root. */
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:((role|user)\/[\w+=,.@/-]+|root)$/;
 
 /** The retention periods CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [
@@ -173,7 +173,9 @@ export function readSettings(node: Node): DeploySettings {
     .filter(Boolean);
   for (const arn of serviceCallers) {
     if (!IAM_PRINCIPAL_ARN.test(arn)) {
-      problems.push(`serviceCallers: "${arn}" must be an IAM role or user ARN`);
+      problems.push(
+        `serviceCallers: "${arn}" must be an IAM role or user ARN, or arn:aws:iam::<account>:root`,
+      );
     }
   }
 

@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { loadConfig } from '../config.ts';
 import {
   BadRequestError,
   DomainError,
@@ -12,6 +13,7 @@ import {
 import { flushStoredMetrics, logger, metrics } from '../observability.ts';
 import { type Caller, claimsSchema } from './caller.ts';
 import { type HttpResult, problem } from './responses.ts';
+import { isAllowedServiceCaller } from './service-callers.ts';
 
 /** The event as the handler sees it after the middleware chain. */
 export interface ApiEvent extends APIGatewayProxyEventV2 {
@@ -80,8 +82,12 @@ export type AuthMode = 'user' | 'service' | 'none';
 /**
  * Reads the identity API Gateway established: JWT claims (user routes) or the IAM principal
  * (service routes). Tokens were verified by the gateway; here they are only shaped and checked.
+ * An IAM principal must be on the allow-list (SERVICE_CALLERS; see service-callers.ts).
  */
-export function authenticate(mode: AuthMode): Mw {
+export function authenticate(
+  mode: AuthMode,
+  serviceCallers: () => readonly string[] = () => loadConfig().SERVICE_CALLERS,
+): Mw {
   return {
     before: (request) => {
       if (mode === 'none') return;
@@ -92,6 +98,10 @@ export function authenticate(mode: AuthMode): Mw {
       const rawClaims = authorizer?.jwt?.claims;
       if (mode === 'service') {
         if (iam?.userArn) {
+          if (!isAllowedServiceCaller(iam.userArn, serviceCallers())) {
+            logger.warn('service caller not on the allow-list', { principal: iam.userArn });
+            throw new ForbiddenError('This IAM principal may not call the service routes.');
+          }
           request.event.caller = { kind: 'service', principal: iam.userArn };
           return;
         }

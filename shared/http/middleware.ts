@@ -7,6 +7,7 @@ import {
   DomainError,
   ForbiddenError,
   PayloadTooLargeError,
+  QuotaExceededError,
   UnauthorizedError,
   ValidationError,
 } from '../domain/errors.ts';
@@ -36,7 +37,9 @@ export function problemErrors(): Mw {
         return;
       }
       if (err instanceof DomainError && err.expose) {
-        const headers: Record<string, string> = err.statusCode === 429 ? { 'retry-after': '1' } : {};
+        const retryAfter = err instanceof QuotaExceededError ? err.retryAfterSeconds : 1;
+        const headers: Record<string, string> =
+          err.statusCode === 429 ? { 'retry-after': String(retryAfter) } : {};
         const fields = err instanceof BadRequestError ? err.errors : undefined;
         request.response = problem(err.statusCode, err.title, err.message, fields, headers);
         return;

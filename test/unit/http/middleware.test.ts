@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { resetConfig } from '../../../shared/config.ts';
-import { NotFoundError, ThrottledError, UnavailableError } from '../../../shared/domain/errors.ts';
+import {
+  NotFoundError,
+  QuotaExceededError,
+  ThrottledError,
+  UnavailableError,
+} from '../../../shared/domain/errors.ts';
 import { apiHandler } from '../../../shared/http/handler.ts';
 import { json } from '../../../shared/http/responses.ts';
 import { isAllowedServiceCaller } from '../../../shared/http/service-callers.ts';
@@ -169,6 +174,16 @@ describe('bodies', () => {
 });
 
 describe('errors become problem+json', () => {
+  it('answers a quota error with 429 and its own Retry-After', async () => {
+    const h = apiHandler({ auth: 'none' }, async () => {
+      throw new QuotaExceededError('You have 3 exports queued or running.', 30);
+    });
+    const res = await call(h, apiEvent({}));
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['retry-after']).toBe('30');
+    expect(res.headers['content-type']).toBe('application/problem+json');
+  });
+
   const schema = z.object({
     events: z.array(z.object({ name: z.string(), n: z.number().int() })).min(1),
   });

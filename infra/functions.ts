@@ -35,7 +35,11 @@ export type SettingName =
   | 'EXPORT_LINK_DAYS'
   | 'PUBLIC_BASE_URL'
   /** TENANT_SHARDS and DEFAULT_SHARDS together: whoever writes or reads a sharded index. */
-  | 'SHARDS';
+  | 'SHARDS'
+  /** Whether list answers carry cost headers (the `costHeaders` setting; off by default). */
+  | 'COST_HEADERS'
+  /** The IAM principals service routes accept (the `serviceCallers` setting). */
+  | 'SERVICE_CALLERS';
 
 /** SQS queues the API stack creates (each with a dead-letter queue) when a function names one. */
 export type QueueName = 'schedule-runs';
@@ -71,6 +75,8 @@ export interface FunctionSpec {
    * for events that ran out of both.
    */
   asyncInvoke?: { retryAttempts: 0 | 1 | 2; maxEventAgeSeconds: number };
+  /** Reserved concurrency from this deployment setting (0 there = none reserved). */
+  reservedConcurrency?: 'exportWorkerConcurrency' | 'scheduleDispatcherConcurrency';
 }
 
 /** Lambda's maximum; exports are bounded by it (shared/domain/exports/deadlines.ts). */
@@ -88,7 +94,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   'audit-ingest': {
     description: 'POST /v1/audit-events',
     tables: { Audit: 'append' },
-    settings: ['AUDIT_RETENTION_MONTHS', 'SHARDS'],
+    settings: ['AUDIT_RETENTION_MONTHS', 'SHARDS', 'SERVICE_CALLERS'],
     memoryMb: 512,
     timeoutSeconds: 29,
   },
@@ -96,19 +102,20 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     description: 'GET /v1/audit-events and /v1/audit-events/{id}',
     tables: { Audit: 'read' },
     signingSecret: true,
-    settings: ['SHARDS'],
+    settings: ['SHARDS', 'COST_HEADERS'],
     memoryMb: 512,
     timeoutSeconds: 29,
   },
   directory: {
     description: 'PUT /v1/directory/*',
     tables: { Directory: 'readWrite' },
+    settings: ['SERVICE_CALLERS'],
     timeoutSeconds: 29,
   },
   'activity-ingest': {
     description: 'POST /v1/activity-events',
     tables: { Activity: 'append', Directory: 'read' },
-    settings: ['ACTIVITY_RETENTION_MONTHS', 'SHARDS'],
+    settings: ['ACTIVITY_RETENTION_MONTHS', 'SHARDS', 'SERVICE_CALLERS'],
     memoryMb: 512,
     timeoutSeconds: 29,
   },
@@ -116,7 +123,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     description: 'GET /v1/activity and /v1/me/activity',
     tables: { Activity: 'read', Directory: 'read' },
     signingSecret: true,
-    settings: ['SHARDS'],
+    settings: ['SHARDS', 'COST_HEADERS'],
     memoryMb: 512,
     timeoutSeconds: 29,
   },
@@ -147,6 +154,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     memoryMb: 256,
     timeoutSeconds: 60,
     schedule: { everyMinutes: 15 },
+    reservedConcurrency: 'exportWorkerConcurrency',
   },
   downloads: {
     description: 'GET /v1/downloads/{token}: checks the signed token, redirects to a fresh presigned URL',
@@ -171,6 +179,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     memoryMb: 512,
     timeoutSeconds: 5 * 60,
     schedule: { everyMinutes: 15 },
+    reservedConcurrency: 'scheduleDispatcherConcurrency',
   },
   'schedule-run-worker': {
     description: 'One claimed schedule run per SQS message: exports per recipient view, e-mails the links',

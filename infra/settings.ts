@@ -35,6 +35,16 @@ export interface DeploySettings {
   logRetentionDays: number;
   /** Subscribed (e-mail) to the alarm topic; absent = no subscription (subscribe by hand). */
   alarmEmail?: string;
+  /**
+   * Cost headers (`x-logbook-scanned`, `x-logbook-index`) on list answers to org-wide readers.
+   * Off unless set: DynamoDB's pre-filter counts are figures about the whole tenant.
+   */
+  costHeaders: boolean;
+  /** IAM principals (role or user ARNs, or account roots) the service routes accept; empty = none. */
+  serviceCallers: string[];
+  /** Reserved concurrency of the export worker and the schedule dispatcher; 0 = none reserved. */
+  exportWorkerConcurrency: number;
+  scheduleDispatcherConcurrency: number;
 }
 
 export const SETTING_DEFAULTS = {
@@ -44,7 +54,19 @@ export const SETTING_DEFAULTS = {
   tenantShards: '',
   defaultShards: 1,
   logRetentionDays: 30,
+  costHeaders: false,
+  exportWorkerConcurrency: 10,
+  scheduleDispatcherConcurrency: 2,
 } as const;
+
+/**
+ * Hosts reserved for examples and tests (RFC 2606, RFC 6761): an issuer there is a placeholder
+ * (cdk.json ships one), and no real identity provider can ever sign for it.
+ */
+const PLACEHOLDER_HOST = /(^|\.)(example\.(com|net|org)|example|invalid|test|localhost)$/i;
+
+/** An IAM role or user ARN (`arn:aws:iam::123456789012:role/path/Name`), or an account's root. */
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:((role|user)\/[\w+=,.@/-]+|root)$/;
 
 /** The retention periods CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [
@@ -89,6 +111,12 @@ export function readSettings(node: Node): DeploySettings {
 
   const jwtIssuer = str('jwtIssuer');
   if (jwtIssuer && !/^https:\/\/\S+$/.test(jwtIssuer)) problems.push('jwtIssuer: must be an https URL');
+  else if (jwtIssuer && PLACEHOLDER_HOST.test(new URL(jwtIssuer).hostname)) {
+    problems.push(
+      `jwtIssuer: ${jwtIssuer} is a placeholder (a reserved example domain, as in cdk.json); ` +
+        "pass your identity provider's issuer: -c jwtIssuer=https://<your-idp>/",
+    );
+  }
 
   const senderEmail = str('senderEmail');
   const senderDomain = senderEmail.split('@')[1];
@@ -137,6 +165,26 @@ export function readSettings(node: Node): DeploySettings {
     problems.push(`logRetentionDays: must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
   }
 
+  const bool = (key: string, fallback: boolean): boolean => {
+    const value = raw(key) ?? fallback;
+    if (value === true || value === 'true') return true;
+    if (value === false || value === 'false') return false;
+    problems.push(`${key}: must be true or false (got ${JSON.stringify(value)})`);
+    return fallback;
+  };
+
+  const serviceCallers = (optionalStr('serviceCallers') ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  for (const arn of serviceCallers) {
+    if (!IAM_PRINCIPAL_ARN.test(arn)) {
+      problems.push(
+        `serviceCallers: "${arn}" must be an IAM role or user ARN, or arn:aws:iam::<account>:root`,
+      );
+    }
+  }
+
   const settings: DeploySettings = {
     stage,
     account: optionalStr('account'),
@@ -156,6 +204,20 @@ export function readSettings(node: Node): DeploySettings {
     defaultShards: int('defaultShards', 1, 64, SETTING_DEFAULTS.defaultShards),
     logRetentionDays,
     ...(alarmEmail ? { alarmEmail } : {}),
+    costHeaders: bool('costHeaders', SETTING_DEFAULTS.costHeaders),
+    serviceCallers,
+    exportWorkerConcurrency: int(
+      'exportWorkerConcurrency',
+      0,
+      1000,
+      SETTING_DEFAULTS.exportWorkerConcurrency,
+    ),
+    scheduleDispatcherConcurrency: int(
+      'scheduleDispatcherConcurrency',
+      0,
+      1000,
+      SETTING_DEFAULTS.scheduleDispatcherConcurrency,
+    ),
   };
   if (problems.length > 0) throw new Error(`Invalid CDK context: ${problems.join('; ')}`);
   return settings;

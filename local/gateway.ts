@@ -231,7 +231,7 @@ export async function buildEvent(
           callerId: sub,
           cognitoIdentity: null,
           principalOrgId: null,
-          userArn: `arn:aws:iam::000000000000:user/${sub}`,
+          userArn: `arn:aws:iam::${LOCAL_ACCOUNT}:user/${sub}`,
           userId: sub,
         },
       };
@@ -275,10 +275,15 @@ export async function buildEvent(
   };
 }
 
+/** The account of the IAM identity the gateway makes of a service token (see buildEvent). */
+export const LOCAL_ACCOUNT = '000000000000';
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Lambda's asynchronous invoke of the export worker, played in this process (no
   // EXPORT_WORKER_FUNCTION locally): the exports handler starts it in the background.
   runExportWorkerInProcess((ref) => executeExport(exportDeps(loadConfig()), ref));
+  // The handlers accept IAM callers from their allow-list only: locally, the stand-in account.
+  process.env.SERVICE_CALLERS ??= `arn:aws:iam::${LOCAL_ACCOUNT}:root`;
   const local = new Map((options.localRoutes ?? []).map((r) => [`${r.method} ${r.path}`, r]));
   const server = createServer(async (req, res) => {
     try {

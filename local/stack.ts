@@ -48,6 +48,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       S3_ENDPOINT: emulators.s3Endpoint,
       SES_ENDPOINT: emulators.sesEndpoint,
       POWERTOOLS_DEV: process.env.POWERTOOLS_DEV ?? 'true',
+      // Cost headers help tune filters locally; a deployed stage sends them only when its
+      // `costHeaders` setting says so.
+      COST_HEADERS: process.env.COST_HEADERS ?? 'on',
     });
     const config = () => loadConfig();
     gateway = await startGateway({ port: options.port, localRoutes: options.localRoutes?.(config) });

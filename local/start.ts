@@ -3,7 +3,7 @@ import { scheduleRoutes, startScheduleTicker } from './schedules.ts';
 import { DEMO_PEOPLE, DEMO_TENANT } from './seed/demo.ts';
 import { seedDemoTenant } from './seed/index.ts';
 import { startLocalStack } from './stack.ts';
-import { mintToken } from './tokens.ts';
+import { defaultSecretWarning, mintToken } from './tokens.ts';
 
 /**
  * `npm start`: DynamoDB Local, s3rver and SES v2 local embedded; the dev gateway on PORT; the
@@ -72,6 +72,8 @@ Try:
   curl -s ${stack.url}/v1/audit-events -H "authorization: Bearer <admin token>"
 
 Ctrl-C stops everything.`);
+  const warning = defaultSecretWarning();
+  if (warning) console.warn(`\n${warning}`);
 }
 
 main().catch((err: unknown) => {

@@ -5,6 +5,16 @@ export const DEFAULT_DEV_JWT_SECRET = 'logbook-local-dev-secret';
 export const LOCAL_ISSUER = 'logbook-local';
 export const LOCAL_AUDIENCE = 'logbook';
 
+/** The warning `npm start` prints while the well-known default secret signs tokens, else null. */
+export function defaultSecretWarning(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.DEV_JWT_SECRET && env.DEV_JWT_SECRET !== DEFAULT_DEV_JWT_SECRET) return null;
+  return (
+    `WARNING: tokens are signed with the default DEV_JWT_SECRET ("${DEFAULT_DEV_JWT_SECRET}"), ` +
+    'which anyone can use to mint an owner token. Set DEV_JWT_SECRET to a secret of your own ' +
+    'if anyone else can reach this machine.'
+  );
+}
+
 export function devJwtSecret(): Uint8Array {
   return new TextEncoder().encode(process.env.DEV_JWT_SECRET || DEFAULT_DEV_JWT_SECRET);
 }
@@ -42,6 +52,8 @@ export async function verifyToken(
       algorithms: ['HS256'],
       issuer: LOCAL_ISSUER,
       audience: LOCAL_AUDIENCE,
+      // Like API Gateway's JWT authorizer: a token without an expiry is refused, not eternal.
+      requiredClaims: ['exp', 'iss', 'aud'],
     });
     return payload as Record<string, unknown>;
   } catch {

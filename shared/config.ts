@@ -56,6 +56,25 @@ const schema = z.object({
       return out;
     }),
   DEFAULT_SHARDS: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * `on`: list answers carry cost headers (x-logbook-scanned, x-logbook-index) for org-wide
+   * readers. Off unless set: in AWS the `costHeaders` setting decides; the local stack turns it on.
+   */
+  COST_HEADERS: z.enum(['on', 'off']).default('off'),
+  /**
+   * IAM principals the service (SigV4) routes accept, comma-separated: role ARNs (any session of
+   * the role) or user ARNs. A caller API Gateway authenticated but not listed gets 403; empty =
+   * nobody. Set from the `serviceCallers` deployment setting.
+   */
+  SERVICE_CALLERS: z
+    .string()
+    .default('')
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
 });
 
 export type Config = z.infer<typeof schema>;

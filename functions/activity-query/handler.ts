@@ -1,4 +1,6 @@
 import { loadConfig } from '../../shared/config.ts';
+import { canReadOrgActivity } from '../../shared/http/caller.ts';
+import { costHeaders } from '../../shared/http/cost.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { parseInput } from '../../shared/http/validate.ts';
@@ -26,6 +28,9 @@ export const handler = apiHandler({ auth: 'user' }, async ({ event, caller, quer
     const { limit, cursor, ...filters } = parseInput(activityQuerySchema, query);
     out = await listActivity(deps, caller, filters, { limit, cursor });
   }
-  const cost = { 'x-logbook-scanned': String(out.scanned), 'x-logbook-index': out.plan.index };
+  const cost = costHeaders(config, canReadOrgActivity(caller), {
+    scanned: out.scanned,
+    index: out.plan.index,
+  });
   return json(200, { items: out.items, nextCursor: out.nextCursor }, cost);
 });

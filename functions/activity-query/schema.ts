@@ -2,7 +2,13 @@ import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { activityEntrySchema } from '../../shared/domain/activity/event.ts';
 import { activityFiltersSchema, myActivityFiltersSchema } from '../../shared/domain/activity/filters.ts';
-import { errors, jsonContent, listQueryBase } from '../../shared/http/openapi.ts';
+import {
+  COST_HEADERS_DOC,
+  errors,
+  jsonContent,
+  listQueryBase,
+  READ_BUDGET_NOTE,
+} from '../../shared/http/openapi.ts';
 
 export const activityQuerySchema = activityFiltersSchema.extend(listQueryBase).strict();
 export const myActivityQuerySchema = myActivityFiltersSchema.extend(listQueryBase).strict();
@@ -14,16 +20,7 @@ const pageSchema = z
   })
   .meta({ id: 'ActivityPage' });
 
-const costHeaders = {
-  'x-logbook-scanned': {
-    description: 'Items the store read for this page (DynamoDB ScannedCount)',
-    schema: { type: 'integer' as const },
-  },
-  'x-logbook-index': {
-    description: 'The index the query planner chose',
-    schema: { type: 'string' as const },
-  },
-};
+const costHeaders = COST_HEADERS_DOC;
 
 export const paths: ZodOpenApiPathsObject = {
   '/v1/activity': {
@@ -39,7 +36,8 @@ export const paths: ZodOpenApiPathsObject = {
         'a 404. `managerId`/`includeSubManagers` outside scope=managed and `includeSubTeams`/`primaryOnly` ' +
         'outside scope=team are a 400, as is any unknown query parameter. Newest first unless `order=asc`; ' +
         'default window is the 3 calendar months before `to` (default now). Entries past retention are never ' +
-        'returned. The cursor is bound to the tenant, the filters and the caller’s visibility.',
+        'returned. The cursor is bound to the tenant, the filters and the caller’s visibility. ' +
+        READ_BUDGET_NOTE,
       tags: ['Activity log'],
       requestParams: { query: activityQuerySchema },
       responses: {
@@ -55,7 +53,8 @@ export const paths: ZodOpenApiPathsObject = {
       description:
         'The same filters as `/v1/activity` except scope and people: scope, teamId, groupId, managerId, userId, ' +
         'includeSubTeams, primaryOnly, includeSubManagers and includeDeactivated are rejected with 400. ' +
-        'Services get 403.',
+        'Services get 403. ' +
+        READ_BUDGET_NOTE,
       tags: ['Activity log'],
       requestParams: { query: myActivityQuerySchema },
       responses: {

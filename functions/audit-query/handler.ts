@@ -1,5 +1,6 @@
 import { auditStoreFromConfig } from '../../shared/adapters/dynamodb/audit-store.ts';
 import { loadConfig } from '../../shared/config.ts';
+import { costHeaders } from '../../shared/http/cost.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { parseInput } from '../../shared/http/validate.ts';
@@ -24,5 +25,7 @@ export const handler = apiHandler({ auth: 'user' }, async ({ caller, query, para
   }
   const { limit, cursor, ...filters } = parseInput(auditQuerySchema, query);
   const page = await listAuditEvents(deps, caller, filters, { limit, cursor });
-  return json(200, { items: page.items, nextCursor: page.nextCursor });
+  // Owners and admins only (assertAuditReader): org-wide readers of the audit log.
+  const cost = costHeaders(config, true, { scanned: page.scanned, index: page.index });
+  return json(200, { items: page.items, nextCursor: page.nextCursor }, cost);
 });

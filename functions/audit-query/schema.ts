@@ -2,7 +2,13 @@ import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { auditFiltersShape, fromNotAfterTo } from '../../shared/domain/audit/filters.ts';
 import { auditEntrySchema, auditIdSchema, auditPageSchema } from '../../shared/domain/audit/schema.ts';
-import { errors, jsonContent, listQueryBase } from '../../shared/http/openapi.ts';
+import {
+  COST_HEADERS_DOC,
+  errors,
+  jsonContent,
+  listQueryBase,
+  READ_BUDGET_NOTE,
+} from '../../shared/http/openapi.ts';
 
 /** The list route's query: the filters plus `limit` and `cursor`. Unknown parameters are a 400. */
 export const auditQuerySchema = z
@@ -22,12 +28,14 @@ export const paths: ZodOpenApiPathsObject = {
         'Default window: `to` = now, `from` = 3 calendar months before `to`; entries past retention are never ' +
         'returned. `requestMethod`, `requestStatus` and `requestContentType` also take lists. The window is fixed ' +
         'by the first page; a cursor is bound to the tenant and the filters (400 otherwise). An unknown query ' +
-        'parameter is a 400. List items leave out `changes` and `details`.',
+        'parameter is a 400. List items leave out `changes` and `details`. ' +
+        READ_BUDGET_NOTE,
       tags: ['Audit log'],
       requestParams: { query: z.object({ ...auditFiltersShape, ...listQueryBase }) },
       responses: {
         '200': {
           description: 'One page, newest first unless `order=asc`',
+          headers: COST_HEADERS_DOC,
           content: jsonContent(auditPageSchema),
         },
         ...errors('400', '401', '403', '429', '500', '503'),

@@ -5,7 +5,8 @@ import {
   exportRequestSchema,
   exportViewSchema,
 } from '../../shared/domain/exports/export-job.ts';
-import { errors, jsonContent } from '../../shared/http/openapi.ts';
+import { ERROR_RESPONSES, errors, jsonContent } from '../../shared/http/openapi.ts';
+import { EXPORT_QUOTA_RETRY_SECONDS, MAX_ACTIVE_EXPORTS } from '../../shared/use-cases/exports/request.ts';
 
 export const exportIdParamsSchema = z.object({
   id: z.string().min(1).max(64).meta({ description: 'The export id from `POST /v1/exports`' }),
@@ -37,7 +38,12 @@ export const paths: ZodOpenApiPathsObject = {
         'their direct and indirect reports. Filters are validated like the log’s list route (400 naming ' +
         '`filters.<name>`). The export runs in the background with the caller’s visibility at the time it ' +
         'runs; poll `GET /v1/exports/{id}`. Every export is recorded in the tenant’s audit log (object type ' +
-        `CsvExport, action Created). ${FILE_NOTES}`,
+        `CsvExport, action Created). ${FILE_NOTES} ` +
+        `Quota: a user has at most ${MAX_ACTIVE_EXPORTS} exports queued or running; a further request is a 429 ` +
+        `problem+json with \`Retry-After: ${EXPORT_QUOTA_RETRY_SECONDS}\` and stores nothing. A slot is free again ` +
+        'as soon as one of them succeeds or fails (also when a stuck job is failed by the sweeper). Scheduled ' +
+        'report runs do not count. An export reads the whole view: the read budget of list calls applies ' +
+        'to each of its pages, and the export follows them to the end.',
       tags: ['Exports'],
       requestBody: { content: jsonContent(exportRequestSchema) },
       responses: {
@@ -46,7 +52,12 @@ export const paths: ZodOpenApiPathsObject = {
           headers: z.object({ location: z.string().meta({ description: '`/v1/exports/{id}`, to poll' }) }),
           content: jsonContent(exportAcceptedSchema),
         },
-        ...errors('400', '401', '403', '404', '413', '429', '500', '503'),
+        ...errors('400', '401', '403', '404', '413', '500', '503'),
+        '429': {
+          description: `Throttled, or ${MAX_ACTIVE_EXPORTS} of the caller’s exports are queued or running; retry after Retry-After`,
+          headers: z.object({ 'retry-after': z.string().meta({ description: 'Seconds to wait' }) }),
+          content: ERROR_RESPONSES['429'].content,
+        },
       },
     },
   },

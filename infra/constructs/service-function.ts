@@ -33,6 +33,8 @@ export interface ServiceFunctionProps {
   timeoutSeconds: number;
   stage: string;
   logRetention: RetentionDays;
+  /** Reserved concurrency; undefined or 0 = none reserved (the account's unreserved pool). */
+  reservedConcurrency?: number;
 }
 
 /** Every variable a function can receive; the Config keys plus runtime plumbing. */
@@ -88,6 +90,7 @@ export class ServiceFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,
+      ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       bundling: {
         format: OutputFormat.ESM,
         target: 'node20',
@@ -271,7 +274,9 @@ export class ServiceFunction extends Construct {
       | 'EXPORT_LINK_DAYS'
       | 'PUBLIC_BASE_URL'
       | 'TENANT_SHARDS'
-      | 'DEFAULT_SHARDS',
+      | 'DEFAULT_SHARDS'
+      | 'COST_HEADERS'
+      | 'SERVICE_CALLERS',
     value: string | number,
   ): this {
     this.setEnv(name, String(value));

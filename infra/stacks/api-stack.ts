@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -123,6 +123,7 @@ export class ApiStack extends Stack {
           timeoutSeconds: spec.timeoutSeconds ?? 10,
           stage: settings.stage,
           logRetention: settings.logRetentionDays as RetentionDays,
+          ...(spec.reservedConcurrency ? { reservedConcurrency: settings[spec.reservedConcurrency] } : {}),
         }),
       );
     }
@@ -339,6 +340,18 @@ export class ApiStack extends Stack {
         case 'SHARDS':
           fn.bindSetting('TENANT_SHARDS', settings.tenantShards);
           fn.bindSetting('DEFAULT_SHARDS', settings.defaultShards);
+          break;
+        case 'COST_HEADERS':
+          fn.bindSetting(setting, settings.costHeaders ? 'on' : 'off');
+          break;
+        case 'SERVICE_CALLERS':
+          fn.bindSetting(setting, settings.serviceCallers.join(','));
+          if (settings.serviceCallers.length === 0) {
+            Annotations.of(fn).addWarningV2(
+              'logbook:no-service-callers',
+              `${fn.name} serves IAM routes but serviceCallers is empty: every service call gets 403`,
+            );
+          }
           break;
       }
     }

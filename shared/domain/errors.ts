@@ -73,6 +73,19 @@ export class ThrottledError extends DomainError {
   override readonly title = 'Too Many Requests';
 }
 
+/** A per-user or per-tenant limit is reached: 429 with Retry-After, until some work finishes. */
+export class QuotaExceededError extends DomainError {
+  override readonly statusCode = 429;
+  override readonly expose = true;
+  override readonly title = 'Too Many Requests';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** A dependency (DynamoDB, S3, SES) failed after retries. Safe to retry; never shows internals. */
 export class UnavailableError extends DomainError {
   override readonly statusCode = 503;

@@ -1,11 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { loadConfig } from '../config.ts';
 import {
   BadRequestError,
   DomainError,
   ForbiddenError,
   PayloadTooLargeError,
+  QuotaExceededError,
   UnauthorizedError,
   ValidationError,
 } from '../domain/errors.ts';
@@ -13,6 +15,7 @@ import { MAX_JSON_DEPTH, tooDeep } from '../domain/json-limits.ts';
 import { flushStoredMetrics, logger, metrics } from '../observability.ts';
 import { type Caller, claimsSchema } from './caller.ts';
 import { type HttpResult, problem } from './responses.ts';
+import { isAllowedServiceCaller } from './service-callers.ts';
 import { formatPath } from './validate.ts';
 
 /** The event as the handler sees it after the middleware chain. */
@@ -36,7 +39,9 @@ export function problemErrors(): Mw {
         return;
       }
       if (err instanceof DomainError && err.expose) {
-        const headers: Record<string, string> = err.statusCode === 429 ? { 'retry-after': '1' } : {};
+        const retryAfter = err instanceof QuotaExceededError ? err.retryAfterSeconds : 1;
+        const headers: Record<string, string> =
+          err.statusCode === 429 ? { 'retry-after': String(retryAfter) } : {};
         const fields = err instanceof BadRequestError ? err.errors : undefined;
         request.response = problem(err.statusCode, err.title, err.message, fields, headers);
         return;
@@ -82,8 +87,12 @@ export type AuthMode = 'user' | 'service' | 'none';
 /**
  * Reads the identity API Gateway established: JWT claims (user routes) or the IAM principal
  * (service routes). Tokens were verified by the gateway; here they are only shaped and checked.
+ * An IAM principal must be on the allow-list (SERVICE_CALLERS; see service-callers.ts).
  */
-export function authenticate(mode: AuthMode): Mw {
+export function authenticate(
+  mode: AuthMode,
+  serviceCallers: () => readonly string[] = () => loadConfig().SERVICE_CALLERS,
+): Mw {
   return {
     before: (request) => {
       if (mode === 'none') return;
@@ -94,6 +103,10 @@ export function authenticate(mode: AuthMode): Mw {
       const rawClaims = authorizer?.jwt?.claims;
       if (mode === 'service') {
         if (iam?.userArn) {
+          if (!isAllowedServiceCaller(iam.userArn, serviceCallers())) {
+            logger.warn('service caller not on the allow-list', { principal: iam.userArn });
+            throw new ForbiddenError('This IAM principal may not call the service routes.');
+          }
           request.event.caller = { kind: 'service', principal: iam.userArn };
           return;
         }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ZodOpenApiResponsesObject } from 'zod-openapi';
+import { READ_BUDGET_TEXT } from '../query/budget.ts';
 
 /** Shared OpenAPI pieces: the problem+json body and the standard error responses. */
 export const problemSchema = z
@@ -87,6 +88,25 @@ export function errors(...codes: (keyof typeof ERROR_RESPONSES)[]): ZodOpenApiRe
 export function jsonContent<S extends z.ZodType>(schema: S) {
   return { 'application/json': { schema } };
 }
+
+/** What every list of log entries says about its read budget. */
+export const READ_BUDGET_NOTE = `Read budget: ${READ_BUDGET_TEXT}`;
+
+/** Headers of a list answer that report its cost (see shared/http/cost.ts). */
+export const COST_HEADERS_DOC = {
+  'x-logbook-scanned': {
+    description:
+      'Items the store read for this page (DynamoDB ScannedCount, before filters). Sent only to org-wide ' +
+      'readers (audit log: owners and admins; activity log: owners, admins, hr, reporters, learning designers ' +
+      'and curators with `reporting`, on both list routes), never to managers or learners, and only where the ' +
+      'deployment turns cost headers on (`costHeaders` setting, off by default; on in the local stack).',
+    schema: { type: 'integer' as const },
+  },
+  'x-logbook-index': {
+    description: 'The index the query planner chose; sent under the same rule as `x-logbook-scanned`.',
+    schema: { type: 'string' as const },
+  },
+};
 
 export const listQueryBase = {
   limit: z.coerce

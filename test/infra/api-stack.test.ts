@@ -1,12 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NOT_FOUND_FUNCTION, ROUTES } from '../../functions/routes.ts';
 import { FUNCTIONS, type TableAccess } from '../../infra/functions.ts';
 import { EXPORTS_PREFIX } from '../../infra/stacks/data-stack.ts';
 import { TABLES } from '../../shared/adapters/dynamodb/tables.ts';
-import { inspect, REPO_ROOT, SAMPLE_ROUTES, type Synth, synthLogbook } from './synth.ts';
+import { inspect, REPO_ROOT, SAMPLE_ROUTES, type Synth, synthLogbook, TEST_ISSUER } from './synth.ts';
 
 const AUTH_TYPE = { user: 'JWT', service: 'AWS_IAM', none: 'NONE' } as const;
 
@@ -37,6 +37,10 @@ const other = () => {
       sesSandboxRecipients: 'qa@example.org',
       publicBaseUrl: 'https://logbook.example.com',
       corsAllowOrigins: 'https://admin.example.com',
+      costHeaders: 'true',
+      serviceCallers: 'arn:aws:iam::123456789012:role/platform-ingest,arn:aws:iam::123456789012:user/sync',
+      exportWorkerConcurrency: '0',
+      scheduleDispatcherConcurrency: '3',
     },
   });
   return alternate;
@@ -296,6 +300,51 @@ describe('functions', () => {
   });
 });
 
+describe('security settings', () => {
+  const fnProps = (synth: Synth, name: string) => inspect(synth).fn(name).props;
+
+  it('sends no cost headers from a deployed stage unless costHeaders turns them on', () => {
+    expect(view.fn('audit-query').env.COST_HEADERS).toBe('off');
+    expect(view.fn('activity-query').env.COST_HEADERS).toBe('off');
+    expect(inspect(other()).fn('audit-query').env.COST_HEADERS).toBe('on');
+  });
+
+  it('reserves concurrency for the export worker and the schedule dispatcher, from settings', () => {
+    expect(view.fn('export-worker').props.ReservedConcurrentExecutions).toBe(10);
+    expect(view.fn('schedule-dispatcher').props.ReservedConcurrentExecutions).toBe(2);
+    expect(fnProps(other(), 'schedule-dispatcher').ReservedConcurrentExecutions).toBe(3);
+    // 0 = nothing reserved; no other function reserves any.
+    expect(other().api.functions.has('export-worker')).toBe(false);
+    for (const name of Object.keys(FUNCTIONS).filter((n) => !FUNCTIONS[n]!.reservedConcurrency)) {
+      expect(view.fn(name).props.ReservedConcurrentExecutions, name).toBeUndefined();
+    }
+    const zero = synthLogbook({
+      routes: SAMPLE_ROUTES,
+      context: { exportWorkerConcurrency: '0' },
+    });
+    expect(inspect(zero).fn('export-worker').props.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('names the accepted IAM callers to every function behind a service route, and warns when there are none', () => {
+    const serviceFns = new Set(SAMPLE_ROUTES.filter((r) => r.auth === 'service').map((r) => r.fn));
+    const allowed = 'arn:aws:iam::123456789012:role/platform-ingest,arn:aws:iam::123456789012:user/sync';
+    for (const name of serviceFns) {
+      expect(FUNCTIONS[name]!.settings, name).toContain('SERVICE_CALLERS');
+      expect(view.fn(name).env.SERVICE_CALLERS, name).toBe('');
+      // other() replaces the directory's manifest entry (batch access) without settings.
+      if (name !== 'directory') expect(inspect(other()).fn(name).env.SERVICE_CALLERS, name).toBe(allowed);
+    }
+    const warnings = Annotations.fromStack(s.api).findWarning(
+      '*',
+      Match.stringLikeRegexp('serviceCallers is empty'),
+    );
+    expect(warnings).toHaveLength(serviceFns.size);
+    expect(
+      Annotations.fromStack(other().api).findWarning('*', Match.stringLikeRegexp('serviceCallers is empty')),
+    ).toHaveLength(0);
+  });
+});
+
 describe('HTTP API', () => {
   it('creates one route per route-table entry with the authorizer of its auth kind', () => {
     const routes = s.apiTemplate.findResources('AWS::ApiGatewayV2::Route');
@@ -327,7 +376,7 @@ describe('HTTP API', () => {
     s.apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: { Issuer: 'https://auth.example.com/', Audience: ['logbook'] },
+      JwtConfiguration: { Issuer: TEST_ISSUER, Audience: ['logbook'] },
     });
   });
 

@@ -1,16 +1,16 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { readSettings } from '../../infra/settings.ts';
-import { cdkJsonContext } from './synth.ts';
+import { cdkJsonContext, TEST_ISSUER } from './synth.ts';
 
 const read = (context: Record<string, unknown>) =>
-  readSettings(new App({ context: { ...cdkJsonContext(), ...context } }).node);
+  readSettings(new App({ context: { ...cdkJsonContext(), jwtIssuer: TEST_ISSUER, ...context } }).node);
 
 describe('deploy settings from CDK context', () => {
   it('reads cdk.json with defaults for what it leaves out', () => {
     expect(read({})).toMatchObject({
       stage: 'dev',
-      jwtIssuer: 'https://auth.example.com/',
+      jwtIssuer: TEST_ISSUER,
       jwtAudience: 'logbook',
       auditRetentionMonths: 18,
       activityRetentionMonths: 84,
@@ -21,7 +21,60 @@ describe('deploy settings from CDK context', () => {
       corsAllowOrigins: [],
       defaultShards: 1,
       logRetentionDays: 30,
+      costHeaders: false,
+      serviceCallers: [],
+      exportWorkerConcurrency: 10,
+      scheduleDispatcherConcurrency: 2,
     });
+  });
+
+  it('refuses the placeholder issuer of cdk.json, and any issuer on a reserved example domain, by name', () => {
+    const placeholder = String(cdkJsonContext().jwtIssuer);
+    expect(() => readSettings(new App({ context: cdkJsonContext() }).node)).toThrow(
+      new RegExp(
+        `jwtIssuer: ${placeholder.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is a placeholder.*-c jwtIssuer=`,
+      ),
+    );
+    for (const issuer of [
+      'https://idp.example.org/',
+      'https://login.test/',
+      'https://localhost/x',
+      'https://a.invalid/',
+    ]) {
+      expect(() => read({ jwtIssuer: issuer }), issuer).toThrow(/jwtIssuer: .* is a placeholder/);
+    }
+    expect(read({ jwtIssuer: 'https://login.microsoftonline.com/tenant/v2.0' }).jwtIssuer).toMatch(
+      /microsoftonline/,
+    );
+  });
+
+  it('reads the service callers, cost headers and reserved concurrency, and names bad values', () => {
+    expect(
+      read({
+        serviceCallers:
+          'arn:aws:iam::123456789012:role/platform/ingest, arn:aws:iam::210987654321:user/directory-sync',
+        costHeaders: 'true',
+        exportWorkerConcurrency: '0',
+        scheduleDispatcherConcurrency: '5',
+      }),
+    ).toMatchObject({
+      serviceCallers: [
+        'arn:aws:iam::123456789012:role/platform/ingest',
+        'arn:aws:iam::210987654321:user/directory-sync',
+      ],
+      costHeaders: true,
+      exportWorkerConcurrency: 0,
+      scheduleDispatcherConcurrency: 5,
+    });
+    expect(() =>
+      read({
+        serviceCallers: 'arn:aws:iam::123456789012:*',
+        costHeaders: 'yes',
+        exportWorkerConcurrency: -1,
+      }),
+    ).toThrow(
+      /serviceCallers: .* must be an IAM role or user ARN.*costHeaders: must be true or false.*exportWorkerConcurrency/,
+    );
   });
 
   it('accepts numbers given as strings on the command line (-c key=value)', () => {

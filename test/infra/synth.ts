@@ -15,6 +15,12 @@ export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const SCRATCH = mkdtempSync(join(tmpdir(), 'logbook-infra-test-'));
 afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
 
+/**
+ * A real-looking issuer for synths in tests (cdk.json's is a placeholder, which the settings
+ * refuse); `npm run synth` passes the same one.
+ */
+export const TEST_ISSUER = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_LogbookSynthCheck';
+
 /** The context `cdk synth` would see: cdk.json's, plus overrides. */
 export function cdkJsonContext(): Record<string, unknown> {
   return JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context;
@@ -34,6 +40,7 @@ export function synthLogbook(options: SynthOptions = {}) {
     outdir: mkdtempSync(join(SCRATCH, 'cdk-')),
     context: {
       ...cdkJsonContext(),
+      jwtIssuer: TEST_ISSUER,
       stage: 'test',
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
       ...options.context,

@@ -171,9 +171,12 @@ describe('GET /v1/activity scopes', () => {
     expect(self.ids).toEqual([]);
   });
 
-  it('reads only the few reports’ entries for a manager, not the tenant’s', async () => {
-    const m3 = await as('manager', 'm3');
-    const res = await api('/v1/activity?limit=200', { token: m3 });
+  it('reads only the few reports’ entries for a manager’s tree, not the tenant’s', async () => {
+    // The owner asks for m3's tree (a manager gets no cost headers): the same plan as m3's own view.
+    const owner = await as('owner', 'o1');
+    const res = await api('/v1/activity?limit=200&scope=managed&managerId=m3&includeSubManagers=true', {
+      token: owner,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-logbook-index')).toBe('byUser');
     const reportEntries = events.filter((e) => reportsOf('m3', true).has(e.userId)).length;

@@ -79,6 +79,7 @@ function attemptDeps(kill: KillPoint | null, onKilled: () => void) {
   };
   const store: ExportStore = {
     create: (...a) => base.store.create(...a),
+    claimSlot: (...a) => base.store.claimSlot(...a),
     get: async (...a) => (kill === 'before the claim' ? die() : base.store.get(...a)),
     transition: async (tenantId, id, from, to, changes) => {
       const done = await base.store.transition(tenantId, id, from, to, changes);

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { DuplicateError, ThrottledError, UnavailableError } from '../../domain/errors.ts';
 import { type ExportJob, exportJobSchema } from '../../domain/exports/export-job.ts';
+import { logger } from '../../observability.ts';
 import { ExpressionBuilder } from '../../query/expression.ts';
 import type { ExportJobUpdate, ExportStore } from '../../use-cases/exports/ports.ts';
 import type { OpenExportRef, OpenExports } from '../../use-cases/exports/sweep.ts';
@@ -31,6 +32,19 @@ const openPartition = (status: 'queued' | 'running') => `EXPORT#${status}`;
 export function exportKey(tenantId: string, id: string): { pk: string; sk: string } {
   return { pk: `${tenantId}#EXPORT#${id}`, sk: EXPORT_SK };
 }
+
+/**
+ * A user's export slots: one item whose string set `jobs` holds `id|createdAt` of each unfinished
+ * export. A claim adds to it with a condition on its size (atomic, so concurrent requests cannot
+ * both take the last slot); a transition to succeeded or failed removes the job's member.
+ */
+export function exportSlotsKey(tenantId: string, userId: string): { pk: string; sk: string } {
+  return { pk: `${tenantId}#EXPORTSLOTS#${userId}`, sk: 'SLOTS' };
+}
+const TERMINAL: ReadonlySet<string> = new Set(['succeeded', 'failed']);
+/** A claimed slot whose job was never stored is freed after this long (a request that died). */
+const UNSTORED_GRACE_SECONDS = 120;
+const slotMember = (job: Pick<ExportJob, 'id' | 'createdAt'>) => `${job.id}|${job.createdAt}`;
 
 const THROTTLES = new Set([
   'ProvisionedThroughputExceededException',
@@ -70,6 +84,73 @@ export class DynamoExportStore implements ExportStore {
         throw new DuplicateError('An export with this id already exists.');
       mapError(err);
     }
+  }
+
+  async claimSlot(job: ExportJob, max: number): Promise<boolean> {
+    const key = exportSlotsKey(job.tenantId, job.requester.userId);
+    const claim = async () => {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: 'ADD #jobs :member SET #ttl = :ttl',
+            ConditionExpression: 'attribute_not_exists(#jobs) OR size(#jobs) < :max',
+            ExpressionAttributeNames: { '#jobs': 'jobs', '#ttl': TTL_ATTRIBUTE },
+            ExpressionAttributeValues: {
+              ':member': new Set([slotMember(job)]),
+              ':max': max,
+              // The item outlives any job it lists (jobs are forgotten 8 days after creation at most).
+              ':ttl': this.nowEpochSeconds() + 40 * 86_400,
+            },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+        mapError(err);
+      }
+    };
+    if (await claim()) return true;
+    // All slots held: free those whose job has ended (a release that did not happen) or was
+    // never stored, then try once more. Job states are the truth; the set only makes it cheap.
+    return (await this.freeStaleSlots(job.tenantId, job.requester.userId)) ? claim() : false;
+  }
+
+  private async freeStaleSlots(tenantId: string, userId: string): Promise<boolean> {
+    const key = exportSlotsKey(tenantId, userId);
+    try {
+      const out = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      );
+      const members = [...((out.Item?.jobs as Set<string> | undefined) ?? [])];
+      const stale: string[] = [];
+      for (const member of members) {
+        const [id = '', createdAt = ''] = member.split('|');
+        const job = await this.get(tenantId, id);
+        const unstored =
+          !job && Date.parse(createdAt) / 1000 < this.nowEpochSeconds() - UNSTORED_GRACE_SECONDS;
+        if (unstored || (job && TERMINAL.has(job.status))) stale.push(member);
+      }
+      if (stale.length === 0) return false;
+      await this.release(key, stale);
+      return true;
+    } catch (err) {
+      if (err instanceof ThrottledError || err instanceof UnavailableError) throw err;
+      mapError(err);
+    }
+  }
+
+  private async release(key: { pk: string; sk: string }, members: string[]): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression: 'DELETE #jobs :members',
+        ExpressionAttributeNames: { '#jobs': 'jobs' },
+        ExpressionAttributeValues: { ':members': new Set(members) },
+      }),
+    );
   }
 
   async get(tenantId: string, id: string): Promise<ExportJob | null> {
@@ -114,7 +195,7 @@ export class DynamoExportStore implements ExportStore {
     const condition = new ExpressionBuilder('c');
     condition.add('attribute_exists(pk)').anyOf('status', from);
     try {
-      await this.client.send(
+      const out = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: exportKey(tenantId, id),
@@ -122,8 +203,18 @@ export class DynamoExportStore implements ExportStore {
           ConditionExpression: condition.expression,
           ExpressionAttributeNames: { ...expr.names, ...condition.names },
           ExpressionAttributeValues: { ...expr.values, ...condition.values },
+          ReturnValues: TERMINAL.has(to) ? 'ALL_NEW' : 'NONE',
         }),
       );
+      const job = exportJobSchema.safeParse(out.Attributes ?? null);
+      if (TERMINAL.has(to) && job.success) {
+        // The job ended: its requester's slot is free. Should this fail, the next claim that
+        // finds every slot held frees it (freeStaleSlots).
+        await this.release(exportSlotsKey(tenantId, job.data.requester.userId), [slotMember(job.data)]).catch(
+          (error: unknown) =>
+            logger.warn('could not release an export slot', { exportId: id, error: error as Error }),
+        );
+      }
       return true;
     } catch (err) {
       if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;

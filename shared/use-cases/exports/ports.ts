@@ -30,6 +30,12 @@ export interface ExportStore {
     to: ExportJob['status'],
     changes: ExportJobUpdate,
   ): Promise<boolean>;
+  /**
+   * Claims one of the requester's `max` slots for this (not yet stored) job; false when `max`
+   * unfinished jobs hold them. A slot is released when its job succeeds or fails (any
+   * transition to a terminal status, a sweeper's included) or is never stored.
+   */
+  claimSlot(job: ExportJob, max: number): Promise<boolean>;
 }
 
 export interface PresignOptions {

@@ -1,4 +1,4 @@
-import { DomainError, ForbiddenError } from '../../domain/errors.ts';
+import { DomainError, ForbiddenError, QuotaExceededError } from '../../domain/errors.ts';
 import {
   type ExportFormat,
   type ExportJob,
@@ -56,7 +56,14 @@ export interface RequestMeta {
   sourceName?: string;
   ip?: string;
   userAgent?: string;
+  /** At most this many of the requester's exports queued or running (API.md: 3 per user). */
+  maxActive?: number;
 }
+
+/** API.md: a user has at most 3 exports queued or running; a fourth is a 429. */
+export const MAX_ACTIVE_EXPORTS = 3;
+/** Retry-After of that 429: an export of a normal view finishes within a minute or so. */
+export const EXPORT_QUOTA_RETRY_SECONDS = 30;
 
 /** Filter names that page a list and mean nothing for a whole-view export. */
 const PAGING = new Set(['limit', 'cursor']);
@@ -89,7 +96,10 @@ export async function requestExport(
   input: ExportInput,
   meta: RequestMeta = {},
 ): Promise<{ id: string; status: 'queued' }> {
-  const job = await createExportJob(deps, caller.tenantId, caller, input, meta);
+  const job = await createExportJob(deps, caller.tenantId, caller, input, {
+    maxActive: MAX_ACTIVE_EXPORTS,
+    ...meta,
+  });
   try {
     await deps.dispatcher.dispatch({ tenantId: job.tenantId, exportId: job.id });
   } catch (err) {
@@ -135,6 +145,12 @@ export async function createExportJob(
   };
   // The job outlives its link by a day, so a late GET still explains what happened.
   const forgetAt = Math.floor(now.getTime() / 1000) + (deps.links.linkDays + 1) * 86_400;
+  if (meta.maxActive !== undefined && !(await deps.store.claimSlot(job, meta.maxActive))) {
+    throw new QuotaExceededError(
+      `You have ${meta.maxActive} exports queued or running; wait until one finishes.`,
+      EXPORT_QUOTA_RETRY_SECONDS,
+    );
+  }
   await deps.store.create(job, forgetAt);
 
   try {

@@ -3,6 +3,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+
+import { resetConfig } from '../../../shared/config.ts';
+
+// The platform's role is on the service-caller allow-list (read again after the reset).
+process.env.SERVICE_CALLERS = 'arn:aws:iam::123456789012:role/platform';
+resetConfig();
+
 import { handler } from '../../../functions/audit-ingest/handler.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -22,7 +29,7 @@ function post(body: unknown): APIGatewayProxyEventV2 {
       requestId: 'r1',
       routeKey: 'POST /v1/audit-events',
       http: { method: 'POST', path: '/v1/audit-events' },
-      authorizer: { iam: { userArn: 'arn:aws:iam::1:role/platform' } },
+      authorizer: { iam: { userArn: 'arn:aws:sts::123456789012:assumed-role/platform/ingest' } },
     },
   } as unknown as APIGatewayProxyEventV2;
 }

@@ -21,6 +21,16 @@ export class MemoryExportStore implements ExportStore {
   readonly jobs = new Map<string, ExportJob>();
   readonly expiries = new Map<string, number>();
   readonly history: Array<{ id: string; to: string }> = [];
+  async claimSlot(job: ExportJob, max: number) {
+    const active = [...this.jobs.values()].filter(
+      (j) =>
+        j.tenantId === job.tenantId &&
+        j.requester.userId === job.requester.userId &&
+        (j.status === 'queued' || j.status === 'running'),
+    );
+    return active.length < max;
+  }
+
   async create(job: ExportJob, expiresAt: number) {
     this.jobs.set(`${job.tenantId}#${job.id}`, structuredClone(job));
     this.expiries.set(`${job.tenantId}#${job.id}`, expiresAt);

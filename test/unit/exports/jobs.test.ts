@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   ForbiddenError,
   NotFoundError,
+  QuotaExceededError,
   UnavailableError,
   ValidationError,
 } from '../../../shared/domain/errors.ts';
@@ -22,6 +23,20 @@ beforeEach(() => {
 const activityCsv = { log: 'activity', format: 'csv', filters: {} } as const;
 
 describe('requesting an export', () => {
+  it('answers a fourth export of a user while three are queued or running with a 429 quota error', async () => {
+    for (let i = 0; i < 3; i++) await requestExport(deps, caller('admin'), activityCsv);
+    const fourth = requestExport(deps, caller('admin'), activityCsv);
+    await expect(fourth).rejects.toBeInstanceOf(QuotaExceededError);
+    await expect(fourth).rejects.toMatchObject({ statusCode: 429, retryAfterSeconds: 30 });
+    expect(deps.store.jobs.size).toBe(3);
+    // Once one ends, the user may ask again.
+    const [first] = [...deps.store.jobs.values()];
+    await deps.store.transition(first!.tenantId, first!.id, ['queued'], 'failed', { error: 'x' });
+    await expect(requestExport(deps, caller('admin'), activityCsv)).resolves.toMatchObject({
+      status: 'queued',
+    });
+  });
+
   it('stores a queued job, records it in the audit log and dispatches the worker', async () => {
     deps.directory.users.set('u-admin', {
       id: 'u-admin',

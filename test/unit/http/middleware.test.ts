@@ -1,14 +1,31 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { NotFoundError, ThrottledError, UnavailableError } from '../../../shared/domain/errors.ts';
+import { resetConfig } from '../../../shared/config.ts';
+import {
+  NotFoundError,
+  QuotaExceededError,
+  ThrottledError,
+  UnavailableError,
+} from '../../../shared/domain/errors.ts';
 import { apiHandler } from '../../../shared/http/handler.ts';
 import { json } from '../../../shared/http/responses.ts';
+import { isAllowedServiceCaller } from '../../../shared/http/service-callers.ts';
 import { parseInput } from '../../../shared/http/validate.ts';
 import { apiEvent, lambdaContext } from '../../fixtures/events.ts';
 
 type Result = { statusCode: number; headers: Record<string, string>; body: string };
 const call = async (h: (e: any, c: any) => Promise<unknown>, e: unknown, context: unknown = lambdaContext) =>
   (await h(e, context)) as Result;
+
+const ALLOWED = 'arn:aws:iam::123456789012:role/platform';
+beforeAll(() => {
+  process.env.SERVICE_CALLERS = ALLOWED;
+  resetConfig();
+});
+afterAll(() => {
+  delete process.env.SERVICE_CALLERS;
+  resetConfig();
+});
 
 const echoCaller = apiHandler({ auth: 'user' }, async ({ caller }) => json(200, caller));
 const echoService = apiHandler({ auth: 'service' }, async ({ caller }) => json(200, caller));
@@ -70,12 +87,71 @@ describe('authentication from API Gateway claims', () => {
     expect(res.statusCode).toBe(403);
   });
 
-  it('accepts the IAM principal on service routes and refuses user tokens there', async () => {
-    const ok = await call(echoService, apiEvent({ iamArn: 'arn:aws:iam::1:role/platform' }));
-    expect(JSON.parse(ok.body)).toEqual({ kind: 'service', principal: 'arn:aws:iam::1:role/platform' });
+  it('accepts an allowed IAM principal on service routes and refuses user tokens there', async () => {
+    const principal = 'arn:aws:sts::123456789012:assumed-role/platform/i-0abc';
+    const ok = await call(echoService, apiEvent({ iamArn: principal }));
+    expect(ok.statusCode).toBe(200);
+    expect(JSON.parse(ok.body)).toEqual({ kind: 'service', principal });
     const user = await call(echoService, apiEvent({ claims: { sub: 'u1', tenant_id: 't1', role: 'owner' } }));
     expect(user.statusCode).toBe(403);
     expect((await call(echoService, apiEvent({}))).statusCode).toBe(401);
+  });
+
+  it('answers 403 problem+json to an IAM principal that is not on SERVICE_CALLERS', async () => {
+    for (const principal of [
+      'arn:aws:sts::123456789012:assumed-role/someone-else/session',
+      'arn:aws:sts::999999999999:assumed-role/platform/session',
+      'arn:aws:iam::123456789012:user/intruder',
+      'not an arn',
+    ]) {
+      const res = await call(echoService, apiEvent({ iamArn: principal }));
+      expect(res.statusCode, principal).toBe(403);
+      expect(res.headers['content-type']).toBe('application/problem+json');
+      expect(res.body).not.toContain(principal);
+    }
+  });
+
+  it('refuses every IAM principal when the allow-list is empty', async () => {
+    const strict = apiHandler({ auth: 'service' }, async () => json(200, {}));
+    process.env.SERVICE_CALLERS = '';
+    resetConfig();
+    try {
+      const res = await call(
+        strict,
+        apiEvent({ iamArn: 'arn:aws:sts::123456789012:assumed-role/platform/s' }),
+      );
+      expect(res.statusCode).toBe(403);
+    } finally {
+      process.env.SERVICE_CALLERS = ALLOWED;
+      resetConfig();
+    }
+  });
+});
+
+describe('the service caller allow-list', () => {
+  const allowed = [
+    'arn:aws:iam::123456789012:role/ingest/platform-ingest',
+    'arn:aws:iam::123456789012:user/directory-sync',
+    'arn:aws:iam::210987654321:root',
+  ];
+  it.each([
+    [
+      'any session of an allowed role (the role path is not in the session ARN)',
+      'arn:aws:sts::123456789012:assumed-role/platform-ingest/i-1',
+      true,
+    ],
+    ['an allowed user', 'arn:aws:iam::123456789012:user/directory-sync', true],
+    ['any principal of an allowed account', 'arn:aws:sts::210987654321:assumed-role/anything/x', true],
+    [
+      'a role of the same name in another account',
+      'arn:aws:sts::999999999999:assumed-role/platform-ingest/i-1',
+      false,
+    ],
+    ['another role of the account', 'arn:aws:sts::123456789012:assumed-role/platform-ingest-2/i-1', false],
+    ['a user named like an allowed role', 'arn:aws:iam::123456789012:user/platform-ingest', false],
+    ['another partition', 'arn:aws-cn:iam::123456789012:user/directory-sync', false],
+  ])('%s: %s', (_label, arn, expected) => {
+    expect(isAllowedServiceCaller(arn, allowed)).toBe(expected);
   });
 });
 
@@ -98,6 +174,16 @@ describe('bodies', () => {
 });
 
 describe('errors become problem+json', () => {
+  it('answers a quota error with 429 and its own Retry-After', async () => {
+    const h = apiHandler({ auth: 'none' }, async () => {
+      throw new QuotaExceededError('You have 3 exports queued or running.', 30);
+    });
+    const res = await call(h, apiEvent({}));
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['retry-after']).toBe('30');
+    expect(res.headers['content-type']).toBe('application/problem+json');
+  });
+
   const schema = z.object({
     events: z.array(z.object({ name: z.string(), n: z.number().int() })).min(1),
   });

@@ -1,3 +1,5 @@
+import type { SourceKind } from './schema.ts';
+
 /**
  * The audit catalog: every action and object type the log accepts, each with a human label, and
  * the verb phrase the entry's one-line summary uses. It covers the events of the products we
@@ -449,3 +451,15 @@ export function actionLabel(action: AuditAction): string {
 export function objectTypeLabel(type: AuditObjectType): string {
   return OBJECT_TYPES[type];
 }
+
+/** The label of each source kind (an entry's attribution adds the name of a webhook, API app or integration). */
+export const SOURCE_LABELS: Readonly<Record<SourceKind, string>> = {
+  web: 'Web',
+  bulk_invite: 'Bulk Invite',
+  csv_import: 'CSV Import',
+  webhook: 'Webhook',
+  api: 'API',
+  integration: 'Integration',
+  scheduled_job: 'Scheduled job',
+  system: 'System',
+};

@@ -115,13 +115,13 @@ export function booleanFlag(description: string) {
  * OpenAPI rendering of a `filters` object in a JSON body (exports, reports): one of the named
  * component schemas (the logs' filters, registered by the OpenAPI document), instead of a record.
  */
-export function filtersDoc(description: string, components: readonly string[]) {
+export function filtersDoc(description: string, components: readonly string[], also: JsonSchema[] = []) {
   return {
     description,
     override: ({ jsonSchema }: { jsonSchema: JsonSchema }) => {
       for (const key of Object.keys(jsonSchema))
         if (key !== 'description' && key !== 'default') delete jsonSchema[key];
-      jsonSchema.anyOf = components.map((id) => ({ $ref: `#/components/schemas/${id}` }));
+      jsonSchema.anyOf = [...components.map((id) => ({ $ref: `#/components/schemas/${id}` })), ...also];
     },
   };
 }

@@ -113,9 +113,16 @@ function fakeContext(fn: string, requestId: string): Context {
   };
 }
 
-function sendProblem(res: ServerResponse, status: number, title: string, detail: string): void {
-  res.writeHead(status, { 'content-type': 'application/problem+json' });
-  res.end(JSON.stringify({ type: `urn:logbook:problem:${status}`, title, status, detail }));
+function sendProblem(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  detail: string,
+  extra: { errors?: unknown; headers?: Record<string, string> } = {},
+): void {
+  res.writeHead(status, { ...extra.headers, 'content-type': 'application/problem+json' });
+  const errors = extra.errors === undefined ? {} : { errors: extra.errors };
+  res.end(JSON.stringify({ type: `urn:logbook:problem:${status}`, title, status, detail, ...errors }));
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
@@ -232,6 +239,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           return sendProblem(res, 400, 'Bad Request', 'The body is not valid JSON.');
         }
         const out = await localRoute.handle(parsed, req);
+        if (out.status >= 400) {
+          // Local routes' errors are problem+json like the API's: `type`, `title`, `detail`, `errors`.
+          const p = (out.body ?? {}) as { title?: string; detail?: string; errors?: unknown };
+          return sendProblem(res, out.status, p.title ?? 'Error', p.detail ?? '', { errors: p.errors });
+        }
         res.writeHead(out.status, { 'content-type': 'application/json; charset=utf-8' });
         return res.end(JSON.stringify(out.body));
       }

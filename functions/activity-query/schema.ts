@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { activityEntrySchema } from '../../shared/domain/activity/event.ts';
 import { activityFiltersSchema, myActivityFiltersSchema } from '../../shared/domain/activity/filters.ts';
-import { errors, jsonContent, listQueryBase } from '../../shared/http/openapi.ts';
+import { errors, errorWhen, jsonContent, listQueryBase } from '../../shared/http/openapi.ts';
 
 export const activityQuerySchema = activityFiltersSchema.extend(listQueryBase).strict();
 export const myActivityQuerySchema = myActivityFiltersSchema.extend(listQueryBase).strict();
@@ -44,7 +44,9 @@ export const paths: ZodOpenApiPathsObject = {
       requestParams: { query: activityQuerySchema },
       responses: {
         '200': { description: 'A page of entries', headers: costHeaders, content: jsonContent(pageSchema) },
-        ...errors('400', '401', '403', '404', '429', '500', '503'),
+        ...errors('400', '401', '403'),
+        ...errorWhen('404', 'A team or group named in `teamId` or `groupId` is not in the directory'),
+        ...errors('429', '500', '503'),
       },
     },
   },

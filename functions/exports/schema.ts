@@ -5,7 +5,7 @@ import {
   exportRequestSchema,
   exportViewSchema,
 } from '../../shared/domain/exports/export-job.ts';
-import { errors, jsonContent } from '../../shared/http/openapi.ts';
+import { errors, errorWhen, jsonContent } from '../../shared/http/openapi.ts';
 
 export const exportIdParamsSchema = z.object({
   id: z.string().min(1).max(64).meta({ description: 'The export id from `POST /v1/exports`' }),
@@ -46,7 +46,9 @@ export const paths: ZodOpenApiPathsObject = {
           headers: z.object({ location: z.string().meta({ description: '`/v1/exports/{id}`, to poll' }) }),
           content: jsonContent(exportAcceptedSchema),
         },
-        ...errors('400', '401', '403', '404', '413', '429', '500', '503'),
+        ...errors('400', '401', '403'),
+        ...errorWhen('404', 'An activity export names a team or group that is not in the directory'),
+        ...errors('413', '429', '500', '503'),
       },
     },
   },
@@ -63,7 +65,9 @@ export const paths: ZodOpenApiPathsObject = {
       requestParams: { path: exportIdParamsSchema },
       responses: {
         '200': { description: 'The export', content: jsonContent(exportViewSchema) },
-        ...errors('400', '401', '403', '404', '429', '500', '503'),
+        ...errors('400', '401', '403'),
+        ...errorWhen('404', 'No export with this id that the caller may read (another tenant’s included)'),
+        ...errors('429', '500', '503'),
       },
     },
   },

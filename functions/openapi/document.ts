@@ -51,6 +51,7 @@ export function buildDocument(serverUrl = '/') {
         'The tenant of every read is the token’s `tenant_id`. Lists are newest first and paged with opaque, ' +
         'tamper-evident cursors bound to the tenant and the filters.',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+      contact: { name: 'The Logbook maintainers (the API guide is docs/api.md in the repository)' },
     },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }],

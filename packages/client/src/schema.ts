@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness check; needs no token */
+        /**
+         * Liveness check; needs no token
+         * @description Answers 200 `{"status":"ok"}` while the API is reachable; touches no storage.
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -28,7 +31,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This document; needs no token */
+        /**
+         * This document; needs no token
+         * @description The OpenAPI 3.1 document, generated from the zod schemas the handlers validate with. The local stack also serves it as an HTML reference at `/docs` (`npm run docs` builds the same page).
+         */
         get: operations["getOpenApi"];
         put?: never;
         post?: never;
@@ -89,7 +95,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One audit entry with changes and details (owner, admin) */
+        /**
+         * One audit entry with changes and details (owner, admin)
+         * @description The whole entry, with `changes` (before/after, secrets redacted) and `details`. An id of another tenant answers 404, like an unknown one.
+         */
         get: operations["getAuditEvent"];
         put?: never;
         post?: never;
@@ -305,7 +314,10 @@ export interface paths {
          */
         put: operations["putReportSchedule"];
         post?: never;
-        /** Stop a report’s schedule */
+        /**
+         * Stop a report’s schedule
+         * @description Audit reports: owners and admins. Activity reports: the roles that can read the activity log (managers too — their visibility applies when the report runs). A report is used by its owner; a shared one also by everyone who may read its log (listed and readable), and changed or deleted by its owner and by owners/admins. Anyone else, or another tenant, gets 404. The report stays; no further e-mails are sent. A report without a schedule answers 404.
+         */
         delete: operations["deleteReportSchedule"];
         options?: never;
         head?: never;
@@ -843,8 +855,10 @@ export interface components {
             name: string;
             /** @enum {string} */
             log: "audit" | "activity";
-            /** @description The filters as saved (see `ReportInput.filters`) */
-            filters: components["schemas"]["AuditReportFilters"] | components["schemas"]["ActivityReportFilters"];
+            /** @description The filters exactly as saved (see `ReportInput.filters`). A report saved before filters kept their JSON types reads back its stored text (`{"action": "Created,Deleted", "completed": "true"}`): the third form, which means the same. */
+            filters: components["schemas"]["AuditReportFilters"] | components["schemas"]["ActivityReportFilters"] | {
+                [key: string]: string;
+            };
             /** @enum {string} */
             visibility: "private" | "shared";
             ownerId: string;
@@ -2092,7 +2106,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown id, or one that belongs to another tenant */
+            /** @description A team or group named in `teamId` or `groupId` is not in the directory */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2878,7 +2892,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown id, or one that belongs to another tenant */
+            /** @description An activity export names a team or group that is not in the directory */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2973,7 +2987,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown id, or one that belongs to another tenant */
+            /** @description No export with this id that the caller may read (another tenant’s included) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3032,7 +3046,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Unknown id, or one that belongs to another tenant */
+            /** @description The token is altered, expired or unknown, or its file is no longer stored */
             404: {
                 headers: {
                     [name: string]: unknown;

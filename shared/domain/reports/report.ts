@@ -161,10 +161,13 @@ export const reportSchema = z
     filters: z
       .record(z.string(), storedFilterValue)
       .meta(
-        filtersDoc('The filters as saved (see `ReportInput.filters`)', [
-          'AuditReportFilters',
-          'ActivityReportFilters',
-        ]),
+        filtersDoc(
+          'The filters exactly as saved (see `ReportInput.filters`). A report saved before filters kept their ' +
+            'JSON types reads back its stored text (`{"action": "Created,Deleted", "completed": "true"}`): the ' +
+            'third form, which means the same.',
+          ['AuditReportFilters', 'ActivityReportFilters'],
+          [{ type: 'object', additionalProperties: { type: 'string' } }],
+        ),
       ),
     visibility: z.enum(VISIBILITIES),
     ownerId: z.string(),

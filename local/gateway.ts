@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { NOT_FOUND_FUNCTION, ROUTES, type RouteDef } from '../functions/routes.ts';
+import { apiReferenceHtml } from './docs.ts';
 import { verifyToken } from './tokens.ts';
 
 /**
@@ -230,6 +231,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const body = await readBody(req);
       if (body === 'too-large') return sendProblem(res, 413, 'Payload Too Large', 'The body exceeds 10 MB.');
 
+      if (method === 'GET' && (url.pathname === '/docs' || url.pathname === '/docs/')) {
+        const html = await apiReferenceHtml();
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
+        return res.end(html);
+      }
       const localRoute = local.get(`${method} ${url.pathname}`);
       if (localRoute) {
         let parsed: unknown;

@@ -73,3 +73,12 @@ describe('what a newcomer meets first', () => {
     for (const name of scripted) expect(pkg.allowScripts?.[name], name).toBeDefined();
   });
 });
+
+describe('the README', () => {
+  it('references nothing outside the repository, and links the API guide and /docs', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    expect(readme).not.toMatch(/\.\.\/shared|\]\(\.\.\//);
+    expect(readme).toContain('(docs/api.md)');
+    expect(readme).toContain('/docs');
+  });
+});

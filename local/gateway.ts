@@ -26,6 +26,40 @@ export interface GatewayOptions {
   host?: string;
   /** Routes that exist only locally (`/_local/*`), without tokens. */
   localRoutes?: LocalRoute[];
+  /**
+   * Browser origins allowed by CORS; `*` stands for any port (`http://localhost:*`). Default:
+   * `LOCAL_CORS_ORIGINS` (comma-separated), else `http://localhost:*`.
+   */
+  corsOrigins?: string[];
+}
+
+const CORS_HEADERS = {
+  'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
+  'access-control-allow-headers': 'authorization, content-type',
+  'access-control-expose-headers': 'location, retry-after, content-disposition',
+  'access-control-max-age': '600',
+};
+
+/** `http://localhost:*` → a matcher for that origin on any port. */
+export function originMatcher(patterns: readonly string[]): (origin: string) => boolean {
+  const regexes = patterns.map(
+    (p) =>
+      new RegExp(
+        `^${p
+          .split('*')
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('\\d+')}$`,
+      ),
+  );
+  return (origin) => regexes.some((r) => r.test(origin));
+}
+
+export function defaultCorsOrigins(): string[] {
+  const configured = (process.env.LOCAL_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  return configured.length > 0 ? configured : ['http://localhost:*'];
 }
 
 export interface Gateway {
@@ -224,10 +258,22 @@ export async function buildEvent(
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const local = new Map((options.localRoutes ?? []).map((r) => [`${r.method} ${r.path}`, r]));
+  const allowed = originMatcher(options.corsOrigins ?? defaultCorsOrigins());
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = (req.method ?? 'GET').toUpperCase();
+      const origin = req.headers.origin;
+      if (origin && allowed(origin)) {
+        res.setHeader('access-control-allow-origin', origin);
+        res.setHeader('vary', 'Origin');
+        for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+      }
+      // A preflight: answered here, as API Gateway answers it before any route when CORS is set.
+      if (method === 'OPTIONS' && req.headers['access-control-request-method']) {
+        res.writeHead(origin && allowed(origin) ? 204 : 403);
+        return res.end();
+      }
       const body = await readBody(req);
       if (body === 'too-large') return sendProblem(res, 413, 'Payload Too Large', 'The body exceeds 10 MB.');
 

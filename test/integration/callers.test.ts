@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CATALOG } from '../../shared/domain/catalog.ts';
-import { api, tokensFor, uniqueTenant } from './helpers.ts';
+import { api, baseUrl, tokensFor, uniqueTenant } from './helpers.ts';
 
 /** Issue 16 over HTTP: the catalog, errors that teach, and saved filters read back as saved. */
 const tenant = uniqueTenant('dx');
@@ -110,5 +110,48 @@ describe('saved report filters', () => {
     });
     expect(saved.status).toBe(201);
     expect((await api(`/v1/reports/${saved.body.id}`, { token: t.owner })).body.filters).toEqual(filters);
+  });
+});
+
+describe('the local gateway', () => {
+  it('answers CORS preflight requests from http://localhost:* origins, and only those', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${baseUrl()}/v1/audit-events`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization',
+        },
+      });
+    const ok = await preflight('http://localhost:5173');
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(ok.headers.get('access-control-allow-headers')).toContain('authorization');
+    const other = await preflight('https://evil.example.com');
+    expect(other.status).toBe(403);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const get = await fetch(`${baseUrl()}/v1/catalog`, {
+      headers: { origin: 'http://localhost:8080', authorization: `Bearer ${t.owner}` },
+    });
+    expect(get.headers.get('access-control-allow-origin')).toBe('http://localhost:8080');
+  });
+
+  it('answers /_local errors as problem+json with a type', async () => {
+    const res = await api('/_local/run-schedules', { body: { now: 'tomorrow' } });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({
+      type: 'urn:logbook:problem:400',
+      status: 400,
+      errors: [{ path: 'now' }],
+    });
+  });
+
+  it('serves the HTML API reference at /docs', async () => {
+    const res = await fetch(`${baseUrl()}/docs`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await res.text()).toContain('Logbook API');
   });
 });

@@ -18,6 +18,7 @@ export interface RouteDef {
 export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/health', fn: 'health', auth: 'none' },
   { method: 'GET', path: '/v1/openapi.json', fn: 'openapi', auth: 'none' },
+  { method: 'GET', path: '/v1/catalog', fn: 'catalog', auth: 'user' },
   { method: 'POST', path: '/v1/reports', fn: 'reports', auth: 'user' },
   { method: 'GET', path: '/v1/reports', fn: 'reports', auth: 'user' },
   { method: 'GET', path: '/v1/reports/{id}', fn: 'reports', auth: 'user' },

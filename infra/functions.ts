@@ -85,6 +85,11 @@ const FIFTEEN_MINUTES = RUN_LIMIT_SECONDS;
 export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   health: { description: 'GET /health', memoryMb: 128, timeoutSeconds: 3 },
   openapi: { description: 'GET /v1/openapi.json', timeoutSeconds: 5 },
+  catalog: {
+    description: 'GET /v1/catalog: the filter values with labels',
+    memoryMb: 128,
+    timeoutSeconds: 3,
+  },
   'not-found': {
     description: "API Gateway's $default route: problem+json 404",
     memoryMb: 128,

@@ -26,7 +26,10 @@ export interface DeploySettings {
   /** Stage-wide API throttling. */
   throttleRateLimit: number;
   throttleBurstLimit: number;
-  /** Browser origins allowed by CORS; empty = no CORS at all (the default). */
+  /**
+   * Browser origins allowed by CORS; empty = no CORS at all (the default). https origins; http
+   * ones (e.g. `http://localhost:5173`) only when the stage is not production.
+   */
   corsAllowOrigins: string[];
   /** Write shards per tenant (`acme=4,globex=16`) and for every other tenant. */
   tenantShards: string;
@@ -134,9 +137,19 @@ export function readSettings(node: Node): DeploySettings {
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
+  // http origins (a frontend dev server) only for stages that are not production.
+  const production = isProductionStage(stage);
   for (const origin of corsAllowOrigins) {
-    if (!/^https:\/\/[^/*\s]+$/.test(origin)) {
-      problems.push(`corsAllowOrigins: "${origin}" must be an https origin without path or wildcard`);
+    const https = /^https:\/\/[^/*\s]+$/.test(origin);
+    const http = /^http:\/\/[^/*\s]+$/.test(origin);
+    if (http && production) {
+      problems.push(
+        `corsAllowOrigins: "${origin}" is an http origin, which a production stage (${stage}) may not allow`,
+      );
+    } else if (!https && !http) {
+      problems.push(
+        `corsAllowOrigins: "${origin}" must be an https origin (http for non-production stages) without path or wildcard`,
+      );
     }
   }
 
@@ -221,4 +234,9 @@ export function readSettings(node: Node): DeploySettings {
   };
   if (problems.length > 0) throw new Error(`Invalid CDK context: ${problems.join('; ')}`);
   return settings;
+}
+
+/** `prod`, `production` and anything starting `prod-` are production stages. */
+export function isProductionStage(stage: string): boolean {
+  return /^prod(uction)?(-|$)/.test(stage);
 }

@@ -8,6 +8,7 @@ import { exportDeps } from '../shared/composition/exports.ts';
 import { loadConfig } from '../shared/config.ts';
 import { LAMBDA_MAX_RESPONSE_BYTES } from '../shared/query/page-budget.ts';
 import { executeExport } from '../shared/use-cases/exports/execute.ts';
+import { apiReferenceHtml } from './docs.ts';
 import { verifyToken } from './tokens.ts';
 
 /**
@@ -32,6 +33,40 @@ export interface GatewayOptions {
   localRoutes?: LocalRoute[];
   /** Default INTEGRATION_TIMEOUT_MS, as in AWS. */
   integrationTimeoutMs?: number;
+  /**
+   * Browser origins allowed by CORS; `*` stands for any port (`http://localhost:*`). Default:
+   * `LOCAL_CORS_ORIGINS` (comma-separated), else `http://localhost:*`.
+   */
+  corsOrigins?: string[];
+}
+
+const CORS_HEADERS = {
+  'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
+  'access-control-allow-headers': 'authorization, content-type',
+  'access-control-expose-headers': 'location, retry-after, content-disposition',
+  'access-control-max-age': '600',
+};
+
+/** `http://localhost:*` → a matcher for that origin on any port. */
+export function originMatcher(patterns: readonly string[]): (origin: string) => boolean {
+  const regexes = patterns.map(
+    (p) =>
+      new RegExp(
+        `^${p
+          .split('*')
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('\\d+')}$`,
+      ),
+  );
+  return (origin) => regexes.some((r) => r.test(origin));
+}
+
+export function defaultCorsOrigins(): string[] {
+  const configured = (process.env.LOCAL_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  return configured.length > 0 ? configured : ['http://localhost:*'];
 }
 
 export interface Gateway {
@@ -174,9 +209,16 @@ function fakeContext(fn: string, requestId: string): Context {
   };
 }
 
-function sendProblem(res: ServerResponse, status: number, title: string, detail: string): void {
-  res.writeHead(status, { 'content-type': 'application/problem+json' });
-  res.end(JSON.stringify({ type: `urn:logbook:problem:${status}`, title, status, detail }));
+function sendProblem(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  detail: string,
+  extra: { errors?: unknown; headers?: Record<string, string> } = {},
+): void {
+  res.writeHead(status, { ...extra.headers, 'content-type': 'application/problem+json' });
+  const errors = extra.errors === undefined ? {} : { errors: extra.errors };
+  res.end(JSON.stringify({ type: `urn:logbook:problem:${status}`, title, status, detail, ...errors }));
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
@@ -285,13 +327,30 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // The handlers accept IAM callers from their allow-list only: locally, the stand-in account.
   process.env.SERVICE_CALLERS ??= `arn:aws:iam::${LOCAL_ACCOUNT}:root`;
   const local = new Map((options.localRoutes ?? []).map((r) => [`${r.method} ${r.path}`, r]));
+  const allowed = originMatcher(options.corsOrigins ?? defaultCorsOrigins());
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = (req.method ?? 'GET').toUpperCase();
+      const origin = req.headers.origin;
+      if (origin && allowed(origin)) {
+        res.setHeader('access-control-allow-origin', origin);
+        res.setHeader('vary', 'Origin');
+        for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+      }
+      // A preflight: answered here, as API Gateway answers it before any route when CORS is set.
+      if (method === 'OPTIONS' && req.headers['access-control-request-method']) {
+        res.writeHead(origin && allowed(origin) ? 204 : 403);
+        return res.end();
+      }
       const body = await readBody(req);
       if (body === 'too-large') return sendGatewayMessage(res, 413);
 
+      if (method === 'GET' && (url.pathname === '/docs' || url.pathname === '/docs/')) {
+        const html = await apiReferenceHtml();
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
+        return res.end(html);
+      }
       const localRoute = local.get(`${method} ${url.pathname}`);
       if (localRoute) {
         let parsed: unknown;
@@ -301,6 +360,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           return sendProblem(res, 400, 'Bad Request', 'The body is not valid JSON.');
         }
         const out = await localRoute.handle(parsed, req);
+        if (out.status >= 400) {
+          // Local routes' errors are problem+json like the API's: `type`, `title`, `detail`, `errors`.
+          const p = (out.body ?? {}) as { title?: string; detail?: string; errors?: unknown };
+          return sendProblem(res, out.status, p.title ?? 'Error', p.detail ?? '', { errors: p.errors });
+        }
         res.writeHead(out.status, { 'content-type': 'application/json; charset=utf-8' });
         return res.end(JSON.stringify(out.body));
       }

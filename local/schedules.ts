@@ -2,6 +2,7 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import { buildDispatchDeps } from '../shared/adapters/dispatch-deps.ts';
 import type { Config } from '../shared/config.ts';
+import { issuesToFieldErrors } from '../shared/http/validate.ts';
 import { type DispatchDeps, dispatchDueSchedules } from '../shared/use-cases/reports/dispatch.ts';
 import type { LocalRoute } from './gateway.ts';
 
@@ -66,7 +67,11 @@ export function scheduleRoutes(config: () => Config): LocalRoute[] {
         if (!parsed.success) {
           return {
             status: 400,
-            body: { title: 'Bad Request', status: 400, detail: '`now` must be an ISO 8601 timestamp.' },
+            body: {
+              title: 'Bad Request',
+              detail: 'The body has invalid fields.',
+              errors: issuesToFieldErrors(parsed.error.issues),
+            },
           };
         }
         const now = parsed.data.now ? new Date(parsed.data.now) : undefined;

@@ -1,4 +1,5 @@
 import './env.ts';
+import { startBanner } from './banner.ts';
 import { scheduleRoutes, startScheduleTicker } from './schedules.ts';
 import { DEMO_PEOPLE, DEMO_TENANT } from './seed/demo.ts';
 import { seedDemoTenant } from './seed/index.ts';
@@ -46,32 +47,30 @@ async function main() {
   });
 
   const tokens = await Promise.all(
-    Object.entries(DEMO_PEOPLE).map(async ([label, p]) => {
-      const token = await mintToken({
+    Object.entries(DEMO_PEOPLE).map(async ([label, p]) => ({
+      label,
+      name: p.name,
+      role: p.role,
+      token: await mintToken({
         sub: p.sub,
         role: p.role,
         tenant: p.role === 'service' ? undefined : DEMO_TENANT,
         expiresIn: '30d',
-      });
-      return `  ${label.padEnd(8)} ${p.name} (${p.role})\n    ${token}`;
+      }),
+    })),
+  );
+  console.log(
+    startBanner({
+      url: stack.url,
+      dataDir,
+      tenant: DEMO_TENANT,
+      seeded: seeded === 'seeded',
+      sesEndpoint: stack.emulators.sesEndpoint,
+      dynamoEndpoint: stack.emulators.dynamoEndpoint,
+      s3Endpoint: stack.emulators.s3Endpoint,
+      tokens,
     }),
   );
-  console.log(`
-Logbook is running (data in ${dataDir}; demo tenant "${DEMO_TENANT}" ${seeded === 'seeded' ? 'seeded now' : 'already seeded'}).
-
-  API            ${stack.url}   (health: ${stack.url}/health, OpenAPI: ${stack.url}/v1/openapi.json)
-  E-mail inbox   ${stack.emulators.sesEndpoint}/   (JSON: ${stack.url}/_local/emails)
-  Schedules      run every minute; POST ${stack.url}/_local/run-schedules {"now": "…"} runs them as at a moment
-  DynamoDB Local ${stack.emulators.dynamoEndpoint}
-  S3 (s3rver)    ${stack.emulators.s3Endpoint}
-
-Tokens for the demo tenant (valid 30 days):
-${tokens.join('\n')}
-
-Try:
-  curl -s ${stack.url}/v1/audit-events -H "authorization: Bearer <admin token>"
-
-Ctrl-C stops everything.`);
   const warning = defaultSecretWarning();
   if (warning) console.warn(`\n${warning}`);
 }

@@ -5,6 +5,7 @@ import { activityFiltersSchema, myActivityFiltersSchema } from '../../shared/dom
 import {
   COST_HEADERS_DOC,
   errors,
+  errorWhen,
   jsonContent,
   listQueryBase,
   READ_BUDGET_NOTE,
@@ -42,7 +43,9 @@ export const paths: ZodOpenApiPathsObject = {
       requestParams: { query: activityQuerySchema },
       responses: {
         '200': { description: 'A page of entries', headers: costHeaders, content: jsonContent(pageSchema) },
-        ...errors('400', '401', '403', '404', '429', '500', '503'),
+        ...errors('400', '401', '403'),
+        ...errorWhen('404', 'A team or group named in `teamId` or `groupId` is not in the directory'),
+        ...errors('429', '500', '503'),
       },
     },
   },

@@ -46,6 +46,9 @@ export const paths: ZodOpenApiPathsObject = {
     get: {
       operationId: 'getAuditEvent',
       summary: 'One audit entry with changes and details (owner, admin)',
+      description:
+        'The whole entry, with `changes` (before/after, secrets redacted) and `details`. An id of another tenant ' +
+        'answers 404, like an unknown one.',
       tags: ['Audit log'],
       requestParams: { path: auditIdParamsSchema },
       responses: {

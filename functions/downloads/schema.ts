@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { errors, PUBLIC_SECURITY, problemSchema } from '../../shared/http/openapi.ts';
+import { errors, errorWhen, PUBLIC_SECURITY, problemSchema } from '../../shared/http/openapi.ts';
 
 export const downloadParamsSchema = z.object({
   token: z.string().min(1).max(2048).meta({ description: 'The signed token from an export’s `downloadUrl`' }),
@@ -23,7 +23,8 @@ export const paths: ZodOpenApiPathsObject = {
           description: 'Redirect to the file in storage',
           headers: z.object({ location: z.string().meta({ description: 'The presigned storage URL' }) }),
         },
-        ...errors('404', '429', '500', '503'),
+        ...errorWhen('404', 'The token is altered, expired or unknown, or its file is no longer stored'),
+        ...errors('429', '500', '503'),
         // A redirect is this route's success; `default` keeps linters that want a 2XX content.
         default: {
           description: 'Any other outcome: problem details',

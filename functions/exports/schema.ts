@@ -5,7 +5,7 @@ import {
   exportRequestSchema,
   exportViewSchema,
 } from '../../shared/domain/exports/export-job.ts';
-import { ERROR_RESPONSES, errors, jsonContent } from '../../shared/http/openapi.ts';
+import { ERROR_RESPONSES, errors, errorWhen, jsonContent } from '../../shared/http/openapi.ts';
 import { EXPORT_QUOTA_RETRY_SECONDS, MAX_ACTIVE_EXPORTS } from '../../shared/use-cases/exports/request.ts';
 
 export const exportIdParamsSchema = z.object({
@@ -52,7 +52,9 @@ export const paths: ZodOpenApiPathsObject = {
           headers: z.object({ location: z.string().meta({ description: '`/v1/exports/{id}`, to poll' }) }),
           content: jsonContent(exportAcceptedSchema),
         },
-        ...errors('400', '401', '403', '404', '413', '500', '503'),
+        ...errors('400', '401', '403'),
+        ...errorWhen('404', 'An activity export names a team or group that is not in the directory'),
+        ...errors('413', '500', '503'),
         '429': {
           description: `Throttled, or ${MAX_ACTIVE_EXPORTS} of the caller’s exports are queued or running; retry after Retry-After`,
           headers: z.object({ 'retry-after': z.string().meta({ description: 'Seconds to wait' }) }),
@@ -74,7 +76,9 @@ export const paths: ZodOpenApiPathsObject = {
       requestParams: { path: exportIdParamsSchema },
       responses: {
         '200': { description: 'The export', content: jsonContent(exportViewSchema) },
-        ...errors('400', '401', '403', '404', '429', '500', '503'),
+        ...errors('400', '401', '403'),
+        ...errorWhen('404', 'No export with this id that the caller may read (another tenant’s included)'),
+        ...errors('429', '500', '503'),
       },
     },
   },

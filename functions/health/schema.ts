@@ -7,6 +7,7 @@ export const paths: ZodOpenApiPathsObject = {
     get: {
       operationId: 'getHealth',
       summary: 'Liveness check; needs no token',
+      description: 'Answers 200 `{"status":"ok"}` while the API is reachable; touches no storage.',
       tags: ['Service'],
       security: [],
       responses: {

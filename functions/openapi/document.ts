@@ -1,8 +1,10 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { FILTER_COMPONENTS } from '../../shared/http/filter-docs.ts';
 import { paths as activityIngest } from '../activity-ingest/schema.ts';
 import { paths as activityQuery } from '../activity-query/schema.ts';
 import { paths as auditIngest } from '../audit-ingest/schema.ts';
 import { paths as auditQuery } from '../audit-query/schema.ts';
+import { paths as catalog } from '../catalog/schema.ts';
 import { paths as directory } from '../directory/schema.ts';
 import { paths as downloads } from '../downloads/schema.ts';
 import { paths as exportsPaths } from '../exports/schema.ts';
@@ -18,6 +20,7 @@ import { paths as openapi } from './schema.ts';
 export const ALL_PATHS: ZodOpenApiPathsObject[] = [
   health,
   openapi,
+  catalog,
   auditIngest,
   auditQuery,
   directory,
@@ -50,10 +53,12 @@ export function buildDocument(serverUrl = '/') {
         '(`{}` and `[]` each count one level, the body itself the first) is a 400 before any field is checked: ' +
         'its `errors` name each too-deep container (`events[1].details.a.a…`, at most 100), with nothing written.',
       license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+      contact: { name: 'The Logbook maintainers (the API guide is docs/api.md in the repository)' },
     },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }],
     components: {
+      schemas: FILTER_COMPONENTS,
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         // Declared only once a service (IAM) route exists, so the document has no unused parts.

@@ -7,6 +7,9 @@ export const paths: ZodOpenApiPathsObject = {
     get: {
       operationId: 'getOpenApi',
       summary: 'This document; needs no token',
+      description:
+        'The OpenAPI 3.1 document, generated from the zod schemas the handlers validate with. The local stack ' +
+        'also serves it as an HTML reference at `/docs` (`npm run docs` builds the same page).',
       tags: ['Service'],
       security: [],
       responses: {

@@ -117,6 +117,7 @@ export const paths: ZodOpenApiPathsObject = {
     delete: {
       operationId: 'deleteReportSchedule',
       summary: 'Stop a report’s schedule',
+      description: `${ACCESS} The report stays; no further e-mails are sent. A report without a schedule answers 404.`,
       tags,
       requestParams: idParam,
       responses: {

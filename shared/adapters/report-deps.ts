@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Config } from '../config.ts';
 import { activityFiltersSchema } from '../domain/activity/filters.ts';
 import { auditFiltersSchema } from '../domain/audit/filters.ts';
+import { toQueryForm } from '../domain/query-values.ts';
 import { issuesToFieldErrors } from '../http/validate.ts';
 import { signingKey } from '../signing.ts';
 import { type IngestAuditDeps, ingestAuditEvents } from '../use-cases/audit/ingest.ts';
@@ -35,7 +36,7 @@ export const logFilters: FilterValidator = {
     const unknown = Object.keys(rest)
       .filter((k) => !known.has(k))
       .map((path) => ({ path, message: `is not a filter of the ${log} log` }));
-    const parsed = schema.safeParse(rest);
+    const parsed = schema.safeParse(toQueryForm(rest));
     return [...unknown, ...(parsed.success ? [] : issuesToFieldErrors(parsed.error.issues))];
   },
 };

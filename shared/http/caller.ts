@@ -61,3 +61,10 @@ export function canReadAudit(caller: UserCaller): boolean {
 export function canReadOrgActivity(caller: UserCaller): boolean {
   return ORG_ACTIVITY_READERS.has(caller.role) || (caller.role === 'curator' && caller.reporting);
 }
+
+/** Why the caller may not read the activity log org-wide: names the missing claim for a curator. */
+export function activityDenial(caller: Pick<UserCaller, 'role' | 'reporting'>, what: string): string {
+  if (caller.role === 'curator' && !caller.reporting)
+    return `A curator may ${what} only with the \`reporting\` claim set to true; this token's \`reporting\` claim is missing or false.`;
+  return `Your role may not ${what}.`;
+}

@@ -85,6 +85,14 @@ export function errors(...codes: (keyof typeof ERROR_RESPONSES)[]): ZodOpenApiRe
   return Object.fromEntries(codes.map((c) => [c, ERROR_RESPONSES[c]]));
 }
 
+/** One standard error response with a route's own description of when it happens. */
+export function errorWhen(
+  code: keyof typeof ERROR_RESPONSES,
+  description: string,
+): ZodOpenApiResponsesObject {
+  return { [code]: { ...ERROR_RESPONSES[code], description } };
+}
+
 export function jsonContent<S extends z.ZodType>(schema: S) {
   return { 'application/json': { schema } };
 }

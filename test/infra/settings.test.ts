@@ -97,6 +97,19 @@ describe('deploy settings from CDK context', () => {
     ).toEqual(['https://a.example.com', 'https://b.example.com']);
   });
 
+  it('allows http CORS origins only for non-production stages', () => {
+    expect(read({ stage: 'dev', corsAllowOrigins: 'http://localhost:5173' }).corsAllowOrigins).toEqual([
+      'http://localhost:5173',
+    ]);
+    for (const stage of ['prod', 'production', 'prod-eu']) {
+      expect(() => read({ stage, corsAllowOrigins: 'https://a.example.com, http://localhost:5173' })).toThrow(
+        /corsAllowOrigins: "http:\/\/localhost:5173" is an http origin, which a production stage/,
+      );
+      expect(read({ stage, corsAllowOrigins: 'https://a.example.com' }).corsAllowOrigins).toHaveLength(1);
+    }
+    expect(() => read({ stage: 'dev', corsAllowOrigins: 'http://localhost:*' })).toThrow(/corsAllowOrigins/);
+  });
+
   it('fails naming every bad key', () => {
     expect(() =>
       read({

@@ -68,6 +68,7 @@ function reportById(ok: number) {
 const EXPECTED: Record<string, (c: Caller) => number> = {
   'GET /health': open,
   'GET /v1/openapi.json': open,
+  'GET /v1/catalog': only(USER_ROLES),
   'PUT /v1/directory/users': only(['service']),
   'PUT /v1/directory/teams': only(['service']),
   'PUT /v1/directory/groups': only(['service']),

@@ -24,6 +24,26 @@ const VERB: Record<ActivityAction, string> = {
   ListenedTo: 'listened to',
 };
 
+export const ACTION_LABELS: Record<ActivityAction, string> = {
+  Added: 'Added',
+  Arranged: 'Arranged',
+  Attended: 'Attended',
+  Clicked: 'Clicked',
+  Completed: 'Completed',
+  EnrolledFor: 'Enrolled for',
+  Unenrolled: 'Unenrolled',
+  Failed: 'Failed',
+  ReceivedCertificateFor: 'Received certificate for',
+  Started: 'Started',
+  Updated: 'Updated',
+  Viewed: 'Viewed',
+  LoggedIn: 'Logged in',
+  LoggedOut: 'Logged out',
+  Read: 'Read',
+  Watched: 'Watched',
+  ListenedTo: 'Listened to',
+};
+
 export function describeActivity(
   entry: Pick<StoredActivity, 'action' | 'content' | 'result' | 'recordedBy'>,
   userName: string,

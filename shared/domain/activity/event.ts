@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { tenantIdSchema } from '../../http/caller.ts';
 import { contentTypeSchema } from '../directory/schemas.ts';
-import { utcIso } from '../timestamps.ts';
+import { utcIso, utcTimestampOut } from '../timestamps.ts';
 
 export const ACTIVITY_ACTIONS = [
   'Added',
@@ -53,7 +53,10 @@ export const entryIdSchema = z
   .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be 1-128 of A-Z a-z 0-9 . _ : -');
 const refId = z.string().min(1).max(128);
 /** ISO 8601 with an optional offset, normalised to UTC with milliseconds. */
-export const timestampSchema = z.iso.datetime({ offset: true }).transform(utcIso);
+export const timestampSchema = z.iso
+  .datetime({ offset: true })
+  .transform(utcIso)
+  .meta({ override: { format: 'date-time' } });
 const timestamp = timestampSchema;
 const label = z.string().min(1).max(200);
 
@@ -131,11 +134,11 @@ export const storedActivitySchema = activityEventInputSchema
   .omit({ id: true, occurredAt: true, expiresAt: true, certificateExpiresAt: true, completed: true })
   .extend({
     id: z.string(),
-    occurredAt: z.string(),
-    recordedAt: z.string(),
+    occurredAt: utcTimestampOut(),
+    recordedAt: utcTimestampOut(),
     completed: z.boolean(),
-    expiresAt: z.string().optional(),
-    certificateExpiresAt: z.string().optional(),
+    expiresAt: utcTimestampOut().optional(),
+    certificateExpiresAt: utcTimestampOut().optional(),
   });
 export type StoredActivity = z.output<typeof storedActivitySchema>;
 

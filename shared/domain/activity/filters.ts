@@ -5,83 +5,94 @@
 
 import { z } from 'zod';
 import { CONTENT_TYPES } from '../directory/schemas.ts';
+import {
+  booleanFlag,
+  enumItems,
+  enumValue,
+  FROM_DOC,
+  listDoc,
+  TO_DOC,
+  windowBoundSchema,
+} from '../query-values.ts';
 import { ACTIVITY_ACTIONS } from './event.ts';
 
 const MAX_LIST = 100;
 
-function list<T extends z.ZodType<string, string>>(item: T, description: string) {
+function list<T extends z.ZodType<string, string>>(
+  item: T,
+  description: string,
+  items: Record<string, unknown> = { type: 'string', minLength: 1 },
+) {
+  const doc = listDoc(items, description);
   return z
     .union([z.string(), z.array(z.string())])
     .transform((raw) =>
       (Array.isArray(raw) ? raw : raw.split(',')).map((s) => s.trim()).filter((s) => s.length > 0),
     )
     .pipe(z.array(item).min(1).max(MAX_LIST))
+    .meta(doc.render)
     .optional()
-    .meta({ description: `${description} Comma-separated; any of them.` });
+    .meta(doc.param);
 }
 
-const bool = (description: string) =>
-  z
-    .union([z.boolean(), z.enum(['true', 'false'])])
-    .transform((v) => v === true || v === 'true')
-    .optional()
-    .meta({ description });
+const bool = booleanFlag;
 
 const id = z.string().min(1).max(128);
-const timestamp = z.iso
-  .datetime({ offset: true })
-  .transform((v) => new Date(v).toISOString())
-  .optional();
 
 export const ACTIVITY_SCOPES = ['company', 'team', 'group', 'managed'] as const;
 
-export const activityFiltersSchema = z
-  .object({
-    scope: z
-      .enum(ACTIVITY_SCOPES)
-      .optional()
-      .meta({
-        description:
-          'company (default) · team (teamId; includeSubTeams, primaryOnly) · group (groupId) · managed ' +
-          '(the caller’s direct reports, or managerId’s; includeSubManagers adds indirect ones). ' +
-          'A manager is always limited to their direct and indirect reports, whatever the scope.',
-      }),
-    teamId: list(
-      id,
-      'scope=team: the team(s). Other scopes: only members (primary or secondary) of these teams.',
-    ),
-    includeSubTeams: bool('scope=team: include every team below'),
-    primaryOnly: bool('scope=team: only members whose primary team it is'),
-    groupId: list(id, 'scope=group: the group(s).'),
-    managerId: id.optional().meta({
+export const activityFiltersSchema = z.object({
+  scope: enumValue(ACTIVITY_SCOPES)
+    .optional()
+    .meta({
       description:
-        'scope=managed: whose reports (default the caller). Owners and admins may name anyone; a manager ' +
-        'only someone in their own tree (else 403); other roles with org-wide access may name anyone.',
+        'company (default) · team (teamId; includeSubTeams, primaryOnly) · group (groupId) · managed ' +
+        '(the caller’s direct reports, or managerId’s; includeSubManagers adds indirect ones). ' +
+        'A manager is always limited to their direct and indirect reports, whatever the scope.',
     }),
-    includeSubManagers: bool('scope=managed: include indirect reports'),
-    completed: bool('true: only completions; false: only non-completions'),
-    expired: bool('true: only entries whose expiresAt has passed; false: only the others'),
-    action: list(z.enum(ACTIVITY_ACTIONS), 'Actions.'),
-    contentType: list(z.enum(CONTENT_TYPES), 'Content types (Item, Quiz, …).'),
-    itemType: list(id, 'Item types, i.e. content.contentType (Video, Article, …).'),
-    contentId: list(id, 'Content ids.'),
-    title: z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .meta({ description: 'Case-insensitive substring of the title' }),
-    tag: list(z.string().min(1).max(200), 'Content tags (case-insensitive).'),
-    userId: list(id, 'Learners.'),
-    source: list(z.string().min(1).max(200), 'Sources.'),
-    cpdLabel: list(z.string().min(1).max(200), 'CPD labels (case-insensitive).'),
-    bulkImportId: list(id, 'Bulk import ids.'),
-    includeDeactivated: bool('Default false: entries of users deactivated now are hidden'),
-    from: timestamp.meta({ description: 'Inclusive; default 3 calendar months before `to`' }),
-    to: timestamp.meta({ description: 'Exclusive; default now' }),
-    order: z.enum(['asc', 'desc']).optional().meta({ description: 'Default desc (newest first)' }),
-  })
-  .meta({ id: 'ActivityFilters' });
+  teamId: list(
+    id,
+    'scope=team: the team(s). Other scopes: only members (primary or secondary) of these teams.',
+  ),
+  includeSubTeams: bool('scope=team: include every team below'),
+  primaryOnly: bool('scope=team: only members whose primary team it is'),
+  groupId: list(id, 'scope=group: the group(s).'),
+  managerId: id.optional().meta({
+    description:
+      'scope=managed: whose reports (default the caller). Owners and admins may name anyone; a manager ' +
+      'only someone in their own tree (else 403); other roles with org-wide access may name anyone.',
+  }),
+  includeSubManagers: bool('scope=managed: include indirect reports'),
+  completed: bool('true: only completions; false: only non-completions'),
+  expired: bool('true: only entries whose expiresAt has passed; false: only the others'),
+  action: list(
+    enumValue(ACTIVITY_ACTIONS, 'activityActions'),
+    'Actions (`GET /v1/catalog` lists them with labels, as `activityActions`).',
+    enumItems(ACTIVITY_ACTIONS),
+  ),
+  contentType: list(
+    enumValue(CONTENT_TYPES, 'contentTypes'),
+    'Content types (`GET /v1/catalog` → `contentTypes`).',
+    enumItems(CONTENT_TYPES),
+  ),
+  itemType: list(id, 'Item types, i.e. content.contentType (Video, Article, …).'),
+  contentId: list(id, 'Content ids.'),
+  title: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'Case-insensitive substring of the title' }),
+  tag: list(z.string().min(1).max(200), 'Content tags (case-insensitive).'),
+  userId: list(id, 'Learners.'),
+  source: list(z.string().min(1).max(200), 'Sources.'),
+  cpdLabel: list(z.string().min(1).max(200), 'CPD labels (case-insensitive).'),
+  bulkImportId: list(id, 'Bulk import ids.'),
+  includeDeactivated: bool('Default false: entries of users deactivated now are hidden'),
+  from: windowBoundSchema.optional().meta({ description: FROM_DOC }),
+  to: windowBoundSchema.optional().meta({ description: TO_DOC }),
+  order: enumValue(['asc', 'desc']).optional().meta({ description: 'Default desc (newest first)' }),
+});
 
 export type ActivityFilters = z.output<typeof activityFiltersSchema>;
 
@@ -98,11 +109,9 @@ export const PEOPLE_FILTERS = [
   'includeDeactivated',
 ] as const;
 
-export const myActivityFiltersSchema = activityFiltersSchema
-  .omit(
-    Object.fromEntries(PEOPLE_FILTERS.map((k) => [k, true])) as {
-      [K in (typeof PEOPLE_FILTERS)[number]]: true;
-    },
-  )
-  .meta({ id: 'MyActivityFilters' });
+export const myActivityFiltersSchema = activityFiltersSchema.omit(
+  Object.fromEntries(PEOPLE_FILTERS.map((k) => [k, true])) as {
+    [K in (typeof PEOPLE_FILTERS)[number]]: true;
+  },
+);
 export type MyActivityFilters = z.output<typeof myActivityFiltersSchema>;

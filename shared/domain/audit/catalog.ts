@@ -1,3 +1,5 @@
+import type { SourceKind } from './schema.ts';
+
 // The audit catalog: every action and object type the log accepts, each with a human label, and
 // the verb phrase the entry's one-line summary uses. It covers the events of the products we
 // replace (Learn Amp's audit log, LMS365's audit trail, OpenLearning's action log, CRM audit
@@ -172,3 +174,14 @@ export function isObjectType(value: string): value is AuditObjectType {
 export function actionLabel(action: AuditAction): string {
   return ACTIONS[action].label;
 }
+/** The label of each source kind (an entry's attribution adds the name of a webhook, API app or integration). */
+export const SOURCE_LABELS: Readonly<Record<SourceKind, string>> = {
+  web: 'Web',
+  bulk_invite: 'Bulk Invite',
+  csv_import: 'CSV Import',
+  webhook: 'Webhook',
+  api: 'API',
+  integration: 'Integration',
+  scheduled_job: 'Scheduled job',
+  system: 'System',
+};

@@ -1,7 +1,7 @@
 // The derived text of an entry, computed once at write time: a one-line summary
 // ("Adam Admin deleted Task "Onboarding checklist"") and the attribution of its source.
 
-import { ACTIONS, OBJECT_TYPES } from './catalog.ts';
+import { ACTIONS, OBJECT_TYPES, SOURCE_LABELS } from './catalog.ts';
 import type { AuditEventInput } from './schema.ts';
 
 type Describable = Pick<
@@ -27,22 +27,7 @@ function named(prefix: string, e: Attributable): string {
 }
 
 export function attribution(e: Attributable): string {
-  switch (e.source.kind) {
-    case 'web':
-      return 'Web';
-    case 'bulk_invite':
-      return 'Bulk Invite';
-    case 'csv_import':
-      return 'CSV Import';
-    case 'webhook':
-      return named('Webhook', e);
-    case 'api':
-      return named('API', e);
-    case 'integration':
-      return named('Integration', e);
-    case 'scheduled_job':
-      return 'Scheduled job';
-    case 'system':
-      return 'System';
-  }
+  const kind = e.source.kind;
+  if (kind === 'webhook' || kind === 'api' || kind === 'integration') return named(SOURCE_LABELS[kind], e);
+  return SOURCE_LABELS[kind];
 }

@@ -4,13 +4,27 @@
 // Exports and saved reports reuse this schema; in JSON a list may also be an array of strings.
 
 import { z } from 'zod';
+import {
+  booleanFlag,
+  enumItems,
+  enumValue,
+  FROM_DOC,
+  listDoc,
+  TO_DOC,
+  windowBoundSchema,
+} from '../query-values.ts';
 import { ACTION_NAMES, OBJECT_TYPE_NAMES } from './catalog.ts';
 import { canonicalIp, isCidr, isIp } from './ip.ts';
-import { SOURCE_KINDS, timestampSchema } from './schema.ts';
+import { SOURCE_KINDS } from './schema.ts';
 
 const MAX_VALUES = 100;
 
-function list<T extends z.ZodType<unknown, string>>(item: T, description: string) {
+function list<T extends z.ZodType<unknown, string>>(
+  item: T,
+  description: string,
+  items: Record<string, unknown> = { type: 'string', minLength: 1 },
+) {
+  const doc = listDoc(items, description);
   return z
     .union([z.string(), z.array(z.string())])
     .transform((raw) =>
@@ -21,8 +35,9 @@ function list<T extends z.ZodType<unknown, string>>(item: T, description: string
     )
     .pipe(z.array(item).min(1, 'must name at least one value').max(MAX_VALUES))
     .transform((values) => [...new Set(values as z.output<T>[])].sort())
+    .meta(doc.render)
     .optional()
-    .meta({ description: `${description} Comma-separated list: any of them.` });
+    .meta(doc.param);
 }
 
 const id = z.string().min(1).max(256);
@@ -34,12 +49,14 @@ export function normaliseContentType(value: string): string {
 export const auditFiltersShape = {
   actorId: list(id, 'Actor ids.'),
   action: list(
-    z.enum(ACTION_NAMES, { error: 'is not an action in the catalog' }),
-    `Actions from the catalog (${ACTION_NAMES.join(', ')}).`,
+    enumValue(ACTION_NAMES, 'actions'),
+    'Actions from the catalog (`GET /v1/catalog` lists them with labels, as `actions`).',
+    enumItems(ACTION_NAMES),
   ),
   objectType: list(
-    z.enum(OBJECT_TYPE_NAMES, { error: 'is not an object type in the catalog' }),
-    `Object types from the catalog (${OBJECT_TYPE_NAMES.join(', ')}).`,
+    enumValue(OBJECT_TYPE_NAMES, 'objectTypes'),
+    'Object types from the catalog (`GET /v1/catalog` lists them with labels, as `objectTypes`).',
+    enumItems(OBJECT_TYPE_NAMES),
   ),
   objectId: list(id, 'Object ids.'),
   objectName: z
@@ -59,22 +76,18 @@ export const auditFiltersShape = {
       const [addr, bits] = v.split('/');
       return `${canonicalIp(addr ?? '')}/${Number(bits)}`;
     })
+    .meta({ override: { type: 'string' } })
     .optional()
     .meta({ description: 'An IPv4 or IPv6 address, or a CIDR block (`10.0.0.0/8`, `2001:db8::/32`)' }),
-  source: list(z.enum(SOURCE_KINDS), `Source kinds (${SOURCE_KINDS.join(', ')}).`),
-  system: z
-    .union([z.boolean(), z.enum(['true', 'false'])])
-    .transform((v) => v === true || v === 'true')
-    .optional()
-    .meta({
-      description: '`true`: only actions not done by a person (actor.type ≠ user); `false`: only people',
-    }),
+  source: list(enumValue(SOURCE_KINDS, 'sources'), 'Source kinds.', enumItems(SOURCE_KINDS)),
+  system: booleanFlag('`true`: only actions not done by a person (actor.type ≠ user); `false`: only people'),
   requestMethod: list(
     z
       .string()
       .regex(/^[A-Za-z]{1,16}$/, 'must be an HTTP method')
       .transform((m) => m.toUpperCase()),
     'HTTP methods of API-made actions.',
+    { type: 'string', pattern: '^[A-Za-z]{1,16}$' },
   ),
   requestStatus: list(
     z
@@ -82,6 +95,7 @@ export const auditFiltersShape = {
       .regex(/^[1-5][0-9]{2}$/, 'must be an HTTP status (100-599)')
       .transform(Number),
     'HTTP response statuses of API-made actions.',
+    { type: 'integer', minimum: 100, maximum: 599 },
   ),
   requestUrl: z
     .string()
@@ -95,10 +109,9 @@ export const auditFiltersShape = {
   ),
   courseId: list(id, 'Course ids.'),
   classId: list(id, 'Class ids.'),
-  from: timestampSchema.optional().meta({ description: 'Inclusive; default 3 calendar months before `to`' }),
-  to: timestampSchema.optional().meta({ description: 'Exclusive; default now' }),
-  order: z
-    .enum(['asc', 'desc'])
+  from: windowBoundSchema.optional().meta({ description: FROM_DOC }),
+  to: windowBoundSchema.optional().meta({ description: TO_DOC }),
+  order: enumValue(['asc', 'desc'])
     .default('desc')
     .meta({ description: 'By occurredAt then id; newest first by default' }),
 };
@@ -109,9 +122,6 @@ export function fromNotAfterTo(v: { from?: string; to?: string }, ctx: z.Refinem
   }
 }
 
-export const auditFiltersSchema = z
-  .object(auditFiltersShape)
-  .superRefine(fromNotAfterTo)
-  .meta({ id: 'AuditFilters' });
+export const auditFiltersSchema = z.object(auditFiltersShape).superRefine(fromNotAfterTo);
 export type AuditFilters = z.output<typeof auditFiltersSchema>;
 export type AuditFiltersInput = z.input<typeof auditFiltersSchema>;

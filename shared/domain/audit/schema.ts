@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { tenantIdSchema } from '../../http/caller.ts';
 import { jsonByteLength } from '../json-limits.ts';
-import { utcIso } from '../timestamps.ts';
+import { utcIso, utcTimestampOut } from '../timestamps.ts';
 import { ACTION_NAMES, OBJECT_TYPE_NAMES } from './catalog.ts';
 import { canonicalIp, isIp } from './ip.ts';
 
@@ -26,6 +26,7 @@ export const timestampSchema = z
   .pipe(z.iso.datetime({ offset: true, local: false, message: 'must be an ISO 8601 timestamp' }))
   .transform(utcIso)
   .meta({
+    override: { format: 'date-time' },
     description: 'ISO 8601; normalised to UTC with milliseconds',
     example: '2026-11-22T10:15:30.123Z',
   });
@@ -151,8 +152,8 @@ export type IngestResult = z.infer<typeof ingestResultSchema>;
 const entryFields = {
   id: z.string(),
   tenantId: z.string(),
-  occurredAt: z.string(),
-  recordedAt: z.string(),
+  occurredAt: utcTimestampOut(),
+  recordedAt: utcTimestampOut(),
   actor: z.object({
     type: z.enum(ACTOR_TYPES),
     id: z.string().optional(),

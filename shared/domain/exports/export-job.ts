@@ -3,6 +3,8 @@
 
 import { z } from 'zod';
 import { roleSchema } from '../../http/caller.ts';
+import { filtersDoc } from '../query-values.ts';
+import { utcTimestampOut } from '../timestamps.ts';
 
 export const EXPORT_LOGS = ['audit', 'activity'] as const;
 export const EXPORT_FORMATS = ['csv', 'json'] as const;
@@ -44,12 +46,16 @@ export const exportRequestSchema = z
     filters: z
       .record(z.string(), filterValueSchema)
       .default({})
-      .meta({
-        description:
-          'The same names and values as the log’s list query (`GET /v1/audit-events` or `GET /v1/activity`). ' +
-          'Arrays are accepted for comma-separated lists. `limit` and `cursor` are ignored. When `to` is ' +
-          'absent it is pinned to the moment of the request, so the file shows the view as it was then.',
-      }),
+      .meta(
+        filtersDoc(
+          'The log’s filters: `AuditFilters` for `log: audit`, `ActivityFilters` for `log: activity` — the names ' +
+            'and values of its list query (`GET /v1/audit-events` or `GET /v1/activity`), lists as arrays ' +
+            '(comma-separated text is accepted too), flags as booleans. Validated like the list route once the ' +
+            'log is known (400 naming `filters.<name>`). `limit` and `cursor` are ignored. When `to` is absent it ' +
+            'is pinned to the moment of the request, so the file shows the view as it was then.',
+          ['AuditFilters', 'ActivityFilters'],
+        ),
+      ),
   })
   .strict()
   .meta({ id: 'ExportRequest', description: 'An export of one filtered view of a log' });
@@ -104,13 +110,13 @@ export const exportViewSchema = z
     variant: exportVariantSchema,
     status: exportStatusSchema,
     rowCount: z.number().int().nonnegative().optional().meta({ description: 'Rows in the file (succeeded)' }),
-    createdAt: z.string().meta({ description: 'When the export was requested (UTC)' }),
-    finishedAt: z.string().optional().meta({ description: 'When it succeeded or failed (UTC)' }),
+    createdAt: utcTimestampOut().meta({ description: 'When the export was requested (UTC)' }),
+    finishedAt: utcTimestampOut().optional().meta({ description: 'When it succeeded or failed (UTC)' }),
     downloadUrl: z.string().optional().meta({
       description:
         'When succeeded: a link to `GET /v1/downloads/{token}`, usable without a token for EXPORT_LINK_DAYS (7) days',
     }),
-    expiresAt: z.string().optional().meta({ description: 'When `downloadUrl` stops working (UTC)' }),
+    expiresAt: utcTimestampOut().optional().meta({ description: 'When `downloadUrl` stops working (UTC)' }),
     error: z.string().optional().meta({ description: 'When failed: a message safe to show to the user' }),
   })
   .meta({ id: 'Export', description: 'An export job and, once it succeeded, its download link' });

@@ -2,6 +2,7 @@
 // set of filters over one log; its optional schedule e-mails an export every period.
 
 import { z } from 'zod';
+import { filtersDoc } from '../query-values.ts';
 import { FREQUENCIES, isValidTimeZone } from './periods.ts';
 
 export const REPORT_LOGS = ['audit', 'activity'] as const;
@@ -21,8 +22,16 @@ const filterValue = z.union([
   z.string().max(2000),
   z.number(),
   z.boolean(),
-  z.array(z.string().max(500)).max(200),
+  z.array(z.union([z.string().max(500), z.number()])).max(200),
 ]);
+/** A filter value as stored: as saved (older reports hold the query-string text of every value). */
+const storedFilterValue = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.array(z.union([z.string(), z.number()])),
+]);
+export type ReportFilterValue = z.output<typeof storedFilterValue>;
 
 /**
  * The log's filter names (as in its list query), plus `range` instead of `from`/`to`. The
@@ -44,23 +53,19 @@ export const reportFiltersSchema = z
       ctx.addIssue({ code: 'custom', path: ['range'], message: 'cannot be combined with from or to' });
     }
   })
-  // Stored in the logs' query-string shape: lists comma-separated, numbers and booleans as text.
-  .transform((filters) => {
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(filters)) out[k] = Array.isArray(v) ? v.join(',') : String(v);
-    return out;
-  })
-  .meta({
-    id: 'ReportFilters',
-    description:
-      'The log’s filter names, as in `GET /v1/audit-events` or `GET /v1/activity` (no `cursor`/`limit`). ' +
-      '`range` (last7d | last30d | last90d | previousPeriod) may stand instead of `from`/`to`: the last N days ' +
-      'are counted back from the moment the report runs; `previousPeriod` is the previous complete period of the ' +
-      'schedule in its time zone, or the previous complete UTC week (Monday–Monday) for an unscheduled report. ' +
-      'A scheduled report whose filters say nothing about time covers `previousPeriod`. Values are stored in the ' +
-      'query-string shape: a list becomes comma-separated text, numbers and booleans become text.',
-    example: { action: 'Created,Deleted', range: 'last30d' },
-  });
+  .meta(
+    filtersDoc(
+      'The log’s filter names and values, as in `GET /v1/audit-events` or `GET /v1/activity` (no `cursor`/`limit`): ' +
+        '`AuditReportFilters` for an audit report, `ActivityReportFilters` for an activity one. ' +
+        '`range` (last7d | last30d | last90d | previousPeriod) may stand instead of `from`/`to`: the last N days ' +
+        'are counted back from the moment the report runs; `previousPeriod` is the previous complete period of the ' +
+        'schedule in its time zone, or the previous complete UTC week (Monday–Monday) for an unscheduled report. ' +
+        'A scheduled report whose filters say nothing about time covers `previousPeriod`. Read back exactly as ' +
+        'saved: lists stay arrays, flags stay booleans (a report saved before this rule reads back its stored ' +
+        'text, e.g. `"Created,Deleted"`, `"true"`, which means the same).',
+      ['AuditReportFilters', 'ActivityReportFilters'],
+    ),
+  );
 export type ReportFilters = z.output<typeof reportFiltersSchema>;
 
 /**
@@ -145,7 +150,7 @@ export const storedReportSchema = z.object({
   id: z.string(),
   name: z.string(),
   log: z.enum(REPORT_LOGS),
-  filters: z.record(z.string(), z.string()),
+  filters: z.record(z.string(), storedFilterValue),
   visibility: z.enum(VISIBILITIES),
   ownerId: z.string(),
   createdAt: iso,
@@ -185,7 +190,17 @@ export const reportSchema = z
     id: z.string(),
     name: z.string(),
     log: z.enum(REPORT_LOGS),
-    filters: z.record(z.string(), z.string()),
+    filters: z
+      .record(z.string(), storedFilterValue)
+      .meta(
+        filtersDoc(
+          'The filters exactly as saved (see `ReportInput.filters`). A report saved before filters kept their ' +
+            'JSON types reads back its stored text (`{"action": "Created,Deleted", "completed": "true"}`): the ' +
+            'third form, which means the same.',
+          ['AuditReportFilters', 'ActivityReportFilters'],
+          [{ type: 'object', additionalProperties: { type: 'string' } }],
+        ),
+      ),
     visibility: z.enum(VISIBILITIES),
     ownerId: z.string(),
     createdAt: iso,

@@ -6,7 +6,7 @@ import type { ActivityEntry, StoredActivity } from '../../domain/activity/event.
 import type { ActivityFilters, MyActivityFilters } from '../../domain/activity/filters.ts';
 import type { DirectorySnapshot } from '../../domain/directory/snapshot.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
-import { canReadOrgActivity, type UserCaller } from '../../http/caller.ts';
+import { activityDenial, canReadOrgActivity, type UserCaller } from '../../http/caller.ts';
 import { type CursorBinding, decodeCursor, encodeCursor } from '../../query/cursor.ts';
 import { itemsWithinBudget, positionOf } from '../../query/page-budget.ts';
 import { readAhead } from '../../query/read-ahead.ts';
@@ -156,7 +156,7 @@ export function renderEntry(e: StoredActivity, dir: DirectorySnapshot): Activity
 /** Org-wide readers and managers may use `/v1/activity`; everyone else has only `/v1/me/activity`. */
 export function assertMayReadActivityLog(caller: UserCaller): void {
   if (!canReadOrgActivity(caller) && caller.role !== 'manager')
-    throw new ForbiddenError('Your role may not read the activity log; use /v1/me/activity.');
+    throw new ForbiddenError(`${activityDenial(caller, 'read the activity log')} Use /v1/me/activity.`);
 }
 
 /** Who the caller may see for these filters, as a user set (undefined = the whole tenant). */
@@ -170,7 +170,7 @@ export function resolvePeople(
   const org = canReadOrgActivity(caller);
   const manager = !org && caller.role === 'manager';
   if (!org && !manager)
-    throw new ForbiddenError('Your role may not read the activity log; use /v1/me/activity.');
+    throw new ForbiddenError(`${activityDenial(caller, 'read the activity log')} Use /v1/me/activity.`);
   const scope = f.scope ?? 'company';
   const misplaced: { path: string; message: string }[] = [];
   if (f.managerId !== undefined && scope !== 'managed')

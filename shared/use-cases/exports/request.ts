@@ -9,7 +9,8 @@ import {
   fileExtension,
   type QueryFilters,
 } from '../../domain/exports/export-job.ts';
-import { canReadAudit, canReadOrgActivity, type UserCaller } from '../../http/caller.ts';
+import { toQueryForm } from '../../domain/query-values.ts';
+import { activityDenial, canReadAudit, canReadOrgActivity, type UserCaller } from '../../http/caller.ts';
 import { logger } from '../../observability.ts';
 import type {
   AuditRecorder,
@@ -75,19 +76,12 @@ export function assertMayExport(caller: Pick<UserCaller, 'role' | 'reporting'>, 
     return;
   }
   if (!canReadOrgActivity(caller as UserCaller) && caller.role !== 'manager')
-    throw new ForbiddenError('Your role may not export the activity log.');
+    throw new ForbiddenError(activityDenial(caller, 'export the activity log'));
 }
 
-/** `{action: ['Created','Deleted'], system: true}` → `{action: 'Created,Deleted', system: 'true'}` */
+/** `{action: ['Created','Deleted'], system: true}` → `{action: 'Created,Deleted', system: 'true'}`, paging dropped */
 export function normaliseFilters(raw: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (PAGING.has(name) || value === undefined || value === null) continue;
-    if (Array.isArray(value)) out[name] = value.map(String).join(',');
-    else if (typeof value === 'boolean' || typeof value === 'number') out[name] = String(value);
-    else out[name] = value;
-  }
-  return out;
+  return toQueryForm(Object.fromEntries(Object.entries(raw).filter(([name]) => !PAGING.has(name))));
 }
 
 export async function requestExport(

@@ -12,7 +12,7 @@ import {
   type StoredSchedule,
   toReport,
 } from '../../domain/reports/report.ts';
-import type { UserCaller } from '../../http/caller.ts';
+import { activityDenial, type UserCaller } from '../../http/caller.ts';
 import { decodeCursor, encodeCursor } from '../../query/cursor.ts';
 import type {
   AccessChecker,
@@ -40,7 +40,7 @@ export interface ManageDeps {
 }
 
 function assertMayUseReports(caller: UserCaller): void {
-  if (!canUseReports(caller)) throw new ForbiddenError('Your role may not use saved reports.');
+  if (!canUseReports(caller)) throw new ForbiddenError(activityDenial(caller, 'use saved reports'));
 }
 
 function isVisible(report: StoredReport, caller: UserCaller): boolean {
@@ -71,7 +71,11 @@ async function loadForChange(deps: ManageDeps, caller: UserCaller, id: string): 
 
 function validateFilters(deps: ManageDeps, input: ReportInput, caller: UserCaller): void {
   if (!canUseLog(caller, input.log)) {
-    throw new ForbiddenError(`Your role may not save reports of the ${input.log} log.`);
+    throw new ForbiddenError(
+      input.log === 'activity'
+        ? activityDenial(caller, 'save reports of the activity log')
+        : 'Your role may not save reports of the audit log.',
+    );
   }
   const problems = deps.filters.validate(input.log, input.filters);
   if (problems.length > 0) {
@@ -234,7 +238,11 @@ export async function putSchedule(
 ): Promise<Report> {
   const report = await loadForChange(deps, caller, id);
   if (!canUseLog(caller, report.log))
-    throw new ForbiddenError(`Your role may not schedule ${report.log} reports.`);
+    throw new ForbiddenError(
+      report.log === 'activity'
+        ? activityDenial(caller, 'schedule activity reports')
+        : 'Your role may not schedule audit reports.',
+    );
   const errors = await checkRecipients(deps.people, caller.tenantId, report.log, input.recipients);
   if (errors.length > 0) throw new ValidationError(errors, 'Some recipients may not receive this report.');
   const now = deps.clock.now();

@@ -12,7 +12,9 @@ describe('the OpenAPI document', () => {
     paths: Record<string, Record<string, unknown>>;
   };
 
-  it('is OpenAPI 3.1 and lints clean with @redocly/cli (no errors, no warnings)', () => {
+  it('is OpenAPI 3.1 and lints clean with @redocly/cli (no errors, no warnings)', {
+    timeout: 120_000,
+  }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
     const file = join(dir, 'openapi.json');
     writeFileSync(file, JSON.stringify(doc));
@@ -29,7 +31,24 @@ describe('the OpenAPI document', () => {
     expect(report.problems).toEqual([]);
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
     expect(doc.openapi).toBe('3.1.0');
-    // Spawns the redocly CLI (a few seconds alone, far more on a loaded 2-core machine).
+  });
+
+  it('has zero findings under Spectral’s spectral:oas ruleset (.spectral.yaml)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
+    const file = join(dir, 'openapi.json');
+    writeFileSync(file, JSON.stringify(doc));
+    let out: string;
+    try {
+      out = execFileSync(
+        join('node_modules', '.bin', 'spectral'),
+        ['lint', file, '--ruleset', '.spectral.yaml', '--format', 'json', '--quiet'],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+    } catch (err) {
+      out = (err as { stdout?: string }).stdout ?? '';
+    }
+    const findings = JSON.parse(out || '[]') as { code: string; message: string; path: string[] }[];
+    expect(findings.map((f) => `${f.code} ${f.path.join('.')}: ${f.message}`)).toEqual([]);
   }, 120_000);
 
   it('documents every route the gateway serves, with its method', () => {

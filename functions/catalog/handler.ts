@@ -1,0 +1,8 @@
+import { CATALOG } from '../../shared/domain/catalog.ts';
+import { apiHandler } from '../../shared/http/handler.ts';
+import { json } from '../../shared/http/responses.ts';
+
+/** GET /v1/catalog (any signed-in role): the filter values with their labels. */
+export const handler = apiHandler({ auth: 'user' }, async () =>
+  json(200, CATALOG, { 'cache-control': 'private, max-age=3600' }),
+);

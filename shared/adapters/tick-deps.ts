@@ -8,17 +8,27 @@ import { SqsRunQueue } from './sqs/run-queue.ts';
 // The composition root of the schedule dispatcher's tick in AWS: it claims due runs and queues
 // them, so it holds DynamoDB and SQS clients only (the run worker is ./dispatch-deps.ts).
 
+/**
+ * Without its queue (a function deployed outside the manifest) the tick still loads; every claim
+ * it hands over fails by the variable's name, so the claimed runs are retried once it is set.
+ */
+const noQueue: TickDeps['queue'] = {
+  enqueue: async () => {
+    throw new Error('Invalid configuration: SCHEDULE_RUNS_QUEUE_URL is not set for this function');
+  },
+};
+
 /** The dispatcher tick in AWS: the state table, the directory and the run queue, nothing else. */
 export function buildTickDeps(config: Config, clock: { now(): Date } = systemClock): TickDeps {
-  if (!config.SCHEDULE_RUNS_QUEUE_URL)
-    throw new Error('Invalid configuration: SCHEDULE_RUNS_QUEUE_URL is required');
   const { client, store, people } = reportAdapters(config);
   return {
     reports: store,
     schedules: store,
     runs: new DynamoRunLedger(client, config.STATE_TABLE),
     people,
-    queue: new SqsRunQueue(sqsClient(config), config.SCHEDULE_RUNS_QUEUE_URL),
+    queue: config.SCHEDULE_RUNS_QUEUE_URL
+      ? new SqsRunQueue(sqsClient(config), config.SCHEDULE_RUNS_QUEUE_URL)
+      : noQueue,
     clock,
   };
 }

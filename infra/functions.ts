@@ -152,6 +152,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     // One retry: an invocation that failed before claiming its job gets a second chance; one
     // that died after the claim finds the job running and stops (the sweeper fails it).
     asyncInvoke: { retryAttempts: 1, maxEventAgeSeconds: QUEUE_LIMIT_SECONDS },
+    reservedConcurrency: 'exportWorkerConcurrency',
   },
   'export-sweeper': {
     description: 'Every 15 minutes: marks exports stuck in queued or running past their bound as failed',
@@ -159,7 +160,6 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     memoryMb: 256,
     timeoutSeconds: 60,
     schedule: { everyMinutes: 15 },
-    reservedConcurrency: 'exportWorkerConcurrency',
   },
   downloads: {
     description: 'GET /v1/downloads/{token}: checks the signed token, redirects to a fresh presigned URL',

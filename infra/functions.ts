@@ -54,7 +54,25 @@ export interface FunctionSpec {
   timeoutSeconds?: number;
   /** An EventBridge rule invokes the function on this period. */
   schedule?: { everyMinutes: number };
+  /**
+   * Grants no SDK call of the integration suites uses, each with the reason it stays, keyed
+   * `<action> <resource>` as test/iam/sdk-calls.test.ts names them (`dynamodb:GetItem Audit`,
+   * `dynamodb:Query Audit/index/byIp`). That test fails on an unused grant without a reason here,
+   * and on a reason for a grant that calls do use.
+   */
+  unexercised?: Readonly<Record<string, string>>;
 }
+
+/**
+ * Grants the local stack cannot exercise for any function, by action: it has no Lambda service
+ * and no Secrets Manager, so the calls behind these never leave the process there.
+ */
+export const UNEXERCISED_LOCALLY: Readonly<Record<string, string>> = {
+  'secretsmanager:GetSecretValue':
+    'Locally the signing key is SIGNING_SECRET (or the fixed local key); in AWS each cold start reads it from Secrets Manager (shared/signing.ts).',
+  'lambda:InvokeFunction':
+    'Locally the gateway runs the invoked handler in-process (local/gateway.ts invokeLocally); in AWS it is an asynchronous Invoke (shared/adapters/lambda/export-dispatcher.ts).',
+};
 
 const FIFTEEN_MINUTES = 15 * 60;
 

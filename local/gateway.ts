@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { NOT_FOUND_FUNCTION, ROUTES, type RouteDef } from '../functions/routes.ts';
+import { installLocalInvoker } from '../shared/adapters/lambda/local-invoke.ts';
+import { runAs } from './invocation.ts';
 import { verifyToken } from './tokens.ts';
 
 /**
@@ -214,7 +216,19 @@ export async function buildEvent(
   };
 }
 
+/**
+ * Runs a function's own handler in this process, as an asynchronous Lambda invoke would run it in
+ * its own (the exports function starts the export worker through this locally).
+ */
+export function invokeLocally(fn: string, event: unknown): Promise<unknown> {
+  return runAs(fn, async () => {
+    const handler = (await loadHandler(fn)) as unknown as (e: unknown, c: Context) => Promise<unknown>;
+    return handler(event, fakeContext(fn, randomUUID()));
+  });
+}
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  installLocalInvoker(invokeLocally);
   const local = new Map((options.localRoutes ?? []).map((r) => [`${r.method} ${r.path}`, r]));
   const server = createServer(async (req, res) => {
     try {
@@ -241,7 +255,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if ('status' in event) return sendProblem(res, event.status, 'Unauthorized', event.detail);
       const fn = route?.def.fn ?? NOT_FOUND_FUNCTION;
       const handler = await loadHandler(fn);
-      const result = await handler(event, fakeContext(fn, event.requestContext.requestId));
+      const result = await runAs(fn, () => handler(event, fakeContext(fn, event.requestContext.requestId)));
       const out = typeof result === 'string' ? { statusCode: 200, body: result } : result;
       const headers: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(out.headers ?? {})) headers[k] = String(v);

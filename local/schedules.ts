@@ -4,6 +4,7 @@ import { buildDispatchDeps } from '../shared/adapters/report-deps.ts';
 import type { Config } from '../shared/config.ts';
 import { type DispatchDeps, dispatchDueSchedules } from '../shared/use-cases/reports/dispatch.ts';
 import type { LocalRoute } from './gateway.ts';
+import { runAs } from './invocation.ts';
 
 /**
  * Schedules on one machine: croner ticks the dispatcher every minute (as EventBridge does every
@@ -32,15 +33,19 @@ let deps: { config: Config; value: DispatchDeps } | undefined;
 
 export async function runSchedules(config: Config, now?: Date, tenantId?: string) {
   if (deps?.config !== config) deps = { config, value: buildDispatchDeps(config) };
+  const built = deps.value;
   const clock = { now: () => now ?? new Date() };
-  const all = deps.value.schedules;
+  const all = built.schedules;
   const schedules: DispatchDeps['schedules'] = tenantId
     ? {
         due: async (at, limit) => (await all.due(at, limit)).filter((d) => d.tenantId === tenantId),
         advance: (...args) => all.advance(...args),
       }
     : all;
-  const runs = await dispatchDueSchedules({ ...deps.value, clock, schedules });
+  // As the schedule-dispatcher function: its SDK calls are recorded as that function's.
+  const runs = await runAs('schedule-dispatcher', () =>
+    dispatchDueSchedules({ ...built, clock, schedules }),
+  );
   return { runs: runs.map((r) => ({ reportId: r.reportId, status: r.status, periodStart: r.periodStart })) };
 }
 

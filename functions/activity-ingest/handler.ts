@@ -5,11 +5,11 @@ import { json } from '../../shared/http/responses.ts';
 import { parseInput } from '../../shared/http/validate.ts';
 import { recordIngest } from '../../shared/observability.ts';
 import { ingestActivityEvents } from '../../shared/use-cases/activity/ingest.ts';
-import { activityAdapters } from '../../shared/use-cases/activity/wiring.ts';
+import { activityStoreFromConfig } from '../../shared/use-cases/activity/wiring.ts';
 
 const config = loadConfig();
 const deps = {
-  store: activityAdapters(config).activityStore,
+  store: activityStoreFromConfig(config),
   clock: () => new Date(),
   retentionMonths: config.ACTIVITY_RETENTION_MONTHS,
 };

@@ -3,7 +3,7 @@ import { NotFoundError } from '../../shared/domain/errors.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { parseInput } from '../../shared/http/validate.ts';
-import { activityAdapters } from '../../shared/use-cases/activity/wiring.ts';
+import { directoryStoreFromConfig } from '../../shared/use-cases/activity/wiring.ts';
 import {
   upsertContent,
   upsertGroups,
@@ -12,7 +12,7 @@ import {
 } from '../../shared/use-cases/directory/upsert.ts';
 import { putContentSchema, putGroupsSchema, putTeamsSchema, putUsersSchema } from './schema.ts';
 
-const deps = { directory: activityAdapters(loadConfig()).directory };
+const deps = { directory: directoryStoreFromConfig(loadConfig()) };
 
 /** `PUT /v1/directory/{users|teams|groups|content}` (platform services). */
 export const handler = apiHandler({ auth: 'service' }, async ({ event, body }) => {

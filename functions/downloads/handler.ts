@@ -1,4 +1,4 @@
-import { exportDeps } from '../../shared/composition/exports.ts';
+import { downloadDeps } from '../../shared/composition/exports.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
@@ -6,7 +6,7 @@ import { redirect } from '../../shared/http/responses.ts';
 import { resolveDownload } from '../../shared/use-cases/exports/download.ts';
 import { downloadParamsSchema } from './schema.ts';
 
-const deps = exportDeps(loadConfig());
+const deps = downloadDeps(loadConfig());
 
 /** GET /v1/downloads/{token} (no Authorization): 302 to a freshly presigned storage URL. */
 export const handler = apiHandler({ auth: 'none' }, async ({ params }) => {

@@ -1,4 +1,4 @@
-import { exportDeps } from '../../shared/composition/exports.ts';
+import { exportRequestDeps } from '../../shared/composition/exports.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { exportRequestSchema } from '../../shared/domain/exports/export-job.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
@@ -8,7 +8,7 @@ import { getExport } from '../../shared/use-cases/exports/get.ts';
 import { requestExport } from '../../shared/use-cases/exports/request.ts';
 import { exportIdParamsSchema } from './schema.ts';
 
-const deps = exportDeps(loadConfig());
+const deps = exportRequestDeps(loadConfig());
 
 /** POST /v1/exports (202, runs in the background) and GET /v1/exports/{id}. */
 export const handler = apiHandler({ auth: 'user', maxBodyBytes: 64 * 1024 }, async (req) => {

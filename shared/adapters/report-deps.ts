@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import { exportDeps } from '../composition/exports.ts';
+import { exportRunDeps } from '../composition/exports.ts';
 import type { Config } from '../config.ts';
 import { activityFiltersSchema } from '../domain/activity/filters.ts';
 import { auditFiltersSchema } from '../domain/audit/filters.ts';
 import { issuesToFieldErrors } from '../http/validate.ts';
-import { signingKey } from '../signing.ts';
+import { signingKeyLoader } from '../signing.ts';
 import { type IngestAuditDeps, ingestAuditEvents } from '../use-cases/audit/ingest.ts';
 import { runExport } from '../use-cases/exports/run.ts';
 import type { DispatchDeps } from '../use-cases/reports/dispatch.ts';
@@ -76,22 +76,25 @@ function shared(config: Config) {
   };
 }
 
-export async function buildManageDeps(config: Config): Promise<ManageDeps & { cursorKey: Uint8Array }> {
+/** Settings are read before the first await, so a missing one fails the cold start. */
+export function buildManageDeps(config: Config): Promise<ManageDeps & { cursorKey: Uint8Array }> {
   const { store, people, audit } = shared(config);
-  return {
+  const cursorKey = signingKeyLoader(config);
+  return cursorKey().then((key) => ({
     reports: store,
     people,
     filters: logFilters,
     audit,
     clock: systemClock,
-    cursorKey: await signingKey(config),
-  };
+    cursorKey: key,
+  }));
 }
 
 export function buildDispatchDeps(config: Config, clock: { now(): Date } = systemClock): DispatchDeps {
   const { client, store, people, audit } = shared(config);
+  const runDeps = exportRunDeps(config);
   const exporter: ExportRunner = {
-    run: (input) => runExport(exportDeps(config), { ...input, format: 'csv' }),
+    run: (input) => runExport(runDeps, { ...input, format: 'csv' }),
   };
   return {
     reports: store,

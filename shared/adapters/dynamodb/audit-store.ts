@@ -6,7 +6,7 @@ import {
   GetCommand,
   type GetCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { type Config, shardCount } from '../../config.ts';
+import { type Config, shardResolver } from '../../config.ts';
 import type { AuditFilters } from '../../domain/audit/filters.ts';
 import { cidrKeyRange, ipKey } from '../../domain/audit/ip.ts';
 import {
@@ -49,7 +49,7 @@ export function toDomainError(err: unknown): Error {
 
 export interface DynamoAuditStoreOptions {
   tableName: string;
-  /** Write shards of a tenant (shardCount(config, tenant)). */
+  /** Write shards of a tenant (shardResolver(config)). */
   shardsFor: (tenantId: string) => number;
 }
 
@@ -222,6 +222,6 @@ export function auditStoreFromConfig(
 ): DynamoAuditStore {
   return new DynamoAuditStore(client, {
     tableName: config.AUDIT_TABLE,
-    shardsFor: (tenantId) => shardCount(config, tenantId),
+    shardsFor: shardResolver(config),
   });
 }

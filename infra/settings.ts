@@ -34,6 +34,18 @@ export interface DeploySettings {
   defaultShards: number;
   /** Retention of the functions' and the API's log groups. */
   logRetentionDays: number;
+  /**
+   * Names of the JWT claims that carry the caller's identity, for identity providers that do not
+   * emit `tenant_id`/`role`/`reporting` (Cognito: `custom:tenant_id`). Passed to every routed
+   * function as JWT_CLAIM_* variables.
+   */
+  claims: { tenantId: string; role: string; reporting: string; subject: string };
+  /**
+   * Whether the stack creates the SES sending identity: `none` (verified by hand, the default),
+   * `email` (the senderEmail address; SES mails a confirmation link), `domain` (its domain, Easy
+   * DKIM; publish the three CNAMEs the stack outputs).
+   */
+  sesIdentity: 'none' | 'email' | 'domain';
 }
 
 export const SETTING_DEFAULTS = {
@@ -43,6 +55,11 @@ export const SETTING_DEFAULTS = {
   tenantShards: '',
   defaultShards: 1,
   logRetentionDays: 30,
+  claimTenantId: 'tenant_id',
+  claimRole: 'role',
+  claimReporting: 'reporting',
+  claimSubject: 'sub',
+  sesIdentity: 'none',
 } as const;
 
 /** The retention periods CloudWatch Logs accepts. */
@@ -131,6 +148,24 @@ export function readSettings(node: Node): DeploySettings {
     problems.push(`logRetentionDays: must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
   }
 
+  const claim = (key: 'claimTenantId' | 'claimRole' | 'claimReporting' | 'claimSubject') => {
+    const name = str(key, SETTING_DEFAULTS[key]);
+    if (name && !/^[A-Za-z0-9_:./-]{1,128}$/.test(name)) {
+      problems.push(`${key}: a claim name of letters, digits and _ : . / - (got "${name}")`);
+    }
+    return name;
+  };
+  const claims = {
+    tenantId: claim('claimTenantId'),
+    role: claim('claimRole'),
+    reporting: claim('claimReporting'),
+    subject: claim('claimSubject'),
+  };
+  const sesIdentity = str('sesIdentity', SETTING_DEFAULTS.sesIdentity);
+  if (sesIdentity !== 'none' && sesIdentity !== 'email' && sesIdentity !== 'domain') {
+    problems.push(`sesIdentity: must be none, email or domain (got "${sesIdentity}")`);
+  }
+
   const settings: DeploySettings = {
     stage,
     account: optionalStr('account'),
@@ -149,6 +184,8 @@ export function readSettings(node: Node): DeploySettings {
     tenantShards,
     defaultShards: int('defaultShards', 1, 64, SETTING_DEFAULTS.defaultShards),
     logRetentionDays,
+    claims,
+    sesIdentity: sesIdentity as DeploySettings['sesIdentity'],
   };
   if (problems.length > 0) throw new Error(`Invalid CDK context: ${problems.join('; ')}`);
   return settings;

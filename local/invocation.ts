@@ -11,7 +11,9 @@ const KEY = Symbol.for('logbook.invocation');
 
 type Store = AsyncLocalStorage<{ fn: string }>;
 
-const store: Store = ((globalThis as Record<symbol, Store | undefined>)[KEY] ??= new AsyncLocalStorage());
+const registry = globalThis as Record<symbol, Store | undefined>;
+registry[KEY] ??= new AsyncLocalStorage();
+const store: Store = registry[KEY];
 
 export function runAs<T>(fn: string, body: () => T): T {
   return store.run({ fn }, body);

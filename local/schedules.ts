@@ -43,9 +43,7 @@ export async function runSchedules(config: Config, now?: Date, tenantId?: string
       }
     : all;
   // As the schedule-dispatcher function: its SDK calls are recorded as that function's.
-  const runs = await runAs('schedule-dispatcher', () =>
-    dispatchDueSchedules({ ...built, clock, schedules }),
-  );
+  const runs = await runAs('schedule-dispatcher', () => dispatchDueSchedules({ ...built, clock, schedules }));
   return { runs: runs.map((r) => ({ reportId: r.reportId, status: r.status, periodStart: r.periodStart })) };
 }
 

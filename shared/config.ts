@@ -57,6 +57,11 @@ const schema = z.object({
     return out;
   }),
   DEFAULT_SHARDS: z.coerce.number().int().min(1).max(64),
+  /** Names of the JWT claims API Gateway passes through (every routed function; see infra/settings.ts). */
+  JWT_CLAIM_TENANT_ID: z.string().min(1),
+  JWT_CLAIM_ROLE: z.string().min(1),
+  JWT_CLAIM_REPORTING: z.string().min(1),
+  JWT_CLAIM_SUB: z.string().min(1),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -78,6 +83,10 @@ export const LOCAL_DEFAULTS = {
   SENDER_EMAIL: 'reports@logbook.local',
   TENANT_SHARDS: '',
   DEFAULT_SHARDS: '1',
+  JWT_CLAIM_TENANT_ID: 'tenant_id',
+  JWT_CLAIM_ROLE: 'role',
+  JWT_CLAIM_REPORTING: 'reporting',
+  JWT_CLAIM_SUB: 'sub',
 } as const satisfies Partial<Record<SettingKey, string>>;
 
 /**

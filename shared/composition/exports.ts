@@ -16,7 +16,13 @@ import type { GetExportDeps } from '../use-cases/exports/get.ts';
 import type { ExportDispatcher } from '../use-cases/exports/ports.ts';
 import type { RequestExportDeps } from '../use-cases/exports/request.ts';
 import type { RunExportDeps } from '../use-cases/exports/run.ts';
-import { directoryLookup, exportAuditRecorder, filterChecks, logSources } from './log-sources.ts';
+import {
+  directoryLookup,
+  entrySources,
+  exportAuditRecorder,
+  filterChecks,
+  logSources,
+} from './log-sources.ts';
 
 /**
  * The composition roots of exports: the real adapters behind the export use cases, built once
@@ -72,14 +78,15 @@ export function downloadDeps(config: Config): DownloadDeps {
   };
 }
 
+/** The worker reads the logs and the directory and writes the file; it records nothing in the audit log. */
 export function exportWorkerDeps(config: Config): ExecuteExportDeps {
   const dynamo = dynamoDocumentClient(config);
-  const logs = logSources(config, dynamo);
+  const directoryStore = directoryStoreFromConfig(config, dynamo);
   return {
     store: new DynamoExportStore(dynamo, config.STATE_TABLE),
     files: new S3ExportFiles(s3Client(config), config.EXPORTS_BUCKET),
-    sources: logs.sources,
-    directory: logs.directory,
+    sources: entrySources(config, dynamo, directoryStore),
+    directory: directoryLookup(directoryStore),
     clock: { now: () => new Date() },
   };
 }

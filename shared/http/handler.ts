@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { loadConfig } from '../config.ts';
 import { UnauthorizedError } from '../domain/errors.ts';
 import type { Caller, ServiceCaller, UserCaller } from './caller.ts';
 import {
@@ -37,11 +38,18 @@ export function apiHandler<M extends AuthMode>(
   options: { auth: M; maxBodyBytes?: number },
   fn: (req: RequestOf<CallerFor<M>>) => Promise<HttpResult>,
 ) {
+  const config = loadConfig();
+  const claims = {
+    tenantId: config.JWT_CLAIM_TENANT_ID,
+    role: config.JWT_CLAIM_ROLE,
+    reporting: config.JWT_CLAIM_REPORTING,
+    sub: config.JWT_CLAIM_SUB,
+  };
   return middy<ApiEvent, HttpResult, Error, Context>()
     .use(withLogger())
     .use(flushMetrics())
     .use(problemErrors())
-    .use(authenticate(options.auth))
+    .use(authenticate(options.auth, claims))
     .use(jsonBody(options.maxBodyBytes ?? MB))
     .handler(async (event) => {
       const caller = event.caller;

@@ -39,6 +39,13 @@ export function problemErrors(): Mw {
         request.response = problem(err.statusCode, err.title, err.message, fields, headers);
         return;
       }
+      if (err instanceof DomainError && err.statusCode !== 503) {
+        // A dependency refused the call for good (AccessDenied, ValidationException, ...): a fault
+        // no retry clears, so no "retry" answer (shared/adapters/aws-errors.ts counts it).
+        logger.error('non-retryable dependency failure', { error: err });
+        request.response = problem(500, 'Internal Server Error', 'An unexpected error occurred.');
+        return;
+      }
       if (err instanceof DomainError) {
         logger.warn('dependency failure', { error: err });
         request.response = problem(
@@ -77,11 +84,40 @@ function isMiddyTimeout(err: unknown): boolean {
 
 export type AuthMode = 'user' | 'service' | 'none';
 
+/** Which claims carry the identity (deployment settings JWT_CLAIM_*; Cognito: `custom:tenant_id`). */
+export interface ClaimNames {
+  tenantId: string;
+  role: string;
+  reporting: string;
+  sub: string;
+}
+export const STANDARD_CLAIMS: ClaimNames = {
+  tenantId: 'tenant_id',
+  role: 'role',
+  reporting: 'reporting',
+  sub: 'sub',
+};
+
+/** The configured claims under the names claimsSchema reads; other claims are dropped. */
+function renameClaims(
+  claims: Record<string, unknown> | undefined,
+  names: ClaimNames,
+): Record<string, unknown> | undefined {
+  if (!claims) return undefined;
+  const pick = (name: string) => (Object.hasOwn(claims, name) ? claims[name] : undefined);
+  return {
+    sub: pick(names.sub),
+    tenant_id: pick(names.tenantId),
+    role: pick(names.role),
+    reporting: pick(names.reporting),
+  };
+}
+
 /**
  * Reads the identity API Gateway established: JWT claims (user routes) or the IAM principal
  * (service routes). Tokens were verified by the gateway; here they are only shaped and checked.
  */
-export function authenticate(mode: AuthMode): Mw {
+export function authenticate(mode: AuthMode, names: ClaimNames = STANDARD_CLAIMS): Mw {
   return {
     before: (request) => {
       if (mode === 'none') return;
@@ -89,7 +125,7 @@ export function authenticate(mode: AuthMode): Mw {
         | { jwt?: { claims?: Record<string, unknown> }; iam?: { userArn?: string } }
         | undefined;
       const iam = authorizer?.iam;
-      const rawClaims = authorizer?.jwt?.claims;
+      const rawClaims = renameClaims(authorizer?.jwt?.claims, names);
       if (mode === 'service') {
         if (iam?.userArn) {
           request.event.caller = { kind: 'service', principal: iam.userArn };

@@ -1,6 +1,6 @@
 import type { CfnElement, Stack } from 'aws-cdk-lib';
-import type { RecordingMeta } from '../integration/support/sdk-calls.ts';
 import type { Synth } from '../infra/synth.ts';
+import type { RecordingMeta } from '../integration/support/sdk-calls.ts';
 
 /**
  * Each function's identity policies from the synthesized templates, with every CloudFormation
@@ -51,7 +51,8 @@ export function resolverFor(s: Synth, meta: RecordingMeta) {
 
   const exportsByName = new Map<string, Json>();
   for (const output of Object.values(dataJson.Outputs ?? {}) as { Value: Json; Export?: { Name: Json } }[]) {
-    if (output.Export && typeof output.Export.Name === 'string') exportsByName.set(output.Export.Name, output.Value);
+    if (output.Export && typeof output.Export.Name === 'string')
+      exportsByName.set(output.Export.Name, output.Value);
   }
 
   const pseudo: Record<string, string> = {

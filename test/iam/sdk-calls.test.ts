@@ -1,8 +1,8 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, UNEXERCISED_LOCALLY } from '../../infra/functions.ts';
-import { type RecordedCall, type RecordingMeta, readRecording } from '../integration/support/sdk-calls.ts';
 import { type Synth, synthLogbook } from '../infra/synth.ts';
+import { type RecordedCall, type RecordingMeta, readRecording } from '../integration/support/sdk-calls.ts';
 import { grantKey, type Policy, policiesOf, resolverFor } from './policies.ts';
 
 /**
@@ -63,7 +63,12 @@ async function evaluate(call: RecordedCall, identityPolicies: Policy[]): Promise
 
 /** `*` and `?` of an IAM resource pattern, as a regular expression. */
 const patternOf = (resource: string) =>
-  new RegExp(`^${resource.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  new RegExp(
+    `^${resource
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 
 describe('every recorded SDK call is allowed by its function’s deployed policy', () => {
   let verdicts: Verdict[];

@@ -15,11 +15,12 @@ import {
   auditEntrySchema,
   auditListItemSchema,
 } from '../../domain/audit/schema.ts';
-import { ThrottledError, UnavailableError } from '../../domain/errors.ts';
+import { ThrottledError } from '../../domain/errors.ts';
 import { logger } from '../../observability.ts';
 import type { ExpressionBuilder } from '../../query/expression.ts';
 import { mergeQuery } from '../../query/merge.ts';
 import type { AuditEventStore, AuditStorePage, AuditStoreQuery } from '../../use-cases/audit/ports.ts';
+import { toDomainError as mapAwsError } from '../aws-errors.ts';
 import { toAttributeMap } from './attributes.ts';
 import { auditKeys, idOfPosition, toAuditItem } from './audit-keys.ts';
 import { type KeyedFilter, planAuditQuery } from './audit-planner.ts';
@@ -32,19 +33,9 @@ import { TTL_ATTRIBUTE } from './tables.ts';
  * cannot carry a condition, is never used for them. Reads go through the planner's index and
  * the k-way merge; every read drops entries past retention even before the TTL sweep.
  */
-const THROTTLING = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
-]);
-
+/** Through the one AWS error mapper; the SDK error rides along as `cause` for the log line. */
 export function toDomainError(err: unknown): Error {
-  const name = (err as { name?: string } | null)?.name ?? '';
-  // The SDK error rides along as `cause` for the log line; responses never show it.
-  if (THROTTLING.has(name))
-    return new ThrottledError('The audit log is busy; retry the request.', { cause: err });
-  return new UnavailableError('The audit store is unavailable.', { cause: err });
+  return mapAwsError(err, 'The audit store');
 }
 
 export interface DynamoAuditStoreOptions {

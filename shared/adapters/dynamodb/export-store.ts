@@ -3,6 +3,7 @@ import { DuplicateError, ThrottledError, UnavailableError } from '../../domain/e
 import { type ExportJob, exportJobSchema } from '../../domain/exports/export-job.ts';
 import { ExpressionBuilder } from '../../query/expression.ts';
 import type { ExportJobUpdate, ExportStore } from '../../use-cases/exports/ports.ts';
+import { toDomainError } from '../aws-errors.ts';
 import { TTL_ATTRIBUTE } from './tables.ts';
 
 /**
@@ -17,16 +18,8 @@ export function exportKey(tenantId: string, id: string): { pk: string; sk: strin
   return { pk: `${tenantId}#EXPORT#${id}`, sk: EXPORT_SK };
 }
 
-const THROTTLES = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-]);
-
 function mapError(err: unknown): never {
-  const name = (err as { name?: string }).name ?? '';
-  if (THROTTLES.has(name)) throw new ThrottledError('The export store is busy; retry shortly.');
-  throw new UnavailableError('The export store is unavailable.', { cause: err });
+  throw toDomainError(err, 'The export store');
 }
 
 export class DynamoExportStore implements ExportStore {

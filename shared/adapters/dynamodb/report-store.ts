@@ -19,6 +19,7 @@ import type {
   ScheduleStore,
   SendRecord,
 } from '../../use-cases/reports/ports.ts';
+import { toDomainError } from '../aws-errors.ts';
 import { STATE_TABLE, TTL_ATTRIBUTE } from './tables.ts';
 
 /**
@@ -49,10 +50,7 @@ function mapError(err: unknown): never {
   if (err instanceof DomainError) throw err;
   const name = (err as { name?: string }).name ?? '';
   if (name === 'ConditionalCheckFailedException') throw new DuplicateError('The item already exists.');
-  if (/Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded/.test(name)) {
-    throw new ThrottledError('The state table is busy; retry shortly.');
-  }
-  throw new UnavailableError('The state table could not be reached.');
+  throw toDomainError(err, 'The state table');
 }
 
 const isConditionFailure = (err: unknown) =>

@@ -4,6 +4,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ThrottledError, UnavailableError } from '../../domain/errors.ts';
 import type { ExportFiles, PresignOptions } from '../../use-cases/exports/ports.ts';
+import { toDomainError } from '../aws-errors.ts';
 
 /**
  * Export files in the exports bucket. Uploads stream through lib-storage's multipart Upload:
@@ -63,8 +64,5 @@ export class S3ExportFiles implements ExportFiles {
 /** Errors from the body (the query, the directory) pass through: they are already domain errors. */
 function mapError(err: unknown): unknown {
   if (err instanceof Error && 'statusCode' in err && 'expose' in err) return err;
-  const name = (err as { name?: string }).name ?? '';
-  if (name === 'SlowDown' || name === 'ThrottlingException')
-    return new ThrottledError('Storage is busy; retry shortly.');
-  return new UnavailableError('Storage is unavailable.', { cause: err });
+  return toDomainError(err, 'Storage');
 }

@@ -173,12 +173,20 @@ export function startRecording(): void {
   installClientObserver((client: ObservableClient) => {
     const config = client.config as { region?: string | (() => Promise<string>) };
     const middleware =
-      (next: (args: { input: Input }) => Promise<unknown>, context: { clientName?: string; commandName?: string }) =>
+      (
+        next: (args: { input: Input }) => Promise<unknown>,
+        context: { clientName?: string; commandName?: string },
+      ) =>
       async (args: { input: Input }) => {
         const fn = currentFunction();
         if (fn) {
           const region = typeof config.region === 'function' ? await config.region() : (config.region ?? '');
-          for (const call of callsOf(context.clientName ?? '', context.commandName ?? '', args.input, region)) {
+          for (const call of callsOf(
+            context.clientName ?? '',
+            context.commandName ?? '',
+            args.input,
+            region,
+          )) {
             const recorded: RecordedCall = { fn, ...call };
             const key = callKey(recorded);
             if (seen.has(key)) continue;
@@ -189,10 +197,13 @@ export function startRecording(): void {
         }
         return next(args);
       };
-    client.middlewareStack.add(middleware as never, {
-      step: 'initialize',
-      name: 'logbookSdkCallRecorder',
-      override: true,
-    } as never);
+    client.middlewareStack.add(
+      middleware as never,
+      {
+        step: 'initialize',
+        name: 'logbookSdkCallRecorder',
+        override: true,
+      } as never,
+    );
   });
 }

@@ -23,8 +23,11 @@ export type TableAccess = 'read' | 'append' | 'readAppend' | 'write' | 'readWrit
 
 export interface TableGrant {
   access: TableAccess;
-  /** Adds BatchGetItem to reads and BatchWriteItem to writes. Never for log entries (no conditions). */
-  batch?: boolean;
+  /**
+   * `read`: adds BatchGetItem to the reads; `write`: BatchWriteItem to the writes (never for log
+   * entries: a batch write has no condition, it would overwrite); `true`: both.
+   */
+  batch?: boolean | 'read' | 'write';
 }
 
 /** Plain settings a function may receive (names are shared/config.ts variables). */
@@ -96,18 +99,20 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     description: 'GET /v1/audit-events and /v1/audit-events/{id}',
     tables: { Audit: 'read' },
     signingSecret: true,
-    settings: ['SHARDS'],
+    // Retention bounds every list and get: without it lists stop at another window than exports.
+    settings: ['AUDIT_RETENTION_MONTHS', 'SHARDS'],
     memoryMb: 512,
     timeoutSeconds: 29,
   },
   directory: {
     description: 'PUT /v1/directory/*',
-    tables: { Directory: 'readWrite' },
+    // A snapshot is written with BatchWriteItem (directory-store.ts).
+    tables: { Directory: { access: 'readWrite', batch: 'write' } },
     timeoutSeconds: 29,
   },
   'activity-ingest': {
     description: 'POST /v1/activity-events',
-    tables: { Activity: 'append', Directory: 'read' },
+    tables: { Activity: 'append' },
     settings: ['ACTIVITY_RETENTION_MONTHS', 'SHARDS'],
     memoryMb: 512,
     timeoutSeconds: 29,
@@ -131,10 +136,15 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   },
   'export-worker': {
     description: 'Runs one export (async invoke): query pages → CSV/NDJSON stream → S3',
-    tables: { Audit: 'readAppend', Activity: 'read', Directory: 'read', State: 'readWrite' },
+    // Audit pages are hydrated with BatchGetItem (audit-store.ts); the worker records nothing.
+    tables: {
+      Audit: { access: 'read', batch: 'read' },
+      Activity: 'read',
+      Directory: 'read',
+      State: 'readWrite',
+    },
     bucket: { access: 'write', prefix: 'exports/' },
-    signingSecret: true,
-    settings: ['EXPORT_LINK_DAYS', 'PUBLIC_BASE_URL', 'AUDIT_RETENTION_MONTHS', 'SHARDS'],
+    settings: ['AUDIT_RETENTION_MONTHS', 'SHARDS'],
     memoryMb: 1024,
     timeoutSeconds: FIFTEEN_MINUTES,
   },
@@ -154,7 +164,13 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   },
   'schedule-dispatcher': {
     description: 'Every 15 minutes: claims due schedules, runs their exports, e-mails the links',
-    tables: { Audit: 'readAppend', Activity: 'read', Directory: 'read', State: 'readWrite' },
+    // Audit pages are hydrated with BatchGetItem (audit-store.ts).
+    tables: {
+      Audit: { access: 'readAppend', batch: 'read' },
+      Activity: 'read',
+      Directory: 'read',
+      State: 'readWrite',
+    },
     bucket: { access: 'write', prefix: 'exports/' },
     signingSecret: true,
     sender: true,

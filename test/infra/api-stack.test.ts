@@ -86,8 +86,15 @@ describe('functions', () => {
       const expected: Record<string, string[]> = {};
       for (const [tableId, grant] of Object.entries(spec.tables ?? {})) {
         const access = typeof grant === 'string' ? grant : grant.access;
+        const batch = typeof grant === 'string' ? false : (grant.batch ?? false);
         const def = TABLES.find((t) => t.id === tableId)!;
-        for (const action of EXPECTED_DYNAMO[access]) {
+        const reads = EXPECTED_DYNAMO[access].includes('dynamodb:GetItem');
+        const writes = EXPECTED_DYNAMO[access].includes('dynamodb:PutItem');
+        const batched = [
+          ...(reads && (batch === true || batch === 'read') ? ['dynamodb:BatchGetItem'] : []),
+          ...(writes && (batch === true || batch === 'write') ? ['dynamodb:BatchWriteItem'] : []),
+        ];
+        for (const action of [...EXPECTED_DYNAMO[access], ...batched]) {
           const onIndexes =
             action === 'dynamodb:Query' ? def.indexes.map((i) => `${def.id}.Arn/index/${i.name}`) : [];
           expected[action] = [...(expected[action] ?? []), `${def.id}.Arn`, ...onIndexes].sort();
@@ -111,6 +118,9 @@ describe('functions', () => {
         if (setting === 'SHARDS') expected.add('TENANT_SHARDS').add('DEFAULT_SHARDS');
         else expected.add(setting);
       }
+      if (name === NOT_FOUND_FUNCTION || SAMPLE_ROUTES.some((r) => r.fn === name)) {
+        for (const claim of ['TENANT_ID', 'ROLE', 'REPORTING', 'SUB']) expected.add(`JWT_CLAIM_${claim}`);
+      }
       expect(new Set(Object.keys(env))).toEqual(expected);
       expect(env.STAGE).toBe('test');
     });
@@ -132,9 +142,9 @@ describe('functions', () => {
     });
     expect(view.fn('activity-ingest').env).toMatchObject({
       ACTIVITY_TABLE: 'Activity',
-      DIRECTORY_TABLE: 'Directory',
       ACTIVITY_RETENTION_MONTHS: '84',
     });
+    expect(view.fn('audit-query').env).toMatchObject({ AUDIT_RETENTION_MONTHS: '18' });
     expect(view.fn('downloads').env).toMatchObject({
       STATE_TABLE: 'State',
       EXPORTS_BUCKET: 'Exports',
@@ -192,7 +202,76 @@ describe('functions', () => {
       'dynamodb:GetItem': ['Activity.Arn'],
       'dynamodb:Query': ['Activity.Arn', ...activityIndexes].sort(),
     });
-    for (const name of s.api.functions.keys()) expect(view.fn(name).grants('dynamodb:Batch')).toEqual({});
+    expect(view.fn('directory').grants('dynamodb:Batch')).toEqual({
+      'dynamodb:BatchWriteItem': ['Directory.Arn'],
+    });
+    for (const name of ['export-worker', 'schedule-dispatcher']) {
+      expect(view.fn(name).grants('dynamodb:Batch')).toEqual({ 'dynamodb:BatchGetItem': ['Audit.Arn'] });
+    }
+    for (const name of ['audit-ingest', 'audit-query', 'activity-ingest', 'exports', 'reports']) {
+      expect(view.fn(name).grants('dynamodb:Batch')).toEqual({});
+    }
+  });
+
+  it('never batch-writes log entries (a batch write has no condition: it would overwrite)', () => {
+    for (const name of s.api.functions.keys()) {
+      const batchWrites = view.fn(name).grants('dynamodb:BatchWriteItem')['dynamodb:BatchWriteItem'] ?? [];
+      expect(
+        batchWrites.filter((r) => r.startsWith('Audit') || r.startsWith('Activity')),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it('passes the JWT claim names to every routed function, from the claim settings', () => {
+    const cognito = synthLogbook({
+      projectRoot: fullManifestRoot(),
+      routes: SAMPLE_ROUTES,
+      context: {
+        claimTenantId: 'custom:tenant_id',
+        claimRole: 'custom:role',
+        claimReporting: 'custom:reporting',
+      },
+    });
+    const env = inspect(cognito).fn('audit-query').env;
+    expect(env).toMatchObject({
+      JWT_CLAIM_TENANT_ID: 'custom:tenant_id',
+      JWT_CLAIM_ROLE: 'custom:role',
+      JWT_CLAIM_REPORTING: 'custom:reporting',
+      JWT_CLAIM_SUB: 'sub',
+    });
+    expect(view.fn('audit-query').env).toMatchObject({
+      JWT_CLAIM_TENANT_ID: 'tenant_id',
+      JWT_CLAIM_SUB: 'sub',
+    });
+    // A claim name with a colon cannot be an access-log variable: that field is left out.
+    const [stage] = Object.values(cognito.apiTemplate.findResources('AWS::ApiGatewayV2::Stage'));
+    const format = JSON.parse(stage!.Properties.AccessLogSettings.Format);
+    expect(format.tenantId).toBeUndefined();
+    expect(format.sub).toBe('$context.authorizer.claims.sub');
+  });
+
+  it('creates the SES sending identity only when sesIdentity asks for it', () => {
+    s.apiTemplate.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    const byEmail = synthLogbook({
+      projectRoot: fullManifestRoot(),
+      routes: SAMPLE_ROUTES,
+      context: { sesIdentity: 'email' },
+    });
+    byEmail.apiTemplate.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'reports@logbook.example.com',
+    });
+    const byDomain = synthLogbook({
+      projectRoot: fullManifestRoot(),
+      routes: SAMPLE_ROUTES,
+      context: { sesIdentity: 'domain' },
+    });
+    byDomain.apiTemplate.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'logbook.example.com',
+    });
+    expect(
+      Object.keys(byDomain.apiTemplate.findOutputs('*')).filter((k) => k.startsWith('SenderDkimRecord')),
+    ).toHaveLength(3);
   });
 
   it('audit-query can read audit entries but never write them', () => {

@@ -31,6 +31,7 @@ const PLUMBING = new Set(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME']);
 const NOT_PASSED = new Set<string>([...ALWAYS_SET_SETTINGS, ...LOCAL_ONLY_SETTINGS]);
 
 let reads: Map<string, Set<string>>;
+let bundledInputs: string[];
 let s: Synth;
 let view: ReturnType<typeof inspect>;
 
@@ -48,7 +49,9 @@ beforeAll(async () => {
     write: false,
     outdir: 'out',
     logLevel: 'silent',
+    metafile: true,
   });
+  bundledInputs = Object.keys(out.metafile.inputs);
   reads = new Map();
   for (const file of out.outputFiles) {
     const name = file.path.replace(/^.*\/out\//, '').replace(/\.js$/, '');
@@ -80,6 +83,11 @@ function deployedEnv(name: string): Record<string, string> {
 describe('settings each function reads, derived from its bundled code', () => {
   it('bundles every function that has a handler', () => {
     expect([...reads.keys()].sort()).toEqual([...NAMES].sort());
+  });
+
+  it('bundles no file of the IAM evaluator (@cloud-copilot/*: AGPL, a devDependency for tests only)', () => {
+    expect(bundledInputs.length).toBeGreaterThan(100);
+    expect(bundledInputs.filter((path) => path.includes('@cloud-copilot'))).toEqual([]);
   });
 
   for (const name of NAMES) {

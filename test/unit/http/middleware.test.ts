@@ -179,3 +179,33 @@ describe('field paths', () => {
     expect(paths).toEqual(['junk', 'nested.extra']);
   });
 });
+
+describe('claim names from the deployment (JWT_CLAIM_*)', () => {
+  it('reads tenant, role and reporting from the claims an identity provider such as Cognito emits', async () => {
+    const { authenticate } = await import('../../../shared/http/middleware.ts');
+    const cognito = authenticate('user', {
+      tenantId: 'custom:tenant_id',
+      role: 'custom:role',
+      reporting: 'custom:reporting',
+      sub: 'sub',
+    });
+    const event = apiEvent({
+      claims: { sub: 'u1', 'custom:tenant_id': 't1', 'custom:role': 'admin', tenant_id: 'other' },
+    }) as never as { caller?: unknown };
+    await cognito.before?.({ event } as never);
+    expect(event.caller).toEqual({
+      kind: 'user',
+      tenantId: 't1',
+      userId: 'u1',
+      role: 'admin',
+      reporting: false,
+    });
+  });
+
+  it('ignores the standard names when the deployment names others', async () => {
+    const { authenticate } = await import('../../../shared/http/middleware.ts');
+    const custom = authenticate('user', { tenantId: 'org', role: 'perm', reporting: 'rep', sub: 'sub' });
+    const event = apiEvent({ claims: { sub: 'u1', tenant_id: 't1', role: 'admin' } });
+    expect(() => custom.before?.({ event } as never)).toThrowError(/valid claims/);
+  });
+});

@@ -161,7 +161,9 @@ export class ServiceFunction extends Construct {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
           actions:
-            options.batch === true || options.batch === 'write' ? [...writes, 'dynamodb:BatchWriteItem'] : writes,
+            options.batch === true || options.batch === 'write'
+              ? [...writes, 'dynamodb:BatchWriteItem']
+              : writes,
           resources: [table.tableArn],
         }),
       );

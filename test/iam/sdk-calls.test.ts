@@ -30,7 +30,8 @@ beforeAll(() => {
     );
   }
   recording = read;
-  s = synthLogbook();
+  // Deployed with the sender the local stack sends from, so the SES identities are the same.
+  s = synthLogbook({ context: { senderEmail: recording.meta.names.SENDER_EMAIL } });
   const resolver = resolverFor(s, recording.meta);
   policies = policiesOf(s, resolver);
   friendly = resolver.friendly;
@@ -113,9 +114,17 @@ function serviceActions(st: Policy['Statement'][number]): string[] {
 }
 
 describe('every granted action is used by a recorded call, or justified in infra/functions.ts', () => {
+  /**
+   * A grant's unit: a table with its indexes (which index a query uses is the planner's choice per
+   * filter), an S3 prefix, SES identities (address and domain: whichever the account verified).
+   */
+  const family = (resource: string) =>
+    resource.startsWith('ses-identity/') ? 'ses-identity' : resource.replace(/\/index\/.*$/, '');
+
   /** `fn: action resource` for each grant no recorded call of that function used. */
   function unusedGrants(): Map<string, { fn: string; key: string }> {
     const out = new Map<string, { fn: string; key: string }>();
+    const used = new Set<string>();
     for (const [fn, list] of policies) {
       const calls = recording.calls.filter((c) => c.fn === fn);
       for (const st of list.flatMap((p) => p.Statement)) {
@@ -124,13 +133,18 @@ describe('every granted action is used by a recorded call, or justified in infra
         for (const action of serviceActions(st)) {
           for (const resource of resources) {
             const pattern = patternOf(resource);
-            if (calls.some((c) => c.action === action && pattern.test(c.resource))) continue;
-            const key = grantKey(action, friendly(resource));
+            const key0 = `${fn}: ${grantKey(action, family(friendly(resource)))}`;
+            if (calls.some((c) => c.action === action && pattern.test(c.resource))) {
+              used.add(key0);
+              continue;
+            }
+            const key = grantKey(action, family(friendly(resource)));
             out.set(`${fn}: ${key}`, { fn, key });
           }
         }
       }
     }
+    for (const key of used) out.delete(key);
     return out;
   }
 

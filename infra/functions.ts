@@ -43,6 +43,8 @@ export interface FunctionSpec {
   bucket?: { access: 'read' | 'write' | 'readWrite'; prefix: string };
   /** SIGNING_SECRET_ARN and secretsmanager:GetSecretValue on it (cursors, download tokens). */
   signingSecret?: boolean;
+  /** DIGEST_KEY_ARN and kms:Sign / kms:GetPublicKey on the digest signing key (data stack). */
+  digestSigner?: boolean;
   /** SENDER_EMAIL and ses:SendEmail from it. */
   sender?: boolean;
   /** Functions this one invokes asynchronously (`<NAME>_FUNCTION`, lambda:InvokeFunction). */
@@ -69,7 +71,8 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
 
   'audit-ingest': {
     description: 'POST /v1/audit-events',
-    tables: { Audit: 'append' },
+    // State: the hour marks the sealer looks for (one PutItem per tenant, hour and process).
+    tables: { Audit: 'append', State: 'append' },
     settings: ['AUDIT_RETENTION_MONTHS', 'SHARDS'],
     memoryMb: 512,
     timeoutSeconds: 29,
@@ -81,6 +84,23 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     settings: ['SHARDS'],
     memoryMb: 512,
     timeoutSeconds: 29,
+  },
+  'audit-digests': {
+    description: 'GET /v1/audit-digests, /v1/audit-digests/keys and /v1/audit-events/{id}/proof',
+    tables: { Audit: 'read', State: 'read' },
+    signingSecret: true,
+    settings: ['SHARDS'],
+    memoryMb: 512,
+    timeoutSeconds: 29,
+  },
+  'audit-sealer': {
+    description: 'Every 5 minutes: seals closed audit hours into signed, chained digests',
+    tables: { Audit: 'read', State: 'readWrite' },
+    digestSigner: true,
+    settings: ['SHARDS'],
+    memoryMb: 1024,
+    timeoutSeconds: FIFTEEN_MINUTES,
+    schedule: { everyMinutes: 5 },
   },
   directory: {
     description: 'PUT /v1/directory/*',

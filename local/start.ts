@@ -1,5 +1,7 @@
 import './env.ts';
+import { join, resolve } from 'node:path';
 import { scheduleRoutes, startScheduleTicker } from './schedules.ts';
+import { sealRoutes, startSealTicker } from './sealing.ts';
 import { DEMO_PEOPLE, DEMO_TENANT } from './seed/demo.ts';
 import { seedDemoTenant } from './seed/index.ts';
 import { startLocalStack } from './stack.ts';
@@ -15,22 +17,29 @@ const dataDir = process.env.DATA_DIR ?? '.logbook';
 const base = Number(process.env.EMULATOR_BASE_PORT ?? 8600);
 
 async function main() {
+  // The local digest signing key: made on first start, kept with the data.
+  process.env.LOCAL_DIGEST_KEY_FILE ??= join(resolve(dataDir), 'digest-signing-keys.json');
   console.log('Logbook: starting DynamoDB Local, s3rver and SES v2 local …');
   const stack = await startLocalStack({
     dataDir,
     port,
     emulatorPorts: { dynamodb: base, s3: base + 1, ses: base + 2 },
-    localRoutes: scheduleRoutes,
+    localRoutes: (config) => [...scheduleRoutes(config), ...sealRoutes(config)],
   });
   const stopTicker = startScheduleTicker(
     () => stack.config,
     (err) => console.error(`  schedule tick failed: ${err instanceof Error ? err.message : String(err)}`),
+  );
+  const stopSealer = startSealTicker(
+    () => stack.config,
+    (err) => console.error(`  seal tick failed: ${err instanceof Error ? err.message : String(err)}`),
   );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     stopTicker();
+    stopSealer();
     console.log(`\n${signal}: stopping Logbook …`);
     await stack.stop();
     console.log('Stopped.');
@@ -62,6 +71,8 @@ Logbook is running (data in ${dataDir}; demo tenant "${DEMO_TENANT}" ${seeded ==
   API            ${stack.url}   (health: ${stack.url}/health, OpenAPI: ${stack.url}/v1/openapi.json)
   E-mail inbox   ${stack.emulators.sesEndpoint}/   (JSON: ${stack.url}/_local/emails)
   Schedules      run every minute; POST ${stack.url}/_local/run-schedules {"now": "…"} runs them as at a moment
+  Integrity      closed hours are sealed every minute; POST ${stack.url}/_local/seal {"now": "…"} seals as at a moment;
+                 npm run verify -- --url ${stack.url} --token <owner token>
   DynamoDB Local ${stack.emulators.dynamoEndpoint}
   S3 (s3rver)    ${stack.emulators.s3Endpoint}
 

@@ -51,6 +51,10 @@ const schema = z.object({
       return out;
     }),
   DEFAULT_SHARDS: z.coerce.number().int().min(1).max(64).default(1),
+  /** The KMS key (ECC_NIST_P256, SIGN_VERIFY) that signs audit digests (AWS only). */
+  DIGEST_KEY_ARN: z.string().optional(),
+  /** Locally, without DIGEST_KEY_ARN: the file holding the digest signing key (none: a key per process). */
+  LOCAL_DIGEST_KEY_FILE: z.string().optional(),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -1,6 +1,7 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { paths as activityIngest } from '../activity-ingest/schema.ts';
 import { paths as activityQuery } from '../activity-query/schema.ts';
+import { paths as auditDigests } from '../audit-digests/schema.ts';
 import { paths as auditIngest } from '../audit-ingest/schema.ts';
 import { paths as auditQuery } from '../audit-query/schema.ts';
 import { paths as directory } from '../directory/schema.ts';
@@ -20,6 +21,7 @@ export const ALL_PATHS: ZodOpenApiPathsObject[] = [
   openapi,
   auditIngest,
   auditQuery,
+  auditDigests,
   directory,
   activityIngest,
   activityQuery,
@@ -81,6 +83,12 @@ export function buildDocument(serverUrl = '/') {
       },
       { name: 'Activity log', description: 'What learners did, with scopes and role-based visibility' },
       { name: 'Audit log', description: 'Administrative actions: ingest, search and details' },
+      {
+        name: 'Integrity',
+        description:
+          'Every audit entry carries `integrity.hash` (recipe: `AuditEntryIntegrity`); every closed hour is sealed in a ' +
+          'signed digest chained to the previous one (`AuditDigest`); `npm run verify` checks a window end to end.',
+      },
     ],
     paths: mergePaths(...ALL_PATHS),
   });

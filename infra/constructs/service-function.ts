@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { Charset, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -216,6 +217,15 @@ export class ServiceFunction extends Construct {
         ),
         conditions: { StringEquals: { 'ses:FromAddress': email } },
       }),
+    );
+    return this;
+  }
+
+  /** DIGEST_KEY_ARN, and kms:Sign / kms:GetPublicKey on that key only (audit digests). */
+  bindDigestSigner(key: IKey): this {
+    this.setEnv('DIGEST_KEY_ARN', key.keyArn);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [key.keyArn] }),
     );
     return this;
   }

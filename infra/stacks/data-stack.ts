@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
@@ -25,6 +26,7 @@ export class DataStack extends Stack {
   readonly exportsBucket: Bucket;
   readonly accessLogsBucket: Bucket;
   readonly signingSecret: Secret;
+  readonly digestKey: Key;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -70,6 +72,15 @@ export class DataStack extends Stack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Signs audit digests; the private key never leaves KMS. Retained: old digests name it, and
+    // its public key stays listed after a rotation (a new key under a new construct id).
+    this.digestKey = new Key(this, DIGEST_KEY_ID, {
+      description: 'Logbook: signs audit digests (ECDSA P-256, SHA-256)',
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     NagSuppressions.addResourceSuppressions(this.signingSecret, [
       {
         id: 'AwsSolutions-SMG4',
@@ -79,6 +90,9 @@ export class DataStack extends Stack {
     ]);
   }
 }
+
+/** Construct id of the key that signs audit digests; see docs/deploy.md for rotating it. */
+export const DIGEST_KEY_ID = 'DigestSigningKey';
 
 function buildTable(scope: Construct, def: TableDef): Table {
   const attr = (name: string) => ({ name, type: AttributeType.STRING });

@@ -1,6 +1,7 @@
 import '../../local/env.ts';
 import type { TestProject } from 'vitest/node';
 import { scheduleRoutes } from '../../local/schedules.ts';
+import { sealRoutes } from '../../local/sealing.ts';
 import { startLocalStack } from '../../local/stack.ts';
 
 /**
@@ -23,7 +24,11 @@ export default async function setup(project: TestProject) {
   process.env.LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.STAGE = 'test';
-  const stack = await startLocalStack({ dataDir: null, port: 0, localRoutes: scheduleRoutes });
+  const stack = await startLocalStack({
+    dataDir: null,
+    port: 0,
+    localRoutes: (c) => [...scheduleRoutes(c), ...sealRoutes(c)],
+  });
   project.provide('baseUrl', stack.url);
   project.provide('dynamoEndpoint', stack.emulators.dynamoEndpoint);
   project.provide('s3Endpoint', stack.emulators.s3Endpoint);

@@ -27,6 +27,9 @@ export const auditKeys = {
   actorAction: (tenantId: string, actorId: string, action: string) => `${tenantId}#${actorId}#${action}`,
   courseAction: (tenantId: string, courseId: string, action: string) => `${tenantId}#${courseId}#${action}`,
   requestMethod: (tenantId: string, shard: number, method: string) => `${tenantId}#${shard}#${method}`,
+  /** Seal index: the entries recorded in one UTC hour (`recordedAt` up to the hour), per shard. */
+  sealHour: (tenantId: string, shard: number, recordedAt: string) =>
+    `${tenantId}#${shard}#${recordedAt.slice(0, 13)}`,
 };
 
 /** `occurredAt#id` → id (timestamps hold no `#`). */
@@ -57,6 +60,14 @@ export interface AuditItem {
   cap?: string;
   /** Sparse, sharded: API-made entries by HTTP method. */
   rmp?: string;
+  /** Seal index partition (`bySeal`): tenant#shard#hour of `recordedAt`; sorted by `pk`, i.e. by id. */
+  hp?: string;
+  /** The entry hash (also in `e.integrity.hash`), the one attribute the seal index projects. */
+  h?: string;
+  /** Commitments of the personal fields: they survive erasure. */
+  c?: NonNullable<AuditEntry['integrity']>['commitments'];
+  /** Salts of the personal fields (what erasure destroys, with the values). */
+  o?: NonNullable<AuditEntry['integrity']>['salts'];
   /** The list-view entry. */
   e: AuditListItem;
   /** What only the detail view shows. */
@@ -69,7 +80,8 @@ export interface AuditItem {
 export function toAuditItem(entry: AuditEntry, shards: number, expiresAtEpochSeconds: number): AuditItem {
   const t = entry.tenantId;
   const shard = shardOf(entry.id, shards);
-  const { changes, details, ...listItem } = entry;
+  const { changes, details, integrity, ...rest } = entry;
+  const listItem: AuditListItem = integrity ? { ...rest, integrity: { hash: integrity.hash } } : rest;
   const item: AuditItem = {
     pk: auditKeys.pk(t, entry.id),
     ts: auditKeys.ts(entry.occurredAt, entry.id),
@@ -105,6 +117,12 @@ export function toAuditItem(entry: AuditEntry, shards: number, expiresAtEpochSec
   }
   if (entry.object.name) item.f.on = entry.object.name.toLowerCase();
   if (entry.request?.contentType) item.f.ct = normaliseContentType(entry.request.contentType);
+  if (integrity) {
+    item.hp = auditKeys.sealHour(t, shard, entry.recordedAt);
+    item.h = integrity.hash;
+    item.c = integrity.commitments;
+    item.o = integrity.salts;
+  }
   if (changes) item.x.changes = changes;
   if (details) item.x.details = details;
   return item;

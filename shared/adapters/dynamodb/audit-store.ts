@@ -20,10 +20,12 @@ import { logger } from '../../observability.ts';
 import type { ExpressionBuilder } from '../../query/expression.ts';
 import { mergeQuery } from '../../query/merge.ts';
 import type { AuditEventStore, AuditStorePage, AuditStoreQuery } from '../../use-cases/audit/ports.ts';
+import type { HourMarker } from '../../use-cases/integrity/ports.ts';
 import { toAttributeMap } from './attributes.ts';
 import { auditKeys, idOfPosition, toAuditItem } from './audit-keys.ts';
 import { type KeyedFilter, planAuditQuery } from './audit-planner.ts';
 import { dynamoDocumentClient } from './client.ts';
+import { DynamoDigestStore } from './digest-store.ts';
 import { TTL_ATTRIBUTE } from './tables.ts';
 
 /**
@@ -51,6 +53,8 @@ export interface DynamoAuditStoreOptions {
   tableName: string;
   /** Write shards of a tenant (shardCount(config, tenant)). */
   shardsFor: (tenantId: string) => number;
+  /** Where ingest marks the hours that have entries, for the sealer (state table). */
+  hourMarker?: HourMarker;
 }
 
 export class DynamoAuditStore implements AuditEventStore {
@@ -78,6 +82,10 @@ export class DynamoAuditStore implements AuditEventStore {
     }
   }
 
+  async markHour(tenantId: string, periodStart: string): Promise<void> {
+    await this.options.hourMarker?.mark(tenantId, periodStart);
+  }
+
   async get(tenantId: string, id: string, nowEpochSeconds: number): Promise<AuditEntry | null> {
     let out: GetCommandOutput;
     try {
@@ -93,7 +101,9 @@ export class DynamoAuditStore implements AuditEventStore {
     }
     const item = out.Item;
     if (!item || !(Number(item[TTL_ATTRIBUTE]) > nowEpochSeconds)) return null;
-    const entry = auditEntrySchema.parse({ ...(item.e as object), ...(item.x as object) });
+    const entry = auditEntrySchema.parse(
+      withIntegrity({ ...(item.e as object), ...(item.x as object) }, item),
+    );
     return entry.tenantId === tenantId ? entry : null;
   }
 
@@ -111,14 +121,14 @@ export class DynamoAuditStore implements AuditEventStore {
               RequestItems: {
                 [this.options.tableName]: {
                   Keys: pending,
-                  ProjectionExpression: 'pk, #x',
-                  ExpressionAttributeNames: { '#x': 'x' },
+                  ProjectionExpression: 'pk, #x, #c, #o',
+                  ExpressionAttributeNames: { '#x': 'x', '#c': 'c', '#o': 'o' },
                 },
               },
             }),
           );
           for (const row of out.Responses?.[this.options.tableName] ?? []) {
-            extras.set(String(row.pk), (row.x as Record<string, unknown>) ?? {});
+            extras.set(String(row.pk), { ...((row.x as Record<string, unknown>) ?? {}), c: row.c, o: row.o });
           }
           pending = out.UnprocessedKeys?.[this.options.tableName]?.Keys;
         } catch (err) {
@@ -126,9 +136,10 @@ export class DynamoAuditStore implements AuditEventStore {
         }
       }
     }
-    return items.map((i) =>
-      auditEntrySchema.parse({ ...i, ...(extras.get(auditKeys.pk(tenantId, i.id)) ?? {}) }),
-    );
+    return items.map((i) => {
+      const { c, o, ...x } = extras.get(auditKeys.pk(tenantId, i.id)) ?? {};
+      return auditEntrySchema.parse(withIntegrity({ ...i, ...x }, { c, o }));
+    });
   }
 
   async query(q: AuditStoreQuery): Promise<AuditStorePage> {
@@ -171,6 +182,16 @@ export class DynamoAuditStore implements AuditEventStore {
       index: plan.index,
     };
   }
+}
+
+/** The entry's `integrity` as reads return it: the hash with the commitments and salts beside it. */
+function withIntegrity(
+  entry: Record<string, unknown>,
+  item: Record<string, unknown>,
+): Record<string, unknown> {
+  const integrity = entry.integrity as { hash?: string } | undefined;
+  if (!integrity?.hash) return entry;
+  return { ...entry, integrity: { hash: integrity.hash, commitments: item.c ?? {}, salts: item.o ?? {} } };
 }
 
 /** Every filter the chosen index does not answer by key, as FilterExpression conditions. */
@@ -223,5 +244,18 @@ export function auditStoreFromConfig(
   return new DynamoAuditStore(client, {
     tableName: config.AUDIT_TABLE,
     shardsFor: (tenantId) => shardCount(config, tenantId),
+    hourMarker: hourMarkerFor(config, client),
   });
+}
+
+/** One marker per process and state table, so its memory of written marks is shared by every store. */
+const markers = new Map<string, HourMarker>();
+function hourMarkerFor(config: Config, client: DynamoDBDocumentClient): HourMarker {
+  const key = `${config.DYNAMODB_ENDPOINT ?? ''}|${config.STATE_TABLE}`;
+  let marker = markers.get(key);
+  if (!marker) {
+    marker = new DynamoDigestStore(client, config.STATE_TABLE);
+    markers.set(key, marker);
+  }
+  return marker;
 }

@@ -58,6 +58,8 @@ export const AUDIT_TABLE: TableDef = {
     logIndex('byActorAction', 'aap'), // tenant#actorId#action (sparse: actors with an id): "what did Ann delete"
     logIndex('byCourseAction', 'cap'), // tenant#courseId#action (sparse): "who enrolled in this course"
     logIndex('byRequestMethod', 'rmp'), // tenant#shard#METHOD (sharded, sparse): "API DELETEs"
+    // The sealer's: tenant#shard#hour of recordedAt → pk (i.e. id order), projecting only the hash.
+    { name: 'bySeal', partitionKey: 'hp', sortKey: 'pk', include: ['h'] },
   ],
 };
 

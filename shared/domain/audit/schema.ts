@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { tenantIdSchema } from '../../http/caller.ts';
+import { COMMITTED_PATHS } from '../integrity/entry-hash.ts';
 import { utcIso } from '../timestamps.ts';
 import { ACTION_NAMES, OBJECT_TYPE_NAMES } from './catalog.ts';
 import { canonicalIp, isIp } from './ip.ts';
@@ -134,6 +135,39 @@ export const ingestResultSchema = z
   .meta({ id: 'AuditIngestResult', description: 'One result per event, in input order' });
 export type IngestResult = z.infer<typeof ingestResultSchema>;
 
+const hashSchema = z.string().meta({
+  description:
+    'hex SHA-256 that seals the entry: RFC 8785 canonical JSON of the entry without `integrity`, each committed ' +
+    'field replaced by its commitment (see `AuditEntryIntegrity`)',
+});
+const committedMap = z.partialRecord(z.enum(COMMITTED_PATHS), z.string());
+
+/** What list items carry: the hash only (absent on an entry stored before integrity, until its first sealing). */
+export const listIntegritySchema = z.object({ hash: hashSchema }).meta({ id: 'AuditListIntegrity' });
+
+export const entryIntegritySchema = z
+  .object({
+    hash: hashSchema,
+    commitments: committedMap.meta({
+      description:
+        'Per committed path present in the entry: hex SHA-256(salt ‖ UTF-8 value). Kept when the value is erased.',
+    }),
+    salts: committedMap.meta({
+      description: 'Per committed path: the 16-byte salt in hex. Absent for a path whose value was erased.',
+    }),
+  })
+  .meta({
+    id: 'AuditEntryIntegrity',
+    description:
+      'How to recompute `hash` from this response, without our code: (1) take the entry as returned and leave out ' +
+      '`integrity`; (2) for each committed path the entry holds — `actor.name`, `actor.email`, `impersonator.name`, ' +
+      '`subject.name`, `object.name` (only when `object.type` is `User`), `ip`, `userAgent`, `summary`, `attribution` — ' +
+      'replace its value by the commitment: hex SHA-256 of (the salt’s 16 bytes, hex-decoded from `salts[path]`, ' +
+      'followed by the value’s UTF-8 bytes); when `salts[path]` is absent the value was erased (it reads "[erased]") ' +
+      'and `commitments[path]` is used instead; (3) `hash` = hex SHA-256 of the UTF-8 bytes of the RFC 8785 canonical ' +
+      'JSON of the result. Never trust a returned commitment whose salt is present: recompute it.',
+  });
+
 const entryFields = {
   id: z.string(),
   tenantId: z.string(),
@@ -164,7 +198,7 @@ const entryFields = {
 };
 
 export const auditListItemSchema = z
-  .object(entryFields)
+  .object({ ...entryFields, integrity: listIntegritySchema.optional() })
   .meta({ id: 'AuditListItem', description: 'An audit entry as lists show it: without changes and details' });
 export type AuditListItem = z.infer<typeof auditListItemSchema>;
 
@@ -173,6 +207,7 @@ export const auditEntrySchema = z
     ...entryFields,
     changes: z.array(changeSchema).optional(),
     details: detailsSchema.optional(),
+    integrity: entryIntegritySchema.optional(),
   })
   .meta({ id: 'AuditEntry', description: 'A stored audit entry, after redaction' });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;

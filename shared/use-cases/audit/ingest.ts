@@ -9,6 +9,8 @@ import {
 } from '../../domain/audit/schema.ts';
 import { retentionEndEpoch } from '../../domain/audit/time.ts';
 import { type FieldError, ThrottledError, ValidationError } from '../../domain/errors.ts';
+import { hourStart } from '../../domain/integrity/digest.ts';
+import { sealEntry } from '../../domain/integrity/entry-hash.ts';
 import { redactChanges, redactDeep, redactUrl } from '../../domain/redaction.ts';
 import { issuesToFieldErrors } from '../../http/validate.ts';
 import type { AuditEventWriter, Clock } from './ports.ts';
@@ -21,6 +23,8 @@ export interface IngestAuditDeps {
   newId?: () => string;
   /** Writes in flight at once. */
   concurrency?: number;
+  /** Salt bytes for the entry hashes' commitments; crypto.randomBytes by default. */
+  random?: (n: number) => Buffer;
 }
 
 export interface IngestAuditResult {
@@ -72,10 +76,12 @@ export async function ingestAuditEvents(
 
   const newId = deps.newId ?? (() => ulid());
   const recordedAt = now.toISOString();
-  const planned = valid.map(({ input, ttl }) => ({
-    entry: toEntry(input, input.id ?? newId(), recordedAt),
-    ttl,
-  }));
+  const planned = valid.map(({ input, ttl }) => {
+    const entry = toEntry(input, input.id ?? newId(), recordedAt);
+    // Sealed over what is stored: after redaction, before the write.
+    entry.integrity = sealEntry(entry, deps.random);
+    return { entry, ttl };
+  });
 
   const statuses: ('created' | 'duplicate')[] = new Array(planned.length);
   const seen = new Set<string>();
@@ -89,6 +95,12 @@ export async function ingestAuditEvents(
     }
   });
 
+  // The hour's mark before any entry of it, so an acknowledged entry is always found by the sealer.
+  const markHour = deps.store.markHour?.bind(deps.store);
+  if (markHour && writes.length > 0) {
+    const tenants = new Set(writes.map((i) => planned[i]!.entry.tenantId));
+    await Promise.all([...tenants].map((tenantId) => markHour(tenantId, hourStart(recordedAt))));
+  }
   await boundedAll(writes, deps.concurrency ?? 25, async (i) => {
     const { entry, ttl } = planned[i]!;
     statuses[i] = await deps.store.put(entry, ttl);

@@ -5,6 +5,11 @@ import type { AuditEntry, AuditListItem } from '../../domain/audit/schema.ts';
 export interface AuditEventWriter {
   /** Writes the entry unless its (tenant, id) is already stored. Never overwrites. */
   put(entry: AuditEntry, expiresAtEpochSeconds: number): Promise<'created' | 'duplicate'>;
+  /**
+   * Notes that the tenant has entries recorded in the hour starting at `periodStart`, so the
+   * sealer finds the hour without a scan. Called before the batch's first write; cheap when repeated.
+   */
+  markHour?(tenantId: string, periodStart: string): Promise<void>;
 }
 
 export interface AuditStoreQuery {

@@ -41,6 +41,7 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/v1/audit-events/{id}/proof', fn: 'audit-digests', auth: 'user' },
   { method: 'GET', path: '/v1/audit-digests', fn: 'audit-digests', auth: 'user' },
   { method: 'GET', path: '/v1/audit-digests/keys', fn: 'audit-digests', auth: 'user' },
+  { method: 'GET', path: '/v1/audit-digests/{id}/leaves', fn: 'audit-digests', auth: 'user' },
 ];
 
 /** Served for any path and method no route matches (API Gateway's `$default` route). */

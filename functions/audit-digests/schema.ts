@@ -13,6 +13,21 @@ export const digestListQuery = z
   .catchall(z.never({ error: 'is not a known parameter' }));
 
 export const proofParams = z.object({ id: auditIdSchema });
+export const digestParams = z.object({ id: z.string().min(1).max(200) });
+export const leavesQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(5000).default(5000).meta({ description: 'Page size, 1–5000' }),
+    cursor: z.string().min(1).optional().meta({ description: 'Opaque cursor from `nextCursor`' }),
+  })
+  .catchall(z.never({ error: 'is not a known parameter' }));
+
+export const leavesPageSchema = z
+  .object({
+    digestId: z.string(),
+    items: z.array(z.object({ id: z.string(), hash: z.string() })),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'AuditDigestLeaves', description: 'The sealed leaves in tree order (by id)' });
 
 export const digestPageSchema = z
   .object({ items: z.array(digestSchema), nextCursor: z.string().nullable() })
@@ -67,6 +82,22 @@ export const paths: ZodOpenApiPathsObject = {
       responses: {
         '200': { description: 'The keys', content: jsonContent(digestKeysSchema) },
         ...errors('401', '403', '429', '500', '503'),
+      },
+    },
+  },
+  '/v1/audit-digests/{id}/leaves': {
+    get: {
+      operationId: 'listAuditDigestLeaves',
+      summary: 'The entries a digest sealed: ids and hashes in tree order (owner, admin)',
+      description:
+        'An addition to the contract: with the sealed list a verifier names each entry removed, added or changed ' +
+        'since sealing (the root alone only says that something differs). The list is checked against the ' +
+        'digest’s `rootHash` by whoever reads it, so it needs no trust of its own.',
+      tags: ['Integrity'],
+      requestParams: { path: digestParams, query: leavesQuery },
+      responses: {
+        '200': { description: 'One page', content: jsonContent(leavesPageSchema) },
+        ...errors('400', '401', '403', '404', '429', '500', '503'),
       },
     },
   },

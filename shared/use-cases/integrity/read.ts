@@ -6,7 +6,7 @@ import type { UserCaller } from '../../http/caller.ts';
 import { decodeCursor, encodeCursor } from '../../query/cursor.ts';
 import type { AuditEventReader } from '../audit/ports.ts';
 import { assertAuditReader } from '../audit/query.ts';
-import type { DigestStore } from './ports.ts';
+import type { DigestStore, SealLeaf } from './ports.ts';
 
 export interface DigestReadDeps {
   digests: DigestStore;
@@ -53,6 +53,36 @@ export async function listDigestKeys(
 ): Promise<{ keys: PublicJwk[] }> {
   assertAuditReader(caller);
   return { keys: await deps.digests.keys() };
+}
+
+/**
+ * The leaf list a digest sealed (entry ids and hashes, in tree order), paged by position. With
+ * it a verifier names the entries removed or added since sealing, not only that the root differs.
+ */
+export async function listDigestLeaves(
+  deps: DigestReadDeps,
+  caller: UserCaller,
+  id: string,
+  page: { limit: number; cursor?: string },
+): Promise<{ digestId: string; items: SealLeaf[]; nextCursor: string | null }> {
+  assertAuditReader(caller);
+  const prefix = `dg_${caller.tenantId}_`;
+  const hour = id.startsWith(prefix) ? id.slice(prefix.length) : '';
+  if (!/^\d{10}$/.test(hour)) throw new NotFoundError('No digest with this id.');
+  const periodStart = `${hour.slice(0, 4)}-${hour.slice(4, 6)}-${hour.slice(6, 8)}T${hour.slice(8, 10)}:00:00.000Z`;
+  const digest = await deps.digests.get(caller.tenantId, periodStart);
+  if (!digest || digest.id !== id) throw new NotFoundError('No digest with this id.');
+  const binding = { tenantId: caller.tenantId, list: 'audit-digest-leaves', filters: { id } };
+  const key = await deps.signingKey();
+  const start = page.cursor ? Number(decodeCursor(key, binding, page.cursor)) : 0;
+  const leaves = await deps.digests.leaves(caller.tenantId, periodStart);
+  const items = leaves.slice(start, start + page.limit);
+  const next = start + items.length;
+  return {
+    digestId: id,
+    items,
+    nextCursor: next < leaves.length ? encodeCursor(key, binding, String(next)) : null,
+  };
 }
 
 export interface EntryProof {

@@ -105,6 +105,7 @@ describe('functions', () => {
       if (spec.bucket) expected.add('EXPORTS_BUCKET');
       if (spec.signingSecret) expected.add('SIGNING_SECRET_ARN');
       if (spec.sender) expected.add('SENDER_EMAIL');
+      if (spec.digestSigner) expected.add('DIGEST_KEY_ARN');
       for (const target of spec.invoke ?? [])
         expected.add(`${target.toUpperCase().replace(/-/g, '_')}_FUNCTION`);
       for (const setting of spec.settings ?? []) {
@@ -202,8 +203,20 @@ describe('functions', () => {
     expect(grants['dynamodb:Query']!.every((r) => r.startsWith('Audit.Arn'))).toBe(true);
   });
 
-  it('audit-ingest can only put audit entries: no Query, no UpdateItem, no batch write', () => {
-    expect(view.fn('audit-ingest').grants('dynamodb:')).toEqual({ 'dynamodb:PutItem': ['Audit.Arn'] });
+  it('audit-ingest can only put audit entries and hour marks: no Query, no UpdateItem, no batch write', () => {
+    expect(view.fn('audit-ingest').grants('dynamodb:')).toEqual({
+      'dynamodb:PutItem': ['Audit.Arn', 'State.Arn'],
+    });
+  });
+
+  it('only the sealer may sign digests, and only with the digest key: kms:Sign and kms:GetPublicKey', () => {
+    for (const name of s.api.functions.keys()) {
+      const grants = view.fn(name).grants('kms:');
+      if (name === 'audit-sealer') {
+        expect(Object.keys(grants).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+        expect(new Set(Object.values(grants).flat()).size).toBe(1);
+      } else expect(grants).toEqual({});
+    }
   });
 
   it('nobody may Scan, use a dynamodb:* wildcard, or name a table index as index/*', () => {
@@ -355,12 +368,17 @@ describe('HTTP API', () => {
     s.apiTemplate.hasOutput('ApiUrl', { Value: Match.anyValue() });
   });
 
-  it('runs scheduled functions from an EventBridge rule every 15 minutes', () => {
-    s.apiTemplate.resourceCountIs('AWS::Events::Rule', 1);
-    const [rule] = Object.values(s.apiTemplate.findResources('AWS::Events::Rule'));
-    expect(rule!.Properties.ScheduleExpression).toBe('rate(15 minutes)');
-    expect(rule!.Properties.Targets.map((t: { Arn: unknown }) => view.render(t.Arn))).toEqual([
-      'fn:schedule-dispatcher.Arn',
+  it('runs scheduled functions from EventBridge rules: the dispatcher every 15 minutes, the sealer every 5', () => {
+    s.apiTemplate.resourceCountIs('AWS::Events::Rule', 2);
+    const rules = Object.values(s.apiTemplate.findResources('AWS::Events::Rule'))
+      .map((rule) => ({
+        rate: rule.Properties.ScheduleExpression,
+        targets: rule.Properties.Targets.map((t: { Arn: unknown }) => view.render(t.Arn)),
+      }))
+      .sort((a, b) => (a.rate < b.rate ? -1 : 1));
+    expect(rules).toEqual([
+      { rate: 'rate(15 minutes)', targets: ['fn:schedule-dispatcher.Arn'] },
+      { rate: 'rate(5 minutes)', targets: ['fn:audit-sealer.Arn'] },
     ]);
     s.apiTemplate.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
@@ -404,7 +422,10 @@ describe('the app as the repository has it today', () => {
   it('schedules the dispatcher every 15 minutes exactly when its folder exists', () => {
     const rules = Object.values(today.apiTemplate.findResources('AWS::Events::Rule'));
     if (handlers.includes('schedule-dispatcher')) {
-      expect(rules.map((r) => r.Properties.ScheduleExpression)).toEqual(['rate(15 minutes)']);
+      expect(rules.map((r) => r.Properties.ScheduleExpression).sort()).toEqual([
+        'rate(15 minutes)',
+        'rate(5 minutes)',
+      ]);
     } else {
       expect(rules).toEqual([]);
     }

@@ -189,7 +189,7 @@ describe('integrity: sealing and verifying through the API', () => {
     const original = (await db.send(new GetCommand({ TableName: tables.audit, Key: itemKey(ids[0]!) })))
       .Item!;
     const forgedId = 'int-forged';
-    const e = {
+    const e: Record<string, unknown> = {
       ...(original.e as Record<string, unknown>),
       id: forgedId,
       integrity: { hash: 'f'.repeat(64) },

@@ -24,8 +24,11 @@ export type TableAccess = 'read' | 'append' | 'readAppend' | 'write' | 'readWrit
 
 export interface TableGrant {
   access: TableAccess;
-  /** Adds BatchGetItem to reads and BatchWriteItem to writes. Never for log entries (no conditions). */
-  batch?: boolean;
+  /**
+   * `read`: BatchGetItem with the reads · `write`: BatchWriteItem with the writes (never for log
+   * entries: it takes no condition) · `true`: both.
+   */
+  batch?: boolean | 'read' | 'write';
 }
 
 /** Plain settings a function may receive (names are shared/config.ts variables). */
@@ -107,13 +110,15 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     description: 'GET /v1/audit-events and /v1/audit-events/{id}',
     tables: { Audit: 'read' },
     signingSecret: true,
-    settings: ['SHARDS', 'COST_HEADERS'],
+    // Lists and gets hide entries past the deployment's audit retention, as exports do.
+    settings: ['AUDIT_RETENTION_MONTHS', 'SHARDS', 'COST_HEADERS'],
     memoryMb: 512,
     timeoutSeconds: 29,
   },
   directory: {
     description: 'PUT /v1/directory/*',
-    tables: { Directory: 'readWrite' },
+    // The directory store upserts records with BatchWriteItem.
+    tables: { Directory: { access: 'readWrite', batch: 'write' } },
     settings: ['SERVICE_CALLERS'],
     timeoutSeconds: 29,
   },
@@ -143,7 +148,13 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   },
   'export-worker': {
     description: 'Runs one export (async invoke): query pages → CSV/NDJSON stream → S3',
-    tables: { Audit: 'readAppend', Activity: 'read', Directory: 'read', State: 'readWrite' },
+    // Audit exports hydrate list items with BatchGetItem (audit-store.ts `hydrate`).
+    tables: {
+      Audit: { access: 'readAppend', batch: 'read' },
+      Activity: 'read',
+      Directory: 'read',
+      State: 'readWrite',
+    },
     bucket: { access: 'write', prefix: 'exports/' },
     signingSecret: true,
     settings: ['EXPORT_LINK_DAYS', 'PUBLIC_BASE_URL', 'AUDIT_RETENTION_MONTHS', 'SHARDS'],
@@ -188,7 +199,13 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   },
   'schedule-run-worker': {
     description: 'One claimed schedule run per SQS message: exports per recipient view, e-mails the links',
-    tables: { Audit: 'readAppend', Activity: 'read', Directory: 'read', State: 'readWrite' },
+    // Audit exports hydrate list items with BatchGetItem (audit-store.ts `hydrate`).
+    tables: {
+      Audit: { access: 'readAppend', batch: 'read' },
+      Activity: 'read',
+      Directory: 'read',
+      State: 'readWrite',
+    },
     bucket: { access: 'write', prefix: 'exports/' },
     signingSecret: true,
     sender: true,

@@ -139,7 +139,11 @@ export class ServiceFunction extends Construct {
    * Sets the table's variable (TableDef.envVar) and grants exactly the actions of `access` on the
    * table, and Query on each of its named indexes (never `index/*`, never Scan).
    */
-  bindTable(bound: BoundTable, access: TableAccess, options: { batch?: boolean } = {}): this {
+  bindTable(
+    bound: BoundTable,
+    access: TableAccess,
+    options: { batch?: boolean | 'read' | 'write' } = {},
+  ): this {
     const { table, def } = bound;
     this.setEnv(def.envVar, table.tableName);
     const reads =
@@ -156,7 +160,10 @@ export class ServiceFunction extends Construct {
       // Item reads on the table; Query on the table and on each named index (never `index/*`).
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
-          actions: options.batch ? ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] : ['dynamodb:GetItem'],
+          actions:
+            options.batch === true || options.batch === 'read'
+              ? ['dynamodb:GetItem', 'dynamodb:BatchGetItem']
+              : ['dynamodb:GetItem'],
           resources: [table.tableArn],
         }),
       );
@@ -170,7 +177,10 @@ export class ServiceFunction extends Construct {
     if (writes.length > 0) {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
-          actions: options.batch ? [...writes, 'dynamodb:BatchWriteItem'] : writes,
+          actions:
+            options.batch === true || options.batch === 'write'
+              ? [...writes, 'dynamodb:BatchWriteItem']
+              : writes,
           resources: [table.tableArn],
         }),
       );

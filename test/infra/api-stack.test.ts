@@ -86,8 +86,14 @@ describe('functions', () => {
       const expected: Record<string, string[]> = {};
       for (const [tableId, grant] of Object.entries(spec.tables ?? {})) {
         const access = typeof grant === 'string' ? grant : grant.access;
+        const batch = typeof grant === 'string' ? undefined : grant.batch;
         const def = TABLES.find((t) => t.id === tableId)!;
-        for (const action of EXPECTED_DYNAMO[access]) {
+        const actions = [...EXPECTED_DYNAMO[access]];
+        if ((batch === true || batch === 'read') && actions.includes('dynamodb:GetItem'))
+          actions.push('dynamodb:BatchGetItem');
+        if ((batch === true || batch === 'write') && actions.includes('dynamodb:PutItem'))
+          actions.push('dynamodb:BatchWriteItem');
+        for (const action of actions) {
           const onIndexes =
             action === 'dynamodb:Query' ? def.indexes.map((i) => `${def.id}.Arn/index/${i.name}`) : [];
           expected[action] = [...(expected[action] ?? []), `${def.id}.Arn`, ...onIndexes].sort();
@@ -183,7 +189,24 @@ describe('functions', () => {
       'dynamodb:GetItem': ['Activity.Arn'],
       'dynamodb:Query': ['Activity.Arn', ...activityIndexes].sort(),
     });
-    for (const name of s.api.functions.keys()) expect(view.fn(name).grants('dynamodb:Batch')).toEqual({});
+    // The deployed manifest: exactly the batch calls the adapters send (directory upserts write in
+    // batches; audit exports hydrate list items with BatchGetItem), never a batch write to a log.
+    const expected: Record<string, Record<string, string[]>> = {
+      directory: { 'dynamodb:BatchWriteItem': ['Directory.Arn'] },
+      'export-worker': { 'dynamodb:BatchGetItem': ['Audit.Arn'] },
+      'schedule-run-worker': { 'dynamodb:BatchGetItem': ['Audit.Arn'] },
+    };
+    for (const name of s.api.functions.keys()) {
+      expect(view.fn(name).grants('dynamodb:Batch'), name).toEqual(expected[name] ?? {});
+    }
+  });
+
+  it('passes the audit retention to every function that reads or exports audit entries', () => {
+    const months = view.fn('export-worker').env.AUDIT_RETENTION_MONTHS;
+    expect(months).toBeDefined();
+    for (const name of ['audit-query', 'exports', 'schedule-run-worker']) {
+      expect(view.fn(name).env.AUDIT_RETENTION_MONTHS, name).toBe(months);
+    }
   });
 
   it('audit-query can read audit entries but never write them', () => {

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build, type Metafile } from 'esbuild';
-import { BUNDLE_ALIASES } from '../infra/bundling/esbuild.ts';
+import type { Metafile } from 'esbuild';
+import { bundleFunction } from '../infra/bundling/build.ts';
 import { median, type Section } from './lib/report.ts';
 
 /**
@@ -13,24 +13,9 @@ import { median, type Section } from './lib/report.ts';
  */
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'bench', 'data', 'bundles');
-const BANNER = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
 
-export async function bundle(entry: string, outfile: string): Promise<Metafile> {
-  const result = await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    metafile: true,
-    banner: { js: BANNER },
-    alias: { ...BUNDLE_ALIASES },
-    logLevel: 'silent',
-  });
-  return result.metafile;
-}
+/** Built as the construct builds it (infra/bundling/build.ts); bench/exports.ts uses it too. */
+export const bundle = bundleFunction;
 
 function importMs(file: string, runs: number): number {
   const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;

@@ -16,6 +16,10 @@ export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   'zod/v4/core': join(import.meta.dirname, 'zod-core.ts'),
 };
 
+/** Prepended to every ESM bundle: bundled CommonJS dependencies still call require(). */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __logbookCreateRequire } from 'node:module';const require = __logbookCreateRequire(import.meta.url);";
+
 /** The aliases as NodejsFunction `bundling.esbuildArgs`. */
 export function aliasArgs(): Record<string, string> {
   return Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([name, path]) => [`--alias:${name}`, path]));

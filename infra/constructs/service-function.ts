@@ -12,7 +12,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { TableDef } from '../../shared/adapters/dynamodb/tables.ts';
 import type { Config } from '../../shared/config.ts';
-import { aliasArgs } from '../bundling/esbuild.ts';
+import { aliasArgs, ESM_REQUIRE_BANNER } from '../bundling/esbuild.ts';
 import type { TableAccess } from '../functions.ts';
 
 /** A table together with its definition, so grants can name its indexes and its env var. */
@@ -44,10 +44,6 @@ type EnvName =
   | 'POWERTOOLS_SERVICE_NAME'
   | `${Uppercase<string>}_FUNCTION`
   | `${Uppercase<string>}_QUEUE_URL`;
-
-/** Prepended to every ESM bundle: bundled CommonJS dependencies still call require(). */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __logbookCreateRequire } from 'node:module';const require = __logbookCreateRequire(import.meta.url);";
 
 const APPEND_ACTIONS = ['dynamodb:PutItem'];
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];

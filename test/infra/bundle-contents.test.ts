@@ -2,10 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLE_ALIASES } from '../../infra/bundling/esbuild.ts';
-import { ESM_REQUIRE_BANNER } from '../../infra/constructs/service-function.ts';
+import { bundleFunction } from '../../infra/bundling/build.ts';
 import { FUNCTIONS, type FunctionSpec } from '../../infra/functions.ts';
 import { REPO_ROOT } from './synth.ts';
 
@@ -17,24 +16,6 @@ import { REPO_ROOT } from './synth.ts';
  */
 const OUT = mkdtempSync(join(tmpdir(), 'logbook-bundles-'));
 afterAll(() => rmSync(OUT, { recursive: true, force: true }));
-
-async function bundle(entry: string, outfile: string): Promise<Metafile> {
-  const result = await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_BANNER },
-    alias: { ...BUNDLE_ALIASES },
-    metafile: true,
-    logLevel: 'silent',
-  });
-  return result.metafile;
-}
 
 /** Bytes each input file puts into the output (0 when tree-shaken away). */
 function bytesByInput(meta: Metafile): Map<string, number> {
@@ -83,7 +64,10 @@ const NAMES = Object.keys(FUNCTIONS).filter((name) =>
 const metas = new Map<string, Metafile>();
 beforeAll(async () => {
   for (const name of NAMES) {
-    metas.set(name, await bundle(join(REPO_ROOT, 'functions', name, 'handler.ts'), join(OUT, `${name}.mjs`)));
+    metas.set(
+      name,
+      await bundleFunction(join(REPO_ROOT, 'functions', name, 'handler.ts'), join(OUT, `${name}.mjs`)),
+    );
   }
 });
 
@@ -164,7 +148,7 @@ export function messages() {
 process.stdout.write(JSON.stringify(messages()));
 `,
     );
-    await bundle(probe, join(OUT, 'probe.mjs'));
+    await bundleFunction(probe, join(OUT, 'probe.mjs'));
     const bundled = JSON.parse(
       execFileSync(process.execPath, [join(OUT, 'probe.mjs')], {
         encoding: 'utf8',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { init, parse } from 'es-module-lexer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NOT_FOUND_FUNCTION, ROUTES } from '../../functions/routes.ts';
-import { ESM_REQUIRE_BANNER } from '../../infra/constructs/service-function.ts';
+import { ESM_REQUIRE_BANNER } from '../../infra/bundling/esbuild.ts';
 import { FUNCTIONS } from '../../infra/functions.ts';
 import { REPO_ROOT, type Synth, synthLogbook } from './synth.ts';
 
@@ -92,14 +92,7 @@ describe('function bundles', () => {
       process.stdout.write('ok');`;
     const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       encoding: 'utf8',
-      env: {
-        ...process.env,
-        STAGE: 'test',
-        POWERTOOLS_LOG_LEVEL: 'SILENT',
-        AWS_REGION: 'eu-west-1',
-        // The dispatcher's tick needs its queue at cold start (CDK passes it from the manifest).
-        SCHEDULE_RUNS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/schedule-runs',
-      },
+      env: { ...process.env, STAGE: 'test', POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'eu-west-1' },
     });
     expect(out.stderr).toBe('');
     expect(out.stdout).toBe('ok');

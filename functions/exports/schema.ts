@@ -14,8 +14,8 @@ export const exportIdParamsSchema = z.object({
 
 const FILE_NOTES =
   'CSV: RFC 4180 (CRLF records; a field with a comma, quote, CR or LF is quoted, quotes doubled), UTF-8 ' +
-  'without a byte-order mark so every parser reads the header exactly (in Excel use Data → From Text/CSV), ' +
-  'a header row, timestamps ISO 8601 UTC. A cell starting with `=`, `+`, `-`, `@`, tab or CR is prefixed ' +
+  'starting with a byte-order mark so Excel on Windows opens it as UTF-8 by a double-click (`csvBom: false` ' +
+  'leaves it out, for parsers that do not skip one), a header row, timestamps ISO 8601 UTC. A cell starting with `=`, `+`, `-`, `@`, tab or CR is prefixed ' +
   "with `'`. Activity columns: First name, Last name, Email address, Role, Job title, Language, Location, " +
   'Join date, Manager name, Primary team, Secondary teams, Status (at time of export), Deactivated, Action, ' +
   'Title, Type, Content Type, Unique ID, Happened at, Completed, Expired at, Tags; the `elearning` variant ' +
@@ -26,7 +26,11 @@ const FILE_NOTES =
   '(teams, tags) are joined with ", ". Audit columns: Happened at, Actor, Actor ID, Event (the action’s ' +
   'label), Type, Object name, Object ID, On behalf of (the subject), Source (attribution), IP address, ' +
   'Summary, Changes (`field: before → after; …`, `(none)` for an absent side). JSON: newline-delimited ' +
-  '(`.ndjson`), one entry per line in the shape the list route returns.';
+  '(`.ndjson`), one entry per line in the shape the list route returns, never with a byte-order mark. ' +
+  'The download saves as `<log>-log[-elearning]_<first day>_<last day>.<csv|ndjson>` (the window of the ' +
+  'filters in UTC, e.g. `audit-log_2026-09-01_2026-11-30.csv`); a scheduled report’s file as ' +
+  '`<report name as a slug>_<first day>_<last day>.csv` in the schedule’s time zone ' +
+  '(`weekly-deletions_2026-11-30_2026-12-06.csv`).';
 
 export const paths: ZodOpenApiPathsObject = {
   '/v1/exports': {

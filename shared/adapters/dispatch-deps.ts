@@ -18,7 +18,7 @@ import { SesMailer } from './ses/mailer.ts';
 export function buildRunDeps(config: Config, clock: { now(): Date } = systemClock): RunDeps {
   const { client, store, people, audit } = reportAdapters(config);
   const exporter: ExportRunner = {
-    run: (input) => runExport(exportDeps(config), { ...input, format: 'csv' }),
+    run: (input) => runExport(exportDeps(config), input),
   };
   return {
     reports: store,

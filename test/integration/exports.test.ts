@@ -165,7 +165,16 @@ async function exportAndFetch(tok: string, body: Record<string, unknown>) {
   expect(redirect.status).toBe(302);
   const file = await fetch(redirect.headers.get('location')!);
   expect(file.status).toBe(200);
-  return { id: created.body.id as string, view: done.body, file, text: await file.text(), link };
+  const bytes = Buffer.from(await file.arrayBuffer());
+  // TextDecoder drops a leading BOM, as Response.text() does.
+  return {
+    id: created.body.id as string,
+    view: done.body,
+    file,
+    bytes,
+    text: new TextDecoder().decode(bytes),
+    link,
+  };
 }
 
 async function pageAll(path: string, tok: string, filters: Record<string, string>) {
@@ -218,7 +227,7 @@ describe('activity exports', () => {
       filters: window,
     });
     expect(file.headers.get('content-disposition')).toMatch(
-      /attachment; filename="activity-log-elearning-\d{4}-\d{2}-\d{2}\.csv"/,
+      /attachment; filename="activity-log-elearning_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv"/,
     );
     const [header, ...rows] = parse(text) as string[][];
     expect(header).toEqual([...STANDARD, ...ELEARNING, 'Cost centre', 'Region']);
@@ -318,6 +327,20 @@ describe('activity exports', () => {
 });
 
 describe('audit exports', () => {
+  it('starts a CSV with a UTF-8 BOM unless csvBom is false, and never a JSON file', async () => {
+    const filters = { ...window, actorId: 'u-admin' };
+    const bom = [0xef, 0xbb, 0xbf];
+    const csv = await exportAndFetch(t.owner, { log: 'audit', format: 'csv', filters });
+    expect([...csv.bytes.subarray(0, 3)]).toEqual(bom);
+    const plain = await exportAndFetch(t.owner, { log: 'audit', format: 'csv', csvBom: false, filters });
+    expect(plain.bytes.subarray(0, 10).toString('utf8')).toBe('Happened a');
+    const json = await exportAndFetch(t.owner, { log: 'audit', format: 'json', filters });
+    expect(json.bytes[0]).toBe('{'.charCodeAt(0));
+    expect(json.file.headers.get('content-disposition')).toMatch(
+      /filename="audit-log_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.ndjson"/,
+    );
+  });
+
   it('exports a CSV of the audit log with labels, attribution and changes', async () => {
     const filters = { ...window, actorId: 'u-admin' };
     const { text } = await exportAndFetch(t.owner, { log: 'audit', format: 'csv', filters });

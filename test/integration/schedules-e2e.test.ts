@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { slugify, windowDays } from '../../shared/domain/exports/file-names.ts';
 import { previousPeriod } from '../../shared/domain/reports/periods.ts';
 import { api, baseUrl } from './helpers.ts';
 import { type Mail, scheduleTenant } from './support/schedule-tenant.ts';
@@ -76,6 +77,15 @@ describe('scheduled e-mail exports on the local stack', () => {
     const mail = mails[0] as Mail;
     expect(mail.subject).toContain(`Deletions ${tenant}`);
     expect(mail.text).toContain('Rows: 2');
+    const fileName = `${slugify(`Deletions ${tenant}`)}_${windowDays(period, 'Europe/London')}.csv`;
+    for (const part of [mail.text, mail.html]) {
+      expect(part).toContain(tenant);
+      expect(part).toContain(fileName);
+      expect(part).toContain('CSV');
+      expect(part).toMatch(
+        /Link expires:?\s*(<[^>]+>\s*)*\w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2} Europe\/London/,
+      );
+    }
     expect(mail.at).toMatch(/Z$/);
     const link = /(http\S+\/v1\/downloads\/\S+)/.exec(mail.text)?.[1] ?? '';
     expect(link.startsWith(baseUrl())).toBe(true);
@@ -83,7 +93,10 @@ describe('scheduled e-mail exports on the local stack', () => {
 
     const file = await fetch(link);
     expect(file.status).toBe(200);
-    const rows = parse(await file.text(), { columns: true }) as Record<string, string>[];
+    expect(file.headers.get('content-disposition')).toContain(`filename="${fileName}"`);
+    const bytes = Buffer.from(await file.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parse(bytes, { columns: true, bom: true }) as Record<string, string>[];
     expect(rows.map((r) => r['Object ID']).sort()).toEqual([`obj-${tenant}-1`, `obj-${tenant}-2`]);
 
     // Run again at the same moment: nothing new is sent; the schedule moved on a day.

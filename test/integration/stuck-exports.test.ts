@@ -89,13 +89,13 @@ function attemptDeps(kill: KillPoint | null, onKilled: () => void) {
     },
   };
   const files: Pick<ExportFiles, 'upload'> = {
-    upload: async (key, body, contentType) => {
+    upload: async (key, body, contentType, filename) => {
       if (kill === 'mid-upload') {
         // Some of the file is read, then the process is gone: the upload never completes.
         await body[Symbol.asyncIterator]().next();
         return die();
       }
-      await base.files.upload(key, body, contentType);
+      await base.files.upload(key, body, contentType, filename);
       if (kill === 'after the upload, before publishing') return die();
     },
   };

@@ -335,7 +335,7 @@ export interface paths {
         put?: never;
         /**
          * Export a filtered view of a log as CSV or JSON, in the background
-         * @description Audit log: owners and admins. Activity log: the roles that may read it; a manager’s file holds only their direct and indirect reports. Filters are validated like the log’s list route (400 naming `filters.<name>`). The export runs in the background with the caller’s visibility at the time it runs; poll `GET /v1/exports/{id}`. Every export is recorded in the tenant’s audit log (object type CsvExport, action Created). CSV: RFC 4180 (CRLF records; a field with a comma, quote, CR or LF is quoted, quotes doubled), UTF-8 without a byte-order mark so every parser reads the header exactly (in Excel use Data → From Text/CSV), a header row, timestamps ISO 8601 UTC. A cell starting with `=`, `+`, `-`, `@`, tab or CR is prefixed with `'`. Activity columns: First name, Last name, Email address, Role, Job title, Language, Location, Join date, Manager name, Primary team, Secondary teams, Status (at time of export), Deactivated, Action, Title, Type, Content Type, Unique ID, Happened at, Completed, Expired at, Tags; the `elearning` variant adds E-learning / Quiz result, E-learning / Quiz score (percent), E-learning / Quiz total time (e.g. "1 hour 2 minutes"), Total time in seconds, Certificate expires at; then one column per custom user field in the tenant’s directory, sorted by name. User columns come from the directory when the export runs; archived content shows "(Archived)" after its title; Completed is Yes/No; list cells (teams, tags) are joined with ", ". Audit columns: Happened at, Actor, Actor ID, Event (the action’s label), Type, Object name, Object ID, On behalf of (the subject), Source (attribution), IP address, Summary, Changes (`field: before → after; …`, `(none)` for an absent side). JSON: newline-delimited (`.ndjson`), one entry per line in the shape the list route returns. Quota: a user has at most 3 exports queued or running; a further request is a 429 problem+json with `Retry-After: 30` and stores nothing. A slot is free again as soon as one of them succeeds or fails (also when a stuck job is failed by the sweeper). Scheduled report runs do not count. An export reads the whole view: the read budget of list calls applies to each of its pages, and the export follows them to the end.
+         * @description Audit log: owners and admins. Activity log: the roles that may read it; a manager’s file holds only their direct and indirect reports. Filters are validated like the log’s list route (400 naming `filters.<name>`). The export runs in the background with the caller’s visibility at the time it runs; poll `GET /v1/exports/{id}`. Every export is recorded in the tenant’s audit log (object type CsvExport, action Created). CSV: RFC 4180 (CRLF records; a field with a comma, quote, CR or LF is quoted, quotes doubled), UTF-8 starting with a byte-order mark so Excel on Windows opens it as UTF-8 by a double-click (`csvBom: false` leaves it out, for parsers that do not skip one), a header row, timestamps ISO 8601 UTC. A cell starting with `=`, `+`, `-`, `@`, tab or CR is prefixed with `'`. Activity columns: First name, Last name, Email address, Role, Job title, Language, Location, Join date, Manager name, Primary team, Secondary teams, Status (at time of export), Deactivated, Action, Title, Type, Content Type, Unique ID, Happened at, Completed, Expired at, Tags; the `elearning` variant adds E-learning / Quiz result, E-learning / Quiz score (percent), E-learning / Quiz total time (e.g. "1 hour 2 minutes"), Total time in seconds, Certificate expires at; then one column per custom user field in the tenant’s directory, sorted by name. User columns come from the directory when the export runs; archived content shows "(Archived)" after its title; Completed is Yes/No; list cells (teams, tags) are joined with ", ". Audit columns: Happened at, Actor, Actor ID, Event (the action’s label), Type, Object name, Object ID, On behalf of (the subject), Source (attribution), IP address, Summary, Changes (`field: before → after; …`, `(none)` for an absent side). JSON: newline-delimited (`.ndjson`), one entry per line in the shape the list route returns, never with a byte-order mark. The download saves as `<log>-log[-elearning]_<first day>_<last day>.<csv|ndjson>` (the window of the filters in UTC, e.g. `audit-log_2026-09-01_2026-11-30.csv`); a scheduled report’s file as `<report name as a slug>_<first day>_<last day>.csv` in the schedule’s time zone (`weekly-deletions_2026-11-30_2026-12-06.csv`). Quota: a user has at most 3 exports queued or running; a further request is a 429 problem+json with `Retry-After: 30` and stores nothing. A slot is free again as soon as one of them succeeds or fails (also when a stuck job is failed by the sweeper). Scheduled report runs do not count. An export reads the whole view: the read budget of list calls applies to each of its pages, and the export follows them to the end.
          */
         post: operations["createExport"];
         delete?: never;
@@ -592,6 +592,11 @@ export interface components {
             filters?: components["schemas"]["AuditReportFilters"] | components["schemas"]["ActivityReportFilters"];
             /** @enum {string} */
             visibility: "private" | "shared";
+            /**
+             * @description CSV only: start the file with a UTF-8 byte-order mark (EF BB BF), so Excel on Windows opens it as UTF-8 (accents and arrows intact) by a double-click. `false` for tools that do not skip a BOM. Ignored for JSON, which never carries one. Default true.
+             * @default true
+             */
+            csvBom?: boolean;
         };
         ScheduleInput: {
             /** @enum {string} */
@@ -610,10 +615,15 @@ export interface components {
              */
             log: "audit" | "activity";
             /**
-             * @description `csv` (RFC 4180, UTF-8 without BOM, CRLF) or `json` (newline-delimited JSON, `.ndjson`)
+             * @description `csv` (RFC 4180, UTF-8 with a byte-order mark unless `csvBom` is false, CRLF) or `json` (newline-delimited JSON, `.ndjson`, never a byte-order mark)
              * @enum {string}
              */
             format: "csv" | "json";
+            /**
+             * @description CSV only: start the file with a UTF-8 byte-order mark (EF BB BF), so Excel on Windows opens it as UTF-8 (accents and arrows intact) by a double-click. `false` for tools that do not skip a BOM. Ignored for JSON, which never carries one. Default true.
+             * @default true
+             */
+            csvBom?: boolean;
             /**
              * @description `elearning` adds the e-learning / quiz columns to an activity CSV; ignored for the audit log and JSON
              * @default standard
@@ -868,6 +878,8 @@ export interface components {
             };
             /** @enum {string} */
             visibility: "private" | "shared";
+            /** @description Whether the scheduled CSV files start with a UTF-8 byte-order mark (see `ReportInput.csvBom`) */
+            csvBom: boolean;
             ownerId: string;
             /** Format: date-time */
             createdAt: string;

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ExportFiles } from '../../use-cases/exports/ports.ts';
+import { attachmentDisposition } from './content-disposition.ts';
 import { storageError } from './errors.ts';
 
 /**
@@ -20,7 +21,7 @@ export class S3ExportFiles implements Pick<ExportFiles, 'upload'> {
     private readonly options: { partSize?: number; queueSize?: number } = {},
   ) {}
 
-  async upload(key: string, body: Readable, contentType: string): Promise<void> {
+  async upload(key: string, body: Readable, contentType: string, filename?: string): Promise<void> {
     const upload = new Upload({
       client: this.client,
       params: {
@@ -28,6 +29,7 @@ export class S3ExportFiles implements Pick<ExportFiles, 'upload'> {
         Key: key,
         Body: body,
         ContentType: contentType,
+        ...(filename ? { ContentDisposition: attachmentDisposition(filename) } : {}),
       },
       partSize: Math.max(PART_SIZE, this.options.partSize ?? PART_SIZE),
       queueSize: this.options.queueSize ?? QUEUE_SIZE,

@@ -1,6 +1,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ExportFiles, PresignOptions } from '../../use-cases/exports/ports.ts';
+import { attachmentDisposition } from './content-disposition.ts';
 import { storageError } from './errors.ts';
 
 /** Download links to export files: presigned GET URLs that name the file (Content-Disposition) and its type. */
@@ -11,11 +12,10 @@ export class S3ExportLinks implements Pick<ExportFiles, 'presignDownload'> {
   ) {}
 
   async presignDownload(key: string, options: PresignOptions): Promise<string> {
-    const ascii = options.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
     const command = new GetObjectCommand({
       Bucket: this.bucket,
       Key: key,
-      ResponseContentDisposition: `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(options.filename)}`,
+      ResponseContentDisposition: attachmentDisposition(options.filename),
       ResponseContentType: options.contentType,
     });
     try {

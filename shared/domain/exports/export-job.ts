@@ -3,8 +3,10 @@
 
 import { z } from 'zod';
 import { roleSchema } from '../../http/caller.ts';
+import { addMonthsUtc } from '../audit/time.ts';
 import { filtersDoc } from '../query-values.ts';
 import { utcTimestampOut } from '../timestamps.ts';
+import { adhocFileName } from './file-names.ts';
 
 export const EXPORT_LOGS = ['audit', 'activity'] as const;
 export const EXPORT_FORMATS = ['csv', 'json'] as const;
@@ -22,6 +24,21 @@ export type ExportVariant = z.infer<typeof exportVariantSchema>;
 export type ExportStatus = z.infer<typeof exportStatusSchema>;
 
 /**
+ * Whether a CSV file starts with the UTF-8 byte-order mark (EF BB BF). Excel on Windows reads a CSV
+ * without one in the system's legacy code page, so accents and arrows turn into mojibake; with it,
+ * Excel opens the file as UTF-8 by a double-click. Parsers that do not skip a BOM want `false`.
+ */
+export const csvBomSchema = z
+  .boolean()
+  .default(true)
+  .meta({
+    description:
+      'CSV only: start the file with a UTF-8 byte-order mark (EF BB BF), so Excel on Windows opens it as UTF-8 ' +
+      '(accents and arrows intact) by a double-click. `false` for tools that do not skip a BOM. Ignored for JSON, ' +
+      'which never carries one. Default true.',
+  });
+
+/**
  * Filters in the query-string shape of the log's list route. A JSON body may also carry arrays
  * (`["Created","Deleted"]`), booleans and numbers; they are normalised to the query-string form
  * (`Created,Deleted`, `true`, `5`) before the log's own filter schema validates them.
@@ -37,8 +54,10 @@ export const exportRequestSchema = z
   .object({
     log: exportLogSchema.meta({ description: 'Which log to export' }),
     format: exportFormatSchema.meta({
-      description: '`csv` (RFC 4180, UTF-8 without BOM, CRLF) or `json` (newline-delimited JSON, `.ndjson`)',
+      description:
+        '`csv` (RFC 4180, UTF-8 with a byte-order mark unless `csvBom` is false, CRLF) or `json` (newline-delimited JSON, `.ndjson`, never a byte-order mark)',
     }),
+    csvBom: csvBomSchema,
     variant: exportVariantSchema.default('standard').meta({
       description:
         '`elearning` adds the e-learning / quiz columns to an activity CSV; ignored for the audit log and JSON',
@@ -90,6 +109,10 @@ export const exportJobSchema = z.object({
    */
   viewers: z.array(exportRequesterSchema).optional(),
   source: exportSourceKindSchema,
+  /** CSV only; absent on jobs stored before the option existed, which means true from then on. */
+  csvBom: z.boolean().optional(),
+  /** The name the browser saves the file under (a scheduled report's name and period); absent: {@link downloadFilename}'s own. */
+  fileName: z.string().optional(),
   status: exportStatusSchema,
   createdAt: z.string(),
   startedAt: z.string().optional(),
@@ -139,8 +162,30 @@ export function fileKeyOf(job: Pick<ExportJob, 'tenantId' | 'id' | 'format'>): s
   return `exports/${job.tenantId}/${job.id}.${fileExtension(job.format)}`;
 }
 
-/** The name the browser saves: `activity-log-2026-11-22.csv`, `activity-log-elearning-….csv`. */
-export function downloadFilename(job: Pick<ExportJob, 'log' | 'format' | 'variant' | 'createdAt'>): string {
+/** The list routes' default window: `from` is 3 calendar months before `to` (API.md). */
+const DEFAULT_WINDOW_MONTHS = 3;
+
+/**
+ * The name the browser saves: the job's own (a scheduled report's, see ./file-names.ts), else the
+ * log and the window of its filters in UTC: `activity-log-elearning_2026-09-02_2026-12-02.csv`.
+ */
+export function downloadFilename(
+  job: Pick<ExportJob, 'log' | 'format' | 'variant' | 'createdAt' | 'filters' | 'fileName'>,
+): string {
+  if (job.fileName) return job.fileName;
   const variant = job.log === 'activity' && job.variant === 'elearning' ? '-elearning' : '';
-  return `${job.log}-log${variant}-${job.createdAt.slice(0, 10)}.${fileExtension(job.format)}`;
+  const instant = (s: string | undefined) => (s === undefined ? undefined : new Date(s));
+  const to = instant(job.filters.to) ?? new Date(job.createdAt);
+  const from = instant(job.filters.from) ?? addMonthsUtc(to, -DEFAULT_WINDOW_MONTHS);
+  return adhocFileName(
+    `${job.log}-log${variant}`,
+    { from, to },
+    new Date(job.createdAt),
+    fileExtension(job.format),
+  );
+}
+
+/** Whether the job's file starts with a UTF-8 byte-order mark: CSV only, unless the job said no. */
+export function hasBom(job: Pick<ExportJob, 'format' | 'csvBom'>): boolean {
+  return job.format === 'csv' && job.csvBom !== false;
 }

@@ -2,6 +2,7 @@
 // set of filters over one log; its optional schedule e-mails an export every period.
 
 import { z } from 'zod';
+import { csvBomSchema } from '../exports/export-job.ts';
 import { filtersDoc } from '../query-values.ts';
 import { FREQUENCIES, isValidTimeZone } from './periods.ts';
 
@@ -96,6 +97,7 @@ export const reportInputSchema = z
     log: z.enum(REPORT_LOGS),
     filters: reportFiltersSchema.default({}),
     visibility: z.enum(VISIBILITIES),
+    csvBom: csvBomSchema,
   })
   .strict()
   .meta({ id: 'ReportInput' });
@@ -152,6 +154,8 @@ export const storedReportSchema = z.object({
   log: z.enum(REPORT_LOGS),
   filters: z.record(z.string(), storedFilterValue),
   visibility: z.enum(VISIBILITIES),
+  /** Absent on reports saved before the option existed: true. */
+  csvBom: z.boolean().optional(),
   ownerId: z.string(),
   createdAt: iso,
   updatedAt: iso,
@@ -202,6 +206,10 @@ export const reportSchema = z
         ),
       ),
     visibility: z.enum(VISIBILITIES),
+    csvBom: z.boolean().meta({
+      description:
+        'Whether the scheduled CSV files start with a UTF-8 byte-order mark (see `ReportInput.csvBom`)',
+    }),
     ownerId: z.string(),
     createdAt: iso,
     updatedAt: iso,
@@ -212,7 +220,13 @@ export type Report = z.output<typeof reportSchema>;
 
 export function toReport(stored: StoredReport): Report {
   const { tenantId: _t, schedule, ...rest } = stored;
-  if (!schedule) return rest;
+  const report = { ...rest, csvBom: reportCsvBom(stored) };
+  if (!schedule) return report;
   const { version: _v, ...visible } = schedule;
-  return { ...rest, schedule: visible };
+  return { ...report, schedule: visible };
+}
+
+/** A report's CSV files carry a byte-order mark unless it says no (reports saved before the option: yes). */
+export function reportCsvBom(report: Pick<StoredReport, 'csvBom'>): boolean {
+  return report.csvBom !== false;
 }

@@ -1,6 +1,12 @@
 import type { Readable } from 'node:stream';
 import { DomainError, ValidationError } from '../../domain/errors.ts';
-import { contentTypeOf, type ExportJob, fileKeyOf } from '../../domain/exports/export-job.ts';
+import {
+  contentTypeOf,
+  downloadFilename,
+  type ExportJob,
+  fileKeyOf,
+  hasBom,
+} from '../../domain/exports/export-job.ts';
 import type { UserCaller } from '../../http/caller.ts';
 import { logger } from '../../observability.ts';
 import type { Clock, DirectoryLookup, EntrySources, ExportFiles, ExportStore } from './ports.ts';
@@ -42,7 +48,7 @@ export async function executeExport(
   try {
     const body = await fileBody(deps, job, counter);
     const fileKey = fileKeyOf(job);
-    await deps.files.upload(fileKey, body, contentTypeOf(job.format));
+    await deps.files.upload(fileKey, body, contentTypeOf(job.format), downloadFilename(job));
     const published = await deps.store.transition(job.tenantId, job.id, ['running'], 'succeeded', {
       rowCount: counter.rows,
       fileKey,
@@ -80,13 +86,13 @@ async function fileBody(
     const entries = counted(deps.sources.audit(caller, job.filters, viewers), counter);
     if (job.format === 'json') return ndjsonStream(entries);
     const label = deps.sources.auditActionLabel?.bind(deps.sources);
-    return csvStream(auditRows(entries, label));
+    return csvStream(auditRows(entries, label), { bom: hasBom(job) });
   }
   const entries = counted(deps.sources.activity(caller, job.filters, viewers), counter);
   if (job.format === 'json') return ndjsonStream(entries);
   const customFields = [...new Set(await deps.directory.customFieldNames(job.tenantId))].sort();
   const users = new ExportUsers(deps.directory, job.tenantId);
-  return csvStream(activityRows(entries, users, job.variant, customFields));
+  return csvStream(activityRows(entries, users, job.variant, customFields), { bom: hasBom(job) });
 }
 
 /** What the requester may read about a failure: never an SDK's or a stack's words. */

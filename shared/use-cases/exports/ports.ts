@@ -48,8 +48,9 @@ export interface ExportFiles {
   /**
    * Streams `body` into storage at `key`. Resolves only when the whole object is stored; on any
    * failure (the body's or storage's) it aborts, so no object exists at `key`, and rejects.
+   * `filename`: the object's own Content-Disposition, so a plain GET saves it under that name too.
    */
-  upload(key: string, body: Readable, contentType: string): Promise<void>;
+  upload(key: string, body: Readable, contentType: string, filename?: string): Promise<void>;
   /** A short-lived GET URL that makes the browser save the file under `filename`. */
   presignDownload(key: string, options: PresignOptions): Promise<string>;
 }

@@ -49,6 +49,10 @@ export interface ExportInput {
   filters: Record<string, unknown>;
   /** People every row must also be visible to (scheduled reports' recipients); each must be allowed to export the log. */
   viewers?: readonly ExportRequester[];
+  /** CSV only: start the file with a UTF-8 byte-order mark (default true). */
+  csvBom?: boolean;
+  /** The name the file is saved under (a scheduled report's); default: the log and the window. */
+  fileName?: string;
 }
 
 export interface RequestMeta {
@@ -134,6 +138,8 @@ export async function createExportJob(
     requester: requesterOf(requester),
     ...(input.viewers?.length ? { viewers: input.viewers.map(requesterOf) } : {}),
     source: meta.source ?? 'web',
+    ...(input.format === 'csv' ? { csvBom: input.csvBom ?? true } : {}),
+    ...(input.fileName ? { fileName: input.fileName } : {}),
     status: 'queued',
     createdAt: now.toISOString(),
   };

@@ -1,10 +1,11 @@
 import { UnavailableError } from '../../domain/errors.ts';
-import type {
-  ExportFormat,
-  ExportLog,
-  ExportRequester,
-  ExportSourceKind,
-  ExportVariant,
+import {
+  downloadFilename,
+  type ExportFormat,
+  type ExportLog,
+  type ExportRequester,
+  type ExportSourceKind,
+  type ExportVariant,
 } from '../../domain/exports/export-job.ts';
 import { type ExecuteExportDeps, executeExport } from './execute.ts';
 import { downloadLink } from './get.ts';
@@ -33,6 +34,10 @@ export interface RunExportInput {
   viewers?: readonly ExportRequester[];
   /** `scheduled_job` for schedule runs (optionally named, e.g. the report); the audit entry's source. */
   source: ExportSourceKind | { kind: ExportSourceKind; name?: string };
+  /** CSV only: start the file with a UTF-8 byte-order mark (default true). */
+  csvBom?: boolean;
+  /** The name the file is saved under (a scheduled report's name and period). */
+  fileName?: string;
 }
 
 export interface RunExportResult {
@@ -41,6 +46,9 @@ export interface RunExportResult {
   downloadUrl: string;
   /** When the link stops working (UTC). */
   expiresAt: string;
+  /** The name the file is saved under, and its format. */
+  fileName: string;
+  format: ExportFormat;
 }
 
 export async function runExport(deps: RunExportDeps, input: RunExportInput): Promise<RunExportResult> {
@@ -54,6 +62,8 @@ export async function runExport(deps: RunExportDeps, input: RunExportInput): Pro
       variant: input.variant,
       filters: input.filters,
       ...(input.viewers ? { viewers: input.viewers } : {}),
+      ...(input.csvBom !== undefined ? { csvBom: input.csvBom } : {}),
+      ...(input.fileName ? { fileName: input.fileName } : {}),
     },
     typeof input.source === 'string'
       ? { source: input.source }
@@ -67,5 +77,12 @@ export async function runExport(deps: RunExportDeps, input: RunExportInput): Pro
   if (outcome.status !== 'succeeded') throw new UnavailableError('The export was claimed by another run.');
   const stored = await deps.store.get(job.tenantId, job.id);
   const link = await downloadLink(deps, stored ?? job);
-  return { exportId: job.id, rowCount: outcome.rowCount, downloadUrl: link.url, expiresAt: link.expiresAt };
+  return {
+    exportId: job.id,
+    rowCount: outcome.rowCount,
+    downloadUrl: link.url,
+    expiresAt: link.expiresAt,
+    fileName: downloadFilename(job),
+    format: job.format,
+  };
 }

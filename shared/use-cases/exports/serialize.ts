@@ -11,12 +11,12 @@ import type { ExportUsers } from './user-columns.ts';
  * the bytes, so memory stays flat at any row count. An error anywhere (the query, the directory)
  * destroys the returned stream with that error, which fails the upload.
  *
- * CSV: RFC 4180 (CRLF records; fields with a comma, quote, CR or LF quoted, quotes doubled), UTF-8
- * WITHOUT a byte-order mark, so every parser reads the first header exactly (Excel users open it
- * with Data → From Text/CSV, which defaults to UTF-8).
+ * CSV: RFC 4180 (CRLF records; fields with a comma, quote, CR or LF quoted, quotes doubled), UTF-8,
+ * by default with a byte-order mark (csv-stringify's own `bom`), so Excel on Windows opens it as
+ * UTF-8 by a double-click; `bom: false` for parsers that do not skip one. JSON never has one.
  */
-export function csvStream(rows: AsyncIterable<string[]>): Readable {
-  const out = stringify({ record_delimiter: '\r\n', quote: '"', escape: '"' });
+export function csvStream(rows: AsyncIterable<string[]>, options: { bom?: boolean } = {}): Readable {
+  const out = stringify({ record_delimiter: '\r\n', quote: '"', escape: '"', bom: options.bom ?? true });
   // The pipeline destroys `out` with the source's error; consumers see it there.
   pipeline(Readable.from(rows), out).catch(() => undefined);
   return out;

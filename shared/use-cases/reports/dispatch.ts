@@ -1,10 +1,13 @@
 import pLimit from 'p-limit';
+import { fileExtension } from '../../domain/exports/export-job.ts';
+import { reportFileName } from '../../domain/exports/file-names.ts';
 import { canUseLog, sharedView, type Viewer } from '../../domain/reports/access.ts';
 import { describePeriod, nextOccurrence, type Period, previousPeriod } from '../../domain/reports/periods.ts';
 import { resolveRange } from '../../domain/reports/range.ts';
-import type { StoredReport, StoredSchedule } from '../../domain/reports/report.ts';
+import { reportCsvBom, type StoredReport, type StoredSchedule } from '../../domain/reports/report.ts';
 import type { UserCaller } from '../../http/caller.ts';
 import { logger } from '../../observability.ts';
+import { reportReadyEmail } from './email/report-ready.ts';
 import type {
   AccessChecker,
   AuditRecorder,
@@ -466,6 +469,10 @@ async function runPeriod(
   for (const audience of audiences.values()) {
     if (files.some((f) => f.view === audience.view)) continue;
     try {
+      const window =
+        typeof filters.from === 'string' && typeof filters.to === 'string'
+          ? { from: filters.from, to: filters.to }
+          : {};
       const result = await deps.exports.run({
         tenantId: report.tenantId,
         caller: callerOf(report.tenantId, owner),
@@ -473,11 +480,15 @@ async function runPeriod(
         log: report.log,
         filters,
         source: { kind: 'scheduled_job', name: `Scheduled report ${report.name}`.slice(0, 128) },
+        format: REPORT_FORMAT,
+        csvBom: reportCsvBom(report),
+        fileName: reportFileName(
+          report.name,
+          windowOf(window, period),
+          schedule.timeZone,
+          fileExtension(REPORT_FORMAT),
+        ),
       });
-      const window =
-        typeof filters.from === 'string' && typeof filters.to === 'string'
-          ? { from: filters.from, to: filters.to }
-          : {};
       files.push({ view: audience.view, ...result, ...window });
       await deps.runs.update(key, { files });
     } catch (error) {
@@ -595,40 +606,38 @@ function recipientProblem(report: StoredReport, person: Person | undefined): str
   return undefined;
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
+/** Scheduled reports are CSV files. */
+const REPORT_FORMAT = 'csv';
+
+/** The window a file covers: the resolved filters' from/to, else the schedule's period. */
+function windowOf(file: Pick<RunFile, 'from' | 'to'>, period: Period): Period {
+  const from = file.from ? new Date(file.from) : undefined;
+  const to = file.to ? new Date(file.to) : undefined;
+  return from && to && Number.isFinite(from.getTime()) && Number.isFinite(to.getTime())
+    ? { from, to }
+    : period;
+}
 
 export function composeEmail(
   report: StoredReport,
   schedule: StoredSchedule,
   period: Period,
-  exported: ExportResult,
+  file: ExportResult & Pick<RunFile, 'from' | 'to'>,
   linkDays: number,
 ): Omit<Email, 'to'> {
-  const days = describePeriod(period, schedule.timeZone);
-  const covered = `${days} (${schedule.timeZone})`;
-  const rows = `${exported.rowCount} ${exported.rowCount === 1 ? 'row' : 'rows'}`;
-  const subject = `Scheduled report: ${report.name}, ${days}`;
-  const text = [
-    `Your scheduled ${schedule.frequency} report "${report.name}" is ready.`,
-    '',
-    `Period covered: ${covered}`,
-    `Rows: ${rows.split(' ')[0]}`,
-    '',
-    `Download (valid ${linkDays} days): ${exported.downloadUrl}`,
-    '',
-    'You receive this e-mail because you are a recipient of this scheduled report in Logbook.',
-  ].join('\n');
-  const html = `<!doctype html><html><body style="font-family:sans-serif">
-<h2>${escapeHtml(report.name)}</h2>
-<p>Your scheduled ${schedule.frequency} report is ready.</p>
-<table><tr><td>Period covered</td><td>${escapeHtml(covered)}</td></tr>
-<tr><td>Rows</td><td>${exported.rowCount}</td></tr></table>
-<p><a href="${escapeHtml(exported.downloadUrl)}">Download the export</a> (link valid ${linkDays} days)</p>
-<p style="color:#666;font-size:small">You receive this e-mail because you are a recipient of this scheduled report in Logbook.</p>
-</body></html>`;
-  return { subject, text, html };
+  const window = windowOf(file, period);
+  const format = file.format ?? REPORT_FORMAT;
+  return reportReadyEmail({
+    tenantId: report.tenantId,
+    reportName: report.name,
+    frequency: schedule.frequency,
+    period: describePeriod(window, schedule.timeZone),
+    timeZone: schedule.timeZone,
+    format: format.toUpperCase(),
+    fileName: file.fileName ?? reportFileName(report.name, window, schedule.timeZone, fileExtension(format)),
+    rowCount: file.rowCount,
+    downloadUrl: file.downloadUrl,
+    linkDays,
+    ...(file.expiresAt ? { expiresAt: new Date(file.expiresAt) } : {}),
+  });
 }

@@ -7,6 +7,7 @@ import {
   type Report,
   type ReportInput,
   type ReportQuota,
+  reportCsvBom,
   type ScheduleInput,
   type StoredReport,
   type StoredSchedule,
@@ -194,7 +195,13 @@ export async function updateReport(
   await record(deps, caller, now, {
     action: 'Updated',
     object: { type: 'Report', id, name: after.name },
-    changes: diff(before, after, ['name', 'log', 'filters', 'visibility']),
+    changes: diff({ ...before, csvBom: reportCsvBom(before) }, after, [
+      'name',
+      'log',
+      'filters',
+      'visibility',
+      'csvBom',
+    ]),
   });
   return toReport(after);
 }

@@ -63,6 +63,11 @@ export interface RunFile {
   exportId: string;
   rowCount: number;
   downloadUrl: string;
+  /** When the link stops working (UTC ISO); absent on files of runs made before it was kept. */
+  expiresAt?: string;
+  /** The name the file is saved under, and its format. */
+  fileName?: string;
+  format?: 'csv' | 'json';
   from?: string;
   to?: string;
 }
@@ -141,6 +146,10 @@ export interface ExportResult {
   exportId: string;
   rowCount: number;
   downloadUrl: string;
+  /** When `downloadUrl` stops working (UTC ISO). */
+  expiresAt?: string;
+  fileName?: string;
+  format?: 'csv' | 'json';
 }
 
 /** A claimed run handed to a run worker (one queue message or in-process call). */
@@ -169,6 +178,12 @@ export interface ExportRunner {
     /** The report's filters with the time window resolved to `from`/`to` (ISO, UTC). */
     filters: ReportFilters;
     source: { kind: 'scheduled_job'; name: string };
+    /** The file's format (scheduled reports: csv). */
+    format: 'csv' | 'json';
+    /** The name the file is saved under: the report's name and the period. */
+    fileName?: string;
+    /** CSV only: start the file with a UTF-8 byte-order mark (the report's `csvBom`, default true). */
+    csvBom?: boolean;
   }): Promise<ExportResult>;
 }
 

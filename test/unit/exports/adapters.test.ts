@@ -67,6 +67,23 @@ describe('S3 export files', () => {
     );
   });
 
+  it('names the stored object with its own Content-Disposition, ASCII and UTF-8 forms', async () => {
+    s3.on(PutObjectCommand).resolves({ ETag: '"e"' });
+    await new S3ExportFiles(s3Client(), 'bucket').upload(
+      'exports/t/x.csv',
+      bigBody(1000),
+      'text/csv',
+      'weekly-deletions_2026-11-30_2026-12-06.csv',
+    );
+    expect(inputs(s3, PutObjectCommand)).toContainEqual(
+      matching({
+        ContentDisposition:
+          'attachment; filename="weekly-deletions_2026-11-30_2026-12-06.csv"; ' +
+          "filename*=UTF-8''weekly-deletions_2026-11-30_2026-12-06.csv",
+      }),
+    );
+  });
+
   it('streams a large file as 5 MiB multipart parts', async () => {
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'up1' });
     s3.on(UploadPartCommand).resolves({ ETag: '"p"' });

@@ -24,10 +24,14 @@ async function* from<T>(items: T[]): AsyncGenerator<T> {
   for (const i of items) yield i;
 }
 
-async function text(stream: NodeJS.ReadableStream): Promise<string> {
+async function buffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function text(stream: NodeJS.ReadableStream): Promise<string> {
+  return (await buffer(stream)).toString('utf8');
 }
 
 function directory() {
@@ -282,21 +286,24 @@ describe('CSV encoding', () => {
       '  padded  ',
     ];
     const csv = await text(csvStream(from([['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7'], nasty])));
-    const rows = parse(csv) as string[][];
+    const rows = parse(csv, { bom: true }) as string[][];
     expect(rows).toEqual([['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7'], nasty]);
   });
 
-  it('uses CRLF records, no BOM, and quotes exactly the fields that need it', async () => {
-    const csv = await text(
-      csvStream(
-        from([
-          ['First name', 'x'],
-          ['a,b', 'plain'],
-        ]),
-      ),
-    );
-    expect(csv).toBe('First name,x\r\n"a,b",plain\r\n');
-    expect(csv.charCodeAt(0)).not.toBe(0xfeff);
+  it('uses CRLF records, a UTF-8 BOM, and quotes exactly the fields that need it', async () => {
+    const rows = () =>
+      from([
+        ['First name', 'x'],
+        ['a,b', 'plain'],
+      ]);
+    const bytes = await buffer(csvStream(rows()));
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString('utf8')).toBe('First name,x\r\n"a,b",plain\r\n');
+  });
+
+  it('leaves the BOM out when asked (bom: false)', async () => {
+    const csv = await text(csvStream(from([['First name'], ['Zoë']]), { bom: false }));
+    expect(csv).toBe('First name\r\nZoë\r\n');
   });
 
   it('writes a header row that parses back exactly for both logs', async () => {
@@ -304,10 +311,10 @@ describe('CSV encoding', () => {
     const activity = await text(
       csvStream(activityRows(from([activityEntry(1)]), new ExportUsers(d, 't1'), 'elearning', ['Region'])),
     );
-    const [header] = parse(activity, { to_line: 1 }) as string[][];
+    const [header] = parse(activity, { to_line: 1, bom: true }) as string[][];
     expect(header).toEqual([...STANDARD, ...ELEARNING, 'Region']);
     const audit = await text(csvStream(auditRows(from([auditEntry(1)]))));
-    expect((parse(audit, { to_line: 1 }) as string[][])[0]).toEqual(auditHeader());
+    expect((parse(audit, { to_line: 1, bom: true }) as string[][])[0]).toEqual(auditHeader());
   });
 
   it('fails the stream when the entries fail, instead of ending it early', async () => {

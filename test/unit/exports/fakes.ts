@@ -55,11 +55,11 @@ export class MemoryExportStore implements ExportStore {
 }
 
 export class MemoryFiles implements ExportFiles {
-  readonly objects = new Map<string, { body: string; contentType: string }>();
+  readonly objects = new Map<string, { body: string; contentType: string; filename?: string }>();
   readonly presigned: Array<{ key: string; options: PresignOptions }> = [];
   /** Fail after this many bytes were read from the body (a storage failure mid-upload). */
   failAfterBytes: number | undefined;
-  async upload(key: string, body: Readable, contentType: string) {
+  async upload(key: string, body: Readable, contentType: string, filename?: string) {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of body) {
@@ -71,7 +71,11 @@ export class MemoryFiles implements ExportFiles {
       }
       chunks.push(b);
     }
-    this.objects.set(key, { body: Buffer.concat(chunks).toString('utf8'), contentType });
+    this.objects.set(key, {
+      body: Buffer.concat(chunks).toString('utf8'),
+      contentType,
+      ...(filename ? { filename } : {}),
+    });
   }
   async presignDownload(key: string, options: PresignOptions) {
     this.presigned.push({ key, options });

@@ -163,7 +163,7 @@ describe('running an export', () => {
     });
     const file = deps.files.objects.get(`exports/t1/${id}.csv`);
     expect(file?.contentType).toBe('text/csv; charset=utf-8');
-    const rows = parse(file!.body, { columns: true }) as Record<string, string>[];
+    const rows = parse(file!.body, { columns: true, bom: true }) as Record<string, string>[];
     expect(rows.map((r) => r['Unique ID'])).toEqual(['c1', 'c2']);
   });
 
@@ -185,12 +185,25 @@ describe('running an export', () => {
     expect((await deps.store.get('t1', id))?.rowCount).toBe(1);
   });
 
-  it('writes NDJSON for json exports', async () => {
+  it('starts a CSV with a UTF-8 BOM by default, and leaves it out when csvBom is false', async () => {
+    deps.sources.activityEntries = [activityEntry(1)];
+    const withBom = await queued();
+    const without = await queued('admin', { ...activityCsv, csvBom: false } as never);
+    for (const id of [withBom, without]) await executeExport(deps, { tenantId: 't1', exportId: id });
+    expect(deps.files.objects.get(`exports/t1/${withBom}.csv`)?.body.startsWith('\ufeffFirst name,')).toBe(
+      true,
+    );
+    expect(deps.files.objects.get(`exports/t1/${without}.csv`)?.body.startsWith('First name,')).toBe(true);
+    expect((await deps.store.get('t1', without))?.csvBom).toBe(false);
+  });
+
+  it('writes NDJSON for json exports, never with a BOM', async () => {
     deps.sources.auditEntries = [auditEntry(1), auditEntry(2)];
     const id = await queued('owner', { log: 'audit', format: 'json', filters: {} } as never);
     await executeExport(deps, { tenantId: 't1', exportId: id });
     const file = deps.files.objects.get(`exports/t1/${id}.ndjson`);
     expect(file?.contentType).toBe('application/x-ndjson; charset=utf-8');
+    expect(file?.body.startsWith('{')).toBe(true);
     expect(
       file!.body
         .trimEnd()
@@ -332,11 +345,27 @@ describe('downloading', () => {
     expect(deps.files.presigned[0]).toEqual({
       key: `exports/t1/${id}.csv`,
       options: {
-        filename: 'activity-log-elearning-2026-11-22.csv',
+        filename: 'activity-log-elearning_2026-08-22_2026-11-22.csv',
         contentType: 'text/csv; charset=utf-8',
         expiresInSeconds: 300,
       },
     });
+    // The stored object names itself too (its own Content-Disposition).
+    expect(deps.files.objects.get(`exports/t1/${id}.csv`)?.filename).toBe(
+      'activity-log-elearning_2026-08-22_2026-11-22.csv',
+    );
+  });
+
+  it('names an ad-hoc file by its log and the window it covers, the last day inclusive', async () => {
+    deps.sources.activityEntries = [activityEntry(1)];
+    const { id } = await requestExport(deps, caller('hr'), {
+      ...activityCsv,
+      filters: { from: '2026-11-01', to: '2026-11-08T00:00:00Z' },
+    });
+    await executeExport(deps, { tenantId: 't1', exportId: id });
+    const view = await getExport(deps, caller('hr'), id);
+    await resolveDownload(deps, view.downloadUrl!.split('/').at(-1)!);
+    expect(deps.files.presigned.at(-1)?.options.filename).toBe('activity-log_2026-11-01_2026-11-07.csv');
   });
 
   it('answers 404 for an expired, altered or unknown token', async () => {

@@ -124,7 +124,7 @@ describe('a 50,000-row export through the real pipeline into s3rver', () => {
 
     // Streamed back and parsed as a stream: every row is there, header first, quoting intact.
     const obj = await client.send(new GetObjectCommand({ Bucket: config.EXPORTS_BUCKET, Key: key }));
-    const parser = (obj.Body as Readable).pipe(parse({ columns: true }));
+    const parser = (obj.Body as Readable).pipe(parse({ columns: true, bom: true }));
     let rows = 0;
     let tricky = 0;
     for await (const row of parser as AsyncIterable<Record<string, string>>) {

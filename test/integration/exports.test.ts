@@ -270,7 +270,7 @@ describe('activity exports', () => {
     const filters = { ...window, action: 'Failed' };
     const { text, file } = await exportAndFetch(t.hr, { log: 'activity', format: 'json', filters });
     expect(file.headers.get('content-disposition')).toMatch(
-      /filename="activity-log-\d{4}-\d{2}-\d{2}\.ndjson"/,
+      /filename="activity-log_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.ndjson"/,
     );
     const lines = text
       .trimEnd()

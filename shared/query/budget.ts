@@ -1,6 +1,6 @@
 /**
  * The read budget of one list call (API.md: a list call reads a bounded amount of storage).
- * Kept apart from merge.ts (which imports the SDK) so the OpenAPI document can state it.
+ * Kept apart from the merge (shared/query/merge-planner.ts) so the OpenAPI document can state it.
  */
 export interface ReadBudget {
   /** Items DynamoDB may read (ScannedCount), summed over the call's Queries. */

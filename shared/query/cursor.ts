@@ -1,6 +1,6 @@
 // Opaque, tamper-evident list cursors. The payload is only the position of the last item
 // returned (`occurredAt#id`, with the page's spacing when several streams were merged: see
-// shared/query/merge.ts); the MAC binds it to the tenant, the list it came from and a hash
+// shared/query/position.ts); the MAC binds it to the tenant, the list it came from and a hash
 // of the filters, so an altered cursor, another tenant's, or one replayed with other filters
 // is rejected with 400.
 

@@ -3,8 +3,8 @@ import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { seededRandom } from '../../local/random.ts';
+import { type Item, mergeQuery, type Stream } from '../../shared/adapters/dynamodb/merge-query.ts';
 import { LOCAL_CREDENTIALS } from '../../shared/adapters/local-credentials.ts';
-import { type Item, mergeQuery, type Stream } from '../../shared/query/merge.ts';
 import { allShards, shardOf } from '../../shared/query/shards.ts';
 
 /**

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type Item, mergeQuery, type Stream } from '../../shared/adapters/dynamodb/merge-query.ts';
 import { LOCAL_CREDENTIALS } from '../../shared/adapters/local-credentials.ts';
 import type { ReadBudget } from '../../shared/query/budget.ts';
-import { type Item, mergeQuery, type Stream } from '../../shared/query/merge.ts';
 import { allShards, shardOf } from '../../shared/query/shards.ts';
 
 /**

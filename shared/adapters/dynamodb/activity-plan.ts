@@ -1,7 +1,7 @@
 import type { ActivityCriteria } from '../../domain/activity/criteria.ts';
 import type { ExpressionBuilder } from '../../query/expression.ts';
-import type { Stream } from '../../query/merge.ts';
 import { allShards } from '../../query/shards.ts';
+import type { Stream } from './merge-query.ts';
 
 /**
  * The activity query planner: picks the index whose streams read least, given what it knows

@@ -3,11 +3,11 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ActivityCriteria, matchesCriteria } from '../../domain/activity/criteria.ts';
 import { type IngestStatus, type StoredActivity, storedActivitySchema } from '../../domain/activity/event.ts';
 import { logger } from '../../observability.ts';
-import { mergeQuery } from '../../query/merge.ts';
 import { activityItem, activityPk, idOfPosition } from './activity-keys.ts';
 import { type ActivityPlan, applyCriteriaFilter, planActivityQuery } from './activity-plan.ts';
 import { toAttributeMap } from './attributes.ts';
 import { toDomainError } from './errors.ts';
+import { mergeQuery } from './merge-query.ts';
 
 /** The activity log's storage, as the use cases see it. */
 export interface ActivityWriter {

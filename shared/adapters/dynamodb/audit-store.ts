@@ -18,12 +18,12 @@ import {
 import { ThrottledError, UnavailableError } from '../../domain/errors.ts';
 import { logger } from '../../observability.ts';
 import type { ExpressionBuilder } from '../../query/expression.ts';
-import { mergeQuery } from '../../query/merge.ts';
 import type { AuditEventStore, AuditStorePage, AuditStoreQuery } from '../../use-cases/audit/ports.ts';
 import { toAttributeMap } from './attributes.ts';
 import { auditKeys, idOfPosition, toAuditItem } from './audit-keys.ts';
 import { type KeyedFilter, planAuditQuery } from './audit-planner.ts';
 import { dynamoDocumentClient } from './client.ts';
+import { mergeQuery } from './merge-query.ts';
 import { TTL_ATTRIBUTE } from './tables.ts';
 
 /**

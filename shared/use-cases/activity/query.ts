@@ -43,7 +43,7 @@ export interface ActivityListResult {
 const DEFAULT_WINDOW_MONTHS = 3;
 /**
  * Export pages: the store reads one item past the page to know whether more follow, so 499
- * entries are one DynamoDB Query of 500 items (MAX_READ, shared/query/merge.ts) on a single stream.
+ * entries are one DynamoDB Query of 500 items (MAX_READ, shared/query/merge-planner.ts) on a single stream.
  */
 export const EXPORT_PAGE = 499;
 

@@ -316,4 +316,21 @@ describe('the schedule dispatcher over a simulated year', () => {
       expect(body).toContain('3');
     }
   });
+
+  it('names the file by the report and its period in the zone, and asks for the report’s BOM choice', async () => {
+    const w = world('2026-05-10T07:00:00.000Z');
+    const report = w.addReport({ frequency: 'weekly', timeZone: 'Europe/London' });
+    w.state.reports.set(`${TENANT}|${report.id}`, { ...report, name: 'Weekly deletions', csvBom: false });
+    w.clock.set('2026-05-11T05:00:00.000Z'); // Monday 06:00 BST: the week of 4–10 May
+    await dispatchDueSchedules(w.deps);
+    expect(w.exports.calls).toEqual([
+      expect.objectContaining({
+        format: 'csv',
+        csvBom: false,
+        fileName: 'weekly-deletions_2026-05-04_2026-05-10.csv',
+      }),
+    ]);
+    expect(w.mailer.sent[0]?.text).toContain('File: CSV, weekly-deletions_2026-05-04_2026-05-10.csv');
+    expect(w.mailer.sent[0]?.text).toContain(`Tenant: ${TENANT}`);
+  });
 });

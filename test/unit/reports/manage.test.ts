@@ -87,6 +87,15 @@ describe('saved reports', () => {
     ]);
   });
 
+  it('keeps csvBom as saved (default true), and records a change of it', async () => {
+    const report = await createReport(deps, admin, auditInput());
+    expect(report.csvBom).toBe(true);
+    const changed = await updateReport(deps, admin, report.id, { ...auditInput(), csvBom: false });
+    expect(changed.csvBom).toBe(false);
+    expect((await getReport(deps, admin, report.id)).csvBom).toBe(false);
+    expect(w.audit.events.at(-1)?.changes).toEqual([{ field: 'csvBom', before: true, after: false }]);
+  });
+
   it('lets only owners and admins save audit reports, and learners no reports at all', async () => {
     await expect(createReport(deps, hr, auditInput())).rejects.toBeInstanceOf(ForbiddenError);
     await expect(createReport(deps, manager, auditInput())).rejects.toBeInstanceOf(ForbiddenError);

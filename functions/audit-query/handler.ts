@@ -4,7 +4,7 @@ import { costHeaders } from '../../shared/http/cost.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { parseInput } from '../../shared/http/validate.ts';
-import { signingKey } from '../../shared/signing.ts';
+import { signingKeyLoader } from '../../shared/signing.ts';
 import { assertAuditReader, getAuditEvent, listAuditEvents } from '../../shared/use-cases/audit/query.ts';
 import { auditIdParamsSchema, auditQuerySchema } from './schema.ts';
 
@@ -13,7 +13,7 @@ const deps = {
   store: auditStoreFromConfig(config),
   clock: () => new Date(),
   retentionMonths: config.AUDIT_RETENTION_MONTHS,
-  signingKey: () => signingKey(config),
+  signingKey: signingKeyLoader(config),
 };
 
 /** GET /v1/audit-events and GET /v1/audit-events/{id} (owner, admin). */

@@ -272,6 +272,18 @@ export class ServiceFunction extends Construct {
     return this;
   }
 
+  /**
+   * JWT_CLAIM_*: the names of the claims that carry tenant, role, reporting and subject, read by
+   * the HTTP middleware (shared/http/handler.ts) of every function behind a route.
+   */
+  bindClaims(claims: { tenantId: string; role: string; reporting: string; subject: string }): this {
+    this.setEnv('JWT_CLAIM_TENANT_ID', claims.tenantId);
+    this.setEnv('JWT_CLAIM_ROLE', claims.role);
+    this.setEnv('JWT_CLAIM_REPORTING', claims.reporting);
+    this.setEnv('JWT_CLAIM_SUB', claims.subject);
+    return this;
+  }
+
   /** A plain setting: retention, link lifetime, shards, the public base URL. */
   bindSetting(
     name:

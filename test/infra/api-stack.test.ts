@@ -119,6 +119,9 @@ describe('functions', () => {
         if (setting === 'SHARDS') expected.add('TENANT_SHARDS').add('DEFAULT_SHARDS');
         else expected.add(setting);
       }
+      if (name === NOT_FOUND_FUNCTION || SAMPLE_ROUTES.some((r) => r.fn === name)) {
+        for (const claim of ['TENANT_ID', 'ROLE', 'REPORTING', 'SUB']) expected.add(`JWT_CLAIM_${claim}`);
+      }
       expect(new Set(Object.keys(env))).toEqual(expected);
       expect(env.STAGE).toBe('test');
     });
@@ -140,9 +143,9 @@ describe('functions', () => {
     });
     expect(view.fn('activity-ingest').env).toMatchObject({
       ACTIVITY_TABLE: 'Activity',
-      DIRECTORY_TABLE: 'Directory',
       ACTIVITY_RETENTION_MONTHS: '84',
     });
+    expect(view.fn('audit-query').env).toMatchObject({ AUDIT_RETENTION_MONTHS: '18' });
     expect(view.fn('downloads').env).toMatchObject({
       STATE_TABLE: 'State',
       EXPORTS_BUCKET: 'Exports',
@@ -207,6 +210,64 @@ describe('functions', () => {
     for (const name of ['audit-query', 'exports', 'schedule-run-worker']) {
       expect(view.fn(name).env.AUDIT_RETENTION_MONTHS, name).toBe(months);
     }
+  });
+
+  it('never batch-writes log entries (a batch write has no condition: it would overwrite)', () => {
+    for (const name of s.api.functions.keys()) {
+      const batchWrites = view.fn(name).grants('dynamodb:BatchWriteItem')['dynamodb:BatchWriteItem'] ?? [];
+      expect(
+        batchWrites.filter((r) => r.startsWith('Audit') || r.startsWith('Activity')),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it('passes the JWT claim names to every routed function, from the claim settings', () => {
+    const cognito = synthLogbook({
+      routes: SAMPLE_ROUTES,
+      context: {
+        claimTenantId: 'custom:tenant_id',
+        claimRole: 'custom:role',
+        claimReporting: 'custom:reporting',
+      },
+    });
+    const env = inspect(cognito).fn('audit-query').env;
+    expect(env).toMatchObject({
+      JWT_CLAIM_TENANT_ID: 'custom:tenant_id',
+      JWT_CLAIM_ROLE: 'custom:role',
+      JWT_CLAIM_REPORTING: 'custom:reporting',
+      JWT_CLAIM_SUB: 'sub',
+    });
+    expect(view.fn('audit-query').env).toMatchObject({
+      JWT_CLAIM_TENANT_ID: 'tenant_id',
+      JWT_CLAIM_SUB: 'sub',
+    });
+    // A claim name with a colon cannot be an access-log variable: that field is left out.
+    const [stage] = Object.values(cognito.apiTemplate.findResources('AWS::ApiGatewayV2::Stage'));
+    const format = JSON.parse(stage!.Properties.AccessLogSettings.Format);
+    expect(format.tenantId).toBeUndefined();
+    expect(format.sub).toBe('$context.authorizer.claims.sub');
+  });
+
+  it('creates the SES sending identity only when sesIdentity asks for it', () => {
+    s.apiTemplate.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    const byEmail = synthLogbook({
+      routes: SAMPLE_ROUTES,
+      context: { sesIdentity: 'email' },
+    });
+    byEmail.apiTemplate.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'reports@logbook.example.com',
+    });
+    const byDomain = synthLogbook({
+      routes: SAMPLE_ROUTES,
+      context: { sesIdentity: 'domain' },
+    });
+    byDomain.apiTemplate.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'logbook.example.com',
+    });
+    expect(
+      Object.keys(byDomain.apiTemplate.findOutputs('*')).filter((k) => k.startsWith('SenderDkimRecord')),
+    ).toHaveLength(3);
   });
 
   it('audit-query can read audit entries but never write them', () => {

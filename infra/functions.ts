@@ -99,7 +99,19 @@ export const UNEXERCISED_LOCALLY: Readonly<Record<string, string>> = {
   'lambda:InvokeFunction':
     'Locally the gateway runs the invoked handler in-process (local/gateway.ts invokeLocally); in AWS it is an asynchronous Invoke (shared/adapters/lambda/export-dispatcher.ts).',
   'sqs:SendMessage':
-    'Locally the tick hands each claimed run to the run worker in-process (local/schedules.ts); in AWS it is SendMessageBatch on the run queue (shared/adapters/sqs/run-queue.ts).',
+    "Locally the tick hands each claimed run to the run worker in-process (local/schedules.ts); in AWS it is SendMessageBatch on the run queue (shared/adapters/sqs/run-queue.ts), and Lambda's on-failure destination of an asynchronous invoke.",
+  ...Object.fromEntries(
+    [
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:ChangeMessageVisibility',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+    ].map((action) => [
+      action,
+      "Lambda's SQS event source mapping (a `consumes` queue) polls and deletes messages with the function's role; no code of ours calls it, and locally there is no queue.",
+    ]),
+  ),
 };
 
 /** Why a grant of a coarse access level stays although no call uses it. */

@@ -10,6 +10,8 @@ import { activityAdapters } from '../../shared/use-cases/activity/wiring.ts';
 import { activityQuerySchema, myActivityQuerySchema } from './schema.ts';
 
 const config = loadConfig();
+// Read at the cold start, as every setting: a function deployed without it fails to load.
+const costSettings = { COST_HEADERS: config.COST_HEADERS };
 const { activityStore, directory } = activityAdapters(config);
 const signingKey = signingKeyLoader(config);
 
@@ -29,7 +31,7 @@ export const handler = apiHandler({ auth: 'user' }, async ({ event, caller, quer
     const { limit, cursor, ...filters } = parseInput(activityQuerySchema, query);
     out = await listActivity(deps, caller, filters, { limit, cursor });
   }
-  const cost = costHeaders(config, canReadOrgActivity(caller), {
+  const cost = costHeaders(costSettings, canReadOrgActivity(caller), {
     scanned: out.scanned,
     index: out.plan.index,
   });

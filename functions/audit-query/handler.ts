@@ -9,6 +9,8 @@ import { assertAuditReader, getAuditEvent, listAuditEvents } from '../../shared/
 import { auditIdParamsSchema, auditQuerySchema } from './schema.ts';
 
 const config = loadConfig();
+// Read at the cold start, as every setting: a function deployed without it fails to load.
+const costSettings = { COST_HEADERS: config.COST_HEADERS };
 const deps = {
   store: auditStoreFromConfig(config),
   clock: () => new Date(),
@@ -26,6 +28,6 @@ export const handler = apiHandler({ auth: 'user' }, async ({ caller, query, para
   const { limit, cursor, ...filters } = parseInput(auditQuerySchema, query);
   const page = await listAuditEvents(deps, caller, filters, { limit, cursor });
   // Owners and admins only (assertAuditReader): org-wide readers of the audit log.
-  const cost = costHeaders(config, true, { scanned: page.scanned, index: page.index });
+  const cost = costHeaders(costSettings, true, { scanned: page.scanned, index: page.index });
   return json(200, { items: page.items, nextCursor: page.nextCursor }, cost);
 });

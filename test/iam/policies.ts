@@ -44,6 +44,17 @@ export function resolverFor(s: Synth, meta: RecordingMeta) {
   names.set(logical(s.data, s.data.accessLogsBucket), 'logbook-access-logs');
   const secretArn = `arn:aws:secretsmanager:${region}:${account}:secret:logbook-signing-AbCdEf`;
   friendlyNames.push([secretArn, 'SigningSecret']);
+  for (const [name, queue] of s.api.queues) {
+    names.set(logical(s.api, queue), `logbook-${name}`);
+    friendlyNames.push([`arn:aws:sqs:${region}:${account}:logbook-${name}`, `queue:${name}`]);
+  }
+  for (const [name, queue] of s.api.failedEventQueues) {
+    names.set(logical(s.api, queue), `logbook-${name}-failed-events`);
+    friendlyNames.push([
+      `arn:aws:sqs:${region}:${account}:logbook-${name}-failed-events`,
+      `failed-events:${name}`,
+    ]);
+  }
   for (const [name, fn] of s.api.functions) {
     names.set(logical(s.api, fn.function), `logbook-${name}`);
     friendlyNames.push([`arn:aws:lambda:${region}:${account}:function:logbook-${name}`, `fn:${name}`]);
@@ -83,6 +94,8 @@ export function resolverFor(s: Synth, meta: RecordingMeta) {
         return `arn:aws:logs:${region}:${account}:log-group:${name}:*`;
       case 'AWS::IAM::Role':
         return `arn:aws:iam::${account}:role/${name}`;
+      case 'AWS::SQS::Queue':
+        return `arn:aws:sqs:${region}:${account}:${name}`;
       default:
         return `arn:aws:cloudformation:${region}:${account}:resource/${id}`;
     }

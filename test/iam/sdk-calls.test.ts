@@ -101,13 +101,59 @@ describe('every recorded SDK call is allowed by its function’s deployed policy
       .map(([fn]) => fn);
     expect(granted.filter((fn) => !called.has(fn))).toEqual([]);
     console.info(
-      `IAM parity: ${recording.calls.length} distinct (function, action, resource) calls from ${called.size} functions checked`,
+      `IAM parity: ${recording.calls.length} distinct (function, action, resource) calls from ${called.size} functions checked, ${verdicts.filter((v) => !v.allowed).length} denied`,
     );
   });
 });
 
+describe('the check fails on a manifest without the batch grants the adapters need', () => {
+  /**
+   * The faults issue 14 found in the template: the directory's BatchWriteItem and the audit
+   * exports' BatchGetItem were never granted. The same recorded calls, evaluated against the
+   * policies of a manifest with every `batch` option removed, must be denied, each by name.
+   */
+  it('denies the Directory BatchWriteItem and the Audit BatchGetItem of every function that sends them', async () => {
+    const withoutBatch = Object.fromEntries(
+      Object.entries(FUNCTIONS).map(([name, spec]) => [
+        name,
+        {
+          ...spec,
+          tables: Object.fromEntries(
+            Object.entries(spec.tables ?? {}).map(([table, grant]) => [
+              table,
+              typeof grant === 'string' ? grant : grant.access,
+            ]),
+          ),
+        },
+      ]),
+    );
+    const mutated = synthLogbook({
+      manifest: withoutBatch,
+      context: { senderEmail: recording.meta.names.SENDER_EMAIL },
+    });
+    const mutatedPolicies = policiesOf(mutated, resolverFor(mutated, recording.meta));
+    const denied: string[] = [];
+    for (const call of recording.calls) {
+      const verdict = await evaluate(call, mutatedPolicies.get(call.fn) ?? []);
+      if (!verdict.allowed) denied.push(`${call.fn}: ${call.action} ${friendly(call.resource)}`);
+    }
+    const batchCalls = recording.calls
+      .filter((c) => c.action === 'dynamodb:BatchGetItem' || c.action === 'dynamodb:BatchWriteItem')
+      .map((c) => `${c.fn}: ${c.action} ${friendly(c.resource)}`);
+    expect(denied.sort()).toEqual([...new Set(batchCalls)].sort());
+    expect(denied).toEqual(
+      expect.arrayContaining([
+        'directory: dynamodb:BatchWriteItem Directory',
+        'export-worker: dynamodb:BatchGetItem Audit',
+        'schedule-run-worker: dynamodb:BatchGetItem Audit',
+      ]),
+    );
+    console.info(`IAM parity, batch grants removed: ${denied.length} calls denied (${denied.join('; ')})`);
+  });
+});
+
 /** Actions of the services the functions call through the SDK (not logs and X-Ray plumbing). */
-const CHECKED_SERVICES = new Set(['dynamodb', 's3', 'ses', 'lambda', 'secretsmanager']);
+const CHECKED_SERVICES = new Set(['dynamodb', 's3', 'ses', 'lambda', 'secretsmanager', 'sqs']);
 function serviceActions(st: Policy['Statement'][number]): string[] {
   const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
   return actions.filter((a) => CHECKED_SERVICES.has(a.split(':')[0]!));
@@ -152,7 +198,11 @@ describe('every granted action is used by a recorded call, or justified in infra
     FUNCTIONS[fn]?.unexercised?.[key] ?? UNEXERCISED_LOCALLY[key.split(' ')[0]!];
 
   it('leaves no grant unused without a reason', () => {
-    const unjustified = [...unusedGrants().entries()]
+    const unused = unusedGrants();
+    console.info(
+      `IAM parity: ${unused.size} granted (function, action, resource family) not used by any recorded call, each justified or failing here`,
+    );
+    const unjustified = [...unused.entries()]
       .filter(([, { fn, key }]) => !justification(fn, key))
       .map(([line]) => line)
       .sort();

@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FUNCTIONS } from '../../infra/functions.ts';
 import { installClientObserver } from '../../shared/adapters/sdk-observer.ts';
-import { ALWAYS_SET_SETTINGS, LOCAL_DEFAULTS, LOCAL_ONLY_SETTINGS } from '../../shared/config.ts';
+import { ALWAYS_SET_SETTINGS, LOCAL_ONLY_SETTINGS, SETTING_KEYS } from '../../shared/config.ts';
 import { inspect, REPO_ROOT, type Synth, synthLogbook } from './synth.ts';
 
 /**
@@ -20,12 +20,7 @@ const NAMES = Object.keys(FUNCTIONS).filter((name) =>
   existsSync(join(REPO_ROOT, 'functions', name, 'handler.ts')),
 );
 /** Every setting shared/config.ts knows. */
-const SETTINGS = new Set([
-  ...Object.keys(LOCAL_DEFAULTS),
-  ...LOCAL_ONLY_SETTINGS,
-  'SIGNING_SECRET_ARN',
-  'EXPORT_WORKER_FUNCTION',
-]);
+const SETTINGS = new Set<string>(SETTING_KEYS);
 /** Variables of the Lambda plumbing (ServiceFunction), not settings the code reads through Config. */
 const PLUMBING = new Set(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME']);
 const NOT_PASSED = new Set<string>([...ALWAYS_SET_SETTINGS, ...LOCAL_ONLY_SETTINGS]);
@@ -72,10 +67,13 @@ beforeAll(async () => {
 function deployedEnv(name: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(view.fn(name).env)) {
+    // Tokens the template resolves at deploy time, as the values a Lambda would see.
     env[key] =
       key === 'PUBLIC_BASE_URL' && !value.startsWith('https://')
         ? 'https://abc123.execute-api.eu-west-1.amazonaws.com'
-        : value;
+        : key.endsWith('_QUEUE_URL') && !value.startsWith('https://')
+          ? `https://sqs.eu-west-1.amazonaws.com/123456789012/${value}`
+          : value;
   }
   return env;
 }

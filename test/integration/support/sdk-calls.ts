@@ -77,6 +77,7 @@ const SERVICE_OF: Record<string, string> = {
   SESv2Client: 'ses',
   LambdaClient: 'lambda',
   SecretsManagerClient: 'secretsmanager',
+  SQSClient: 'sqs',
 };
 
 /** Commands whose IAM action is not their own name. */
@@ -88,6 +89,7 @@ const ACTION_OF: Record<string, string> = {
   's3:ListParts': 's3:ListMultipartUploadParts',
   'lambda:Invoke': 'lambda:InvokeFunction',
   'ses:SendEmail': 'ses:SendEmail',
+  'sqs:SendMessageBatch': 'sqs:SendMessage',
 };
 
 type Input = Record<string, unknown>;
@@ -157,6 +159,11 @@ export function callsOf(
     }
     case 'secretsmanager':
       return [{ action, resource: String(input.SecretId) }];
+    case 'sqs': {
+      // https://sqs.<region>.amazonaws.com/<account>/<name> → arn:aws:sqs:<region>:<account>:<name>
+      const [, queueAccount = account, name = ''] = new URL(String(input.QueueUrl)).pathname.split('/');
+      return [{ action, resource: `arn:aws:sqs:${region}:${queueAccount}:${name}` }];
+    }
     default:
       return [{ action, resource: '*' }];
   }

@@ -3,10 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { NOT_FOUND_FUNCTION, ROUTES, type RouteDef } from '../functions/routes.ts';
+import { runAs } from '../shared/adapters/invocation.ts';
 import { installLocalInvoker } from '../shared/adapters/lambda/local-invoke.ts';
 import { LAMBDA_MAX_RESPONSE_BYTES } from '../shared/query/page-budget.ts';
 import { apiReferenceHtml } from './docs.ts';
-import { runAs } from './invocation.ts';
 import { verifyToken } from './tokens.ts';
 
 /**
@@ -320,7 +320,7 @@ export const LOCAL_ACCOUNT = '000000000000';
 
 /**
  * Runs a function's own handler in this process, as an asynchronous Lambda invoke would run it in
- * its own, marked as that function's invocation (local/invocation.ts). The exports function
+ * its own, marked as that function's invocation (shared/adapters/invocation.ts). The exports function
  * starts the export worker through this locally (no EXPORT_WORKER_FUNCTION).
  */
 export function invokeLocally(fn: string, event: unknown): Promise<unknown> {
@@ -384,7 +384,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if ('status' in event) return sendGatewayMessage(res, 401);
       const fn = route?.def.fn ?? NOT_FOUND_FUNCTION;
       const handler = await loadHandler(fn);
-      // Marked as this function's invocation: its SDK calls are attributed to it (local/invocation.ts).
+      // Marked as this function's invocation: its SDK calls are attributed to it (shared/adapters/invocation.ts).
       const outcome = await invokeIntegration(
         (e, c) => runAs(fn, () => handler(e, c)),
         event,

@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { buildRunDeps } from '../shared/adapters/dispatch-deps.ts';
+import { runAs } from '../shared/adapters/invocation.ts';
 import { buildTickDeps } from '../shared/adapters/tick-deps.ts';
 import type { Config } from '../shared/config.ts';
 import { issuesToFieldErrors } from '../shared/http/validate.ts';
@@ -12,7 +13,6 @@ import {
 } from '../shared/use-cases/reports/dispatch.ts';
 import type { RunQueue } from '../shared/use-cases/reports/ports.ts';
 import type { LocalRoute } from './gateway.ts';
-import { runAs } from './invocation.ts';
 
 /**
  * Schedules on one machine: croner ticks the dispatcher every minute (as EventBridge does every
@@ -41,7 +41,7 @@ const sesStore = z.object({
  * The two functions of AWS, each from its own composition root: the schedule-dispatcher's tick
  * claims the due runs, and each claimed run is the schedule-run-worker's. Locally there is no SQS:
  * the runs are executed in this process and awaited, each marked as the run worker's invocation
- * (local/invocation.ts), so every SDK call is attributed to the function that sends it in AWS.
+ * (shared/adapters/invocation.ts), so every SDK call is attributed to the function that sends it in AWS.
  */
 let deps: { config: Config; tick: TickDeps; run: RunDeps } | undefined;
 

@@ -26,7 +26,7 @@ beforeAll(() => {
   const read = readRecording();
   if (!read || read.calls.length === 0) {
     throw new Error(
-      'No recorded SDK calls: the integration project records them (npm test runs it first; alone: npx vitest run --project integration --project iam)',
+      'No recorded SDK calls: the integration project records them (npm test runs it first; alone: npm run test:iam)',
     );
   }
   recording = read;

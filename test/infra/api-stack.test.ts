@@ -47,6 +47,7 @@ const other = () => {
 };
 
 const EXPECTED_DYNAMO: Record<TableAccess, string[]> = {
+  query: ['dynamodb:Query'],
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
   append: ['dynamodb:PutItem'],
   readAppend: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
@@ -89,10 +90,10 @@ describe('functions', () => {
         const batch = typeof grant === 'string' ? undefined : grant.batch;
         const def = TABLES.find((t) => t.id === tableId)!;
         const actions = [...EXPECTED_DYNAMO[access]];
-        if ((batch === true || batch === 'read') && actions.includes('dynamodb:GetItem'))
-          actions.push('dynamodb:BatchGetItem');
-        if ((batch === true || batch === 'write') && actions.includes('dynamodb:PutItem'))
-          actions.push('dynamodb:BatchWriteItem');
+        const queries = actions.includes('dynamodb:Query');
+        const writes = actions.includes('dynamodb:PutItem') || actions.includes('dynamodb:UpdateItem');
+        if (batch === 'read' || (batch === true && queries)) actions.push('dynamodb:BatchGetItem');
+        if (batch === 'write' || (batch === true && writes)) actions.push('dynamodb:BatchWriteItem');
         for (const action of actions) {
           const onIndexes =
             action === 'dynamodb:Query' ? def.indexes.map((i) => `${def.id}.Arn/index/${i.name}`) : [];
@@ -210,6 +211,22 @@ describe('functions', () => {
     for (const name of ['audit-query', 'exports', 'schedule-run-worker']) {
       expect(view.fn(name).env.AUDIT_RETENTION_MONTHS, name).toBe(months);
     }
+  });
+
+  it('grants query-only readers Query and no item read by key (the `query` level)', () => {
+    const indexes = (id: string) =>
+      [
+        `${id}.Arn`,
+        ...TABLES.find((t) => t.id === id)!.indexes.map((i) => `${id}.Arn/index/${i.name}`),
+      ].sort();
+    expect(view.fn('activity-query').grants('dynamodb:')).toEqual({
+      'dynamodb:Query': [...indexes('Activity'), ...indexes('Directory')].sort(),
+    });
+    // The directory function reads a tenant with Query and upserts with BatchWriteItem, nothing else.
+    expect(view.fn('directory').grants('dynamodb:')).toEqual({
+      'dynamodb:BatchWriteItem': ['Directory.Arn'],
+      'dynamodb:Query': indexes('Directory'),
+    });
   });
 
   it('never batch-writes log entries (a batch write has no condition: it would overwrite)', () => {

@@ -1,9 +1,9 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FUNCTIONS } from '../../infra/functions.ts';
-import { runAs } from '../../local/invocation.ts';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { DynamoOpenExports } from '../../shared/adapters/dynamodb/export-store.ts';
+import { runAs } from '../../shared/adapters/invocation.ts';
 import { exportDeps } from '../../shared/composition/exports.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { openLimitMs } from '../../shared/domain/exports/deadlines.ts';

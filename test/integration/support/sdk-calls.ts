@@ -1,11 +1,11 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { currentFunction } from '../../../local/invocation.ts';
+import { currentFunction } from '../../../shared/adapters/invocation.ts';
 import { installClientObserver, type ObservableClient } from '../../../shared/adapters/sdk-observer.ts';
 
 /**
  * Records every AWS SDK command a function sends while the integration suites run: the function
- * (from local/invocation.ts: the gateway, the in-process worker and the schedule runner mark each
+ * (from shared/adapters/invocation.ts: the gateway, the in-process worker and the schedule runner mark each
  * invocation), the IAM action the command needs, and the resource ARN it acts on (a Query's index
  * included). test/iam/sdk-calls.test.ts evaluates each one against that function's policy in the
  * synthesized template. Only test processes install this (globalSetup, and setup-sdk-calls.ts in

@@ -110,7 +110,7 @@ export const UNEXERCISED_LOCALLY: Readonly<Record<string, string>> = {
       'sqs:GetQueueUrl',
     ].map((action) => [
       action,
-      "Lambda's SQS event source mapping (a `consumes` queue) polls and deletes messages with the function's role; no code of ours calls it, and locally there is no queue.",
+      "Lambda itself calls it with the function's role: the SQS event source mapping of a `consumes` queue (receive, delete, visibility) or the on-failure destination of an asynchronous invoke (CDK grants both); no code of ours does, and locally there is no queue.",
     ]),
   ),
 };

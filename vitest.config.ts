@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 /**
- * Three projects: unit (fakes and aws-sdk-client-mock), integration (through the HTTP API of
- * the local stack; emulators started once per run in globalSetup) and infra (CDK assertions).
+ * Four projects: unit (fakes and aws-sdk-client-mock), integration (through the HTTP API of
+ * the local stack; emulators started once per run in globalSetup), infra (CDK assertions), and
+ * iam, which runs after the others and checks the SDK calls the integration suites recorded.
  */
 export default defineConfig({
   test: {
@@ -32,6 +33,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
+          // Records the SDK calls of the handlers a suite runs behind its own gateway.
+          setupFiles: ['test/integration/setup-sdk-calls.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // One gateway serves every file; files run in parallel against it.
@@ -41,6 +44,17 @@ export default defineConfig({
             POWERTOOLS_METRICS_DISABLED: 'true',
             STAGE: 'test',
           },
+        },
+      },
+      {
+        test: {
+          // After the integration suites (a later group): evaluates the SDK calls they recorded
+          // against each function's policy in the synthesized template.
+          name: 'iam',
+          include: ['test/iam/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
       {

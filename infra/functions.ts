@@ -10,6 +10,7 @@ import type { TableDef } from '../shared/adapters/dynamodb/tables.ts';
 import { QUEUE_LIMIT_SECONDS, RUN_LIMIT_SECONDS } from '../shared/domain/exports/deadlines.ts';
 
 /**
+ * - `query`: Query on the table and each of its named indexes (no item reads by key)
  * - `read`: GetItem on the table, Query on the table and each of its named indexes
  * - `append`: PutItem only (immutable entries: a conditional put, never an update)
  * - `write`: PutItem, UpdateItem, DeleteItem
@@ -20,13 +21,13 @@ import { QUEUE_LIMIT_SECONDS, RUN_LIMIT_SECONDS } from '../shared/domain/exports
  * TransactWriteItems needs no action of its own (each item's Put/Update/Delete is checked); a
  * ConditionCheck item would need dynamodb:ConditionCheckItem, which no level grants yet.
  */
-export type TableAccess = 'read' | 'append' | 'readAppend' | 'write' | 'readWrite' | 'readUpdate';
+export type TableAccess = 'query' | 'read' | 'append' | 'readAppend' | 'write' | 'readWrite' | 'readUpdate';
 
 export interface TableGrant {
   access: TableAccess;
   /**
-   * `read`: BatchGetItem with the reads · `write`: BatchWriteItem with the writes (never for log
-   * entries: it takes no condition) · `true`: both.
+   * `read`: BatchGetItem on the table · `write`: BatchWriteItem on the table (never for log
+   * entries: it takes no condition) · `true`: each of the two the access level reads or writes.
    */
   batch?: boolean | 'read' | 'write';
 }
@@ -80,7 +81,45 @@ export interface FunctionSpec {
   asyncInvoke?: { retryAttempts: 0 | 1 | 2; maxEventAgeSeconds: number };
   /** Reserved concurrency from this deployment setting (0 there = none reserved). */
   reservedConcurrency?: 'exportWorkerConcurrency' | 'scheduleDispatcherConcurrency';
+  /**
+   * Grants no SDK call of the integration suites uses, each with the reason it stays, keyed
+   * `<action> <resource>` as test/iam/sdk-calls.test.ts names them (`dynamodb:GetItem Audit`,
+   * `s3:AbortMultipartUpload Exports/exports/*`). That test fails on an unused grant without a
+   * reason here, and on a reason kept for a grant that calls do use.
+   */
+  unexercised?: Readonly<Record<string, string>>;
 }
+
+/**
+ * Grants the local stack cannot exercise for any function, by action: it has no Lambda service,
+ * no Secrets Manager and no SQS, so the calls behind these never leave the process there.
+ */
+export const UNEXERCISED_LOCALLY: Readonly<Record<string, string>> = {
+  'secretsmanager:GetSecretValue':
+    'Locally the signing key is SIGNING_SECRET (or the fixed local key); in AWS each cold start reads it from Secrets Manager (shared/signing.ts).',
+  'lambda:InvokeFunction':
+    'Locally the gateway runs the invoked handler in-process (local/gateway.ts invokeLocally); in AWS it is an asynchronous Invoke (shared/adapters/lambda/export-dispatcher.ts).',
+  'sqs:SendMessage':
+    "Locally the tick hands each claimed run to the run worker in-process (local/schedules.ts); in AWS it is SendMessageBatch on the run queue (shared/adapters/sqs/run-queue.ts), and Lambda's on-failure destination of an asynchronous invoke.",
+  ...Object.fromEntries(
+    [
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:ChangeMessageVisibility',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+    ].map((action) => [
+      action,
+      "Lambda itself calls it with the function's role: the SQS event source mapping of a `consumes` queue (receive, delete, visibility) or the on-failure destination of an asynchronous invoke (CDK grants both); no code of ours does, and locally there is no queue.",
+    ]),
+  ),
+};
+
+/** Why a grant of a coarse access level stays although no call uses it. */
+const COARSE_LEVEL =
+  "Part of the manifest's coarse access level (read = GetItem + Query; readWrite adds Put/Update/Delete); no call uses it. To narrow once access levels can name single actions.";
+const MULTIPART_ABORT =
+  "lib-storage aborts a multipart upload only when an upload of more than one part fails mid-way; the integration suites' storage faults hit single-part uploads.";
 
 /** Lambda's maximum; exports are bounded by it (shared/domain/exports/deadlines.ts). */
 const FIFTEEN_MINUTES = RUN_LIMIT_SECONDS;
@@ -117,21 +156,23 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   },
   directory: {
     description: 'PUT /v1/directory/*',
-    // The directory store upserts records with BatchWriteItem.
-    tables: { Directory: { access: 'readWrite', batch: 'write' } },
+    // The directory store reads a tenant's records with Query and upserts them with BatchWriteItem.
+    tables: { Directory: { access: 'query', batch: 'write' } },
     settings: ['SERVICE_CALLERS'],
     timeoutSeconds: 29,
   },
   'activity-ingest': {
     description: 'POST /v1/activity-events',
-    tables: { Activity: 'append', Directory: 'read' },
+    // Entries carry the ids platforms send; the directory is read at query time, never here.
+    tables: { Activity: 'append' },
     settings: ['ACTIVITY_RETENTION_MONTHS', 'SHARDS', 'SERVICE_CALLERS'],
     memoryMb: 512,
     timeoutSeconds: 29,
   },
   'activity-query': {
     description: 'GET /v1/activity and /v1/me/activity',
-    tables: { Activity: 'read', Directory: 'read' },
+    // Both through their indexes and the directory snapshot: no item is read by key.
+    tables: { Activity: 'query', Directory: 'query' },
     signingSecret: true,
     settings: ['SHARDS', 'COST_HEADERS'],
     memoryMb: 512,
@@ -140,24 +181,34 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   exports: {
     description: 'POST /v1/exports and GET /v1/exports/{id}: records the job, starts the worker',
     // Directory: the request checks scope filters (teams, a manager's tree) and names the requester.
-    tables: { State: 'readWrite', Audit: 'append', Directory: 'read' },
+    tables: { State: 'readWrite', Audit: 'append', Directory: 'query' },
     signingSecret: true,
     invoke: ['export-worker'],
+    unexercised: {
+      'dynamodb:DeleteItem State': COARSE_LEVEL,
+      'dynamodb:Query State': COARSE_LEVEL,
+    },
     settings: ['EXPORT_LINK_DAYS', 'PUBLIC_BASE_URL', 'AUDIT_RETENTION_MONTHS', 'SHARDS'],
     timeoutSeconds: 29,
   },
   'export-worker': {
     description: 'Runs one export (async invoke): query pages → CSV/NDJSON stream → S3',
-    // Audit exports hydrate list items with BatchGetItem (audit-store.ts `hydrate`).
+    // Audit exports hydrate list items with BatchGetItem (audit-store.ts `hydrate`). The worker
+    // only reads the logs and writes the file: the request recorded the export in the audit log,
+    // and links are signed when the job is read (shared/composition/exports.ts exportWorkerDeps).
+    // State: the job is read and moved on (claim, publish, fail), never created or deleted here.
     tables: {
-      Audit: { access: 'readAppend', batch: 'read' },
-      Activity: 'read',
-      Directory: 'read',
-      State: 'readWrite',
+      Audit: { access: 'query', batch: 'read' },
+      Activity: 'query',
+      Directory: 'query',
+      State: 'readUpdate',
     },
     bucket: { access: 'write', prefix: 'exports/' },
-    signingSecret: true,
-    settings: ['EXPORT_LINK_DAYS', 'PUBLIC_BASE_URL', 'AUDIT_RETENTION_MONTHS', 'SHARDS'],
+    settings: ['AUDIT_RETENTION_MONTHS', 'SHARDS'],
+    unexercised: {
+      'dynamodb:Query State': COARSE_LEVEL,
+      's3:AbortMultipartUpload Exports/exports/*': MULTIPART_ABORT,
+    },
     memoryMb: 1024,
     timeoutSeconds: FIFTEEN_MINUTES,
     // One retry: an invocation that failed before claiming its job gets a second chance; one
@@ -178,10 +229,11 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     bucket: { access: 'read', prefix: 'exports/' },
     signingSecret: true,
     timeoutSeconds: 10,
+    unexercised: { 'dynamodb:Query State': COARSE_LEVEL },
   },
   reports: {
     description: 'Saved reports and their schedules',
-    tables: { State: 'readWrite', Directory: 'read', Audit: 'append' },
+    tables: { State: 'readWrite', Directory: 'query', Audit: 'append' },
     signingSecret: true,
     settings: ['AUDIT_RETENTION_MONTHS', 'SHARDS'],
     timeoutSeconds: 29,
@@ -190,8 +242,9 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     description:
       'Every 15 minutes: claims the due schedule runs, round-robin by tenant, one queue message each',
     // State: the due index, reports, run claims and nextRunAt; Directory: the owner's access now.
-    tables: { Directory: 'read', State: 'readWrite' },
+    tables: { Directory: 'query', State: 'readWrite' },
     sendsTo: ['schedule-runs'],
+    unexercised: { 'dynamodb:DeleteItem State': COARSE_LEVEL },
     memoryMb: 512,
     timeoutSeconds: 5 * 60,
     schedule: { everyMinutes: 15 },
@@ -202,13 +255,18 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     // Audit exports hydrate list items with BatchGetItem (audit-store.ts `hydrate`).
     tables: {
       Audit: { access: 'readAppend', batch: 'read' },
-      Activity: 'read',
-      Directory: 'read',
+      Activity: 'query',
+      Directory: 'query',
       State: 'readWrite',
     },
     bucket: { access: 'write', prefix: 'exports/' },
     signingSecret: true,
     sender: true,
+    unexercised: {
+      'dynamodb:DeleteItem State': COARSE_LEVEL,
+      'dynamodb:GetItem Audit': COARSE_LEVEL,
+      's3:AbortMultipartUpload Exports/exports/*': MULTIPART_ABORT,
+    },
     settings: ['EXPORT_LINK_DAYS', 'PUBLIC_BASE_URL', 'SHARDS', 'AUDIT_RETENTION_MONTHS'],
     consumes: { queue: 'schedule-runs', maxConcurrency: 20 },
     memoryMb: 1024,

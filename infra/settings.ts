@@ -48,6 +48,18 @@ export interface DeploySettings {
   /** Reserved concurrency of the export worker and the schedule dispatcher; 0 = none reserved. */
   exportWorkerConcurrency: number;
   scheduleDispatcherConcurrency: number;
+  /**
+   * Names of the JWT claims that carry the caller's identity, for identity providers that do not
+   * emit `tenant_id`/`role`/`reporting` (Cognito: `custom:tenant_id`). Passed to every routed
+   * function as JWT_CLAIM_* variables.
+   */
+  claims: { tenantId: string; role: string; reporting: string; subject: string };
+  /**
+   * Whether the stack creates the SES sending identity: `none` (verified by hand, the default),
+   * `email` (the senderEmail address; SES mails a confirmation link), `domain` (its domain, Easy
+   * DKIM; publish the three CNAMEs the stack outputs).
+   */
+  sesIdentity: 'none' | 'email' | 'domain';
 }
 
 export const SETTING_DEFAULTS = {
@@ -60,6 +72,11 @@ export const SETTING_DEFAULTS = {
   costHeaders: false,
   exportWorkerConcurrency: 10,
   scheduleDispatcherConcurrency: 2,
+  claimTenantId: 'tenant_id',
+  claimRole: 'role',
+  claimReporting: 'reporting',
+  claimSubject: 'sub',
+  sesIdentity: 'none',
 } as const;
 
 /**
@@ -198,6 +215,24 @@ export function readSettings(node: Node): DeploySettings {
     }
   }
 
+  const claim = (key: 'claimTenantId' | 'claimRole' | 'claimReporting' | 'claimSubject') => {
+    const name = str(key, SETTING_DEFAULTS[key]);
+    if (name && !/^[A-Za-z0-9_:./-]{1,128}$/.test(name)) {
+      problems.push(`${key}: a claim name of letters, digits and _ : . / - (got "${name}")`);
+    }
+    return name;
+  };
+  const claims = {
+    tenantId: claim('claimTenantId'),
+    role: claim('claimRole'),
+    reporting: claim('claimReporting'),
+    subject: claim('claimSubject'),
+  };
+  const sesIdentity = str('sesIdentity', SETTING_DEFAULTS.sesIdentity);
+  if (sesIdentity !== 'none' && sesIdentity !== 'email' && sesIdentity !== 'domain') {
+    problems.push(`sesIdentity: must be none, email or domain (got "${sesIdentity}")`);
+  }
+
   const settings: DeploySettings = {
     stage,
     account: optionalStr('account'),
@@ -231,6 +266,8 @@ export function readSettings(node: Node): DeploySettings {
       1000,
       SETTING_DEFAULTS.scheduleDispatcherConcurrency,
     ),
+    claims,
+    sesIdentity: sesIdentity as DeploySettings['sesIdentity'],
   };
   if (problems.length > 0) throw new Error(`Invalid CDK context: ${problems.join('; ')}`);
   return settings;

@@ -3,11 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { NOT_FOUND_FUNCTION, ROUTES, type RouteDef } from '../functions/routes.ts';
-import { runExportWorkerInProcess } from '../shared/composition/export-requests.ts';
-import { exportDeps } from '../shared/composition/exports.ts';
-import { loadConfig } from '../shared/config.ts';
+import { runAs } from '../shared/adapters/invocation.ts';
+import { installLocalInvoker } from '../shared/adapters/lambda/local-invoke.ts';
 import { LAMBDA_MAX_RESPONSE_BYTES } from '../shared/query/page-budget.ts';
-import { executeExport } from '../shared/use-cases/exports/execute.ts';
 import { apiReferenceHtml } from './docs.ts';
 import { verifyToken } from './tokens.ts';
 
@@ -320,10 +318,22 @@ export async function buildEvent(
 /** The account of the IAM identity the gateway makes of a service token (see buildEvent). */
 export const LOCAL_ACCOUNT = '000000000000';
 
+/**
+ * Runs a function's own handler in this process, as an asynchronous Lambda invoke would run it in
+ * its own, marked as that function's invocation (shared/adapters/invocation.ts). The exports function
+ * starts the export worker through this locally (no EXPORT_WORKER_FUNCTION).
+ */
+export function invokeLocally(fn: string, event: unknown): Promise<unknown> {
+  return runAs(fn, async () => {
+    const handler = (await loadHandler(fn)) as unknown as (e: unknown, c: Context) => Promise<unknown>;
+    return handler(event, fakeContext(fn, randomUUID()));
+  });
+}
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  // Lambda's asynchronous invoke of the export worker, played in this process (no
-  // EXPORT_WORKER_FUNCTION locally): the exports handler starts it in the background.
-  runExportWorkerInProcess((ref) => executeExport(exportDeps(loadConfig()), ref));
+  // Lambda's asynchronous invoke of the export worker, played in this process: the exports
+  // handler starts the worker's own handler in the background.
+  installLocalInvoker(invokeLocally);
   // The handlers accept IAM callers from their allow-list only: locally, the stand-in account.
   process.env.SERVICE_CALLERS ??= `arn:aws:iam::${LOCAL_ACCOUNT}:root`;
   const local = new Map((options.localRoutes ?? []).map((r) => [`${r.method} ${r.path}`, r]));
@@ -374,8 +384,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if ('status' in event) return sendGatewayMessage(res, 401);
       const fn = route?.def.fn ?? NOT_FOUND_FUNCTION;
       const handler = await loadHandler(fn);
+      // Marked as this function's invocation: its SDK calls are attributed to it (shared/adapters/invocation.ts).
       const outcome = await invokeIntegration(
-        handler,
+        (e, c) => runAs(fn, () => handler(e, c)),
         event,
         fakeContext(fn, event.requestContext.requestId),
         {

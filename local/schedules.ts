@@ -1,9 +1,17 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { buildDispatchDeps } from '../shared/adapters/dispatch-deps.ts';
+import { buildRunDeps } from '../shared/adapters/dispatch-deps.ts';
+import { runAs } from '../shared/adapters/invocation.ts';
+import { buildTickDeps } from '../shared/adapters/tick-deps.ts';
 import type { Config } from '../shared/config.ts';
 import { issuesToFieldErrors } from '../shared/http/validate.ts';
-import { type DispatchDeps, dispatchDueSchedules } from '../shared/use-cases/reports/dispatch.ts';
+import {
+  dispatchDueSchedules,
+  inProcessQueue,
+  type RunDeps,
+  type TickDeps,
+} from '../shared/use-cases/reports/dispatch.ts';
+import type { RunQueue } from '../shared/use-cases/reports/ports.ts';
 import type { LocalRoute } from './gateway.ts';
 
 /**
@@ -29,19 +37,32 @@ const sesStore = z.object({
   ),
 });
 
-let deps: { config: Config; value: DispatchDeps } | undefined;
+/**
+ * The two functions of AWS, each from its own composition root: the schedule-dispatcher's tick
+ * claims the due runs, and each claimed run is the schedule-run-worker's. Locally there is no SQS:
+ * the runs are executed in this process and awaited, each marked as the run worker's invocation
+ * (shared/adapters/invocation.ts), so every SDK call is attributed to the function that sends it in AWS.
+ */
+let deps: { config: Config; tick: TickDeps; run: RunDeps } | undefined;
 
 export async function runSchedules(config: Config, now?: Date, tenantId?: string) {
-  if (deps?.config !== config) deps = { config, value: buildDispatchDeps(config) };
+  if (deps?.config !== config) deps = { config, tick: buildTickDeps(config), run: buildRunDeps(config) };
+  const { tick, run } = deps;
   const clock = { now: () => now ?? new Date() };
-  const all = deps.value.schedules;
-  const schedules: DispatchDeps['schedules'] = tenantId
+  const all = tick.schedules;
+  const schedules: TickDeps['schedules'] = tenantId
     ? {
         due: async (at, limit) => (await all.due(at, limit)).filter((d) => d.tenantId === tenantId),
         advance: (...args) => all.advance(...args),
       }
     : all;
-  const runs = await dispatchDueSchedules({ ...deps.value, clock, schedules });
+  const worker = inProcessQueue({ ...run, clock });
+  const queue: RunQueue = {
+    enqueue: (tasks) => runAs('schedule-run-worker', () => worker.enqueue(tasks)),
+  };
+  const runs = await runAs('schedule-dispatcher', () =>
+    dispatchDueSchedules({ ...tick, clock, schedules, queue }),
+  );
   return { runs: runs.map((r) => ({ reportId: r.reportId, status: r.status, periodStart: r.periodStart })) };
 }
 

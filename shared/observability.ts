@@ -27,6 +27,17 @@ export function recordIngest(log: 'Audit' | 'Activity', results: ReadonlyArray<{
   metrics.addMetric(`${log}EventsDuplicate`, MetricUnit.Count, results.length - created);
 }
 
+/**
+ * An AWS call the service refused as non-retryable (AccessDenied, ValidationException, a missing
+ * table...): a deployment or code fault that no retry clears. The stack alarms on any.
+ */
+export const NON_RETRYABLE_METRIC = 'AwsNonRetryableErrors';
+
+export function recordNonRetryable(errorName: string): void {
+  metrics.addMetric(NON_RETRYABLE_METRIC, MetricUnit.Count, 1);
+  metrics.addMetadata('awsErrorName', errorName);
+}
+
 /** For handlers outside the HTTP middleware (workers): flush what the invocation recorded. */
 export function withMetrics<A extends unknown[], R>(
   fn: (...args: A) => Promise<R>,

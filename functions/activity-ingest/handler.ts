@@ -5,19 +5,22 @@ import { json } from '../../shared/http/responses.ts';
 import { parseInput } from '../../shared/http/validate.ts';
 import { recordIngest } from '../../shared/observability.ts';
 import { ingestActivityEvents } from '../../shared/use-cases/activity/ingest.ts';
-import { activityAdapters } from '../../shared/use-cases/activity/wiring.ts';
+import { activityStoreFromConfig } from '../../shared/use-cases/activity/wiring.ts';
 
 const config = loadConfig();
 const deps = {
-  store: activityAdapters(config).activityStore,
+  store: activityStoreFromConfig(config),
   clock: () => new Date(),
   retentionMonths: config.ACTIVITY_RETENTION_MONTHS,
 };
 
 /** `POST /v1/activity-events` (platform services). */
-export const handler = apiHandler({ auth: 'service', maxBodyBytes: MB }, async ({ body }) => {
-  const { events } = parseInput(ingestActivityEnvelopeSchema, body);
-  const result = await ingestActivityEvents(deps, events);
-  recordIngest('Activity', result.results);
-  return json(200, result);
-});
+export const handler = apiHandler(
+  { auth: 'service', maxBodyBytes: MB, serviceCallers: config.SERVICE_CALLERS },
+  async ({ body }) => {
+    const { events } = parseInput(ingestActivityEnvelopeSchema, body);
+    const result = await ingestActivityEvents(deps, events);
+    recordIngest('Activity', result.results);
+    return json(200, result);
+  },
+);

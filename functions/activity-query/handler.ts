@@ -4,20 +4,23 @@ import { costHeaders } from '../../shared/http/cost.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { parseInput } from '../../shared/http/validate.ts';
-import { signingKey } from '../../shared/signing.ts';
+import { signingKeyLoader } from '../../shared/signing.ts';
 import { listActivity, listMyActivity } from '../../shared/use-cases/activity/query.ts';
 import { activityAdapters } from '../../shared/use-cases/activity/wiring.ts';
 import { activityQuerySchema, myActivityQuerySchema } from './schema.ts';
 
 const config = loadConfig();
+// Read at the cold start, as every setting: a function deployed without it fails to load.
+const costSettings = { COST_HEADERS: config.COST_HEADERS };
 const { activityStore, directory } = activityAdapters(config);
+const signingKey = signingKeyLoader(config);
 
 /** `GET /v1/activity` (org, team, group and managed scopes) and `GET /v1/me/activity`. */
 export const handler = apiHandler({ auth: 'user' }, async ({ event, caller, query }) => {
   const deps = {
     store: activityStore,
     directory,
-    signingKey: await signingKey(config),
+    signingKey: await signingKey(),
     clock: () => new Date(),
   };
   let out: Awaited<ReturnType<typeof listActivity>>;
@@ -28,7 +31,7 @@ export const handler = apiHandler({ auth: 'user' }, async ({ event, caller, quer
     const { limit, cursor, ...filters } = parseInput(activityQuerySchema, query);
     out = await listActivity(deps, caller, filters, { limit, cursor });
   }
-  const cost = costHeaders(config, canReadOrgActivity(caller), {
+  const cost = costHeaders(costSettings, canReadOrgActivity(caller), {
     scanned: out.scanned,
     index: out.plan.index,
   });

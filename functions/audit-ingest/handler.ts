@@ -15,9 +15,12 @@ const deps = {
 };
 
 /** POST /v1/audit-events (service): validate and redact the batch, then write it. */
-export const handler = apiHandler({ auth: 'service', maxBodyBytes: MB }, async ({ body }) => {
-  const { events } = parseInput(ingestEnvelopeSchema, body);
-  const result = await ingestAuditEvents(deps, events);
-  recordIngest('Audit', result.results);
-  return json(200, result);
-});
+export const handler = apiHandler(
+  { auth: 'service', maxBodyBytes: MB, serviceCallers: config.SERVICE_CALLERS },
+  async ({ body }) => {
+    const { events } = parseInput(ingestEnvelopeSchema, body);
+    const result = await ingestAuditEvents(deps, events);
+    recordIngest('Audit', result.results);
+    return json(200, result);
+  },
+);

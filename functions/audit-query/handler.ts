@@ -4,16 +4,18 @@ import { costHeaders } from '../../shared/http/cost.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { parseInput } from '../../shared/http/validate.ts';
-import { signingKey } from '../../shared/signing.ts';
+import { signingKeyLoader } from '../../shared/signing.ts';
 import { assertAuditReader, getAuditEvent, listAuditEvents } from '../../shared/use-cases/audit/query.ts';
 import { auditIdParamsSchema, auditQuerySchema } from './schema.ts';
 
 const config = loadConfig();
+// Read at the cold start, as every setting: a function deployed without it fails to load.
+const costSettings = { COST_HEADERS: config.COST_HEADERS };
 const deps = {
   store: auditStoreFromConfig(config),
   clock: () => new Date(),
   retentionMonths: config.AUDIT_RETENTION_MONTHS,
-  signingKey: () => signingKey(config),
+  signingKey: signingKeyLoader(config),
 };
 
 /** GET /v1/audit-events and GET /v1/audit-events/{id} (owner, admin). */
@@ -26,6 +28,6 @@ export const handler = apiHandler({ auth: 'user' }, async ({ caller, query, para
   const { limit, cursor, ...filters } = parseInput(auditQuerySchema, query);
   const page = await listAuditEvents(deps, caller, filters, { limit, cursor });
   // Owners and admins only (assertAuditReader): org-wide readers of the audit log.
-  const cost = costHeaders(config, true, { scanned: page.scanned, index: page.index });
+  const cost = costHeaders(costSettings, true, { scanned: page.scanned, index: page.index });
   return json(200, { items: page.items, nextCursor: page.nextCursor }, cost);
 });

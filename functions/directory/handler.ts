@@ -3,7 +3,7 @@ import { NotFoundError } from '../../shared/domain/errors.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { parseInput } from '../../shared/http/validate.ts';
-import { activityAdapters } from '../../shared/use-cases/activity/wiring.ts';
+import { directoryStoreFromConfig } from '../../shared/use-cases/activity/wiring.ts';
 import {
   upsertContent,
   upsertGroups,
@@ -12,21 +12,25 @@ import {
 } from '../../shared/use-cases/directory/upsert.ts';
 import { putContentSchema, putGroupsSchema, putTeamsSchema, putUsersSchema } from './schema.ts';
 
-const deps = { directory: activityAdapters(loadConfig()).directory };
+const config = loadConfig();
+const deps = { directory: directoryStoreFromConfig(config) };
 
 /** `PUT /v1/directory/{users|teams|groups|content}` (platform services). */
-export const handler = apiHandler({ auth: 'service' }, async ({ event, body }) => {
-  const kind = event.routeKey.split('/').pop();
-  switch (kind) {
-    case 'users':
-      return json(200, await upsertUsers(deps, parseInput(putUsersSchema, body)));
-    case 'teams':
-      return json(200, await upsertTeams(deps, parseInput(putTeamsSchema, body)));
-    case 'groups':
-      return json(200, await upsertGroups(deps, parseInput(putGroupsSchema, body)));
-    case 'content':
-      return json(200, await upsertContent(deps, parseInput(putContentSchema, body)));
-    default:
-      throw new NotFoundError('No such directory collection.');
-  }
-});
+export const handler = apiHandler(
+  { auth: 'service', serviceCallers: config.SERVICE_CALLERS },
+  async ({ event, body }) => {
+    const kind = event.routeKey.split('/').pop();
+    switch (kind) {
+      case 'users':
+        return json(200, await upsertUsers(deps, parseInput(putUsersSchema, body)));
+      case 'teams':
+        return json(200, await upsertTeams(deps, parseInput(putTeamsSchema, body)));
+      case 'groups':
+        return json(200, await upsertGroups(deps, parseInput(putGroupsSchema, body)));
+      case 'content':
+        return json(200, await upsertContent(deps, parseInput(putContentSchema, body)));
+      default:
+        throw new NotFoundError('No such directory collection.');
+    }
+  },
+);

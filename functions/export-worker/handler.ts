@@ -1,11 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { exportDeps } from '../../shared/composition/exports.ts';
+import { exportWorkerDeps } from '../../shared/composition/exports.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { logger, metrics, withMetrics } from '../../shared/observability.ts';
 import { executeExport } from '../../shared/use-cases/exports/execute.ts';
 
-const deps = exportDeps(loadConfig());
+const deps = exportWorkerDeps(loadConfig());
 
 const eventSchema = z.object({ tenantId: z.string().min(1), exportId: z.string().min(1) });
 

@@ -36,6 +36,8 @@ export const APP_METRICS = {
   exportRows: ['ExportRows'],
   schedules: ['ScheduledRunsQueued'],
   queryCost: ['QueryItemsRead', 'QueryItemsReturned'],
+  /** AWS calls refused for good (AccessDenied, ValidationException…: shared/adapters/aws-errors.ts). */
+  faults: ['AwsNonRetryableErrors'],
 } as const;
 
 /** Alarm thresholds; docs/operations.md explains each alarm and what to do. */
@@ -52,6 +54,8 @@ export const ALARM_THRESHOLDS = {
   scheduledErrors: 1,
   /** Throttled read or write events on one table in 5 minutes. */
   dynamoThrottles: 1,
+  /** AWS calls any function had refused as non-retryable (a missing grant, a bad request) in 5 minutes. */
+  nonRetryableErrors: 1,
 } as const;
 
 export interface MonitoringProps {
@@ -177,6 +181,15 @@ export class Monitoring extends Construct {
       });
     }
 
+    // AWS refused a call for good: a missing grant, a table or identity that is not there, a
+    // request the service rejects. No retry clears it; each one is a 500 to a caller or a failed job.
+    this.addAlarm('AwsNonRetryableErrors', {
+      metric: appMetric('AwsNonRetryableErrors', { period: five, statistic: 'Sum' }),
+      threshold: ALARM_THRESHOLDS.nonRetryableErrors,
+      description:
+        'An AWS call was refused as non-retryable (AccessDenied, ValidationException, ResourceNotFound…): a deployment or code fault no retry clears.',
+    });
+
     this.dashboard = buildDashboard(this, props);
     // CloudFormation accepts Tags on a dashboard only since recently; cfn-lint's schema (and
     // older regions' handlers) refuse them. A dashboard's tags serve nobody: leave them off.
@@ -290,6 +303,7 @@ function buildDashboard(scope: Construct, props: MonitoringProps): Dashboard {
     new GraphWidget({
       title: 'Scheduled report runs (Powertools)',
       left: APP_METRICS.schedules.map(sum),
+      right: APP_METRICS.faults.map(sum),
       width: 8,
     }),
     new GraphWidget({

@@ -133,7 +133,8 @@ export class ServiceFunction extends Construct {
 
   /**
    * Sets the table's variable (TableDef.envVar) and grants exactly the actions of `access` on the
-   * table, and Query on each of its named indexes (never `index/*`, never Scan).
+   * table, and Query on each of its named indexes (never `index/*`, never Scan). `batch` adds
+   * BatchGetItem (`read`) or BatchWriteItem (`write`) on the table; `true`, those of the level.
    */
   bindTable(
     bound: BoundTable,
@@ -142,8 +143,8 @@ export class ServiceFunction extends Construct {
   ): this {
     const { table, def } = bound;
     this.setEnv(def.envVar, table.tableName);
-    const reads =
-      access === 'read' || access === 'readAppend' || access === 'readWrite' || access === 'readUpdate';
+    const queries = access !== 'append' && access !== 'write';
+    const itemReads = queries && access !== 'query';
     const writes =
       access === 'readWrite' || access === 'write'
         ? WRITE_ACTIONS
@@ -152,17 +153,20 @@ export class ServiceFunction extends Construct {
           : access === 'readUpdate'
             ? UPDATE_ACTIONS
             : [];
-    if (reads) {
-      // Item reads on the table; Query on the table and on each named index (never `index/*`).
-      this.role.addToPrincipalPolicy(
-        new PolicyStatement({
-          actions:
-            options.batch === true || options.batch === 'read'
-              ? ['dynamodb:GetItem', 'dynamodb:BatchGetItem']
-              : ['dynamodb:GetItem'],
-          resources: [table.tableArn],
-        }),
-      );
+    // `true` adds each batch action the level's own reads or writes call for; `read` and `write`
+    // add theirs whatever the level (the directory queries and upserts in batches, nothing else).
+    const batchGet = options.batch === 'read' || (options.batch === true && queries);
+    const batchWrite = options.batch === 'write' || (options.batch === true && writes.length > 0);
+    // Item reads on the table.
+    const reads = [
+      ...(itemReads ? ['dynamodb:GetItem'] : []),
+      ...(batchGet ? ['dynamodb:BatchGetItem'] : []),
+    ];
+    if (reads.length > 0) {
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: reads, resources: [table.tableArn] }));
+    }
+    // Query on the table and on each named index (never `index/*`).
+    if (queries) {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
           actions: ['dynamodb:Query'],
@@ -170,15 +174,10 @@ export class ServiceFunction extends Construct {
         }),
       );
     }
-    if (writes.length > 0) {
+    const writeActions = [...writes, ...(batchWrite ? ['dynamodb:BatchWriteItem'] : [])];
+    if (writeActions.length > 0) {
       this.role.addToPrincipalPolicy(
-        new PolicyStatement({
-          actions:
-            options.batch === true || options.batch === 'write'
-              ? [...writes, 'dynamodb:BatchWriteItem']
-              : writes,
-          resources: [table.tableArn],
-        }),
+        new PolicyStatement({ actions: writeActions, resources: [table.tableArn] }),
       );
     }
     return this;
@@ -269,6 +268,18 @@ export class ServiceFunction extends Construct {
     this.function.addEventSource(
       new SqsEventSource(queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency }),
     );
+    return this;
+  }
+
+  /**
+   * JWT_CLAIM_*: the names of the claims that carry tenant, role, reporting and subject, read by
+   * the HTTP middleware (shared/http/handler.ts) of every function behind a route.
+   */
+  bindClaims(claims: { tenantId: string; role: string; reporting: string; subject: string }): this {
+    this.setEnv('JWT_CLAIM_TENANT_ID', claims.tenantId);
+    this.setEnv('JWT_CLAIM_ROLE', claims.role);
+    this.setEnv('JWT_CLAIM_REPORTING', claims.reporting);
+    this.setEnv('JWT_CLAIM_SUB', claims.subject);
     return this;
   }
 

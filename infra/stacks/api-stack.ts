@@ -19,6 +19,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
@@ -103,7 +104,7 @@ export class ApiStack extends Stack {
       throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
-        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+        format: AccessLogFormat.custom(JSON.stringify(accessLogFields(settings.claims))),
       },
     });
     const publicBaseUrl = settings.publicBaseUrl ?? this.api.apiEndpoint;
@@ -162,11 +163,30 @@ export class ApiStack extends Stack {
       if (spec.consumes) fn.bindQueueConsumer(queue(spec.consumes.queue), spec.consumes.maxConcurrency);
       if (spec.asyncInvoke)
         failedEventQueues.set(name, this.configureAsyncInvoke(name, fn, spec.asyncInvoke));
+      // Every function behind a route runs the HTTP middleware, which reads the claim names.
+      if (routed.has(name)) fn.bindClaims(settings.claims);
       if (spec.schedule) {
         new Rule(this, `Schedule-${name}`, {
           description: `Logbook ${settings.stage}: ${name} every ${spec.schedule.everyMinutes} minutes`,
           schedule: Schedule.rate(Duration.minutes(spec.schedule.everyMinutes)),
           targets: [new LambdaFunction(fn.function, { retryAttempts: 2, maxEventAge: Duration.minutes(10) })],
+        });
+      }
+    }
+
+    // The SES sending identity, when the stack is to create it (else it is verified by hand).
+    if (settings.sesIdentity !== 'none') {
+      const domain = settings.senderEmail.split('@')[1]!;
+      const identity = new EmailIdentity(this, 'SenderIdentity', {
+        identity:
+          settings.sesIdentity === 'email' ? Identity.email(settings.senderEmail) : Identity.domain(domain),
+      });
+      if (settings.sesIdentity === 'domain') {
+        identity.dkimRecords.forEach((record, i) => {
+          new CfnOutput(this, `SenderDkimRecord${i + 1}`, {
+            value: `${record.name} CNAME ${record.value}`,
+            description: `Easy DKIM: publish this CNAME in the DNS of ${domain}`,
+          });
         });
       }
     }
@@ -358,7 +378,22 @@ export class ApiStack extends Stack {
   }
 }
 
-/** One JSON object per request. The raw path is left out on purpose: it would log download tokens. */
+/**
+ * One JSON object per request. The raw path is left out on purpose: it would log download tokens.
+ * A claim whose name is not a plain identifier (`custom:tenant_id`) cannot be named in an access
+ * log variable, so its field is left out.
+ */
+function accessLogFields(claims: DeploySettings['claims']): Record<string, string> {
+  const claimOf: Record<string, string> = { sub: claims.subject, tenantId: claims.tenantId };
+  return Object.fromEntries(
+    Object.entries(ACCESS_LOG_FIELDS).flatMap(([field, value]) => {
+      const claim = claimOf[field];
+      if (claim === undefined) return [[field, value]];
+      return /^[A-Za-z0-9_]+$/.test(claim) ? [[field, `$context.authorizer.claims.${claim}`]] : [];
+    }),
+  );
+}
+
 const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
   requestTime: '$context.requestTime',

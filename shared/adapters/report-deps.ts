@@ -1,10 +1,11 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import type { Config } from '../config.ts';
 import { activityFiltersSchema } from '../domain/activity/filters.ts';
 import { auditFiltersSchema } from '../domain/audit/filters.ts';
 import { toQueryForm } from '../domain/query-values.ts';
 import { issuesToFieldErrors } from '../http/validate.ts';
-import { signingKey } from '../signing.ts';
+import { signingKeyLoader } from '../signing.ts';
 import { type IngestAuditDeps, ingestAuditEvents } from '../use-cases/audit/ingest.ts';
 import type { ManageDeps } from '../use-cases/reports/manage.ts';
 import type { AuditRecorder, FilterValidator } from '../use-cases/reports/ports.ts';
@@ -58,29 +59,40 @@ export function auditRecorder(deps: IngestAuditDeps): AuditRecorder {
   };
 }
 
-/** The adapters both reports and the schedule dispatcher use (./dispatch-deps.ts). */
+/**
+ * The adapters reports, the schedule dispatcher's tick and the run worker all use: the state
+ * table and the directory. Each builder reads only the settings its adapters need, so the tick
+ * (which records nothing in the audit log) is neither given nor granted the audit table.
+ */
 export function reportAdapters(config: Config) {
   const client = dynamoDocumentClient(config);
   return {
     client,
     store: new DynamoReportStore(client, config.STATE_TABLE),
     people: new DirectoryAccessChecker(new DynamoDirectoryStore(client, config.DIRECTORY_TABLE)),
-    audit: auditRecorder({
-      store: auditStoreFromConfig(config, client),
-      clock: () => new Date(),
-      retentionMonths: config.AUDIT_RETENTION_MONTHS,
-    }),
   };
 }
 
-export async function buildManageDeps(config: Config): Promise<ManageDeps & { cursorKey: Uint8Array }> {
-  const { store, people, audit } = reportAdapters(config);
-  return {
+/** Report and run events through the audit log's own ingest (reports and the run worker). */
+export function reportAuditRecorder(config: Config, client: DynamoDBDocumentClient): AuditRecorder {
+  return auditRecorder({
+    store: auditStoreFromConfig(config, client),
+    clock: () => new Date(),
+    retentionMonths: config.AUDIT_RETENTION_MONTHS,
+  });
+}
+
+/** Settings are read before the first await, so a missing one fails the cold start. */
+export function buildManageDeps(config: Config): Promise<ManageDeps & { cursorKey: Uint8Array }> {
+  const { client, store, people } = reportAdapters(config);
+  const audit = reportAuditRecorder(config, client);
+  const cursorKey = signingKeyLoader(config);
+  return cursorKey().then((key) => ({
     reports: store,
     people,
     filters: logFilters,
     audit,
     clock: systemClock,
-    cursorKey: await signingKey(config),
-  };
+    cursorKey: key,
+  }));
 }

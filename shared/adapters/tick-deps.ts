@@ -9,8 +9,10 @@ import { SqsRunQueue } from './sqs/run-queue.ts';
 // them, so it holds DynamoDB and SQS clients only (the run worker is ./dispatch-deps.ts).
 
 /**
- * Without its queue (a function deployed outside the manifest) the tick still loads; every claim
- * it hands over fails by the variable's name, so the claimed runs are retried once it is set.
+ * Outside Lambda without a queue URL (a bundle loaded by a test, the local stack, which hands its
+ * runs to the run worker in-process instead) the tick still loads, and a hand-off fails by the
+ * variable's name. In Lambda the read itself fails the cold start when the variable is missing
+ * (shared/config.ts).
  */
 const noQueue: TickDeps['queue'] = {
   enqueue: async () => {

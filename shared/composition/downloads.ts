@@ -3,19 +3,20 @@ import { DynamoExportStore } from '../adapters/dynamodb/export-store.ts';
 import { s3Client } from '../adapters/s3/client.ts';
 import { S3ExportLinks } from '../adapters/s3/export-links.ts';
 import type { Config } from '../config.ts';
+import { signingKeyLoader } from '../signing.ts';
 import type { DownloadDeps } from '../use-cases/exports/download.ts';
-import { exportLinks } from './export-links.ts';
 
 /**
  * The composition root of `GET /v1/downloads/{token}`: the job store, S3 presigning (no
- * uploads: no lib-storage in the bundle) and the link settings that verify the token.
+ * uploads: no lib-storage in the bundle) and the signing key that verifies the token (the link
+ * settings are the exports' business: this function is not given them).
  */
 export function downloadDeps(config: Config): DownloadDeps {
   const dynamo = dynamoDocumentClient(config);
   return {
     store: new DynamoExportStore(dynamo, config.STATE_TABLE),
     files: new S3ExportLinks(s3Client(config), config.EXPORTS_BUCKET),
-    links: exportLinks(config),
+    links: { signingKey: signingKeyLoader(config) },
     clock: { now: () => new Date() },
   };
 }

@@ -2,61 +2,45 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ulid } from 'ulidx';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
 import { DynamoExportStore } from '../adapters/dynamodb/export-store.ts';
-import {
-  type ExportRef,
-  InProcessExportDispatcher,
-  LambdaExportDispatcher,
-} from '../adapters/lambda/export-dispatcher.ts';
+import { InProcessExportDispatcher, LambdaExportDispatcher } from '../adapters/lambda/export-dispatcher.ts';
+import { localInvoker } from '../adapters/lambda/local-invoke.ts';
+import { observeClient } from '../adapters/sdk-observer.ts';
 import type { Config } from '../config.ts';
+import { directoryStoreFromConfig } from '../use-cases/activity/wiring.ts';
 import type { GetExportDeps } from '../use-cases/exports/get.ts';
 import type { ExportDispatcher, LinkSettings } from '../use-cases/exports/ports.ts';
 import type { RequestExportDeps } from '../use-cases/exports/request.ts';
 import { exportLinks } from './export-links.ts';
-import { logSources } from './log-sources.ts';
+import { directoryLookup, exportAuditRecorder, filterChecks } from './log-sources.ts';
 
 /**
  * The composition root of export requests (`POST /v1/exports`, `GET /v1/exports/{id}`): the job
- * store, the logs' filters and the audit log, and the dispatcher that starts the worker. In AWS
- * that is an asynchronous Lambda invoke of EXPORT_WORKER_FUNCTION. Locally the dev gateway runs
- * every handler in one process and registers the worker here (`runExportWorkerInProcess`), so
- * the worker runs in this process in the background, and this function's bundle carries no S3
- * client. Without either, the dispatch logs that EXPORT_WORKER_FUNCTION is missing and the job
- * stays queued until it is reported failed as stale.
+ * store, the filter checks (the directory only: no log is read here), the audit log's append,
+ * and the dispatcher that starts the worker. In AWS that is an asynchronous Lambda invoke of
+ * EXPORT_WORKER_FUNCTION. Locally the dev gateway installs an invoker that runs the worker's own
+ * handler in this process, in the background (shared/adapters/lambda/local-invoke.ts), so this
+ * function's bundle carries no S3 client and it reads no setting it is not given.
  */
 export type ExportRequestDeps = RequestExportDeps & GetExportDeps & { links: LinkSettings };
-
-type Worker = (ref: ExportRef) => Promise<unknown>;
-let inProcessWorker: Worker | undefined;
-
-/** The dev gateway's export worker, run in the same process when no worker function is set. */
-export function runExportWorkerInProcess(worker: Worker): void {
-  inProcessWorker = worker;
-}
 
 let cached: { config: Config; deps: ExportRequestDeps } | undefined;
 
 export function exportRequestDeps(config: Config): ExportRequestDeps {
   if (cached?.config === config) return cached.deps;
   const dynamo = dynamoDocumentClient(config);
-  const logs = logSources(config, dynamo);
-  let dispatcher: ExportDispatcher;
-  if (config.EXPORT_WORKER_FUNCTION) {
-    dispatcher = new LambdaExportDispatcher(
-      new LambdaClient({ region: config.AWS_REGION }),
-      config.EXPORT_WORKER_FUNCTION,
-    );
-  } else {
-    dispatcher = new InProcessExportDispatcher(async (ref) => {
-      if (!inProcessWorker)
-        throw new Error('EXPORT_WORKER_FUNCTION is not set and no export worker runs here');
-      return inProcessWorker(ref);
-    });
-  }
+  const directoryStore = directoryStoreFromConfig(config, dynamo);
+  const workerFunction = config.EXPORT_WORKER_FUNCTION;
+  const dispatcher: ExportDispatcher = workerFunction
+    ? new LambdaExportDispatcher(
+        observeClient(new LambdaClient({ region: config.AWS_REGION })),
+        workerFunction,
+      )
+    : new InProcessExportDispatcher((ref) => localInvoker()('export-worker', ref));
   const deps: ExportRequestDeps = {
     store: new DynamoExportStore(dynamo, config.STATE_TABLE),
-    sources: logs.sources,
-    directory: logs.directory,
-    audit: logs.audit,
+    sources: filterChecks(directoryStore),
+    directory: directoryLookup(directoryStore),
+    audit: exportAuditRecorder(config, dynamo),
     dispatcher,
     clock: { now: () => new Date() },
     links: exportLinks(config),

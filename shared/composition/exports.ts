@@ -4,17 +4,21 @@ import { DynamoExportStore } from '../adapters/dynamodb/export-store.ts';
 import { s3Client } from '../adapters/s3/client.ts';
 import { S3ExportFiles } from '../adapters/s3/export-files.ts';
 import type { Config } from '../config.ts';
+import { directoryStoreFromConfig } from '../use-cases/activity/wiring.ts';
+import type { ExecuteExportDeps } from '../use-cases/exports/execute.ts';
 import type { LinkSettings } from '../use-cases/exports/ports.ts';
 import type { RunExportDeps } from '../use-cases/exports/run.ts';
 import { exportLinks } from './export-links.ts';
-import { logSources } from './log-sources.ts';
+import { directoryLookup, entrySources, logSources } from './log-sources.ts';
 
 /**
- * The composition root of running exports: the real adapters behind the export worker
- * (`executeExport`) and `runExport` (scheduled reports), built once per process (a cold start)
- * from configuration. Requests (./export-requests.ts) and downloads (./downloads.ts) have their
- * own, so each function's bundle carries only the AWS SDK clients it calls: this one writes
- * files to S3 and never invokes a Lambda.
+ * The composition roots of running exports, built once per process (a cold start) from
+ * configuration. Requests (./export-requests.ts) and downloads (./downloads.ts) have their own,
+ * so each function's bundle carries only the AWS SDK clients it calls, and each builder reads
+ * only the settings (and so needs only the grants) of what its function does:
+ * - `exportWorkerDeps`: the export worker (`executeExport`): reads the logs and the directory,
+ *   writes the file; it records nothing in the audit log and signs no link;
+ * - `exportDeps`: `runExport` (scheduled runs: create, record, run and link in one go).
  */
 export type ExportDeps = RunExportDeps & { links: LinkSettings };
 
@@ -36,4 +40,16 @@ export function exportDeps(config: Config): ExportDeps {
   };
   cached = { config, deps };
   return deps;
+}
+
+export function exportWorkerDeps(config: Config): ExecuteExportDeps {
+  const dynamo = dynamoDocumentClient(config);
+  const directoryStore = directoryStoreFromConfig(config, dynamo);
+  return {
+    store: new DynamoExportStore(dynamo, config.STATE_TABLE),
+    files: new S3ExportFiles(s3Client(config), config.EXPORTS_BUCKET),
+    sources: entrySources(config, dynamo, directoryStore),
+    directory: directoryLookup(directoryStore),
+    clock: { now: () => new Date() },
+  };
 }

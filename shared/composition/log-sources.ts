@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { auditStoreFromConfig } from '../adapters/dynamodb/audit-store.ts';
+import type { DynamoDirectoryStore } from '../adapters/dynamodb/directory-store.ts';
 import type { Config } from '../config.ts';
 import { activityFiltersSchema } from '../domain/activity/filters.ts';
 import { actionLabel, isAction } from '../domain/audit/catalog.ts';
@@ -10,7 +11,7 @@ import type { ExportLog, QueryFilters } from '../domain/exports/export-job.ts';
 import { canReadAudit, type UserCaller } from '../http/caller.ts';
 import { issuesToFieldErrors } from '../http/validate.ts';
 import { iterateActivity, resolvePeople } from '../use-cases/activity/query.ts';
-import { activityAdapters } from '../use-cases/activity/wiring.ts';
+import { activityStoreFromConfig, directoryStoreFromConfig } from '../use-cases/activity/wiring.ts';
 import { ingestAuditEvents } from '../use-cases/audit/ingest.ts';
 import { iterateAuditEvents } from '../use-cases/audit/query.ts';
 import type {
@@ -55,23 +56,12 @@ function prefixed(err: unknown): unknown {
   return new ValidationError(errors, err.message);
 }
 
-export function logSources(
-  config: Config,
-  client: DynamoDBDocumentClient,
-): { sources: EntrySources; directory: DirectoryLookup; audit: AuditRecorder } {
-  const auditStore = auditStoreFromConfig(config, client);
-  const { activityStore, directory: directoryStore } = activityAdapters(config);
-  const clock = () => new Date();
-  const auditQuery = {
-    store: auditStore,
-    clock,
-    retentionMonths: config.AUDIT_RETENTION_MONTHS,
-    // Iteration never makes a cursor; the key is only part of the query's deps shape.
-    signingKey: async () => new Uint8Array(),
-  };
-  const activityQuery = { store: activityStore, directory: directoryStore, clock };
-
-  const sources: EntrySources = {
+/**
+ * Filter checks at request time: the schemas, and for activity the people the filters name
+ * (the directory only; no log is read).
+ */
+export function filterChecks(directoryStore: DynamoDirectoryStore): Pick<EntrySources, 'validateFilters'> {
+  return {
     async validateFilters(log: ExportLog, caller: UserCaller, filters: QueryFilters) {
       if (log === 'audit') {
         parseFilters(auditExportFilters, filters);
@@ -84,22 +74,12 @@ export function logSources(
         throw prefixed(err);
       }
     },
-    activity(caller, filters, viewers) {
-      return iterateActivity(activityQuery, caller, parseFilters(activityExportFilters, filters), viewers);
-    },
-    audit(caller, filters, viewers) {
-      for (const viewer of viewers ?? []) {
-        if (!canReadAudit(viewer))
-          throw new ForbiddenError('A recipient of this file may not read the audit log.');
-      }
-      return iterateAuditEvents(auditQuery, caller, parseFilters(auditExportFilters, filters));
-    },
-    auditActionLabel(action) {
-      return isAction(action) ? actionLabel(action) : action;
-    },
   };
+}
 
-  const directory: DirectoryLookup = {
+/** The directory as exports read it (user columns, the requester's name). */
+export function directoryLookup(directoryStore: DynamoDirectoryStore): DirectoryLookup {
+  return {
     async getUsers(tenantId, ids) {
       const snap = await directoryStore.snapshot(tenantId);
       return ids.map((id) => snap.user(id)).filter((u): u is DirectoryUserRecord => u !== undefined);
@@ -118,12 +98,64 @@ export function logSources(
       return [...names];
     },
   };
+}
 
-  const ingest = { store: auditStore, clock, retentionMonths: config.AUDIT_RETENTION_MONTHS };
-  const audit: AuditRecorder = {
+/** Each export recorded through the audit log's own ingest (append only). */
+export function exportAuditRecorder(config: Config, client: DynamoDBDocumentClient): AuditRecorder {
+  const ingest = {
+    store: auditStoreFromConfig(config, client),
+    clock: () => new Date(),
+    retentionMonths: config.AUDIT_RETENTION_MONTHS,
+  };
+  return {
     async record(event) {
       await ingestAuditEvents(ingest, [event]);
     },
   };
-  return { sources, directory, audit };
+}
+
+/** Both logs' iterators, run as the requester (the worker and scheduled runs). */
+export function entrySources(
+  config: Config,
+  client: DynamoDBDocumentClient,
+  directoryStore: DynamoDirectoryStore,
+): EntrySources {
+  const clock = () => new Date();
+  const auditQuery = {
+    store: auditStoreFromConfig(config, client),
+    clock,
+    retentionMonths: config.AUDIT_RETENTION_MONTHS,
+    // Iteration never makes a cursor; the key is only part of the query's deps shape.
+    signingKey: async () => new Uint8Array(),
+  };
+  const activityQuery = { store: activityStoreFromConfig(config, client), directory: directoryStore, clock };
+  return {
+    ...filterChecks(directoryStore),
+    activity(caller, filters, viewers) {
+      return iterateActivity(activityQuery, caller, parseFilters(activityExportFilters, filters), viewers);
+    },
+    audit(caller, filters, viewers) {
+      for (const viewer of viewers ?? []) {
+        if (!canReadAudit(viewer))
+          throw new ForbiddenError('A recipient of this file may not read the audit log.');
+      }
+      return iterateAuditEvents(auditQuery, caller, parseFilters(auditExportFilters, filters));
+    },
+    auditActionLabel(action) {
+      return isAction(action) ? actionLabel(action) : action;
+    },
+  };
+}
+
+/** Everything above on one client (scheduled runs' exports, tests). */
+export function logSources(
+  config: Config,
+  client: DynamoDBDocumentClient,
+): { sources: EntrySources; directory: DirectoryLookup; audit: AuditRecorder } {
+  const directoryStore = directoryStoreFromConfig(config, client);
+  return {
+    sources: entrySources(config, client, directoryStore),
+    directory: directoryLookup(directoryStore),
+    audit: exportAuditRecorder(config, client),
+  };
 }

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { loadConfig } from '../config.ts';
 import { UnauthorizedError } from '../domain/errors.ts';
 import type { Caller, ServiceCaller, UserCaller } from './caller.ts';
 import {
@@ -30,18 +31,39 @@ type CallerFor<M extends AuthMode> = M extends 'user'
     : undefined;
 
 /**
+ * A service route's handler passes the IAM principals it accepts (SERVICE_CALLERS), read while
+ * the function builds its dependencies: only those functions are given the setting.
+ */
+type HandlerOptions<M extends AuthMode> = { auth: M; maxBodyBytes?: number } & (M extends 'service'
+  ? { serviceCallers: readonly string[] }
+  : { serviceCallers?: never });
+
+/**
  * Every API handler is built here: logging, problem+json errors, authentication and body
- * parsing, in that order, then the route's function. Handlers stay wiring.
+ * parsing, in that order, then the route's function. Handlers stay wiring. The claim names
+ * (JWT_CLAIM_*) are read now, at the cold start, by every function behind a route.
  */
 export function apiHandler<M extends AuthMode>(
-  options: { auth: M; maxBodyBytes?: number },
+  options: HandlerOptions<M>,
   fn: (req: RequestOf<CallerFor<M>>) => Promise<HttpResult>,
 ) {
+  const config = loadConfig();
+  const claims = {
+    tenantId: config.JWT_CLAIM_TENANT_ID,
+    role: config.JWT_CLAIM_ROLE,
+    reporting: config.JWT_CLAIM_REPORTING,
+    sub: config.JWT_CLAIM_SUB,
+  };
   return middy<ApiEvent, HttpResult, Error, Context>()
     .use(withLogger())
     .use(flushMetrics())
     .use(problemErrors())
-    .use(authenticate(options.auth))
+    .use(
+      authenticate(options.auth, {
+        claims,
+        ...(options.serviceCallers ? { serviceCallers: options.serviceCallers } : {}),
+      }),
+    )
     .use(jsonBody(options.maxBodyBytes ?? MB))
     .handler(async (event) => {
       const caller = event.caller;

@@ -1,7 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { loadConfig } from '../config.ts';
 import {
   BadRequestError,
   DomainError,
@@ -46,6 +45,13 @@ export function problemErrors(): Mw {
         request.response = problem(err.statusCode, err.title, err.message, fields, headers);
         return;
       }
+      if (err instanceof DomainError && err.statusCode !== 503) {
+        // A dependency refused the call for good (AccessDenied, ValidationException, ...): a fault
+        // no retry clears, so no "retry" answer (shared/adapters/aws-errors.ts counts it).
+        logger.error('non-retryable dependency failure', { error: err });
+        request.response = problem(500, 'Internal Server Error', 'An unexpected error occurred.');
+        return;
+      }
       if (err instanceof DomainError) {
         logger.warn('dependency failure', { error: err });
         request.response = problem(
@@ -84,15 +90,47 @@ function isMiddyTimeout(err: unknown): boolean {
 
 export type AuthMode = 'user' | 'service' | 'none';
 
+/** Which claims carry the identity (deployment settings JWT_CLAIM_*; Cognito: `custom:tenant_id`). */
+export interface ClaimNames {
+  tenantId: string;
+  role: string;
+  reporting: string;
+  sub: string;
+}
+export const STANDARD_CLAIMS: ClaimNames = {
+  tenantId: 'tenant_id',
+  role: 'role',
+  reporting: 'reporting',
+  sub: 'sub',
+};
+
+/** The configured claims under the names claimsSchema reads; other claims are dropped. */
+function renameClaims(
+  claims: Record<string, unknown> | undefined,
+  names: ClaimNames,
+): Record<string, unknown> | undefined {
+  if (!claims) return undefined;
+  const pick = (name: string) => (Object.hasOwn(claims, name) ? claims[name] : undefined);
+  return {
+    sub: pick(names.sub),
+    tenant_id: pick(names.tenantId),
+    role: pick(names.role),
+    reporting: pick(names.reporting),
+  };
+}
+
 /**
  * Reads the identity API Gateway established: JWT claims (user routes) or the IAM principal
  * (service routes). Tokens were verified by the gateway; here they are only shaped and checked.
- * An IAM principal must be on the allow-list (SERVICE_CALLERS; see service-callers.ts).
+ * An IAM principal must be on the allow-list (`serviceCallers`, from SERVICE_CALLERS, which the
+ * service routes' handlers pass; see service-callers.ts); without one, no principal is.
  */
 export function authenticate(
   mode: AuthMode,
-  serviceCallers: () => readonly string[] = () => loadConfig().SERVICE_CALLERS,
+  options: { claims?: ClaimNames; serviceCallers?: readonly string[] } = {},
 ): Mw {
+  const names = options.claims ?? STANDARD_CLAIMS;
+  const serviceCallers = options.serviceCallers ?? [];
   return {
     before: (request) => {
       if (mode === 'none') return;
@@ -100,10 +138,10 @@ export function authenticate(
         | { jwt?: { claims?: Record<string, unknown> }; iam?: { userArn?: string } }
         | undefined;
       const iam = authorizer?.iam;
-      const rawClaims = authorizer?.jwt?.claims;
+      const rawClaims = renameClaims(authorizer?.jwt?.claims, names);
       if (mode === 'service') {
         if (iam?.userArn) {
-          if (!isAllowedServiceCaller(iam.userArn, serviceCallers())) {
+          if (!isAllowedServiceCaller(iam.userArn, serviceCallers)) {
             logger.warn('service caller not on the allow-list', { principal: iam.userArn });
             throw new ForbiddenError('This IAM principal may not call the service routes.');
           }

@@ -47,6 +47,7 @@ const other = () => {
 };
 
 const EXPECTED_DYNAMO: Record<TableAccess, string[]> = {
+  query: ['dynamodb:Query'],
   read: ['dynamodb:GetItem', 'dynamodb:Query'],
   append: ['dynamodb:PutItem'],
   readAppend: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
@@ -89,10 +90,10 @@ describe('functions', () => {
         const batch = typeof grant === 'string' ? undefined : grant.batch;
         const def = TABLES.find((t) => t.id === tableId)!;
         const actions = [...EXPECTED_DYNAMO[access]];
-        if ((batch === true || batch === 'read') && actions.includes('dynamodb:GetItem'))
-          actions.push('dynamodb:BatchGetItem');
-        if ((batch === true || batch === 'write') && actions.includes('dynamodb:PutItem'))
-          actions.push('dynamodb:BatchWriteItem');
+        const queries = actions.includes('dynamodb:Query');
+        const writes = actions.includes('dynamodb:PutItem') || actions.includes('dynamodb:UpdateItem');
+        if (batch === 'read' || (batch === true && queries)) actions.push('dynamodb:BatchGetItem');
+        if (batch === 'write' || (batch === true && writes)) actions.push('dynamodb:BatchWriteItem');
         for (const action of actions) {
           const onIndexes =
             action === 'dynamodb:Query' ? def.indexes.map((i) => `${def.id}.Arn/index/${i.name}`) : [];
@@ -119,6 +120,9 @@ describe('functions', () => {
         if (setting === 'SHARDS') expected.add('TENANT_SHARDS').add('DEFAULT_SHARDS');
         else expected.add(setting);
       }
+      if (name === NOT_FOUND_FUNCTION || SAMPLE_ROUTES.some((r) => r.fn === name)) {
+        for (const claim of ['TENANT_ID', 'ROLE', 'REPORTING', 'SUB']) expected.add(`JWT_CLAIM_${claim}`);
+      }
       expect(new Set(Object.keys(env))).toEqual(expected);
       expect(env.STAGE).toBe('test');
     });
@@ -140,9 +144,9 @@ describe('functions', () => {
     });
     expect(view.fn('activity-ingest').env).toMatchObject({
       ACTIVITY_TABLE: 'Activity',
-      DIRECTORY_TABLE: 'Directory',
       ACTIVITY_RETENTION_MONTHS: '84',
     });
+    expect(view.fn('audit-query').env).toMatchObject({ AUDIT_RETENTION_MONTHS: '18' });
     expect(view.fn('downloads').env).toMatchObject({
       STATE_TABLE: 'State',
       EXPORTS_BUCKET: 'Exports',
@@ -207,6 +211,80 @@ describe('functions', () => {
     for (const name of ['audit-query', 'exports', 'schedule-run-worker']) {
       expect(view.fn(name).env.AUDIT_RETENTION_MONTHS, name).toBe(months);
     }
+  });
+
+  it('grants query-only readers Query and no item read by key (the `query` level)', () => {
+    const indexes = (id: string) =>
+      [
+        `${id}.Arn`,
+        ...TABLES.find((t) => t.id === id)!.indexes.map((i) => `${id}.Arn/index/${i.name}`),
+      ].sort();
+    expect(view.fn('activity-query').grants('dynamodb:')).toEqual({
+      'dynamodb:Query': [...indexes('Activity'), ...indexes('Directory')].sort(),
+    });
+    // The directory function reads a tenant with Query and upserts with BatchWriteItem, nothing else.
+    expect(view.fn('directory').grants('dynamodb:')).toEqual({
+      'dynamodb:BatchWriteItem': ['Directory.Arn'],
+      'dynamodb:Query': indexes('Directory'),
+    });
+  });
+
+  it('never batch-writes log entries (a batch write has no condition: it would overwrite)', () => {
+    for (const name of s.api.functions.keys()) {
+      const batchWrites = view.fn(name).grants('dynamodb:BatchWriteItem')['dynamodb:BatchWriteItem'] ?? [];
+      expect(
+        batchWrites.filter((r) => r.startsWith('Audit') || r.startsWith('Activity')),
+        name,
+      ).toEqual([]);
+    }
+  });
+
+  it('passes the JWT claim names to every routed function, from the claim settings', () => {
+    const cognito = synthLogbook({
+      routes: SAMPLE_ROUTES,
+      context: {
+        claimTenantId: 'custom:tenant_id',
+        claimRole: 'custom:role',
+        claimReporting: 'custom:reporting',
+      },
+    });
+    const env = inspect(cognito).fn('audit-query').env;
+    expect(env).toMatchObject({
+      JWT_CLAIM_TENANT_ID: 'custom:tenant_id',
+      JWT_CLAIM_ROLE: 'custom:role',
+      JWT_CLAIM_REPORTING: 'custom:reporting',
+      JWT_CLAIM_SUB: 'sub',
+    });
+    expect(view.fn('audit-query').env).toMatchObject({
+      JWT_CLAIM_TENANT_ID: 'tenant_id',
+      JWT_CLAIM_SUB: 'sub',
+    });
+    // A claim name with a colon cannot be an access-log variable: that field is left out.
+    const [stage] = Object.values(cognito.apiTemplate.findResources('AWS::ApiGatewayV2::Stage'));
+    const format = JSON.parse(stage!.Properties.AccessLogSettings.Format);
+    expect(format.tenantId).toBeUndefined();
+    expect(format.sub).toBe('$context.authorizer.claims.sub');
+  });
+
+  it('creates the SES sending identity only when sesIdentity asks for it', () => {
+    s.apiTemplate.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    const byEmail = synthLogbook({
+      routes: SAMPLE_ROUTES,
+      context: { sesIdentity: 'email' },
+    });
+    byEmail.apiTemplate.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'reports@logbook.example.com',
+    });
+    const byDomain = synthLogbook({
+      routes: SAMPLE_ROUTES,
+      context: { sesIdentity: 'domain' },
+    });
+    byDomain.apiTemplate.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'logbook.example.com',
+    });
+    expect(
+      Object.keys(byDomain.apiTemplate.findOutputs('*')).filter((k) => k.startsWith('SenderDkimRecord')),
+    ).toHaveLength(3);
   });
 
   it('audit-query can read audit entries but never write them', () => {

@@ -51,6 +51,13 @@ describe('function bundles', () => {
     for (const dir of bundles.values()) expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
   });
 
+  it('carry nothing of the IAM evaluator (@cloud-copilot/iam-simulate is AGPL: tests only)', () => {
+    for (const [name, dir] of bundles) {
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(code.includes('cloud-copilot') || code.includes('iam-simulate'), name).toBe(false);
+    }
+  });
+
   it('are ESM files that start with the createRequire banner and carry a source map', () => {
     for (const [name, dir] of bundles) {
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');

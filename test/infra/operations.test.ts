@@ -149,6 +149,17 @@ describe('alarms', () => {
     });
   });
 
+  it('watch AWS calls refused as non-retryable (the metric of the one AWS error mapper)', () => {
+    expect(alarm('AwsNonRetryableErrors')).toMatchObject({
+      MetricName: 'AwsNonRetryableErrors',
+      Namespace: METRICS_NAMESPACE,
+      Dimensions: [{ Name: 'service', Value: 'logbook' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+    });
+  });
+
   it('watch the errors of the scheduled functions (dispatcher, sweeper)', () => {
     for (const name of ['schedule-dispatcher', 'export-sweeper']) {
       expect(alarm(`Errors-${name}`)).toMatchObject({ MetricName: 'Errors', Namespace: 'AWS/Lambda' });

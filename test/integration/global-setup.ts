@@ -2,6 +2,7 @@ import '../../local/env.ts';
 import type { TestProject } from 'vitest/node';
 import { scheduleRoutes } from '../../local/schedules.ts';
 import { startLocalStack } from '../../local/stack.ts';
+import { RECORD_ACCOUNT, resetRecording, startRecording, writeRecordingMeta } from './support/sdk-calls.ts';
 
 /**
  * Starts the whole local stack once per test run: DynamoDB Local in memory, s3rver, SES v2
@@ -23,7 +24,22 @@ export default async function setup(project: TestProject) {
   process.env.LOG_LEVEL = 'SILENT';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   process.env.STAGE = 'test';
+  // Before any handler builds its SDK clients: every call a function sends is recorded.
+  resetRecording();
+  startRecording();
   const stack = await startLocalStack({ dataDir: null, port: 0, localRoutes: scheduleRoutes });
+  writeRecordingMeta({
+    region: stack.config.AWS_REGION,
+    account: RECORD_ACCOUNT,
+    names: {
+      AUDIT_TABLE: stack.config.AUDIT_TABLE,
+      ACTIVITY_TABLE: stack.config.ACTIVITY_TABLE,
+      DIRECTORY_TABLE: stack.config.DIRECTORY_TABLE,
+      STATE_TABLE: stack.config.STATE_TABLE,
+      EXPORTS_BUCKET: stack.config.EXPORTS_BUCKET,
+      SENDER_EMAIL: stack.config.SENDER_EMAIL,
+    },
+  });
   project.provide('baseUrl', stack.url);
   project.provide('dynamoEndpoint', stack.emulators.dynamoEndpoint);
   project.provide('s3Endpoint', stack.emulators.s3Endpoint);

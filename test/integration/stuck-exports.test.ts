@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FUNCTIONS } from '../../infra/functions.ts';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { DynamoOpenExports } from '../../shared/adapters/dynamodb/export-store.ts';
+import { runAs } from '../../shared/adapters/invocation.ts';
 import { exportDeps } from '../../shared/composition/exports.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { openLimitMs } from '../../shared/domain/exports/deadlines.ts';
@@ -128,18 +129,24 @@ async function filesOf(exportId: string): Promise<string[]> {
   return (listed.Contents ?? []).map((o) => o.Key!).filter((key) => key.includes(exportId));
 }
 
-/** The sweeper as at its first tick after the job's bound, looking at this file's tenant only. */
+/**
+ * The sweeper as at its first tick after the job's bound, looking at this file's tenant only: its
+ * use case on the adapters its handler builds, run as the export-sweeper function, so the IAM
+ * test checks the reads and updates it makes against that function's policy.
+ */
 async function sweepLater() {
   const open = new DynamoOpenExports(dynamoDocumentClient(config), config.STATE_TABLE);
   const later = new Date(Date.now() + openLimitMs('running') + 60_000);
-  return sweepStuckExports({
-    store: base.store,
-    open: {
-      listOpen: async (status, before, limit) =>
-        (await open.listOpen(status, before, limit)).filter((r) => r.tenantId === tenant),
-    },
-    clock: { now: () => later },
-  });
+  return runAs('export-sweeper', () =>
+    sweepStuckExports({
+      store: base.store,
+      open: {
+        listOpen: async (status, before, limit) =>
+          (await open.listOpen(status, before, limit)).filter((r) => r.tenantId === tenant),
+      },
+      clock: { now: () => later },
+    }),
+  );
 }
 
 const cases: Array<{ kill: KillPoint; attempts: number; ends: 'succeeded' | 'failed' }> = [
@@ -206,7 +213,7 @@ describe('a worker killed mid-export', () => {
     const { resetConfig } = await import('../../shared/config.ts');
     resetConfig();
     const { handler } = await import('../../functions/export-sweeper/handler.ts');
-    const out = await handler({ time: new Date().toISOString() });
+    const out = await runAs('export-sweeper', () => handler({ time: new Date().toISOString() }));
     expect(out).toMatchObject({ failed: expect.any(Number), skipped: expect.any(Number) });
     expect((await base.store.get(tenant, job.id))?.status).toBe('queued');
   });

@@ -6,7 +6,7 @@ import {
   GetCommand,
   type GetCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { type Config, shardCount } from '../../config.ts';
+import { type Config, shardResolver } from '../../config.ts';
 import type { AuditFilters } from '../../domain/audit/filters.ts';
 import { cidrKeyRange, ipKey } from '../../domain/audit/ip.ts';
 import {
@@ -15,10 +15,11 @@ import {
   auditEntrySchema,
   auditListItemSchema,
 } from '../../domain/audit/schema.ts';
-import { ThrottledError, UnavailableError } from '../../domain/errors.ts';
+import { ThrottledError } from '../../domain/errors.ts';
 import { logger } from '../../observability.ts';
 import type { ExpressionBuilder } from '../../query/expression.ts';
 import type { AuditEventStore, AuditStorePage, AuditStoreQuery } from '../../use-cases/audit/ports.ts';
+import { toDomainError as mapAwsError } from '../aws-errors.ts';
 import { toAttributeMap } from './attributes.ts';
 import { auditKeys, idOfPosition, toAuditItem } from './audit-keys.ts';
 import { type KeyedFilter, planAuditQuery } from './audit-planner.ts';
@@ -32,40 +33,20 @@ import { TTL_ATTRIBUTE } from './tables.ts';
  * cannot carry a condition, is never used for them. Reads go through the planner's index and
  * the k-way merge; every read drops entries past retention even before the TTL sweep.
  */
-const THROTTLING = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
-]);
-
-export function toDomainError(err: unknown): Error {
-  const name = (err as { name?: string } | null)?.name ?? '';
-  // The SDK error rides along as `cause` for the log line; responses never show it.
-  if (THROTTLING.has(name))
-    return new ThrottledError('The audit log is busy; retry the request.', { cause: err });
-  return new UnavailableError('The audit store is unavailable.', { cause: err });
-}
-
 /**
- * A failed write as the ingest answer should tell it. Throttling (429) and server-side or
- * connection failures (503) are worth retrying: the write may succeed next time, and stable
- * ids make the retry complete the batch exactly once. Any other client-side fault
- * (ValidationException, AccessDeniedException, ResourceNotFoundException…) fails the same way
- * on every retry, so it is not a DomainError: the caller gets a generic 500 that does not say
- * "safe to retry", and the log keeps the SDK error.
+ * Through the one AWS error mapper; the SDK error rides along as `cause` for the log line. For a
+ * write, as the ingest answer should tell it: throttling (429) and server-side or connection
+ * failures (503) are worth retrying (stable ids make the retry complete the batch exactly once);
+ * a client fault (ValidationException, AccessDeniedException, ResourceNotFoundException…) fails
+ * the same way on every retry, so it is a 500 that never says "safe to retry".
  */
-export function writeError(err: unknown): Error {
-  const e = err as { name?: string; $fault?: string } | null;
-  if (e?.$fault === 'client' && !THROTTLING.has(e.name ?? '')) {
-    return new Error(`The audit store refused the write: ${e.name ?? 'unknown error'}`, { cause: err });
-  }
-  return toDomainError(err);
+export function toDomainError(err: unknown): Error {
+  return mapAwsError(err, 'The audit store');
 }
 
 export interface DynamoAuditStoreOptions {
   tableName: string;
-  /** Write shards of a tenant (shardCount(config, tenant)). */
+  /** Write shards of a tenant (shardResolver(config)). */
   shardsFor: (tenantId: string) => number;
 }
 
@@ -92,7 +73,7 @@ export class DynamoAuditStore implements AuditEventStore {
       return 'created';
     } catch (err) {
       if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return 'duplicate';
-      throw writeError(err);
+      throw toDomainError(err);
     }
   }
 
@@ -240,6 +221,6 @@ export function auditStoreFromConfig(
 ): DynamoAuditStore {
   return new DynamoAuditStore(client, {
     tableName: config.AUDIT_TABLE,
-    shardsFor: (tenantId) => shardCount(config, tenantId),
+    shardsFor: shardResolver(config),
   });
 }

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../../config.ts';
 import { LOCAL_CREDENTIALS } from '../local-credentials.ts';
+import { observeClient } from '../sdk-observer.ts';
 
 /**
  * SDK clients built from configuration. Locally the endpoints point at the emulators; in AWS
@@ -21,13 +22,15 @@ export const MARSHALL_OPTIONS = {
 } as const;
 
 export function dynamoDocumentClient(config: Config): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({
-    region: config.AWS_REGION,
-    ...(config.DYNAMODB_ENDPOINT
-      ? { endpoint: config.DYNAMODB_ENDPOINT, credentials: LOCAL_CREDENTIALS }
-      : {}),
-    maxAttempts: 4,
-  });
+  const client = observeClient(
+    new DynamoDBClient({
+      region: config.AWS_REGION,
+      ...(config.DYNAMODB_ENDPOINT
+        ? { endpoint: config.DYNAMODB_ENDPOINT, credentials: LOCAL_CREDENTIALS }
+        : {}),
+      maxAttempts: 4,
+    }),
+  );
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: MARSHALL_OPTIONS,
   });

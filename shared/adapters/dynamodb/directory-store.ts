@@ -13,6 +13,7 @@ import {
 } from '../../domain/directory/schemas.ts';
 import { type DirectoryData, DirectorySnapshot } from '../../domain/directory/snapshot.ts';
 import { logger } from '../../observability.ts';
+import { currentFunction } from '../invocation.ts';
 import { toDomainError } from './errors.ts';
 
 /**
@@ -54,9 +55,12 @@ interface CacheEntry {
 /**
  * Shared by every store instance in the process (keyed by table and tenant), so a directory
  * write invalidates what a reader in the same process cached. Across Lambdas a change shows
- * within `cacheMs`.
+ * within `cacheMs`. Locally, where every function runs in one process, each function keeps its
+ * own entries (../invocation.ts), as its own Lambda would: a reader never finds the snapshot
+ * another function loaded (and the SDK call recorder sees every function's Query).
  */
 const CACHE = new Map<string, CacheEntry>();
+const cacheKey = (table: string, tenantId: string) => `${currentFunction() ?? ''}|${table}|${tenantId}`;
 const MAX_CACHED_TENANTS = 200;
 
 export function clearDirectoryCache(): void {
@@ -72,7 +76,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
   ) {}
 
   snapshot(tenantId: string): Promise<DirectorySnapshot> {
-    const key = `${this.tableName}|${tenantId}`;
+    const key = cacheKey(this.tableName, tenantId);
     const hit = CACHE.get(key);
     if (hit && this.now() - hit.at < this.cacheMs) return hit.value;
     const value = this.load(tenantId);
@@ -136,7 +140,8 @@ export class DynamoDirectoryStore implements DirectoryStore {
     } catch (err) {
       throw toDomainError(err);
     } finally {
-      CACHE.delete(`${this.tableName}|${tenantId}`);
+      // Every function's entry of this tenant (locally they share the process).
+      for (const key of CACHE.keys()) if (key.endsWith(`|${this.tableName}|${tenantId}`)) CACHE.delete(key);
     }
     return unique.size;
   }

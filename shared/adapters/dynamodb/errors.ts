@@ -1,16 +1,7 @@
-import { DomainError, ThrottledError, UnavailableError } from '../../domain/errors.ts';
+import type { DomainError } from '../../domain/errors.ts';
+import { toDomainError as mapAwsError } from '../aws-errors.ts';
 
-const THROTTLING = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
-]);
-
-/** SDK failures (after the SDK's own retries) as domain errors: throttling 429, anything else 503. */
+/** DynamoDB failures as domain errors, through the one AWS error mapper (../aws-errors.ts). */
 export function toDomainError(err: unknown): DomainError {
-  if (err instanceof DomainError) return err;
-  const name = (err as { name?: string } | null)?.name ?? '';
-  if (THROTTLING.has(name)) return new ThrottledError('The store is busy; retry shortly.');
-  return new UnavailableError(`DynamoDB call failed: ${name || 'unknown error'}`);
+  return mapAwsError(err, 'The store');
 }

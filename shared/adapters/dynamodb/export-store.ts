@@ -5,12 +5,13 @@ import {
   paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { DuplicateError, ThrottledError, UnavailableError } from '../../domain/errors.ts';
+import { DuplicateError } from '../../domain/errors.ts';
 import { type ExportJob, exportJobSchema } from '../../domain/exports/export-job.ts';
 import { logger } from '../../observability.ts';
 import { ExpressionBuilder } from '../../query/expression.ts';
 import type { ExportJobUpdate, ExportStore } from '../../use-cases/exports/ports.ts';
 import type { OpenExportRef, OpenExports } from '../../use-cases/exports/sweep.ts';
+import { toDomainError } from '../aws-errors.ts';
 import { STATE_TABLE, TTL_ATTRIBUTE } from './tables.ts';
 
 /**
@@ -46,16 +47,8 @@ const TERMINAL: ReadonlySet<string> = new Set(['succeeded', 'failed']);
 const UNSTORED_GRACE_SECONDS = 120;
 const slotMember = (job: Pick<ExportJob, 'id' | 'createdAt'>) => `${job.id}|${job.createdAt}`;
 
-const THROTTLES = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-]);
-
 function mapError(err: unknown): never {
-  const name = (err as { name?: string }).name ?? '';
-  if (THROTTLES.has(name)) throw new ThrottledError('The export store is busy; retry shortly.');
-  throw new UnavailableError('The export store is unavailable.', { cause: err });
+  throw toDomainError(err, 'The export store');
 }
 
 export class DynamoExportStore implements ExportStore {
@@ -136,7 +129,7 @@ export class DynamoExportStore implements ExportStore {
       await this.release(key, stale);
       return true;
     } catch (err) {
-      if (err instanceof ThrottledError || err instanceof UnavailableError) throw err;
+      // Domain errors (a throttled or failed read of a job) pass through the mapper unchanged.
       mapError(err);
     }
   }

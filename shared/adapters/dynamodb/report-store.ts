@@ -7,13 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import {
-  ConflictError,
-  DomainError,
-  DuplicateError,
-  ThrottledError,
-  UnavailableError,
-} from '../../domain/errors.ts';
+import { ConflictError, DomainError, DuplicateError } from '../../domain/errors.ts';
 import { type ReportQuota, type StoredReport, storedReportSchema } from '../../domain/reports/report.ts';
 import { allShards, shardOf } from '../../query/shards.ts';
 import type {
@@ -25,6 +19,7 @@ import type {
   ScheduleStore,
   SendRecord,
 } from '../../use-cases/reports/ports.ts';
+import { toDomainError } from '../aws-errors.ts';
 import { STATE_TABLE, TTL_ATTRIBUTE } from './tables.ts';
 
 /**
@@ -60,10 +55,7 @@ function mapError(err: unknown): never {
   if (err instanceof DomainError) throw err;
   const name = (err as { name?: string }).name ?? '';
   if (name === 'ConditionalCheckFailedException') throw new DuplicateError('The item already exists.');
-  if (/Throttl|ProvisionedThroughputExceeded|RequestLimitExceeded/.test(name)) {
-    throw new ThrottledError('The state table is busy; retry shortly.');
-  }
-  throw new UnavailableError('The state table could not be reached.');
+  throw toDomainError(err, 'The state table');
 }
 
 const isConditionFailure = (err: unknown) =>

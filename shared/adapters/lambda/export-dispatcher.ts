@@ -2,6 +2,7 @@ import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { UnavailableError } from '../../domain/errors.ts';
 import { logger } from '../../observability.ts';
 import type { ExportDispatcher } from '../../use-cases/exports/ports.ts';
+import { toDomainError } from '../aws-errors.ts';
 
 /**
  * Starts the export worker. In AWS: an asynchronous Lambda invoke (InvocationType `Event`), which
@@ -29,9 +30,11 @@ export class LambdaExportDispatcher implements ExportDispatcher {
           Payload: new TextEncoder().encode(JSON.stringify(ref)),
         }),
       );
-      if (out.StatusCode !== undefined && out.StatusCode !== 202) throw new Error(`status ${out.StatusCode}`);
+      if (out.StatusCode !== undefined && out.StatusCode !== 202) {
+        throw new UnavailableError(`The export worker could not be started: status ${out.StatusCode}`);
+      }
     } catch (err) {
-      throw new UnavailableError('The export worker could not be started.', { cause: err });
+      throw toDomainError(err, 'The export worker');
     }
   }
 }

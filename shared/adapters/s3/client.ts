@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../../config.ts';
+import { observeClient } from '../sdk-observer.ts';
 
 /**
  * s3rver needs path-style URLs, its fixed credentials, and checksums only when required:
@@ -7,16 +8,18 @@ import type { Config } from '../../config.ts';
  * the file (see FIELD-NOTES).
  */
 export function s3Client(config: Config): S3Client {
-  return new S3Client({
-    region: config.AWS_REGION,
-    ...(config.S3_ENDPOINT
-      ? {
-          endpoint: config.S3_ENDPOINT,
-          forcePathStyle: true,
-          credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-          requestChecksumCalculation: 'WHEN_REQUIRED' as const,
-          responseChecksumValidation: 'WHEN_REQUIRED' as const,
-        }
-      : {}),
-  });
+  return observeClient(
+    new S3Client({
+      region: config.AWS_REGION,
+      ...(config.S3_ENDPOINT
+        ? {
+            endpoint: config.S3_ENDPOINT,
+            forcePathStyle: true,
+            credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+            requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+            responseChecksumValidation: 'WHEN_REQUIRED' as const,
+          }
+        : {}),
+    }),
+  );
 }

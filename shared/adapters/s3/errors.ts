@@ -1,13 +1,11 @@
-import { ThrottledError, UnavailableError } from '../../domain/errors.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { toDomainError } from '../aws-errors.ts';
 
 /**
- * S3 errors as domain errors. Errors from an upload's body (the query, the directory) pass
- * through: they are already domain errors.
+ * S3 errors as domain errors, through the one AWS error mapper (../aws-errors.ts). Errors from an
+ * upload's body (the query, the directory) pass through: they are already domain errors.
  */
-export function storageError(err: unknown): unknown {
-  if (err instanceof Error && 'statusCode' in err && 'expose' in err) return err;
-  const name = (err as { name?: string }).name ?? '';
-  if (name === 'SlowDown' || name === 'ThrottlingException')
-    return new ThrottledError('Storage is busy; retry shortly.');
-  return new UnavailableError('Storage is unavailable.', { cause: err });
+export function storageError(err: unknown): DomainError {
+  if (err instanceof DomainError) return err;
+  return toDomainError(err, 'Storage');
 }

@@ -1,6 +1,6 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { ThrottledError, UnavailableError } from '../../domain/errors.ts';
 import type { Email, Mailer } from '../../use-cases/reports/ports.ts';
+import { toDomainError } from '../aws-errors.ts';
 
 /** SES v2: one message per call, to one address, with HTML and text bodies. */
 export class SesMailer implements Mailer {
@@ -28,9 +28,7 @@ export class SesMailer implements Mailer {
       );
       return { messageId: out.MessageId ?? '' };
     } catch (err) {
-      const name = (err as { name?: string }).name ?? '';
-      if (/Throttl|TooManyRequests|LimitExceeded/.test(name)) throw new ThrottledError('SES is throttling.');
-      throw new UnavailableError('SES could not send the e-mail.');
+      throw toDomainError(err, 'SES');
     }
   }
 }

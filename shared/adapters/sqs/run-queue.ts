@@ -2,6 +2,7 @@ import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { UnavailableError } from '../../domain/errors.ts';
 import type { RunQueue, RunTask } from '../../use-cases/reports/ports.ts';
+import { toDomainError } from '../aws-errors.ts';
 
 /**
  * The run queue in AWS: one SQS message per claimed run, sent ten to a SendMessageBatch call in
@@ -38,7 +39,7 @@ export class SqsRunQueue implements RunQueue {
             }),
           )
           .catch((err: unknown) => {
-            throw new UnavailableError('The run queue could not be reached.', { cause: err });
+            throw toDomainError(err, 'The run queue');
           });
         const failed = new Set((out.Failed ?? []).map((f) => f.Id));
         pending = pending.filter((p) => failed.has(p.Id));

@@ -38,7 +38,7 @@ const MAX_FUTURE_MS = 5 * 60 * 1000;
  * batch, answers `duplicate` and is not written again. If a write fails after the SDK's
  * retries the batch fails (429 when throttled, 503 otherwise) and may be partly written; a
  * retry completes it exactly once, since every event has a stable id: its own, or one derived
- * from its content (contentUlid). A failure no retry can cure is not a DomainError (a 500).
+ * from its content (contentUlid). A failure no retry can cure is a 500, never "safe to retry".
  */
 export async function ingestAuditEvents(
   deps: IngestAuditDeps,

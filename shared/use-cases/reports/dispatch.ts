@@ -212,7 +212,7 @@ export async function dispatchDueSchedules(deps: TickDeps | DispatchDeps): Promi
       .map((c) => ({ tenantId: c.outcome.tenantId, c })),
   ).map((x) => x.c);
   const tasks = claims.flatMap((c) => (c.task ? [c.task] : []));
-  const queue = deps.queue ?? inProcessQueue(deps as RunDeps, opts);
+  const queue = deps.queue ?? inProcessQueue(deps as RunDeps, opts.workers);
   let statuses: RunStatus[];
   try {
     statuses = tasks.length > 0 ? await queue.enqueue(tasks) : [];
@@ -347,9 +347,9 @@ async function acquire(
   return taken ? { run: taken, complete: false } : { complete: false };
 }
 
-/** Runs the tasks here, a few at once, and answers each one's status (tests, `npm start`). */
-function inProcessQueue(deps: RunDeps, opts: DispatchOptions): RunQueue {
-  const limit = pLimit(Math.max(1, opts.workers));
+/** Runs each task here, `workers` at once, and answers each run's status (no queue: tests, `npm start`). */
+export function inProcessQueue(deps: RunDeps, workers = DEFAULTS.workers): RunQueue {
+  const limit = pLimit(Math.max(1, workers));
   return {
     enqueue: (tasks) =>
       Promise.all(

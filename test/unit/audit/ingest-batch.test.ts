@@ -8,6 +8,7 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { DependencyFaultError } from '../../../shared/adapters/aws-errors.ts';
 import { DynamoAuditStore } from '../../../shared/adapters/dynamodb/audit-store.ts';
 import { MAX_STORED_ENTRY_BYTES } from '../../../shared/domain/audit/storable.ts';
 import {
@@ -146,14 +147,15 @@ describe('a storage failure on the k-th write', () => {
     const err = await rejection(
       ingestAuditEvents({ store, clock: () => NOW, retentionMonths: 18, concurrency: 1 }, batch),
     );
-    // Not a DomainError: the error middleware answers a generic 500, never "safe to retry".
-    expect(err).not.toBeInstanceOf(DomainError);
+    // A non-retryable fault: the error middleware answers a generic 500, never "safe to retry".
+    expect(err).toBeInstanceOf(DependencyFaultError);
+    expect((err as DomainError).statusCode).toBe(500);
     expect((err as Error).cause).toMatchObject({ name: 'ValidationException' });
     expect(stored.size).toBe(3);
     ddb.restore();
   });
 
-  it('maps throttling to 429, server faults to 503 and client faults to a plain error, at the adapter', async () => {
+  it('maps throttling to 429, server faults to 503 and client faults to a non-retryable 500, at the adapter', async () => {
     const ddb = mockClient(DynamoDBDocumentClient);
     const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
     const store = new DynamoAuditStore(client, { tableName: 'audit', shardsFor: () => 1 });
@@ -179,7 +181,7 @@ describe('a storage failure on the k-th write', () => {
       const got = await rejection(store.put(entry, 2_000_000_000));
       outcomes.push(got instanceof DomainError ? got.statusCode : 'plain');
     }
-    expect(outcomes).toEqual([429, 503, 'plain', 'plain', 503]);
+    expect(outcomes).toEqual([429, 503, 500, 500, 503]);
     ddb.restore();
   });
 });

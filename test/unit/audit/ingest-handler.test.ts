@@ -6,11 +6,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import { resetConfig } from '../../../shared/config.ts';
 
-// The platform's role is on the service-caller allow-list (read again after the reset).
+// The platform's role is on the service-caller allow-list, which the handler reads when it loads:
+// set before the (dynamic) import, after a reset of the cached configuration.
 process.env.SERVICE_CALLERS = 'arn:aws:iam::123456789012:role/platform';
 resetConfig();
-
-import { handler } from '../../../functions/audit-ingest/handler.ts';
+const { handler } = await import('../../../functions/audit-ingest/handler.ts');
 
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => ddb.reset());

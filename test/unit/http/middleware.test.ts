@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { resetConfig } from '../../../shared/config.ts';
 import {
   NotFoundError,
   QuotaExceededError,
@@ -18,17 +17,11 @@ const call = async (h: (e: any, c: any) => Promise<unknown>, e: unknown, context
   (await h(e, context)) as Result;
 
 const ALLOWED = 'arn:aws:iam::123456789012:role/platform';
-beforeAll(() => {
-  process.env.SERVICE_CALLERS = ALLOWED;
-  resetConfig();
-});
-afterAll(() => {
-  delete process.env.SERVICE_CALLERS;
-  resetConfig();
-});
 
 const echoCaller = apiHandler({ auth: 'user' }, async ({ caller }) => json(200, caller));
-const echoService = apiHandler({ auth: 'service' }, async ({ caller }) => json(200, caller));
+const echoService = apiHandler({ auth: 'service', serviceCallers: [ALLOWED] }, async ({ caller }) =>
+  json(200, caller),
+);
 const echoBody = apiHandler({ auth: 'none', maxBodyBytes: 100 }, async ({ body }) => json(200, { body }));
 
 describe('query and path parameters', () => {
@@ -112,19 +105,9 @@ describe('authentication from API Gateway claims', () => {
   });
 
   it('refuses every IAM principal when the allow-list is empty', async () => {
-    const strict = apiHandler({ auth: 'service' }, async () => json(200, {}));
-    process.env.SERVICE_CALLERS = '';
-    resetConfig();
-    try {
-      const res = await call(
-        strict,
-        apiEvent({ iamArn: 'arn:aws:sts::123456789012:assumed-role/platform/s' }),
-      );
-      expect(res.statusCode).toBe(403);
-    } finally {
-      process.env.SERVICE_CALLERS = ALLOWED;
-      resetConfig();
-    }
+    const strict = apiHandler({ auth: 'service', serviceCallers: [] }, async () => json(200, {}));
+    const res = await call(strict, apiEvent({ iamArn: 'arn:aws:sts::123456789012:assumed-role/platform/s' }));
+    expect(res.statusCode).toBe(403);
   });
 });
 
@@ -263,5 +246,39 @@ describe('field paths', () => {
       paths = (err as { errors: { path: string }[] }).errors.map((e) => e.path).sort();
     }
     expect(paths).toEqual(['junk', 'nested.extra']);
+  });
+});
+
+describe('claim names from the deployment (JWT_CLAIM_*)', () => {
+  it('reads tenant, role and reporting from the claims an identity provider such as Cognito emits', async () => {
+    const { authenticate } = await import('../../../shared/http/middleware.ts');
+    const cognito = authenticate('user', {
+      claims: {
+        tenantId: 'custom:tenant_id',
+        role: 'custom:role',
+        reporting: 'custom:reporting',
+        sub: 'sub',
+      },
+    });
+    const event = apiEvent({
+      claims: { sub: 'u1', 'custom:tenant_id': 't1', 'custom:role': 'admin', tenant_id: 'other' },
+    }) as never as { caller?: unknown };
+    await cognito.before?.({ event } as never);
+    expect(event.caller).toEqual({
+      kind: 'user',
+      tenantId: 't1',
+      userId: 'u1',
+      role: 'admin',
+      reporting: false,
+    });
+  });
+
+  it('ignores the standard names when the deployment names others', async () => {
+    const { authenticate } = await import('../../../shared/http/middleware.ts');
+    const custom = authenticate('user', {
+      claims: { tenantId: 'org', role: 'perm', reporting: 'rep', sub: 'sub' },
+    });
+    const event = apiEvent({ claims: { sub: 'u1', tenant_id: 't1', role: 'admin' } });
+    expect(() => custom.before?.({ event } as never)).toThrowError(/valid claims/);
   });
 });

@@ -8,6 +8,7 @@ import { exportDeps } from '../shared/composition/exports.ts';
 import { loadConfig } from '../shared/config.ts';
 import { LAMBDA_MAX_RESPONSE_BYTES } from '../shared/query/page-budget.ts';
 import { executeExport } from '../shared/use-cases/exports/execute.ts';
+import { serveConsole } from './console.ts';
 import { apiReferenceHtml } from './docs.ts';
 import { verifyToken } from './tokens.ts';
 
@@ -346,6 +347,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const body = await readBody(req);
       if (body === 'too-large') return sendGatewayMessage(res, 413);
 
+      if (method === 'GET' && (await serveConsole(url.pathname, res))) return;
       if (method === 'GET' && (url.pathname === '/docs' || url.pathname === '/docs/')) {
         const html = await apiReferenceHtml();
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });

@@ -247,7 +247,7 @@ export class LogbookActivityLog extends LogView<ActivityEntry, Filters> {
             (e) => html`<tr part="row">
               <td>${renderTime(e.occurredAt)}</td>
               <td><span class="tag" part="action">${this.actionLabel(e.action)}</span></td>
-              <td>${e.description}</td>
+              <td class="wide">${e.description}</td>
               <td>${e.content?.title ?? ''}${e.content?.archived ? html` <span class="tag">Archived</span>` : nothing}</td>
               <td>${e.content?.type ?? ''}</td>
               <td>${e.content?.contentType ?? ''}</td>

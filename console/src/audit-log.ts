@@ -98,6 +98,9 @@ export class LogbookAuditLog extends LogView<AuditItem, Filters> {
       .changes td {
         width: 33%;
       }
+      form.close {
+        margin-top: 1rem;
+      }
       pre {
         white-space: pre-wrap;
         overflow-wrap: anywhere;
@@ -258,7 +261,7 @@ export class LogbookAuditLog extends LogView<AuditItem, Filters> {
               <td>${e.subject?.name ?? ''}</td>
               <td>${e.attribution}</td>
               <td>${e.ip ?? ''}</td>
-              <td>${e.summary}</td>
+              <td class="wide">${e.summary}</td>
               <td><button type="button" @click=${() => this.openDetails(e.id)}>View details</button></td>
             </tr>`,
           )}
@@ -330,7 +333,7 @@ export class LogbookAuditLog extends LogView<AuditItem, Filters> {
               ${e.details ? html`<h3>Details</h3><pre>${renderValue(e.details)}</pre>` : nothing}`
           : nothing
       }
-      <form method="dialog"><button class="primary">Close</button></form>
+      <form method="dialog" class="close"><button class="primary">Close</button></form>
     </dialog>`;
   }
 

@@ -183,6 +183,8 @@ export function compact<T extends object>(value: T): T {
 export const baseStyles = css`
   :host {
     display: block;
+    min-width: 0;
+    max-width: 100%;
     font-family: var(--logbook-font, system-ui, sans-serif);
     color: var(--logbook-text, #1b1f24);
     --_accent: var(--logbook-accent, #0b5cad);
@@ -303,6 +305,20 @@ export const baseStyles = css`
     text-align: left;
     padding: 0.5rem 0.6rem;
     color: var(--_muted);
+  }
+  td {
+    white-space: nowrap;
+  }
+  td.wide {
+    white-space: normal;
+    min-width: 18rem;
+  }
+  form.save {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem 0.75rem;
+    align-items: flex-end;
+    margin-left: auto;
   }
   th,
   td {

@@ -161,7 +161,10 @@ export class LogbookIntegrity extends LogbookElement {
       this.state = { kind: 'ready' };
     } catch (err) {
       this.rows = [];
-      this.state = this.failure(err);
+      this.state =
+        err instanceof LogbookError && err.status === 404
+          ? { kind: 'error', status: 404, message: 'This Logbook API does not offer integrity digests yet.' }
+          : this.failure(err);
     }
   }
 

@@ -99,9 +99,12 @@ function renderSignIn(reason: string): void {
 }
 
 let current: View = 'audit';
+/** Each view's component is made the first time its tab opens, and kept (with its filters) after. */
+let mount: (view: View) => void = () => undefined;
 
 function selectTab(view: View, focus = false): void {
   current = view;
+  mount(view);
   for (const tab of document.querySelectorAll<HTMLButtonElement>('[role="tab"]')) {
     const selected = tab.dataset.view === view;
     tab.setAttribute('aria-selected', String(selected));
@@ -170,11 +173,18 @@ function renderConsole(claims: Claims): void {
       </div>
       ${views.map(
         (v) =>
-          html`<div class="panel" role="tabpanel" id=${`panel-${v}`} data-view=${v} aria-labelledby=${`tab-${v}`} hidden>${panel(v)}</div>`,
+          html`<div class="panel" role="tabpanel" id=${`panel-${v}`} data-view=${v} aria-labelledby=${`tab-${v}`} hidden></div>`,
       )}
       ${views.includes('reports') ? html`<div class="card"><logbook-exports></logbook-exports></div>` : nothing}`,
     document.getElementById('main')!,
   );
+  const mounted = new Set<View>();
+  mount = (view) => {
+    const target = document.getElementById(`panel-${view}`);
+    if (mounted.has(view) || !target) return;
+    mounted.add(view);
+    render(panel(view), target);
+  };
   selectTab(views[0]!);
 }
 

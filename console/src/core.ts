@@ -331,6 +331,9 @@ export const baseStyles = css`
     white-space: nowrap;
     background: var(--logbook-header, #eef1f4);
   }
+  tbody th {
+    background: transparent;
+  }
   tbody tr:nth-child(even) {
     background: var(--_stripe);
   }

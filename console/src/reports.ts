@@ -274,13 +274,13 @@ export class LogbookReports extends LogbookElement {
                         }
                       </td>
                       <td>${r.schedule ? renderTime(r.schedule.nextRunAt) : ''}</td>
-                      <td class="actions">
+                      <td><div class="actions">
                         <button type="button" aria-label=${`Open ${r.name}`} @click=${() => this.emit('logbook-report-open', { report: r })}>Open</button>
                         <button type="button" aria-label=${`${r.visibility === 'shared' ? 'Make private' : 'Share'} ${r.name}`} @click=${() => this.share(r)}>
                           ${r.visibility === 'shared' ? 'Make private' : 'Share'}
                         </button>
                         <button type="button" aria-label=${`Schedule ${r.name}`} @click=${() => this.openSchedule(r)}>Schedule…</button>
-                      </td>
+                      </div></td>
                     </tr>`,
                   )}
                 </tbody>

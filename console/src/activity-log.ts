@@ -1,5 +1,6 @@
 import type { ActivityFilters, Schemas } from '@logbook/client';
 import { html, nothing, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
 import {
   baseStyles,
   compact,
@@ -92,6 +93,11 @@ export class LogbookActivityLog extends LogView<ActivityEntry, Filters> {
       .catch(() => undefined);
   }
 
+  override async applyFilters(filters: Filters): Promise<void> {
+    if (filters.scope && this.offered.some((s) => s.value === filters.scope)) this.scope = filters.scope;
+    await super.applyFilters(filters);
+  }
+
   protected fetchPage(filters: Filters, cursor: string | undefined) {
     const query = { ...filters, limit: this.pageSize, ...(cursor ? { cursor } : {}) };
     if (this.mode === 'me') {
@@ -174,7 +180,7 @@ export class LogbookActivityLog extends LogView<ActivityEntry, Filters> {
             type="radio"
             name="scope"
             value=${s.value}
-            .checked=${this.scope === s.value}
+            .checked=${live(this.scope === s.value)}
             @change=${() => (this.scope = s.value)}
           />${s.label}</label
         >`,

@@ -151,6 +151,14 @@ export function localDateToIso(date: string, endOfDay = false): string | undefin
   return new Date(y, m - 1, endOfDay ? d + 1 : d).toISOString();
 }
 
+/** A timestamp → the browser-local date a date input shows (`2026-11-01`). */
+export function isoToLocalDate(iso: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+}
+
 export function duration(seconds: number | undefined): string {
   if (seconds === undefined) return '';
   if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;

@@ -1,6 +1,6 @@
 import type { ExportRequest } from '@logbook/client';
 import { html, nothing } from 'lit';
-import { LogbookElement, type ViewState } from './core.ts';
+import { isoToLocalDate, LogbookElement, type ViewState } from './core.ts';
 
 /**
  * What both log components share: a page of items, the cursors behind "Previous page" and "Next
@@ -60,7 +60,25 @@ export abstract class LogView<Item, Filters extends object> extends LogbookEleme
     this.filters = filters;
     this.cursors = [];
     this.#current = undefined;
+    await this.updateComplete;
+    this.showFilters(filters as Record<string, unknown>);
     await this.load(undefined);
+  }
+
+  /** Sets the filter controls to these filters, so the form says what the table shows. */
+  protected showFilters(filters: Record<string, unknown>): void {
+    const form = this.renderRoot.querySelector<HTMLFormElement>('form.filters');
+    if (!form) return;
+    form.reset();
+    for (const [name, value] of Object.entries(filters)) {
+      const control = form.elements.namedItem(name);
+      if (!(control instanceof HTMLInputElement || control instanceof HTMLSelectElement)) continue;
+      if (control instanceof HTMLInputElement && control.type === 'checkbox')
+        control.checked = String(value) === 'true';
+      else if (control instanceof HTMLInputElement && control.type === 'date')
+        control.value = isoToLocalDate(String(value));
+      else control.value = Array.isArray(value) ? value.join(',') : String(value);
+    }
   }
 
   protected onSubmit(e: SubmitEvent): void {

@@ -394,6 +394,14 @@ describe('the admin console, as the demo owner', () => {
     const nextRun = row.getByRole('cell').nth(3).locator('time');
     expect(await nextRun.getAttribute('datetime')).toBe(report?.schedule?.nextRunAt);
     await screenshot(page, 'reports');
+
+    // Opening a saved report shows its log with its filters, in the form and in the table.
+    await row.getByRole('button', { name: `Open ${name}` }).click();
+    expect(await page.getByRole('tab', { name: 'Audit log' }).getAttribute('aria-selected')).toBe('true');
+    expect(await view(page).getByLabel('Event', { exact: true }).inputValue()).toBe('Deleted');
+    await expect
+      .poll(() => column(page.getByRole('table', AUDIT_TABLE), 'Summary'))
+      .toEqual(await summaries('action=Deleted'));
     await close(s);
   });
 });

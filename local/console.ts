@@ -39,7 +39,8 @@ export async function buildConsole(outDir = CONSOLE_DIST): Promise<void> {
   await build({
     configFile: false,
     root: CONSOLE_ROOT,
-    base: '/console/',
+    // Relative, so the same files work at /console/ locally and at the root of CloudFront.
+    base: './',
     logLevel: 'warn',
     build: {
       outDir,

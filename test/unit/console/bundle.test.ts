@@ -35,7 +35,7 @@ describe('the console bundle', () => {
 
   it('loads scripts and styles from files only, so the CSP needs no unsafe-inline', () => {
     const index = readFileSync(join(out, 'index.html'), 'utf8');
-    expect(index).toMatch(/<script type="module" crossorigin src="\/console\/assets\/[^"]+\.js"><\/script>/);
+    expect(index).toMatch(/<script type="module" crossorigin src="\.\/assets\/[^"]+\.js"><\/script>/);
     expect(index).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(index).not.toMatch(/<style|\sstyle=/);
   });

@@ -25,7 +25,11 @@ function newestSource(): number {
   };
   walk(join(CONSOLE_ROOT, 'src'));
   walk(CLIENT_SRC);
-  return Math.max(newest, statSync(join(CONSOLE_ROOT, 'index.html')).mtimeMs);
+  // This file holds the build's settings.
+  for (const file of [join(CONSOLE_ROOT, 'index.html'), fileURLToPath(import.meta.url)]) {
+    newest = Math.max(newest, statSync(file).mtimeMs);
+  }
+  return newest;
 }
 
 export function consoleIsFresh(outDir = CONSOLE_DIST): boolean {

@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import { type App, Aspects, Tags } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { RouteDef } from '../functions/routes.ts';
 import type { FunctionSpec } from './functions.ts';
 import { readSettings } from './settings.ts';
 import { ApiStack } from './stacks/api-stack.ts';
+import { ConsoleStack } from './stacks/console-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 
 export interface BuildOptions {
@@ -12,6 +14,8 @@ export interface BuildOptions {
   /** Test seams; default functions/routes.ts and infra/functions.ts. */
   routes?: readonly RouteDef[];
   manifest?: Readonly<Record<string, FunctionSpec>>;
+  /** The built console the `console` setting deploys; default console/dist. */
+  consoleDist?: string;
 }
 
 /**
@@ -43,8 +47,18 @@ export function buildLogbook(app: App, options: BuildOptions) {
     ...(options.manifest ? { manifest: options.manifest } : {}),
   });
 
+  const consoleSite = settings.console
+    ? new ConsoleStack(app, `${prefix}-Console`, {
+        ...(env ? { env } : {}),
+        description: `Logbook ${settings.stage}: admin console (S3, CloudFront)`,
+        api: api.api,
+        accessLogsBucket: data.accessLogsBucket,
+        consoleDist: options.consoleDist ?? join(options.projectRoot, 'console', 'dist'),
+      })
+    : undefined;
+
   Tags.of(app).add('app', 'logbook');
   Tags.of(app).add('stage', settings.stage);
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
-  return { settings, data, api };
+  return { settings, data, api, consoleSite };
 }

@@ -43,6 +43,8 @@ export interface DeploySettings {
    * Off unless set: DynamoDB's pre-filter counts are figures about the whole tenant.
    */
   costHeaders: boolean;
+  /** Deploy the admin console (S3 + CloudFront, `/v1/*` forwarded to the API) as a third stack. Off unless set. */
+  console: boolean;
   /** IAM principals (role or user ARNs, or account roots) the service routes accept; empty = none. */
   serviceCallers: string[];
   /** Reserved concurrency of the export worker and the schedule dispatcher; 0 = none reserved. */
@@ -70,6 +72,7 @@ export const SETTING_DEFAULTS = {
   defaultShards: 1,
   logRetentionDays: 30,
   costHeaders: false,
+  console: false,
   exportWorkerConcurrency: 10,
   scheduleDispatcherConcurrency: 2,
   claimTenantId: 'tenant_id',
@@ -253,6 +256,7 @@ export function readSettings(node: Node): DeploySettings {
     logRetentionDays,
     ...(alarmEmail ? { alarmEmail } : {}),
     costHeaders: bool('costHeaders', SETTING_DEFAULTS.costHeaders),
+    console: bool('console', SETTING_DEFAULTS.console),
     serviceCallers,
     exportWorkerConcurrency: int(
       'exportWorkerConcurrency',

@@ -6,6 +6,7 @@ import { NOT_FOUND_FUNCTION, ROUTES, type RouteDef } from '../functions/routes.t
 import { runAs } from '../shared/adapters/invocation.ts';
 import { installLocalInvoker } from '../shared/adapters/lambda/local-invoke.ts';
 import { LAMBDA_MAX_RESPONSE_BYTES } from '../shared/query/page-budget.ts';
+import { serveConsole } from './console.ts';
 import { apiReferenceHtml } from './docs.ts';
 import { verifyToken } from './tokens.ts';
 
@@ -356,6 +357,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const body = await readBody(req);
       if (body === 'too-large') return sendGatewayMessage(res, 413);
 
+      if (method === 'GET' && (await serveConsole(url.pathname, res))) return;
       if (method === 'GET' && (url.pathname === '/docs' || url.pathname === '/docs/')) {
         const html = await apiReferenceHtml();
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });

@@ -1,5 +1,6 @@
 import './env.ts';
 import { startBanner } from './banner.ts';
+import { ensureConsoleBuilt } from './console.ts';
 import { scheduleRoutes, startScheduleTicker } from './schedules.ts';
 import { DEMO_PEOPLE, DEMO_TENANT } from './seed/demo.ts';
 import { seedDemoTenant } from './seed/index.ts';
@@ -17,6 +18,12 @@ const base = Number(process.env.EMULATOR_BASE_PORT ?? 8600);
 
 async function main() {
   console.log('Logbook: starting DynamoDB Local, s3rver and SES v2 local …');
+  // The console's build runs while the emulators start.
+  const consoleBuilt = ensureConsoleBuilt((l) => console.log(`  ${l}`)).catch((err: unknown) =>
+    console.error(
+      `  the admin console could not be built: ${err instanceof Error ? err.message : String(err)}`,
+    ),
+  );
   const stack = await startLocalStack({
     dataDir,
     port,
@@ -40,6 +47,7 @@ async function main() {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
+  await consoleBuilt;
   const seeded = await seedDemoTenant({
     config: stack.config,
     now: new Date(),

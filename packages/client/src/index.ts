@@ -12,6 +12,7 @@ export type { components, operations, paths };
 export type Schemas = components['schemas'];
 export type AuditFilters = NonNullable<operations['listAuditEvents']['parameters']['query']>;
 export type ActivityFilters = NonNullable<operations['listActivity']['parameters']['query']>;
+export type MyActivityFilters = NonNullable<operations['listMyActivity']['parameters']['query']>;
 export type ExportRequest = Schemas['ExportRequest'];
 export type Export = Schemas['Export'];
 export type Problem = Schemas['Problem'];
@@ -92,6 +93,12 @@ async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Re
     throw new LogbookError(response.status, (error ?? {}) as Partial<Problem>);
   }
   return data;
+}
+
+/** For answers without a body (204): succeeds on any 2xx. */
+async function unwrapEmpty(call: Promise<{ error?: unknown; response: Response }>): Promise<void> {
+  const { error, response } = await call;
+  if (!response.ok) throw new LogbookError(response.status, (error ?? {}) as Partial<Problem>);
 }
 
 export interface DownloadedFile {
@@ -188,10 +195,19 @@ export function createLogbookClient(options: LogbookClientOptions) {
         iteratePages((cursor) =>
           unwrap(raw.GET('/v1/activity', { params: { query: { ...filters, cursor } } })),
         ),
+      /** The caller's own activity (`/v1/me/activity`): every signed-in role but service. */
+      mine: (query: MyActivityFilters = {}) => unwrap(raw.GET('/v1/me/activity', { params: { query } })),
     },
     reports: {
       create: (body: Schemas['ReportInput']) => unwrap(raw.POST('/v1/reports', { body })),
       get: (id: string) => unwrap(raw.GET('/v1/reports/{id}', { params: { path: { id } } })),
+      update: (id: string, body: Schemas['ReportInput']) =>
+        unwrap(raw.PUT('/v1/reports/{id}', { params: { path: { id } }, body })),
+      remove: (id: string) => unwrapEmpty(raw.DELETE('/v1/reports/{id}', { params: { path: { id } } })),
+      schedule: (id: string, body: Schemas['ScheduleInput']) =>
+        unwrap(raw.PUT('/v1/reports/{id}/schedule', { params: { path: { id } }, body })),
+      unschedule: (id: string) =>
+        unwrapEmpty(raw.DELETE('/v1/reports/{id}/schedule', { params: { path: { id } } })),
       list: () =>
         iteratePages((cursor) =>
           unwrap(raw.GET('/v1/reports', { params: { query: cursor ? { cursor } : {} } })),

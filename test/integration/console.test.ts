@@ -1,0 +1,517 @@
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import canonicalize from 'canonicalize';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT as AUDIT_EXPORT_COLUMNS } from '../fixtures/export-columns.ts';
+import { api } from './helpers.ts';
+import {
+  column,
+  demoToken,
+  headers,
+  launchBrowser,
+  openConsole,
+  prepareConsole,
+  type Session,
+  screenshot,
+  seriousViolations,
+} from './support/browser.ts';
+
+/**
+ * The admin console in a real Chromium against the shared local stack with the demo tenant seeded
+ * as `npm start` seeds it. Elements are found by role and accessible name; what the table shows
+ * is compared with what the API answers for the same filter.
+ */
+let browser: Browser;
+let owner: string;
+
+beforeAll(async () => {
+  [browser] = await Promise.all([launchBrowser(), prepareConsole()]);
+  owner = await demoToken('owner');
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+const AUDIT_TABLE = { name: /^Audit log entries/ };
+const ACTIVITY_TABLE = { name: /^Activity log entries/ };
+
+async function signIn(
+  person: Parameters<typeof demoToken>[0] = 'owner',
+  timezoneId?: string,
+): Promise<Session> {
+  const token = person === 'owner' ? owner : await demoToken(person);
+  return openConsole(browser, token, timezoneId ? { timezoneId } : {});
+}
+
+async function close(s: Session, allowed: RegExp[] = []): Promise<void> {
+  const unexpected = s.errors.filter((e) => !allowed.some((a) => a.test(e)));
+  await s.context.close();
+  expect(unexpected, 'console errors').toEqual([]);
+}
+
+async function summaries(query: string, token = owner): Promise<string[]> {
+  const res = await api<{ items: { summary: string }[] }>(`/v1/audit-events?limit=25&${query}`, { token });
+  expect(res.status).toBe(200);
+  return res.body.items.map((i) => i.summary);
+}
+
+async function descriptions(path: string, query: string, token: string): Promise<string[]> {
+  const res = await api<{ items: { description: string }[] }>(`${path}?limit=25&${query}`, { token });
+  expect(res.status).toBe(200);
+  return res.body.items.map((i) => i.description);
+}
+
+/** The tab panel on show (hidden panels keep their components, out of the accessibility tree). */
+function view(page: Page) {
+  return page.getByRole('tabpanel');
+}
+
+async function apply(page: Page): Promise<void> {
+  await view(page).getByRole('button', { name: 'Apply filters' }).click();
+}
+
+describe('the admin console, as the demo owner', () => {
+  it('signs in from the printed link, drops the token from the address bar and shows the audit log with the CSV columns', async () => {
+    const s = await signIn('owner', 'America/New_York');
+    const { page } = s;
+    const table = page.getByRole('table', AUDIT_TABLE);
+    await table.waitFor();
+    expect(page.url()).not.toContain('token');
+    expect(await headers(table)).toEqual(AUDIT_EXPORT_COLUMNS);
+    expect(await column(table, 'Summary')).toEqual(await summaries(''));
+    // Browser time zone shown, UTC on hover.
+    const first = table.getByRole('row').nth(1).getByRole('cell').first().locator('time');
+    const utc = (await first.getAttribute('title')) ?? '';
+    expect(utc).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    expect(await first.innerText()).not.toContain(utc.slice(11, 16));
+    expect(await page.getByRole('tab').allInnerTexts()).toEqual([
+      'Audit log',
+      'Activity log',
+      'My activity',
+      'Reports',
+      'Integrity',
+    ]);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'audit-log');
+    await close(s);
+  });
+
+  it('narrows the audit table to what the API returns for each filter, by label', async () => {
+    const s = await signIn();
+    const { page } = s;
+    const table = page.getByRole('table', AUDIT_TABLE);
+    await table.waitFor();
+    const cases: { label: string; set: (page: Page) => Promise<unknown>; query: string }[] = [
+      {
+        label: 'Event',
+        set: (p) => view(p).getByLabel('Event', { exact: true }).selectOption('Deleted'),
+        query: 'action=Deleted',
+      },
+      {
+        label: 'Type',
+        set: (p) => view(p).getByLabel('Type', { exact: true }).selectOption('Task'),
+        query: 'action=Deleted&objectType=Task',
+      },
+      {
+        label: 'Actor',
+        set: (p) => view(p).getByLabel('Actor', { exact: true }).fill('u-adam'),
+        query: 'actorId=u-adam',
+      },
+      {
+        label: 'Object name',
+        set: (p) => view(p).getByLabel('Object name').fill('fire'),
+        query: 'objectName=fire',
+      },
+      {
+        label: 'IP address',
+        set: (p) => view(p).getByLabel('IP address').fill('81.2.69.0/24'),
+        query: 'ip=81.2.69.0%2F24',
+      },
+      {
+        label: 'System',
+        set: (p) => view(p).getByLabel('System', { exact: true }).selectOption('true'),
+        query: 'system=true',
+      },
+      {
+        label: 'Source',
+        set: (p) => view(p).getByLabel('Source', { exact: true }).selectOption('csv_import'),
+        query: 'source=csv_import',
+      },
+    ];
+    for (const c of cases) {
+      // Each case starts from a clean form except the Type case, which adds to Event.
+      if (c.label !== 'Type') await s.reopen();
+      await page.getByRole('table', AUDIT_TABLE).waitFor();
+      await c.set(page);
+      await apply(page);
+      const expected = await summaries(c.query);
+      expect(expected.length, c.label).toBeGreaterThan(0);
+      await expect
+        .poll(() => column(page.getByRole('table', AUDIT_TABLE), 'Summary'), { timeout: 10_000 })
+        .toEqual(expected);
+    }
+    // A filter nothing matches: the designed empty state, not an empty table.
+    await view(page).getByLabel('Object name').fill('no-such-object-anywhere');
+    await apply(page);
+    await page.getByText('No audit entries match these filters').waitFor();
+    expect(await page.getByRole('table', AUDIT_TABLE).count()).toBe(0);
+    await close(s);
+  });
+
+  it('follows the cursor with "Next page" and comes back with "Previous page"', async () => {
+    const s = await signIn();
+    const { page } = s;
+    const first = await api<{ items: { summary: string }[]; nextCursor: string }>(
+      '/v1/audit-events?limit=25',
+      { token: owner },
+    );
+    const second = await api<{ items: { summary: string }[] }>(
+      `/v1/audit-events?limit=25&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+      { token: owner },
+    );
+    await page.getByRole('table', AUDIT_TABLE).waitFor();
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expect
+      .poll(() => column(page.getByRole('table', AUDIT_TABLE), 'Summary'))
+      .toEqual(second.body.items.map((i) => i.summary));
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await expect
+      .poll(() => column(page.getByRole('table', AUDIT_TABLE), 'Summary'))
+      .toEqual(first.body.items.map((i) => i.summary));
+    await close(s);
+  });
+
+  it('opens an entry with before and after side by side, redacted values marked', async () => {
+    const s = await signIn();
+    const { page } = s;
+    await page.getByRole('table', AUDIT_TABLE).waitFor();
+    await view(page).getByLabel('Event', { exact: true }).selectOption('PasswordChanged');
+    await apply(page);
+    const row = page.getByRole('table', AUDIT_TABLE).getByRole('row').nth(1);
+    await row.getByRole('button', { name: 'View details' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Entry details' });
+    const changes = dialog.getByRole('table', { name: /Changes: before and after/ });
+    await changes.waitFor();
+    expect(await headers(changes)).toEqual(['Field', 'Before', 'After']);
+    const cells = await changes.getByRole('row').nth(1).innerText();
+    expect(cells).toMatch(/password/);
+    expect(cells).not.toMatch(/hunter2|correct-horse/);
+    expect(await dialog.getByText('Redacted', { exact: true }).count()).toBe(2);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'audit-details');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await close(s);
+  });
+
+  it('can be used with the keyboard alone: tabs, filters, table, details', async () => {
+    const s = await signIn();
+    const { page } = s;
+    await page.getByRole('table', AUDIT_TABLE).waitFor();
+    const focused = () =>
+      page.evaluate(() => {
+        const doc = (globalThis as any).document;
+        let el: any = doc.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el ? el.getAttribute('aria-label') || el.id || el.textContent?.trim() : null;
+      });
+    await page.getByRole('tab', { name: 'Audit log' }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('tab', { name: 'Activity log' }).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('actorId');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('action');
+    // Choose "Deleted" with the keyboard, then submit with Enter from a text field.
+    await page.keyboard.type('Deleted');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('objectName');
+    await page.keyboard.press('Enter');
+    const expected = await summaries('action=Deleted');
+    await expect.poll(() => column(page.getByRole('table', AUDIT_TABLE), 'Summary')).toEqual(expected);
+    // Into the table's scroll region, then its first "View details" button.
+    await page.getByRole('region', { name: 'Audit log entries' }).focus();
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('View details');
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Entry details' }).waitFor();
+    await page.keyboard.press('Escape');
+    await close(s);
+  });
+
+  it('narrows the activity table by scope and filters, with the seed description lines and e-learning results', async () => {
+    const s = await signIn();
+    const { page } = s;
+    await page.getByRole('tab', { name: 'Activity log' }).click();
+    const table = page.getByRole('table', ACTIVITY_TABLE);
+    await table.waitFor();
+    expect(await column(table, 'Activity description')).toEqual(
+      await descriptions('/v1/activity', 'scope=company', owner),
+    );
+    const cases: { set: (p: Page) => Promise<unknown>; query: string }[] = [
+      {
+        set: async (p) => {
+          await view(p).getByRole('radio', { name: 'Team' }).check();
+          await view(p).getByRole('textbox', { name: 'Team', exact: true }).fill('t-sales');
+          await view(p).getByLabel('Include Sub-Teams').check();
+        },
+        query: 'scope=team&teamId=t-sales&includeSubTeams=true',
+      },
+      {
+        set: async (p) => {
+          await view(p).getByRole('radio', { name: 'Team' }).check();
+          await view(p).getByRole('textbox', { name: 'Team', exact: true }).fill('t-sales-uk');
+          await view(p).getByLabel('Primary Team Members Only').check();
+        },
+        query: 'scope=team&teamId=t-sales-uk&primaryOnly=true',
+      },
+      {
+        set: async (p) => {
+          await view(p).getByRole('radio', { name: 'Group' }).check();
+          await view(p).getByRole('textbox', { name: 'Group', exact: true }).fill('g-mentors');
+        },
+        query: 'scope=group&groupId=g-mentors',
+      },
+      {
+        set: (p) => view(p).getByLabel('Action', { exact: true }).selectOption('Failed'),
+        query: 'scope=company&action=Failed',
+      },
+      {
+        set: (p) => view(p).getByLabel('Content type', { exact: true }).selectOption('Quiz'),
+        query: 'scope=company&contentType=Quiz',
+      },
+      {
+        set: (p) => view(p).getByLabel('Completed', { exact: true }).selectOption('true'),
+        query: 'scope=company&completed=true',
+      },
+      { set: (p) => view(p).getByLabel('Title').fill('fire'), query: 'scope=company&title=fire' },
+      { set: (p) => view(p).getByLabel('People').fill('u-leo'), query: 'scope=company&userId=u-leo' },
+    ];
+    for (const c of cases) {
+      await s.reopen();
+      await page.getByRole('tab', { name: 'Activity log' }).click();
+      await page.getByRole('table', ACTIVITY_TABLE).waitFor();
+      await c.set(page);
+      await apply(page);
+      const expected = await descriptions('/v1/activity', c.query, owner);
+      expect(expected.length, c.query).toBeGreaterThan(0);
+      await expect
+        .poll(() => column(page.getByRole('table', ACTIVITY_TABLE), 'Activity description'), {
+          timeout: 10_000,
+        })
+        .toEqual(expected);
+    }
+    // Failed quizzes: description as the seed's, result and score in their columns.
+    await s.reopen();
+    await page.getByRole('tab', { name: 'Activity log' }).click();
+    await view(page).getByLabel('Action', { exact: true }).selectOption('Failed');
+    await apply(page);
+    await expect
+      .poll(
+        async () => (await column(page.getByRole('table', ACTIVITY_TABLE), 'E-learning / Quiz result'))[0],
+      )
+      .toBe('Failed');
+    const lines = await column(page.getByRole('table', ACTIVITY_TABLE), 'Activity description');
+    expect(lines[0]).toMatch(/ failed .* scoring \d+%/);
+    expect((await column(page.getByRole('table', ACTIVITY_TABLE), 'E-learning / Quiz score'))[0]).toMatch(
+      /^\d+%$/,
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'activity-log');
+    await close(s);
+  });
+
+  it('exports the current view and downloads the file', async () => {
+    const s = await signIn();
+    const { page } = s;
+    await page.getByRole('table', AUDIT_TABLE).waitFor();
+    await view(page).getByLabel('Event', { exact: true }).selectOption('Deleted');
+    await apply(page);
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const exports = page.getByRole('table', { name: 'Exports started on this page' });
+    const link = exports.getByRole('link', { name: 'Download' });
+    await link.waitFor({ timeout: 30_000 });
+    const rows = Number((await column(exports, 'Rows'))[0]);
+    const download = await Promise.all([page.waitForEvent('download'), link.click()]).then(([d]) => d);
+    const text = readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, '');
+    const lines = text.trim().split(/\r?\n/);
+    expect(lines[0]).toBe(AUDIT_EXPORT_COLUMNS.join(','));
+    const deleted = await api<{ items: unknown[] }>('/v1/audit-events?action=Deleted&limit=200', {
+      token: owner,
+    });
+    expect(rows).toBe(deleted.body.items.length);
+    expect(lines.length - 1).toBeGreaterThanOrEqual(rows);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'export');
+    await close(s);
+  });
+
+  it('saves the current filters as a report, shares it and schedules it, showing the next run', async () => {
+    const s = await signIn();
+    const { page } = s;
+    const name = `Deleted tasks ${Date.now().toString(36)}`;
+    await page.getByRole('table', AUDIT_TABLE).waitFor();
+    await view(page).getByLabel('Event', { exact: true }).selectOption('Deleted');
+    await apply(page);
+    await view(page).getByLabel('Report name').fill(name);
+    await page.getByRole('button', { name: 'Save report' }).click();
+    await page.getByText(`Saved the report “${name}”`).waitFor();
+    await page.getByRole('tab', { name: 'Reports' }).click();
+    const reports = page.getByRole('table', { name: /Saved reports/ });
+    const row = reports.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/Just me/);
+    await row.getByRole('button', { name: `Share ${name}` }).click();
+    await page.getByText(`“${name}” is shared.`).waitFor();
+    expect(await row.innerText()).toMatch(/Everyone with permissions/);
+
+    await row.getByRole('button', { name: `Schedule ${name}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Schedule “${name}”` });
+    await dialog.getByLabel('Frequency').selectOption('weekly');
+    await dialog.getByLabel('Recipients').fill('u-adam, u-olivia');
+    await dialog.getByLabel('Time zone').selectOption('Europe/London');
+    await dialog.getByLabel('Hour').selectOption('7');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'schedule');
+    await dialog.getByRole('button', { name: 'Save schedule' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect
+      .poll(() => row.innerText())
+      .toMatch(/Weekly \(Mondays\), 07:00 Europe\/London; 2 recipients/);
+
+    const stored = await api<{ items: { id: string; name: string; schedule?: { nextRunAt: string } }[] }>(
+      '/v1/reports',
+      {
+        token: owner,
+      },
+    );
+    const report = stored.body.items.find((r) => r.name === name);
+    expect(report?.schedule?.nextRunAt).toBeTruthy();
+    const nextRun = row.getByRole('cell').nth(3).locator('time');
+    expect(await nextRun.getAttribute('datetime')).toBe(report?.schedule?.nextRunAt);
+    await screenshot(page, 'reports');
+
+    // Opening a saved report shows its log with its filters, in the form and in the table.
+    await row.getByRole('button', { name: `Open ${name}` }).click();
+    expect(await page.getByRole('tab', { name: 'Audit log' }).getAttribute('aria-selected')).toBe('true');
+    expect(await view(page).getByLabel('Event', { exact: true }).inputValue()).toBe('Deleted');
+    await expect
+      .poll(() => column(page.getByRole('table', AUDIT_TABLE), 'Summary'))
+      .toEqual(await summaries('action=Deleted'));
+    await close(s);
+  });
+});
+
+describe('what each role sees', () => {
+  it('shows a manager only their reports, and a 403 kindly when asked for the audit log', async () => {
+    const s = await signIn('manager');
+    const { page } = s;
+    expect(await page.getByRole('tab').allInnerTexts()).toEqual(['Activity log', 'My activity', 'Reports']);
+    const table = page.getByRole('table', ACTIVITY_TABLE);
+    await table.waitFor();
+    expect(await page.getByRole('radio').count()).toBe(1);
+    expect(await page.getByRole('radio', { name: 'My reports' }).isChecked()).toBe(true);
+    expect(await page.getByRole('radio', { name: 'Company' }).count()).toBe(0);
+    const maria = await demoToken('manager');
+    expect(await column(table, 'Activity description')).toEqual(
+      await descriptions('/v1/activity', 'scope=managed', maria),
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'manager');
+    // The UI never offers the audit log to a manager; an embedder that shows it anyway gets a kind answer.
+    await page.evaluate(() => {
+      const doc = (globalThis as any).document;
+      doc.querySelector('main').prepend(doc.createElement('logbook-audit-log'));
+    });
+    await page.getByRole('alert').filter({ hasText: 'Not available for your role' }).waitFor();
+    await close(s, [/status of 403/]);
+  });
+
+  it('shows a learner only "My activity", with their own entries', async () => {
+    const s = await signIn('learner');
+    const { page } = s;
+    expect(await page.getByRole('tab').allInnerTexts()).toEqual(['My activity']);
+    const table = page.getByRole('table', { name: /^My activity/ });
+    await table.waitFor();
+    const leo = await demoToken('learner');
+    expect(await column(table, 'Activity description')).toEqual(
+      await descriptions('/v1/me/activity', '', leo),
+    );
+    expect(await page.getByRole('button', { name: 'Export CSV' }).count()).toBe(0);
+    expect(await view(page).getByLabel('People').count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'learner');
+    await close(s);
+  });
+
+  it('says how to get a new token when the API refuses the one it has (401)', async () => {
+    const expired = await demoToken('owner', '-1m');
+    const s = await openConsole(browser, expired);
+    const alert = s.page.getByRole('alert').filter({ hasText: 'npm run token' }).first();
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain('npm run token -- --tenant demo --role owner --sub u-olivia');
+    await close(s, [/status of 401/]);
+  });
+
+  it('asks for a sign-in link when opened without one', async () => {
+    const s = await openConsole(browser, '');
+    await s.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await s.page.getByText('npm run token').count()).toBeGreaterThan(0);
+    expect(await seriousViolations(s.page)).toEqual([]);
+    await close(s);
+  });
+});
+
+describe('<logbook-integrity>, against contract-shaped answers (the integrity routes are not merged yet)', () => {
+  function digests() {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k-2026', alg: 'ES256', use: 'sig' };
+    const items: Record<string, unknown>[] = [];
+    let previous: string | null = null;
+    const start = Date.parse('2026-11-30T08:00:00.000Z');
+    for (let h = 0; h < 3; h++) {
+      const fields: Record<string, unknown> = {
+        id: `d-${h}`,
+        periodStart: new Date(start + h * 3_600_000).toISOString(),
+        periodEnd: new Date(start + (h + 1) * 3_600_000).toISOString(),
+        count: 10 + h,
+        rootHash: createHash('sha256').update(`root-${h}`).digest('hex'),
+        previousDigestHash: previous,
+        keyId: 'k-2026',
+        createdAt: new Date(start + (h + 1) * 3_600_000 + 60_000).toISOString(),
+      };
+      const digestHash: string = createHash('sha256').update(canonicalize(fields)!).digest('hex');
+      const signature = sign('sha256', Buffer.from(digestHash), {
+        key: privateKey,
+        dsaEncoding: 'ieee-p1363',
+      }).toString('base64url');
+      items.push({ ...fields, digestHash, signature });
+      previous = digestHash;
+    }
+    // The third hour was altered after sealing: its count no longer matches its hash.
+    items[2] = { ...items[2], count: 99 };
+    return { items, keys: [jwk] };
+  }
+
+  it('shows each sealed hour as verified, and an altered one as not', async () => {
+    const s = await signIn();
+    const { page } = s;
+    const { items, keys } = digests();
+    await page.route('**/v1/audit-digests/keys', (r) => r.fulfill({ json: { keys } }));
+    await page.route('**/v1/audit-digests?*', (r) => r.fulfill({ json: { items, nextCursor: null } }));
+    await page.getByRole('tab', { name: 'Integrity' }).click();
+    const table = page.getByRole('table', { name: /Sealed hours/ });
+    await table.waitFor();
+    const states = await column(table, 'State');
+    expect(states.slice(0, 2)).toEqual(['✓ Verified', '✓ Verified']);
+    expect(states[2]).toMatch(/^Not verified: digest hash does not match/);
+    expect(await column(table, 'Entries')).toEqual(['10', '11', '99']);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'integrity');
+    await close(s);
+  });
+});

@@ -40,9 +40,11 @@ beforeAll(async () => {
     body: { tenantId: tenant, users },
   });
   expect(res.status, res.text).toBe(200);
-  // A daily run at 06:00 UTC tomorrow covers today (UTC).
-  const day = new Date();
-  due = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() + 1, 6));
+  // A daily schedule runs at the next 06:00 UTC: later today before 06:00, tomorrow after it.
+  // (CI runs at any hour; a run at 01:00 once expected tomorrow's run and failed.)
+  const now = new Date();
+  due = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 6));
+  if (due.getTime() <= now.getTime()) due = new Date(due.getTime() + 86_400_000);
   period = previousPeriod('daily', due, 'UTC');
   const at = new Date(Math.min(period.from.getTime() + 3600_000, Date.now() - 60_000)).toISOString();
   const events = LEARNERS.map((userId) => ({

@@ -4,7 +4,7 @@ import { buildRunDeps } from '../shared/adapters/dispatch-deps.ts';
 import { runAs } from '../shared/adapters/invocation.ts';
 import { buildTickDeps } from '../shared/adapters/tick-deps.ts';
 import type { Config } from '../shared/config.ts';
-import { issuesToFieldErrors } from '../shared/http/validate.ts';
+import { issuesToFieldErrors } from '../shared/domain/issues.ts';
 import {
   dispatchDueSchedules,
   inProcessQueue,

@@ -9,8 +9,8 @@ import {
 } from '../../domain/activity/event.ts';
 import { contentUlid } from '../../domain/content-id.ts';
 import { type FieldError, ValidationError } from '../../domain/errors.ts';
+import { issuesToFieldErrors } from '../../domain/issues.ts';
 import { unstorable } from '../../domain/json-limits.ts';
-import { issuesToFieldErrors } from '../../http/validate.ts';
 
 /**
  * `POST /v1/activity-events`: validate the whole batch (all-or-nothing), then write every entry

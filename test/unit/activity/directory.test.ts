@@ -4,7 +4,7 @@ import { activityFiltersSchema } from '../../../shared/domain/activity/filters.t
 import { putUsersSchema, type TeamRecord } from '../../../shared/domain/directory/schemas.ts';
 import { DirectorySnapshot } from '../../../shared/domain/directory/snapshot.ts';
 import { ValidationError } from '../../../shared/domain/errors.ts';
-import { parseInput } from '../../../shared/http/validate.ts';
+import { parseInput } from '../../../shared/domain/issues.ts';
 import { upsertTeams } from '../../../shared/use-cases/directory/upsert.ts';
 
 /** A directory store that keeps teams in memory. */

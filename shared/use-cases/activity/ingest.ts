@@ -1,4 +1,4 @@
-import type { ActivityWriter } from '../../adapters/dynamodb/activity-store.ts';
+import type { ActivityWriter } from './ports.ts';
 import {
   type ActivityEventInput,
   activityEventInputSchema,

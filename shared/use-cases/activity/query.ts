@@ -1,5 +1,4 @@
-import type { ActivityPage, ActivityReader } from '../../adapters/dynamodb/activity-store.ts';
-import type { DirectoryReader } from '../../adapters/dynamodb/directory-store.ts';
+import type { ActivityPage, ActivityReader, DirectoryReader } from './ports.ts';
 import type { ActivityCriteria } from '../../domain/activity/criteria.ts';
 import { describeActivity } from '../../domain/activity/description.ts';
 import type { ActivityEntry, StoredActivity } from '../../domain/activity/event.ts';

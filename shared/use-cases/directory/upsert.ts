@@ -1,4 +1,4 @@
-import type { DirectoryStore } from '../../adapters/dynamodb/directory-store.ts';
+import type { DirectoryStore } from './ports.ts';
 import type { ContentRecord, GroupRecord, TeamRecord, UserRecord } from '../../domain/directory/schemas.ts';
 import { teamsInCycle } from '../../domain/directory/snapshot.ts';
 import { ValidationError } from '../../domain/errors.ts';

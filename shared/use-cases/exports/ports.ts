@@ -121,3 +121,14 @@ export interface LinkSettings {
   linkDays: number;
   signingKey: () => Promise<Uint8Array>;
 }
+
+/** Export jobs still `queued` or `running` (the sweeper's candidates). */
+export interface OpenExportRef {
+  tenantId: string;
+  id: string;
+}
+
+export interface OpenExports {
+  /** Jobs that entered `status` before `before` (oldest first), at most `limit`. */
+  listOpen(status: 'queued' | 'running', before: Date, limit: number): Promise<OpenExportRef[]>;
+}

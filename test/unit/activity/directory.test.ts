@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DirectoryStore } from '../../../shared/adapters/dynamodb/directory-store.ts';
+import type { DirectoryStore } from '../../../shared/use-cases/directory/ports.ts';
 import { activityFiltersSchema } from '../../../shared/domain/activity/filters.ts';
 import { putUsersSchema, type TeamRecord } from '../../../shared/domain/directory/schemas.ts';
 import { DirectorySnapshot } from '../../../shared/domain/directory/snapshot.ts';

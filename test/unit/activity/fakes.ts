@@ -2,7 +2,7 @@ import type {
   ActivityPage,
   ActivityStore,
   ActivityStoreQuery,
-} from '../../../shared/adapters/dynamodb/activity-store.ts';
+} from '../../../shared/use-cases/activity/ports.ts';
 import { matchesCriteria } from '../../../shared/domain/activity/criteria.ts';
 import type { IngestStatus, StoredActivity } from '../../../shared/domain/activity/event.ts';
 import type { DirectorySnapshot } from '../../../shared/domain/directory/snapshot.ts';

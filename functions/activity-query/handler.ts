@@ -1,3 +1,4 @@
+import { activityAdapters } from '../../shared/composition/activity.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { canReadOrgActivity } from '../../shared/domain/caller.ts';
 import { parseInput } from '../../shared/domain/issues.ts';
@@ -6,7 +7,6 @@ import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { signingKeyLoader } from '../../shared/signing.ts';
 import { listActivity, listMyActivity } from '../../shared/use-cases/activity/query.ts';
-import { activityAdapters } from '../../shared/use-cases/activity/wiring.ts';
 import { activityQuerySchema, myActivityQuerySchema } from './schema.ts';
 
 const config = loadConfig();

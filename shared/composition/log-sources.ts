@@ -11,7 +11,6 @@ import { type FieldError, ForbiddenError, ValidationError } from '../domain/erro
 import type { ExportLog, QueryFilters } from '../domain/exports/export-job.ts';
 import { issuesToFieldErrors } from '../domain/issues.ts';
 import { iterateActivity, resolvePeople } from '../use-cases/activity/query.ts';
-import { activityStoreFromConfig, directoryStoreFromConfig } from '../use-cases/activity/wiring.ts';
 import { ingestAuditEvents } from '../use-cases/audit/ingest.ts';
 import { iterateAuditEvents } from '../use-cases/audit/query.ts';
 import type {
@@ -20,6 +19,8 @@ import type {
   DirectoryUserRecord,
   EntrySources,
 } from '../use-cases/exports/ports.ts';
+import { activityStoreFromConfig } from './activity.ts';
+import { directoryStoreFromConfig } from './directory.ts';
 
 /**
  * The logs as exports see them: their filter schemas (the list routes' names and rules, unknown

@@ -1,4 +1,4 @@
-import { auditStoreFromConfig } from '../../shared/adapters/dynamodb/audit-store.ts';
+import { auditStoreFromConfig } from '../../shared/composition/audit.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { parseInput } from '../../shared/domain/issues.ts';
 import { apiHandler, MB } from '../../shared/http/handler.ts';

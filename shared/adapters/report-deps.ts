@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
+import { auditStoreFromConfig } from '../composition/audit.ts';
 import type { Config } from '../config.ts';
 import { activityFiltersSchema } from '../domain/activity/filters.ts';
 import { auditFiltersSchema } from '../domain/audit/filters.ts';
@@ -9,7 +10,6 @@ import { signingKeyLoader } from '../signing.ts';
 import { type IngestAuditDeps, ingestAuditEvents } from '../use-cases/audit/ingest.ts';
 import type { ManageDeps } from '../use-cases/reports/manage.ts';
 import type { AuditRecorder, FilterValidator } from '../use-cases/reports/ports.ts';
-import { auditStoreFromConfig } from './dynamodb/audit-store.ts';
 import { dynamoDocumentClient } from './dynamodb/client.ts';
 import { DynamoDirectoryStore } from './dynamodb/directory-store.ts';
 import { DirectoryAccessChecker } from './dynamodb/report-people.ts';

@@ -1,6 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { auditStoreFromConfig } from '../adapters/dynamodb/audit-store.ts';
 import type { DynamoDirectoryStore } from '../adapters/dynamodb/directory-store.ts';
 import type { Config } from '../config.ts';
 import { activityFiltersSchema } from '../domain/activity/filters.ts';
@@ -20,6 +19,7 @@ import type {
   EntrySources,
 } from '../use-cases/exports/ports.ts';
 import { activityStoreFromConfig } from './activity.ts';
+import { auditStoreFromConfig } from './audit.ts';
 import { directoryStoreFromConfig } from './directory.ts';
 
 /**

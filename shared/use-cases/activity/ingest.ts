@@ -1,4 +1,3 @@
-import type { ActivityWriter } from './ports.ts';
 import {
   type ActivityEventInput,
   activityEventInputSchema,
@@ -11,6 +10,7 @@ import { contentUlid } from '../../domain/content-id.ts';
 import { type FieldError, ValidationError } from '../../domain/errors.ts';
 import { issuesToFieldErrors } from '../../domain/issues.ts';
 import { unstorable } from '../../domain/json-limits.ts';
+import type { ActivityWriter } from './ports.ts';
 
 /**
  * `POST /v1/activity-events`: validate the whole batch (all-or-nothing), then write every entry

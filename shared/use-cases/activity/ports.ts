@@ -38,4 +38,3 @@ export interface ActivityReader {
 }
 
 export type ActivityStore = ActivityWriter & ActivityReader;
-

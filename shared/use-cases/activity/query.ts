@@ -1,4 +1,3 @@
-import type { ActivityPage, ActivityReader, DirectoryReader } from './ports.ts';
 import type { ActivityCriteria } from '../../domain/activity/criteria.ts';
 import { describeActivity } from '../../domain/activity/description.ts';
 import type { ActivityEntry, StoredActivity } from '../../domain/activity/event.ts';
@@ -10,6 +9,7 @@ import { type CursorBinding, decodeCursor, encodeCursor } from '../../query/curs
 import { itemsWithinBudget, positionOf } from '../../query/page-budget.ts';
 import { readAhead } from '../../query/read-ahead.ts';
 import { addMonths } from './ingest.ts';
+import type { ActivityPage, ActivityReader, DirectoryReader } from './ports.ts';
 
 /**
  * Reads of the activity log. Visibility is resolved against the directory as it is now:

@@ -15,4 +15,3 @@ export interface DirectoryStore extends DirectoryReader {
   upsert(tenantId: string, kind: 'groups', records: readonly GroupRecord[]): Promise<number>;
   upsert(tenantId: string, kind: 'content', records: readonly ContentRecord[]): Promise<number>;
 }
-

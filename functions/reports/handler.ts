@@ -1,4 +1,4 @@
-import { buildManageDeps } from '../../shared/adapters/report-deps.ts';
+import { buildManageDeps } from '../../shared/composition/reports.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import { parseInput } from '../../shared/domain/issues.ts';

@@ -1,10 +1,10 @@
 import { exportDeps } from '../composition/exports.ts';
+import { reportAdapters, reportAuditRecorder, systemClock } from '../composition/reports.ts';
 import type { Config } from '../config.ts';
 import { runExport } from '../use-cases/exports/run.ts';
 import type { RunDeps } from '../use-cases/reports/dispatch.ts';
 import type { ExportRunner } from '../use-cases/reports/ports.ts';
 import { DynamoRunLedger } from './dynamodb/report-store.ts';
-import { reportAdapters, reportAuditRecorder, systemClock } from './report-deps.ts';
 import { sesClient } from './ses/client.ts';
 import { SesMailer } from './ses/mailer.ts';
 

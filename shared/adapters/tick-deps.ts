@@ -1,7 +1,7 @@
+import { reportAdapters, systemClock } from '../composition/reports.ts';
 import type { Config } from '../config.ts';
 import type { TickDeps } from '../use-cases/reports/dispatch.ts';
 import { DynamoRunLedger } from './dynamodb/report-store.ts';
-import { reportAdapters, systemClock } from './report-deps.ts';
 import { sqsClient } from './sqs/client.ts';
 import { SqsRunQueue } from './sqs/run-queue.ts';
 

@@ -1,11 +1,11 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type ActivityCriteria, matchesCriteria } from '../../domain/activity/criteria.ts';
+import { matchesCriteria } from '../../domain/activity/criteria.ts';
 import { type IngestStatus, type StoredActivity, storedActivitySchema } from '../../domain/activity/event.ts';
 import { logger } from '../../observability.ts';
 import type { ActivityPage, ActivityStore, ActivityStoreQuery } from '../../use-cases/activity/ports.ts';
 import { activityItem, activityPk, idOfPosition } from './activity-keys.ts';
-import { type ActivityPlan, applyCriteriaFilter, planActivityQuery } from './activity-plan.ts';
+import { applyCriteriaFilter, planActivityQuery } from './activity-plan.ts';
 import { toAttributeMap } from './attributes.ts';
 import { toDomainError } from './errors.ts';
 import { mergeQuery } from './merge-query.ts';

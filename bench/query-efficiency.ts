@@ -3,7 +3,7 @@ import { DynamoAuditStore } from '../shared/adapters/dynamodb/audit-store.ts';
 import { activityFiltersSchema } from '../shared/domain/activity/filters.ts';
 import { auditFiltersSchema } from '../shared/domain/audit/filters.ts';
 import { addMonthsUtc } from '../shared/domain/audit/time.ts';
-import type { UserCaller } from '../shared/http/caller.ts';
+import type { UserCaller } from '../shared/domain/caller.ts';
 import { listActivity } from '../shared/use-cases/activity/query.ts';
 import { listAuditEvents } from '../shared/use-cases/audit/query.ts';
 import type { BenchContext } from './lib/context.ts';

@@ -1,10 +1,10 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { buildRunDeps } from '../shared/adapters/dispatch-deps.ts';
 import { runAs } from '../shared/adapters/invocation.ts';
-import { buildTickDeps } from '../shared/adapters/tick-deps.ts';
+import { exportDeps } from '../shared/composition/exports.ts';
+import { buildRunDeps, buildTickDeps } from '../shared/composition/schedule.ts';
 import type { Config } from '../shared/config.ts';
-import { issuesToFieldErrors } from '../shared/http/validate.ts';
+import { issuesToFieldErrors } from '../shared/domain/issues.ts';
 import {
   dispatchDueSchedules,
   inProcessQueue,
@@ -46,7 +46,8 @@ const sesStore = z.object({
 let deps: { config: Config; tick: TickDeps; run: RunDeps } | undefined;
 
 export async function runSchedules(config: Config, now?: Date, tenantId?: string) {
-  if (deps?.config !== config) deps = { config, tick: buildTickDeps(config), run: buildRunDeps(config) };
+  if (deps?.config !== config)
+    deps = { config, tick: buildTickDeps(config), run: buildRunDeps(config, exportDeps(config)) };
   const { tick, run } = deps;
   const clock = { now: () => now ?? new Date() };
   const all = tick.schedules;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ROLES } from '../shared/http/caller.ts';
+import { ROLES } from '../shared/domain/caller.ts';
 import { mintToken } from './tokens.ts';
 
 export const TOKEN_USAGE = `Usage: npm run token -- [--tenant T] [--role R] [--sub U] [--reporting] [--expires 12h]

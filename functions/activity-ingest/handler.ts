@@ -1,11 +1,11 @@
+import { activityStoreFromConfig } from '../../shared/composition/activity.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { ingestActivityEnvelopeSchema } from '../../shared/domain/activity/event.ts';
+import { parseInput } from '../../shared/domain/issues.ts';
 import { apiHandler, MB } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
-import { parseInput } from '../../shared/http/validate.ts';
 import { recordIngest } from '../../shared/observability.ts';
 import { ingestActivityEvents } from '../../shared/use-cases/activity/ingest.ts';
-import { activityStoreFromConfig } from '../../shared/use-cases/activity/wiring.ts';
 
 const config = loadConfig();
 const deps = {

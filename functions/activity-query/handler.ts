@@ -1,12 +1,12 @@
+import { activityAdapters } from '../../shared/composition/activity.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { canReadOrgActivity } from '../../shared/http/caller.ts';
+import { canReadOrgActivity } from '../../shared/domain/caller.ts';
+import { parseInput } from '../../shared/domain/issues.ts';
 import { costHeaders } from '../../shared/http/cost.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
-import { parseInput } from '../../shared/http/validate.ts';
 import { signingKeyLoader } from '../../shared/signing.ts';
 import { listActivity, listMyActivity } from '../../shared/use-cases/activity/query.ts';
-import { activityAdapters } from '../../shared/use-cases/activity/wiring.ts';
 import { activityQuerySchema, myActivityQuerySchema } from './schema.ts';
 
 const config = loadConfig();

@@ -1,8 +1,8 @@
-import { auditStoreFromConfig } from '../../shared/adapters/dynamodb/audit-store.ts';
+import { auditStoreFromConfig } from '../../shared/composition/audit.ts';
 import { loadConfig } from '../../shared/config.ts';
+import { parseInput } from '../../shared/domain/issues.ts';
 import { apiHandler, MB } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
-import { parseInput } from '../../shared/http/validate.ts';
 import { recordIngest } from '../../shared/observability.ts';
 import { ingestAuditEvents } from '../../shared/use-cases/audit/ingest.ts';
 import { ingestEnvelopeSchema } from './schema.ts';

@@ -1,9 +1,9 @@
-import { auditStoreFromConfig } from '../../shared/adapters/dynamodb/audit-store.ts';
+import { auditStoreFromConfig } from '../../shared/composition/audit.ts';
 import { loadConfig } from '../../shared/config.ts';
+import { parseInput } from '../../shared/domain/issues.ts';
 import { costHeaders } from '../../shared/http/cost.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
-import { parseInput } from '../../shared/http/validate.ts';
 import { signingKeyLoader } from '../../shared/signing.ts';
 import { assertAuditReader, getAuditEvent, listAuditEvents } from '../../shared/use-cases/audit/query.ts';
 import { auditIdParamsSchema, auditQuerySchema } from './schema.ts';

@@ -1,9 +1,9 @@
+import { directoryStoreFromConfig } from '../../shared/composition/directory.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
+import { parseInput } from '../../shared/domain/issues.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
-import { parseInput } from '../../shared/http/validate.ts';
-import { directoryStoreFromConfig } from '../../shared/use-cases/activity/wiring.ts';
 import {
   upsertContent,
   upsertGroups,

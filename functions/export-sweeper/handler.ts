@@ -1,7 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
-import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
-import { DynamoExportStore, DynamoOpenExports } from '../../shared/adapters/dynamodb/export-store.ts';
+import { exportSweepDeps } from '../../shared/composition/export-sweeper.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { logger, metrics, withMetrics } from '../../shared/observability.ts';
 import { sweepStuckExports } from '../../shared/use-cases/exports/sweep.ts';
@@ -12,13 +11,7 @@ import { sweepStuckExports } from '../../shared/use-cases/exports/sweep.ts';
  * an end. Only the state table: one Query per state, a consistent read and a conditional update
  * per candidate.
  */
-const config = loadConfig();
-const dynamo = dynamoDocumentClient(config);
-const deps = {
-  store: new DynamoExportStore(dynamo, config.STATE_TABLE),
-  open: new DynamoOpenExports(dynamo, config.STATE_TABLE),
-  clock: { now: () => new Date() },
-};
+const deps = exportSweepDeps(loadConfig());
 
 export const handler = withMetrics(async (event: Partial<ScheduledEvent> = {}) => {
   const result = await sweepStuckExports(deps);

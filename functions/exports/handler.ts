@@ -1,9 +1,9 @@
 import { exportRequestDeps } from '../../shared/composition/export-requests.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { exportRequestSchema } from '../../shared/domain/exports/export-job.ts';
+import { parseInput } from '../../shared/domain/issues.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
-import { parseInput } from '../../shared/http/validate.ts';
 import { getExport } from '../../shared/use-cases/exports/get.ts';
 import { requestExport } from '../../shared/use-cases/exports/request.ts';
 import { exportIdParamsSchema } from './schema.ts';

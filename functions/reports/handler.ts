@@ -1,10 +1,10 @@
-import { buildManageDeps } from '../../shared/adapters/report-deps.ts';
+import { buildManageDeps } from '../../shared/composition/reports.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
+import { parseInput } from '../../shared/domain/issues.ts';
 import { reportInputSchema, scheduleInputSchema } from '../../shared/domain/reports/report.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
-import { parseInput } from '../../shared/http/validate.ts';
 import * as reports from '../../shared/use-cases/reports/manage.ts';
 import { listReportsQuery, reportIdParams } from './schema.ts';
 

@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
-import { buildTickDeps } from '../../shared/adapters/tick-deps.ts';
+import { buildTickDeps } from '../../shared/composition/schedule.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { logger, metrics, withMetrics } from '../../shared/observability.ts';
 import { dispatchDueSchedules } from '../../shared/use-cases/reports/dispatch.ts';

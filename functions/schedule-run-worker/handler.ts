@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { buildRunDeps } from '../../shared/adapters/dispatch-deps.ts';
-import { runTaskSchema } from '../../shared/adapters/sqs/run-queue.ts';
+import { exportDeps } from '../../shared/composition/exports.ts';
+import { buildRunDeps, runTaskSchema } from '../../shared/composition/schedule.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { logger, metrics, withMetrics } from '../../shared/observability.ts';
 import { executeRun } from '../../shared/use-cases/reports/dispatch.ts';
@@ -12,7 +12,8 @@ import { executeRun } from '../../shared/use-cases/reports/dispatch.ts';
  * done either way; only an unexpected error (the state table unreachable) returns the message
  * to the queue, and a redelivered message never starts an attempt twice.
  */
-const deps = buildRunDeps(loadConfig());
+const config = loadConfig();
+const deps = buildRunDeps(config, exportDeps(config));
 
 export const handler = withMetrics(async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];

@@ -1,6 +1,6 @@
+import { activityAdapters } from '../../shared/composition/activity.ts';
 import type { ActivityAction } from '../../shared/domain/activity/event.ts';
 import { ingestActivityEvents } from '../../shared/use-cases/activity/ingest.ts';
-import { activityAdapters } from '../../shared/use-cases/activity/wiring.ts';
 import { seededRandom } from '../random.ts';
 import { DEMO_TENANT } from './demo.ts';
 import { DEMO_CONTENT, type DemoContent, demoPeople } from './directory.ts';

@@ -1,4 +1,4 @@
-import { auditStoreFromConfig } from '../../shared/adapters/dynamodb/audit-store.ts';
+import { auditStoreFromConfig } from '../../shared/composition/audit.ts';
 import type { AuditEventInputRaw } from '../../shared/domain/audit/schema.ts';
 import { ingestAuditEvents } from '../../shared/use-cases/audit/ingest.ts';
 import { DEMO_PEOPLE, DEMO_TENANT } from './demo.ts';

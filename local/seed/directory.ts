@@ -1,5 +1,5 @@
+import { activityAdapters } from '../../shared/composition/activity.ts';
 import type { ContentRecord, TeamRecord, UserRecord } from '../../shared/domain/directory/schemas.ts';
-import { activityAdapters } from '../../shared/use-cases/activity/wiring.ts';
 import {
   upsertContent,
   upsertGroups,

@@ -6,10 +6,10 @@ import { InProcessExportDispatcher, LambdaExportDispatcher } from '../adapters/l
 import { localInvoker } from '../adapters/lambda/local-invoke.ts';
 import { observeClient } from '../adapters/sdk-observer.ts';
 import type { Config } from '../config.ts';
-import { directoryStoreFromConfig } from '../use-cases/activity/wiring.ts';
 import type { GetExportDeps } from '../use-cases/exports/get.ts';
 import type { ExportDispatcher, LinkSettings } from '../use-cases/exports/ports.ts';
 import type { RequestExportDeps } from '../use-cases/exports/request.ts';
+import { directoryStoreFromConfig } from './directory.ts';
 import { exportLinks } from './export-links.ts';
 import { directoryLookup, exportAuditRecorder, filterChecks } from './log-sources.ts';
 

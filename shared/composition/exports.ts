@@ -4,10 +4,10 @@ import { DynamoExportStore } from '../adapters/dynamodb/export-store.ts';
 import { s3Client } from '../adapters/s3/client.ts';
 import { S3ExportFiles } from '../adapters/s3/export-files.ts';
 import type { Config } from '../config.ts';
-import { directoryStoreFromConfig } from '../use-cases/activity/wiring.ts';
 import type { ExecuteExportDeps } from '../use-cases/exports/execute.ts';
 import type { LinkSettings } from '../use-cases/exports/ports.ts';
 import type { RunExportDeps } from '../use-cases/exports/run.ts';
+import { directoryStoreFromConfig } from './directory.ts';
 import { exportLinks } from './export-links.ts';
 import { directoryLookup, entrySources, logSources } from './log-sources.ts';
 

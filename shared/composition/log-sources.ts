@@ -1,17 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { auditStoreFromConfig } from '../adapters/dynamodb/audit-store.ts';
 import type { DynamoDirectoryStore } from '../adapters/dynamodb/directory-store.ts';
 import type { Config } from '../config.ts';
 import { activityFiltersSchema } from '../domain/activity/filters.ts';
 import { actionLabel, isAction } from '../domain/audit/catalog.ts';
 import { auditFiltersShape, fromNotAfterTo } from '../domain/audit/filters.ts';
+import { canReadAudit, type UserCaller } from '../domain/caller.ts';
 import { type FieldError, ForbiddenError, ValidationError } from '../domain/errors.ts';
 import type { ExportLog, QueryFilters } from '../domain/exports/export-job.ts';
-import { canReadAudit, type UserCaller } from '../http/caller.ts';
-import { issuesToFieldErrors } from '../http/validate.ts';
+import { issuesToFieldErrors } from '../domain/issues.ts';
 import { iterateActivity, resolvePeople } from '../use-cases/activity/query.ts';
-import { activityStoreFromConfig, directoryStoreFromConfig } from '../use-cases/activity/wiring.ts';
 import { ingestAuditEvents } from '../use-cases/audit/ingest.ts';
 import { iterateAuditEvents } from '../use-cases/audit/query.ts';
 import type {
@@ -20,6 +18,9 @@ import type {
   DirectoryUserRecord,
   EntrySources,
 } from '../use-cases/exports/ports.ts';
+import { activityStoreFromConfig } from './activity.ts';
+import { auditStoreFromConfig } from './audit.ts';
+import { directoryStoreFromConfig } from './directory.ts';
 
 /**
  * The logs as exports see them: their filter schemas (the list routes' names and rules, unknown

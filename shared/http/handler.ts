@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../config.ts';
+import type { Caller, ServiceCaller, UserCaller } from '../domain/caller.ts';
 import { UnauthorizedError } from '../domain/errors.ts';
-import type { Caller, ServiceCaller, UserCaller } from './caller.ts';
 import {
   type ApiEvent,
   type AuthMode,

@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { type Caller, claimsSchema } from '../domain/caller.ts';
 import {
   BadRequestError,
   DomainError,
@@ -10,12 +11,11 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '../domain/errors.ts';
+import { formatPath } from '../domain/issues.ts';
 import { MAX_JSON_DEPTH, tooDeep } from '../domain/json-limits.ts';
 import { flushStoredMetrics, logger, metrics } from '../observability.ts';
-import { type Caller, claimsSchema } from './caller.ts';
 import { type HttpResult, problem } from './responses.ts';
 import { isAllowedServiceCaller } from './service-callers.ts';
-import { formatPath } from './validate.ts';
 
 /** The event as the handler sees it after the middleware chain. */
 export interface ApiEvent extends APIGatewayProxyEventV2 {

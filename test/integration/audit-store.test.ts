@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoAuditStore } from '../../shared/adapters/dynamodb/audit-store.ts';
 import { auditFiltersSchema } from '../../shared/domain/audit/filters.ts';
-import type { UserCaller } from '../../shared/http/caller.ts';
+import type { UserCaller } from '../../shared/domain/caller.ts';
 import { ingestAuditEvents } from '../../shared/use-cases/audit/ingest.ts';
 import { iterateAuditEvents, listAuditEvents } from '../../shared/use-cases/audit/query.ts';
 import { auditDataset } from '../fixtures/audit-dataset.ts';

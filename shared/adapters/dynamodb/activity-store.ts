@@ -1,47 +1,14 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type ActivityCriteria, matchesCriteria } from '../../domain/activity/criteria.ts';
+import { matchesCriteria } from '../../domain/activity/criteria.ts';
 import { type IngestStatus, type StoredActivity, storedActivitySchema } from '../../domain/activity/event.ts';
 import { logger } from '../../observability.ts';
+import type { ActivityPage, ActivityStore, ActivityStoreQuery } from '../../use-cases/activity/ports.ts';
 import { activityItem, activityPk, idOfPosition } from './activity-keys.ts';
-import { type ActivityPlan, applyCriteriaFilter, planActivityQuery } from './activity-plan.ts';
+import { applyCriteriaFilter, planActivityQuery } from './activity-plan.ts';
 import { toAttributeMap } from './attributes.ts';
 import { toDomainError } from './errors.ts';
 import { mergeQuery } from './merge-query.ts';
-
-/** The activity log's storage, as the use cases see it. */
-export interface ActivityWriter {
-  /** Conditional put: `duplicate` when the id is already stored for the tenant; never overwrites. */
-  put(entry: StoredActivity, ttl: number): Promise<IngestStatus>;
-}
-
-export interface ActivityStoreQuery {
-  tenantId: string;
-  criteria: ActivityCriteria;
-  from: string;
-  to: string;
-  order: 'asc' | 'desc';
-  limit: number;
-  /** Position (`occurredAt#id`) of the last entry already returned. */
-  after?: string;
-  nowEpochSeconds: number;
-  /** How many people the tenant's directory knows: a planner hint. */
-  population?: number;
-}
-
-export interface ActivityPage {
-  items: StoredActivity[];
-  nextPosition: string | null;
-  /** Items DynamoDB read (ScannedCount), the cost figure. */
-  scanned: number;
-  plan: { index: ActivityPlan['index']; streams: number };
-}
-
-export interface ActivityReader {
-  query(q: ActivityStoreQuery): Promise<ActivityPage>;
-}
-
-export type ActivityStore = ActivityWriter & ActivityReader;
 
 export class DynamoActivityStore implements ActivityStore {
   constructor(

@@ -6,7 +6,6 @@ import {
   GetCommand,
   type GetCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { type Config, shardResolver } from '../../config.ts';
 import type { AuditFilters } from '../../domain/audit/filters.ts';
 import { cidrKeyRange, ipKey } from '../../domain/audit/ip.ts';
 import {
@@ -23,7 +22,6 @@ import { toDomainError as mapAwsError } from '../aws-errors.ts';
 import { toAttributeMap } from './attributes.ts';
 import { auditKeys, idOfPosition, toAuditItem } from './audit-keys.ts';
 import { type KeyedFilter, planAuditQuery } from './audit-planner.ts';
-import { dynamoDocumentClient } from './client.ts';
 import { mergeQuery } from './merge-query.ts';
 import { TTL_ATTRIBUTE } from './tables.ts';
 
@@ -212,15 +210,4 @@ export function addFilters(expr: ExpressionBuilder, f: AuditFilters, covers: rea
   if (f.requestUrl) {
     expr.add(`begins_with(${expr.path('e.request.url')}, ${expr.value(f.requestUrl)})`);
   }
-}
-
-/** The store as handlers build it, once per cold start. */
-export function auditStoreFromConfig(
-  config: Config,
-  client = dynamoDocumentClient(config),
-): DynamoAuditStore {
-  return new DynamoAuditStore(client, {
-    tableName: config.AUDIT_TABLE,
-    shardsFor: shardResolver(config),
-  });
 }

@@ -13,6 +13,7 @@ import {
 } from '../../domain/directory/schemas.ts';
 import { type DirectoryData, DirectorySnapshot } from '../../domain/directory/snapshot.ts';
 import { logger } from '../../observability.ts';
+import type { DirectoryStore } from '../../use-cases/directory/ports.ts';
 import { currentFunction } from '../invocation.ts';
 import { toDomainError } from './errors.ts';
 
@@ -21,20 +22,6 @@ import { toDomainError } from './errors.ts';
  * attribute `r` = the record as pushed. Writes replace records (the platform owns them);
  * reads load a tenant's whole directory with a paged Query and keep it for a short time.
  */
-export interface DirectoryReader {
-  /** The tenant's directory, possibly up to `cacheMs` old. */
-  snapshot(tenantId: string): Promise<DirectorySnapshot>;
-}
-
-export interface DirectoryStore extends DirectoryReader {
-  /** The tenant's directory read now, bypassing the cache. */
-  load(tenantId: string): Promise<DirectorySnapshot>;
-  upsert(tenantId: string, kind: 'users', records: readonly UserRecord[]): Promise<number>;
-  upsert(tenantId: string, kind: 'teams', records: readonly TeamRecord[]): Promise<number>;
-  upsert(tenantId: string, kind: 'groups', records: readonly GroupRecord[]): Promise<number>;
-  upsert(tenantId: string, kind: 'content', records: readonly ContentRecord[]): Promise<number>;
-}
-
 export const SK_PREFIX: Record<DirectoryKind, string> = {
   users: 'USER#',
   teams: 'TEAM#',

@@ -9,8 +9,12 @@ import { DuplicateError } from '../../domain/errors.ts';
 import { type ExportJob, exportJobSchema } from '../../domain/exports/export-job.ts';
 import { logger } from '../../observability.ts';
 import { ExpressionBuilder } from '../../query/expression.ts';
-import type { ExportJobUpdate, ExportStore } from '../../use-cases/exports/ports.ts';
-import type { OpenExportRef, OpenExports } from '../../use-cases/exports/sweep.ts';
+import type {
+  ExportJobUpdate,
+  ExportStore,
+  OpenExportRef,
+  OpenExports,
+} from '../../use-cases/exports/ports.ts';
 import { toDomainError } from '../aws-errors.ts';
 import { STATE_TABLE, TTL_ATTRIBUTE } from './tables.ts';
 

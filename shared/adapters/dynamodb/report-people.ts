@@ -1,5 +1,5 @@
+import type { UserCaller } from '../../domain/caller.ts';
 import { roleFromDirectory } from '../../domain/reports/access.ts';
-import type { UserCaller } from '../../http/caller.ts';
 import type { AccessChecker, Person } from '../../use-cases/reports/ports.ts';
 
 /** What the report features need of a directory user record (the platform's copy). */

@@ -1,7 +1,7 @@
 // The activity log's input and stored shapes: one source of truth for validation and OpenAPI.
 
 import { z } from 'zod';
-import { tenantIdSchema } from '../../http/caller.ts';
+import { tenantIdSchema } from '../caller.ts';
 import { contentTypeSchema } from '../directory/schemas.ts';
 import { utcIso, utcTimestampOut } from '../timestamps.ts';
 

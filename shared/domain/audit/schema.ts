@@ -2,7 +2,7 @@
 // read back (`AuditEntry`), and the list view (`AuditListItem`, without changes and details).
 
 import { z } from 'zod';
-import { tenantIdSchema } from '../../http/caller.ts';
+import { tenantIdSchema } from '../caller.ts';
 import { jsonByteLength } from '../json-limits.ts';
 import { utcIso, utcTimestampOut } from '../timestamps.ts';
 import { ACTION_NAMES, OBJECT_TYPE_NAMES } from './catalog.ts';

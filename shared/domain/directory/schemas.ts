@@ -3,7 +3,7 @@
 // deactivated filter, archived content and the activity CSV columns read it.
 
 import { z } from 'zod';
-import { tenantIdSchema } from '../../http/caller.ts';
+import { tenantIdSchema } from '../caller.ts';
 
 export const directoryIdSchema = z
   .string()

@@ -2,8 +2,8 @@
 // The job moves queued → running → succeeded | failed; only a succeeded job carries a file key.
 
 import { z } from 'zod';
-import { roleSchema } from '../../http/caller.ts';
 import { addMonthsUtc } from '../audit/time.ts';
+import { roleSchema } from '../caller.ts';
 import { filtersDoc } from '../query-values.ts';
 import { utcTimestampOut } from '../timestamps.ts';
 import { adhocFileName } from './file-names.ts';

@@ -1,7 +1,7 @@
 // Who may use a log in reports: audit for owners and admins; activity for every role that can
 // read it (managers too: their visibility narrows what the export holds when it runs).
 
-import { canReadAudit, canReadOrgActivity, ROLES, type Role, type UserCaller } from '../../http/caller.ts';
+import { canReadAudit, canReadOrgActivity, ROLES, type Role, type UserCaller } from '../caller.ts';
 import type { ReportLog } from './report.ts';
 
 export interface Holder {

@@ -1,4 +1,3 @@
-import type { ActivityWriter } from '../../adapters/dynamodb/activity-store.ts';
 import {
   type ActivityEventInput,
   activityEventInputSchema,
@@ -9,8 +8,9 @@ import {
 } from '../../domain/activity/event.ts';
 import { contentUlid } from '../../domain/content-id.ts';
 import { type FieldError, ValidationError } from '../../domain/errors.ts';
+import { issuesToFieldErrors } from '../../domain/issues.ts';
 import { unstorable } from '../../domain/json-limits.ts';
-import { issuesToFieldErrors } from '../../http/validate.ts';
+import type { ActivityWriter } from './ports.ts';
 
 /**
  * `POST /v1/activity-events`: validate the whole batch (all-or-nothing), then write every entry

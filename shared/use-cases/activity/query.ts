@@ -1,16 +1,15 @@
-import type { ActivityPage, ActivityReader } from '../../adapters/dynamodb/activity-store.ts';
-import type { DirectoryReader } from '../../adapters/dynamodb/directory-store.ts';
 import type { ActivityCriteria } from '../../domain/activity/criteria.ts';
 import { describeActivity } from '../../domain/activity/description.ts';
 import type { ActivityEntry, StoredActivity } from '../../domain/activity/event.ts';
 import type { ActivityFilters, MyActivityFilters } from '../../domain/activity/filters.ts';
+import { activityDenial, canReadOrgActivity, type UserCaller } from '../../domain/caller.ts';
 import type { DirectorySnapshot } from '../../domain/directory/snapshot.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
-import { activityDenial, canReadOrgActivity, type UserCaller } from '../../http/caller.ts';
 import { type CursorBinding, decodeCursor, encodeCursor } from '../../query/cursor.ts';
 import { itemsWithinBudget, positionOf } from '../../query/page-budget.ts';
 import { readAhead } from '../../query/read-ahead.ts';
 import { addMonths } from './ingest.ts';
+import type { ActivityPage, ActivityReader, DirectoryReader } from './ports.ts';
 
 /**
  * Reads of the activity log. Visibility is resolved against the directory as it is now:

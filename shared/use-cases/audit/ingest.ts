@@ -10,8 +10,8 @@ import { entryStorageProblems, inputDepthProblems } from '../../domain/audit/sto
 import { retentionEndEpoch } from '../../domain/audit/time.ts';
 import { contentUlid } from '../../domain/content-id.ts';
 import { type FieldError, ThrottledError, ValidationError } from '../../domain/errors.ts';
+import { issuesToFieldErrors } from '../../domain/issues.ts';
 import { redactChanges, redactDeep, redactUrl } from '../../domain/redaction.ts';
-import { issuesToFieldErrors } from '../../http/validate.ts';
 import type { AuditEventWriter, Clock } from './ports.ts';
 
 export interface IngestAuditDeps {

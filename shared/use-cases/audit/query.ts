@@ -1,8 +1,8 @@
 import type { AuditFilters } from '../../domain/audit/filters.ts';
 import type { AuditEntry, AuditListItem } from '../../domain/audit/schema.ts';
 import { addMonthsUtc } from '../../domain/audit/time.ts';
+import { canReadAudit, type UserCaller } from '../../domain/caller.ts';
 import { BadRequestError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
-import { canReadAudit, type UserCaller } from '../../http/caller.ts';
 import { decodeCursor, encodeCursor } from '../../query/cursor.ts';
 import { itemsWithinBudget, positionOf } from '../../query/page-budget.ts';
 import { readAhead } from '../../query/read-ahead.ts';

@@ -1,7 +1,7 @@
-import type { DirectoryStore } from '../../adapters/dynamodb/directory-store.ts';
 import type { ContentRecord, GroupRecord, TeamRecord, UserRecord } from '../../domain/directory/schemas.ts';
 import { teamsInCycle } from '../../domain/directory/snapshot.ts';
 import { ValidationError } from '../../domain/errors.ts';
+import type { DirectoryStore } from './ports.ts';
 
 /**
  * Directory writes from the platform. Input is already schema-valid; these add the rules that

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { UserCaller } from '../../domain/caller.ts';
 import { DomainError, ValidationError } from '../../domain/errors.ts';
 import {
   contentTypeOf,
@@ -7,7 +8,6 @@ import {
   fileKeyOf,
   hasBom,
 } from '../../domain/exports/export-job.ts';
-import type { UserCaller } from '../../http/caller.ts';
 import { logger } from '../../observability.ts';
 import type { Clock, DirectoryLookup, EntrySources, ExportFiles, ExportStore } from './ports.ts';
 import { activityRows, auditRows, counted, csvStream, ndjsonStream } from './serialize.ts';

@@ -1,8 +1,8 @@
+import type { UserCaller } from '../../domain/caller.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import { isOverdue, OVERDUE_ERROR } from '../../domain/exports/deadlines.ts';
 import { signDownloadToken } from '../../domain/exports/download-token.ts';
 import type { ExportJob, ExportView } from '../../domain/exports/export-job.ts';
-import type { UserCaller } from '../../http/caller.ts';
 import type { Clock, ExportStore, LinkSettings } from './ports.ts';
 
 /**

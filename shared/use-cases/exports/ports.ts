@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
+import type { UserCaller } from '../../domain/caller.ts';
 import type { UserRecord } from '../../domain/directory/schemas.ts';
 import type { ActivityEntryLike, AuditEntryLike } from '../../domain/exports/entries.ts';
 import type { ExportJob, ExportLog, QueryFilters } from '../../domain/exports/export-job.ts';
-import type { UserCaller } from '../../http/caller.ts';
 
 /**
  * What the export use cases need from the world, as small interfaces. Adapters implement them
@@ -120,4 +120,15 @@ export interface LinkSettings {
   publicBaseUrl: string;
   linkDays: number;
   signingKey: () => Promise<Uint8Array>;
+}
+
+/** Export jobs still `queued` or `running` (the sweeper's candidates). */
+export interface OpenExportRef {
+  tenantId: string;
+  id: string;
+}
+
+export interface OpenExports {
+  /** Jobs that entered `status` before `before` (oldest first), at most `limit`. */
+  listOpen(status: 'queued' | 'running', before: Date, limit: number): Promise<OpenExportRef[]>;
 }

@@ -1,3 +1,4 @@
+import { activityDenial, canReadAudit, canReadOrgActivity, type UserCaller } from '../../domain/caller.ts';
 import { DomainError, ForbiddenError, QuotaExceededError } from '../../domain/errors.ts';
 import {
   type ExportFormat,
@@ -10,7 +11,6 @@ import {
   type QueryFilters,
 } from '../../domain/exports/export-job.ts';
 import { toQueryForm } from '../../domain/query-values.ts';
-import { activityDenial, canReadAudit, canReadOrgActivity, type UserCaller } from '../../http/caller.ts';
 import { logger } from '../../observability.ts';
 import type {
   AuditRecorder,

@@ -1,6 +1,6 @@
 import { isOverdue, OVERDUE_ERROR, openLimitMs } from '../../domain/exports/deadlines.ts';
 import { logger } from '../../observability.ts';
-import type { Clock, ExportStore } from './ports.ts';
+import type { Clock, ExportStore, OpenExportRef, OpenExports } from './ports.ts';
 
 /**
  * The export sweeper (on the schedule dispatcher's cadence): every export still `queued` or
@@ -10,16 +10,6 @@ import type { Clock, ExportStore } from './ports.ts';
  * with a conditional write on the status it was seen in, so a run that finishes meanwhile wins
  * and nothing is ever marked twice. Safe to run concurrently and again after a failure.
  */
-export interface OpenExportRef {
-  tenantId: string;
-  id: string;
-}
-
-export interface OpenExports {
-  /** Jobs that entered `status` before `before` (oldest first), at most `limit`. */
-  listOpen(status: 'queued' | 'running', before: Date, limit: number): Promise<OpenExportRef[]>;
-}
-
 export interface SweepExportsDeps {
   store: Pick<ExportStore, 'get' | 'transition'>;
   open: OpenExports;

@@ -1,11 +1,11 @@
 import pLimit from 'p-limit';
+import type { UserCaller } from '../../domain/caller.ts';
 import { fileExtension } from '../../domain/exports/export-job.ts';
 import { reportFileName } from '../../domain/exports/file-names.ts';
 import { canUseLog, sharedView, type Viewer } from '../../domain/reports/access.ts';
 import { describePeriod, nextOccurrence, type Period, previousPeriod } from '../../domain/reports/periods.ts';
 import { resolveRange } from '../../domain/reports/range.ts';
 import { reportCsvBom, type StoredReport, type StoredSchedule } from '../../domain/reports/report.ts';
-import type { UserCaller } from '../../http/caller.ts';
 import { logger } from '../../observability.ts';
 import { reportReadyEmail } from './email/report-ready.ts';
 import type {

@@ -1,4 +1,5 @@
 import { ulid } from 'ulidx';
+import { activityDenial, type UserCaller } from '../../domain/caller.ts';
 import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { canUseLog, canUseReports } from '../../domain/reports/access.ts';
 import { nextOccurrence } from '../../domain/reports/periods.ts';
@@ -13,7 +14,6 @@ import {
   type StoredSchedule,
   toReport,
 } from '../../domain/reports/report.ts';
-import { activityDenial, type UserCaller } from '../../http/caller.ts';
 import { decodeCursor, encodeCursor } from '../../query/cursor.ts';
 import type {
   AccessChecker,

@@ -1,5 +1,5 @@
+import type { UserCaller } from '../../domain/caller.ts';
 import type { ReportFilters, ReportLog, ReportQuota, StoredReport } from '../../domain/reports/report.ts';
-import type { UserCaller } from '../../http/caller.ts';
 
 /**
  * The small interfaces report and schedule use cases depend on. Adapters implement them over

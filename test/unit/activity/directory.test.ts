@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { DirectoryStore } from '../../../shared/adapters/dynamodb/directory-store.ts';
 import { activityFiltersSchema } from '../../../shared/domain/activity/filters.ts';
 import { putUsersSchema, type TeamRecord } from '../../../shared/domain/directory/schemas.ts';
 import { DirectorySnapshot } from '../../../shared/domain/directory/snapshot.ts';
 import { ValidationError } from '../../../shared/domain/errors.ts';
-import { parseInput } from '../../../shared/http/validate.ts';
+import { parseInput } from '../../../shared/domain/issues.ts';
+import type { DirectoryStore } from '../../../shared/use-cases/directory/ports.ts';
 import { upsertTeams } from '../../../shared/use-cases/directory/upsert.ts';
 
 /** A directory store that keeps teams in memory. */

@@ -1,11 +1,11 @@
+import { matchesCriteria } from '../../../shared/domain/activity/criteria.ts';
+import type { IngestStatus, StoredActivity } from '../../../shared/domain/activity/event.ts';
+import type { DirectorySnapshot } from '../../../shared/domain/directory/snapshot.ts';
 import type {
   ActivityPage,
   ActivityStore,
   ActivityStoreQuery,
-} from '../../../shared/adapters/dynamodb/activity-store.ts';
-import { matchesCriteria } from '../../../shared/domain/activity/criteria.ts';
-import type { IngestStatus, StoredActivity } from '../../../shared/domain/activity/event.ts';
-import type { DirectorySnapshot } from '../../../shared/domain/directory/snapshot.ts';
+} from '../../../shared/use-cases/activity/ports.ts';
 
 /** An in-memory activity store with the real store's semantics (conditional put, ordered pages). */
 export class FakeActivityStore implements ActivityStore {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ActivityFilters } from '../../../shared/domain/activity/filters.ts';
 import { activityFiltersSchema } from '../../../shared/domain/activity/filters.ts';
+import type { UserCaller } from '../../../shared/domain/caller.ts';
 import type { UserRecord } from '../../../shared/domain/directory/schemas.ts';
 import { DirectorySnapshot } from '../../../shared/domain/directory/snapshot.ts';
 import {
@@ -9,7 +10,6 @@ import {
   NotFoundError,
   type ValidationError,
 } from '../../../shared/domain/errors.ts';
-import type { UserCaller } from '../../../shared/http/caller.ts';
 import { ingestActivityEvents } from '../../../shared/use-cases/activity/ingest.ts';
 import {
   EXPORT_PAGE,

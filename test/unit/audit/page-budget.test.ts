@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditFiltersSchema } from '../../../shared/domain/audit/filters.ts';
 import { auditEventInputSchema, MAX_CHANGES } from '../../../shared/domain/audit/schema.ts';
-import type { UserCaller } from '../../../shared/http/caller.ts';
+import type { UserCaller } from '../../../shared/domain/caller.ts';
 import { json } from '../../../shared/http/responses.ts';
 import {
   itemsWithinBudget,

@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { auditFiltersSchema } from '../../../shared/domain/audit/filters.ts';
+import type { UserCaller } from '../../../shared/domain/caller.ts';
 import {
   BadRequestError,
   ForbiddenError,
   NotFoundError,
   ValidationError,
 } from '../../../shared/domain/errors.ts';
-import type { UserCaller } from '../../../shared/http/caller.ts';
 import { ingestAuditEvents } from '../../../shared/use-cases/audit/ingest.ts';
 import { getAuditEvent, iterateAuditEvents, listAuditEvents } from '../../../shared/use-cases/audit/query.ts';
 import { InMemoryAuditStore } from './fakes.ts';

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
+import type { UserCaller } from '../../../shared/domain/caller.ts';
 import { ValidationError } from '../../../shared/domain/errors.ts';
 import type { ActivityEntryLike, AuditEntryLike } from '../../../shared/domain/exports/entries.ts';
 import type { ExportJob } from '../../../shared/domain/exports/export-job.ts';
-import type { UserCaller } from '../../../shared/http/caller.ts';
 import type {
   AuditRecorder,
   DirectoryLookup,

@@ -2,8 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { isOverdue, OVERDUE_ERROR, openSince } from '../../../shared/domain/exports/deadlines.ts';
 import { executeExport } from '../../../shared/use-cases/exports/execute.ts';
 import { getExport } from '../../../shared/use-cases/exports/get.ts';
+import type { OpenExports } from '../../../shared/use-cases/exports/ports.ts';
 import { requestExport } from '../../../shared/use-cases/exports/request.ts';
-import { type OpenExports, sweepStuckExports } from '../../../shared/use-cases/exports/sweep.ts';
+import { sweepStuckExports } from '../../../shared/use-cases/exports/sweep.ts';
 import { activityEntry, caller, type MemoryExportStore, makeDeps } from './fakes.ts';
 
 /** The open jobs as the store's index would list them (status and since, oldest first). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { activityQuerySchema } from '../../../functions/activity-query/schema.ts';
 import { auditQuerySchema } from '../../../functions/audit-query/schema.ts';
 import { ValidationError } from '../../../shared/domain/errors.ts';
-import { parseInput } from '../../../shared/http/validate.ts';
+import { parseInput } from '../../../shared/domain/issues.ts';
 import { assertMayReadActivityLog } from '../../../shared/use-cases/activity/query.ts';
 import { assertMayExport } from '../../../shared/use-cases/exports/request.ts';
 

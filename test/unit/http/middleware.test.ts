@@ -6,10 +6,10 @@ import {
   ThrottledError,
   UnavailableError,
 } from '../../../shared/domain/errors.ts';
+import { parseInput } from '../../../shared/domain/issues.ts';
 import { apiHandler } from '../../../shared/http/handler.ts';
 import { json } from '../../../shared/http/responses.ts';
 import { isAllowedServiceCaller } from '../../../shared/http/service-callers.ts';
-import { parseInput } from '../../../shared/http/validate.ts';
 import { apiEvent, lambdaContext } from '../../fixtures/events.ts';
 
 type Result = { statusCode: number; headers: Record<string, string>; body: string };

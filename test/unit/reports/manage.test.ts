@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Role, UserCaller } from '../../../shared/domain/caller.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../../shared/domain/errors.ts';
+import { parseInput } from '../../../shared/domain/issues.ts';
 import { reportInputSchema, scheduleInputSchema } from '../../../shared/domain/reports/report.ts';
-import type { Role, UserCaller } from '../../../shared/http/caller.ts';
-import { parseInput } from '../../../shared/http/validate.ts';
 import {
   createReport,
   deleteReport,

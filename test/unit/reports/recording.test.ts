@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { auditRecorder, logFilters } from '../../../shared/adapters/report-deps.ts';
 import type { AuditEntry } from '../../../shared/domain/audit/schema.ts';
+import { auditRecorder } from '../../../shared/use-cases/reports/audit-recorder.ts';
+import { logFilters } from '../../../shared/use-cases/reports/log-filters.ts';
 
 describe('report filters checked by the logs’ own schemas', () => {
   it('accepts the audit log’s filter names and range', () => {

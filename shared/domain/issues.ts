@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type FieldError, ValidationError } from '../domain/errors.ts';
+import { type FieldError, ValidationError } from './errors.ts';
 
 /** `['events', 3, 'actor', 'name']` → `events[3].actor.name` */
 export function formatPath(path: ReadonlyArray<PropertyKey>, prefix = ''): string {

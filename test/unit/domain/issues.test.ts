@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ValidationError } from '../../../shared/domain/errors.ts';
-import { parseInput } from '../../../shared/http/validate.ts';
+import { parseInput } from '../../../shared/domain/issues.ts';
 
 describe('parseInput', () => {
   it('names each unknown key of a strict object as its own path', () => {

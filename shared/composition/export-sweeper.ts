@@ -1,0 +1,17 @@
+// The composition root of the export sweeper: the state table only (one Query per state, a
+// consistent read and a conditional update per candidate), apart from ./exports.ts so its bundle
+// carries no S3 code.
+
+import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
+import { DynamoExportStore, DynamoOpenExports } from '../adapters/dynamodb/export-store.ts';
+import type { Config } from '../config.ts';
+import type { SweepExportsDeps } from '../use-cases/exports/sweep.ts';
+
+export function exportSweepDeps(config: Config): SweepExportsDeps {
+  const dynamo = dynamoDocumentClient(config);
+  return {
+    store: new DynamoExportStore(dynamo, config.STATE_TABLE),
+    open: new DynamoOpenExports(dynamo, config.STATE_TABLE),
+    clock: { now: () => new Date() },
+  };
+}

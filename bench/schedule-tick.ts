@@ -1,4 +1,5 @@
-import { DynamoReportStore, DynamoRunLedger } from '../shared/adapters/dynamodb/report-store.ts';
+import { DynamoReportStore } from '../shared/adapters/dynamodb/report-store.ts';
+import { DynamoRunLedger } from '../shared/adapters/dynamodb/run-ledger.ts';
 import { nextOccurrence } from '../shared/domain/reports/periods.ts';
 import { REPORT_QUOTA, type StoredReport } from '../shared/domain/reports/report.ts';
 import {

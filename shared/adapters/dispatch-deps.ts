@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import { runExport } from '../use-cases/exports/run.ts';
 import type { RunDeps } from '../use-cases/reports/dispatch.ts';
 import type { ExportRunner } from '../use-cases/reports/ports.ts';
-import { DynamoRunLedger } from './dynamodb/report-store.ts';
+import { DynamoRunLedger } from './dynamodb/run-ledger.ts';
 import { reportAdapters, reportAuditRecorder, systemClock } from './report-deps.ts';
 import { sesClient } from './ses/client.ts';
 import { SesMailer } from './ses/mailer.ts';

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import type { TickDeps } from '../use-cases/reports/dispatch.ts';
-import { DynamoRunLedger } from './dynamodb/report-store.ts';
+import { DynamoRunLedger } from './dynamodb/run-ledger.ts';
 import { reportAdapters, systemClock } from './report-deps.ts';
 import { sqsClient } from './sqs/client.ts';
 import { SqsRunQueue } from './sqs/run-queue.ts';

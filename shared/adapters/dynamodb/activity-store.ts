@@ -6,7 +6,7 @@ import { logger } from '../../observability.ts';
 import { activityItem, activityPk, idOfPosition } from './activity-keys.ts';
 import { type ActivityPlan, applyCriteriaFilter, planActivityQuery } from './activity-plan.ts';
 import { toAttributeMap } from './attributes.ts';
-import { toDomainError } from './errors.ts';
+import { isConditionFailure, toDomainError } from './errors.ts';
 import { mergeQuery } from './merge-query.ts';
 
 /** The activity log's storage, as the use cases see it. */
@@ -62,7 +62,7 @@ export class DynamoActivityStore implements ActivityStore {
       );
       return 'created';
     } catch (err) {
-      if ((err as { name?: string } | null)?.name === 'ConditionalCheckFailedException') return 'duplicate';
+      if (isConditionFailure(err)) return 'duplicate';
       throw toDomainError(err);
     }
   }

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
   type ContentRecord,
@@ -12,9 +12,11 @@ import {
   userRecordSchema,
 } from '../../domain/directory/schemas.ts';
 import { type DirectoryData, DirectorySnapshot } from '../../domain/directory/snapshot.ts';
+import { ThrottledError } from '../../domain/errors.ts';
 import { logger } from '../../observability.ts';
 import { currentFunction } from '../invocation.ts';
 import { toDomainError } from './errors.ts';
+import { queryItems } from './paginate.ts';
 
 /**
  * The directory table: pk = tenant, sk = `USER#id` | `TEAM#id` | `GROUP#id` | `CONTENT#id`,
@@ -93,21 +95,14 @@ export class DynamoDirectoryStore implements DirectoryStore {
       groups: GroupRecord[];
       content: ContentRecord[];
     } = { users: [], teams: [], groups: [], content: [] };
-    let startKey: Record<string, unknown> | undefined;
     try {
-      do {
-        const out = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': 'pk' },
-            ExpressionAttributeValues: { ':pk': tenantId },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of out.Items ?? []) addItem(data, item);
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
+      const items = queryItems(this.client, {
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': 'pk' },
+        ExpressionAttributeValues: { ':pk': tenantId },
+      });
+      for await (const item of items) addItem(data, item);
     } catch (err) {
       throw toDomainError(err);
     }
@@ -129,8 +124,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
         let pending: typeof requests | undefined = requests.slice(i, i + 25);
         for (let attempt = 0; pending && pending.length > 0; attempt++) {
           if (attempt > 0) await sleep(Math.min(1000, 50 * 2 ** attempt));
-          if (attempt > 6)
-            throw Object.assign(new Error('unprocessed items'), { name: 'ThrottlingException' });
+          if (attempt > 6) throw new ThrottledError('The store is busy; retry shortly.');
           const out = await this.client.send(
             new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
           );

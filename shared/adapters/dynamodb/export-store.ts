@@ -1,17 +1,12 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  paginateQuery,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DuplicateError } from '../../domain/errors.ts';
 import { type ExportJob, exportJobSchema } from '../../domain/exports/export-job.ts';
 import { logger } from '../../observability.ts';
 import { ExpressionBuilder } from '../../query/expression.ts';
 import type { ExportJobUpdate, ExportStore } from '../../use-cases/exports/ports.ts';
 import type { OpenExportRef, OpenExports } from '../../use-cases/exports/sweep.ts';
-import { toDomainError } from '../aws-errors.ts';
+import { isConditionFailure, toDomainError } from './errors.ts';
+import { queryItems } from './paginate.ts';
 import { STATE_TABLE, TTL_ATTRIBUTE } from './tables.ts';
 
 /**
@@ -73,8 +68,7 @@ export class DynamoExportStore implements ExportStore {
         }),
       );
     } catch (err) {
-      if ((err as { name?: string }).name === 'ConditionalCheckFailedException')
-        throw new DuplicateError('An export with this id already exists.');
+      if (isConditionFailure(err)) throw new DuplicateError('An export with this id already exists.');
       mapError(err);
     }
   }
@@ -100,7 +94,7 @@ export class DynamoExportStore implements ExportStore {
         );
         return true;
       } catch (err) {
-        if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+        if (isConditionFailure(err)) return false;
         mapError(err);
       }
     };
@@ -210,7 +204,7 @@ export class DynamoExportStore implements ExportStore {
       }
       return true;
     } catch (err) {
-      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(err)) return false;
       mapError(err);
     }
   }
@@ -226,8 +220,8 @@ export class DynamoOpenExports implements OpenExports {
   async listOpen(status: 'queued' | 'running', before: Date, limit: number): Promise<OpenExportRef[]> {
     const out: OpenExportRef[] = [];
     try {
-      const pages = paginateQuery(
-        { client: this.client, pageSize: Math.min(limit, 100) },
+      const items = queryItems(
+        this.client,
         {
           TableName: this.tableName,
           IndexName: DUE_INDEX,
@@ -235,16 +229,15 @@ export class DynamoOpenExports implements OpenExports {
           ExpressionAttributeValues: { ':dp': openPartition(status), ':before': before.toISOString() },
           ProjectionExpression: 'pk, tenantId',
         },
+        Math.min(limit, 100),
       );
-      for await (const page of pages) {
-        for (const item of page.Items ?? []) {
-          const tenantId = item.tenantId;
-          const pk = item.pk;
-          const prefix = `${tenantId}#EXPORT#`;
-          if (typeof tenantId !== 'string' || typeof pk !== 'string' || !pk.startsWith(prefix)) continue;
-          out.push({ tenantId, id: pk.slice(prefix.length) });
-          if (out.length >= limit) return out;
-        }
+      for await (const item of items) {
+        const tenantId = item.tenantId;
+        const pk = item.pk;
+        const prefix = `${tenantId}#EXPORT#`;
+        if (typeof tenantId !== 'string' || typeof pk !== 'string' || !pk.startsWith(prefix)) continue;
+        out.push({ tenantId, id: pk.slice(prefix.length) });
+        if (out.length >= limit) return out;
       }
     } catch (err) {
       mapError(err);

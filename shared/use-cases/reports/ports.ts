@@ -1,4 +1,5 @@
 import type { ReportFilters, ReportLog, ReportQuota, StoredReport } from '../../domain/reports/report.ts';
+import type { RunFile, RunKey, RunRecord, SendRecord } from '../../domain/reports/run.ts';
 import type { UserCaller } from '../../http/caller.ts';
 
 /**
@@ -49,59 +50,7 @@ export interface ScheduleStore {
   ): Promise<boolean>;
 }
 
-export interface RunKey {
-  tenantId: string;
-  reportId: string;
-  /** The start of the period the run covers (ISO): one run per (report, period). */
-  periodStart: string;
-}
-
-/** One file of a run: the rows of one effective view, shared by the recipients with that view. */
-export interface RunFile {
-  /** The view's name (sharedView): `all`, or the managers whose trees bound the rows. */
-  view: string;
-  exportId: string;
-  rowCount: number;
-  downloadUrl: string;
-  /** When the link stops working (UTC ISO); absent on files of runs made before it was kept. */
-  expiresAt?: string;
-  /** The name the file is saved under, and its format. */
-  fileName?: string;
-  format?: 'csv' | 'json';
-  from?: string;
-  to?: string;
-}
-
-export interface RunRecord extends RunKey {
-  scheduledFor: string;
-  periodEnd: string;
-  status: 'running' | 'complete';
-  /** `cancelled`: the schedule was removed or replaced between the claim and the run. */
-  outcome?: 'sent' | 'failed' | 'cancelled';
-  /**
-   * Each claim or take-over counts one attempt and queues the run (`queued`); the worker that
-   * starts it moves it to `started`, so a message delivered twice, or one left over from an
-   * earlier attempt, never runs it a second time.
-   */
-  attempts: number;
-  phase?: 'queued' | 'started';
-  leaseUntil: string;
-  /** The files exported so far, one per effective view (a retry reuses them). */
-  files?: RunFile[];
-  /** Recipients not sent to, each with why (lost access, deactivated, gave up after failures). */
-  skipped: { userId: string; reason: string }[];
-  error?: string;
-  updatedAt: string;
-}
-
-export interface SendRecord {
-  userId: string;
-  status: 'sending' | 'sent' | 'failed';
-  to?: string;
-  messageId?: string;
-  error?: string;
-  at: string;
-}
+export type { RunFile, RunKey, RunRecord, SendRecord };
 
 export interface RunLedger {
   /** Conditional put (attribute_not_exists): true when this caller created the run. */

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   AbortMultipartUploadCommand,
@@ -199,9 +199,7 @@ describe('DynamoDB export store', () => {
       .on(UpdateCommand)
       .resolvesOnce({})
       .rejectsOnce(
-        Object.assign(new Error('The conditional request failed'), {
-          name: 'ConditionalCheckFailedException',
-        }),
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
       );
     expect(await store().transition('t1', 'EXP1', ['queued'], 'running', { startedAt: 'now' })).toBe(true);
     expect(await store().transition('t1', 'EXP1', ['queued'], 'running', { startedAt: 'now' })).toBe(false);

@@ -3,11 +3,8 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  DynamoReportStore,
-  DynamoRunLedger,
-  reportKeys,
-} from '../../../shared/adapters/dynamodb/report-store.ts';
+import { DynamoReportStore, reportKeys } from '../../../shared/adapters/dynamodb/report-store.ts';
+import { DynamoRunLedger } from '../../../shared/adapters/dynamodb/run-ledger.ts';
 import { SesMailer } from '../../../shared/adapters/ses/mailer.ts';
 import { UnavailableError } from '../../../shared/domain/errors.ts';
 import { REPORT_QUOTA, type StoredReport } from '../../../shared/domain/reports/report.ts';

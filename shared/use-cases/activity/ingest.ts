@@ -11,6 +11,7 @@ import { contentUlid } from '../../domain/content-id.ts';
 import { type FieldError, ValidationError } from '../../domain/errors.ts';
 import { unstorable } from '../../domain/json-limits.ts';
 import { issuesToFieldErrors } from '../../http/validate.ts';
+import { mapBounded } from '../bounded-pool.ts';
 
 /**
  * `POST /v1/activity-events`: validate the whole batch (all-or-nothing), then write every entry
@@ -76,20 +77,13 @@ export async function ingestActivityEvents(
     const key = `${e.tenantId}#${e.id}`;
     if (!firsts.has(key)) firsts.set(key, i);
   });
-  const todo = [...firsts.values()];
-  const concurrency = Math.max(1, deps.concurrency ?? 16);
-  let next = 0;
-  const worker = async () => {
-    while (next < todo.length) {
-      const i = todo[next++]!;
-      const entry = entries[i]!;
-      results[i] = {
-        id: entry.id,
-        status: await deps.store.put(entry, ttlOf(entry.occurredAt, deps.retentionMonths)),
-      };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+  await mapBounded([...firsts.values()], deps.concurrency ?? 16, async (i) => {
+    const entry = entries[i]!;
+    results[i] = {
+      id: entry.id,
+      status: await deps.store.put(entry, ttlOf(entry.occurredAt, deps.retentionMonths)),
+    };
+  });
   return { results };
 }
 

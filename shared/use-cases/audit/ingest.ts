@@ -9,9 +9,10 @@ import {
 import { entryStorageProblems, inputDepthProblems } from '../../domain/audit/storable.ts';
 import { retentionEndEpoch } from '../../domain/audit/time.ts';
 import { contentUlid } from '../../domain/content-id.ts';
-import { type FieldError, ThrottledError, ValidationError } from '../../domain/errors.ts';
+import { type FieldError, ValidationError } from '../../domain/errors.ts';
 import { redactChanges, redactDeep, redactUrl } from '../../domain/redaction.ts';
 import { issuesToFieldErrors } from '../../http/validate.ts';
+import { mapBounded } from '../bounded-pool.ts';
 import type { AuditEventWriter, Clock } from './ports.ts';
 
 export interface IngestAuditDeps {
@@ -102,7 +103,7 @@ export async function ingestAuditEvents(
     }
   });
 
-  await boundedAll(writes, deps.concurrency ?? 25, async (i) => {
+  await mapBounded(writes, deps.concurrency ?? 25, async (i) => {
     const { entry, ttl } = planned[i]!;
     statuses[i] = await deps.store.put(entry, ttl);
   });
@@ -135,25 +136,4 @@ export function toEntry(input: AuditEventInput, id: string, recordedAt: string):
   if (changes) entry.changes = redactChanges(changes);
   if (details) entry.details = redactDeep(details) as Record<string, unknown>;
   return entry;
-}
-
-/**
- * Runs `fn` over `items` with at most `limit` in flight. After the first failure no new work
- * starts; once in-flight work settles, a throttling failure wins over any other.
- */
-async function boundedAll<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  const failures: unknown[] = [];
-  const worker = async () => {
-    while (failures.length === 0 && next < items.length) {
-      const item = items[next++]!;
-      try {
-        await fn(item);
-      } catch (err) {
-        failures.push(err);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failures.length > 0) throw failures.find((f) => f instanceof ThrottledError) ?? failures[0];
 }

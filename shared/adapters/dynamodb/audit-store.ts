@@ -1,3 +1,8 @@
+// The audit log on DynamoDB. Entries are written one conditional PutItem each
+// (`attribute_not_exists(pk)`): a stored entry is never overwritten, and BatchWriteItem, which
+// cannot carry a condition, is never used for them. Reads go through the planner's index and
+// the k-way merge; every read drops entries past retention even before the TTL sweep.
+
 import { DynamoDBServiceException, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -28,12 +33,6 @@ import { isConditionFailure, toDomainError } from './errors.ts';
 import { mergeQuery } from './merge-query.ts';
 import { TTL_ATTRIBUTE } from './tables.ts';
 
-/**
- * The audit log on DynamoDB. Entries are written one conditional PutItem each
- * (`attribute_not_exists(pk)`): a stored entry is never overwritten, and BatchWriteItem, which
- * cannot carry a condition, is never used for them. Reads go through the planner's index and
- * the k-way merge; every read drops entries past retention even before the TTL sweep.
- */
 /**
  * Failures go through the one error mapper (errors.ts); the SDK error rides along as `cause` for
  * the log line. For a write, as the ingest answer should tell it: throttling (429) and

@@ -1,3 +1,7 @@
+// The directory table: pk = tenant, sk = `USER#id` | `TEAM#id` | `GROUP#id` | `CONTENT#id`,
+// attribute `r` = the record as pushed. Writes replace records (the platform owns them);
+// reads load a tenant's whole directory with a paged Query and keep it for a short time.
+
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
@@ -18,11 +22,6 @@ import { currentFunction } from '../invocation.ts';
 import { toDomainError } from './errors.ts';
 import { queryItems } from './paginate.ts';
 
-/**
- * The directory table: pk = tenant, sk = `USER#id` | `TEAM#id` | `GROUP#id` | `CONTENT#id`,
- * attribute `r` = the record as pushed. Writes replace records (the platform owns them);
- * reads load a tenant's whole directory with a paged Query and keep it for a short time.
- */
 export interface DirectoryReader {
   /** The tenant's directory, possibly up to `cacheMs` old. */
   snapshot(tenantId: string): Promise<DirectorySnapshot>;

@@ -1,3 +1,13 @@
+// Export jobs in the state table: one item per job, pk `${tenant}#EXPORT#${id}`, sk `EXPORT`, the
+// job's fields as top-level attributes and `ttl` a day past the link's lifetime. Status changes
+// are conditional updates on the current status; reads are consistent (clients poll) and ignore
+// items past their TTL that the sweeper has not removed yet.
+//
+// While a job is open it also sits in the state table's sparse `byDue` index (beside the active
+// schedules, in partitions of its own): `dp` = `EXPORT#queued` or `EXPORT#running` and
+// `nextRunAt` = when it entered that state (creation, claim). Finishing removes both, so the
+// export sweeper's "open since before T" is one Query per state, never a Scan.
+
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DuplicateError } from '../../domain/errors.ts';
 import { type ExportJob, exportJobSchema } from '../../domain/exports/export-job.ts';
@@ -9,17 +19,6 @@ import { isConditionFailure, toDomainError } from './errors.ts';
 import { queryItems } from './paginate.ts';
 import { STATE_TABLE, TTL_ATTRIBUTE } from './tables.ts';
 
-/**
- * Export jobs in the state table: one item per job, pk `${tenant}#EXPORT#${id}`, sk `EXPORT`, the
- * job's fields as top-level attributes and `ttl` a day past the link's lifetime. Status changes
- * are conditional updates on the current status; reads are consistent (clients poll) and ignore
- * items past their TTL that the sweeper has not removed yet.
- *
- * While a job is open it also sits in the state table's sparse `byDue` index (beside the active
- * schedules, in partitions of its own): `dp` = `EXPORT#queued` or `EXPORT#running` and
- * `nextRunAt` = when it entered that state (creation, claim). Finishing removes both, so the
- * export sweeper's "open since before T" is one Query per state, never a Scan.
- */
 export const EXPORT_SK = 'EXPORT';
 
 const DUE_INDEX = STATE_TABLE.indexes.find((i) => i.name === 'byDue')?.name ?? 'byDue';

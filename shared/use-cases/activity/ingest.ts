@@ -13,13 +13,6 @@ import { unstorable } from '../../domain/json-limits.ts';
 import { issuesToFieldErrors } from '../../http/validate.ts';
 import { mapBounded } from '../bounded-pool.ts';
 
-/**
- * `POST /v1/activity-events`: validate the whole batch (all-or-nothing), then write every entry
- * with a conditional put, a bounded number in flight. An id already stored answers `duplicate`
- * and is never overwritten; a repeated id inside one batch is written once. A write failure
- * after the SDK's retries fails the batch (429/503); ids make the caller's retry safe: an event
- * without one gets a ULID derived from its content, so the retry finds it stored.
- */
 export interface IngestActivityDeps {
   store: ActivityWriter;
   clock: () => Date;
@@ -34,6 +27,14 @@ export interface IngestResult {
 }
 
 const FUTURE_SLACK_MS = 5 * 60 * 1000;
+
+/**
+ * `POST /v1/activity-events`: validate the whole batch (all-or-nothing), then write every entry
+ * with a conditional put, a bounded number in flight. An id already stored answers `duplicate`
+ * and is never overwritten; a repeated id inside one batch is written once. A write failure
+ * after the SDK's retries fails the batch (429/503); ids make the caller's retry safe: an event
+ * without one gets a ULID derived from its content, so the retry finds it stored.
+ */
 
 export async function ingestActivityEvents(
   deps: IngestActivityDeps,

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../shared/config.ts';
 import { ingestActivityEnvelopeSchema } from '../../shared/domain/activity/event.ts';
+import { systemClock } from '../../shared/domain/time.ts';
 import { apiHandler, MB } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { parseInput } from '../../shared/http/validate.ts';
@@ -10,7 +11,7 @@ import { activityStoreFromConfig } from '../../shared/use-cases/activity/wiring.
 const config = loadConfig();
 const deps = {
   store: activityStoreFromConfig(config),
-  clock: () => new Date(),
+  clock: systemClock,
   retentionMonths: config.ACTIVITY_RETENTION_MONTHS,
 };
 

@@ -1,4 +1,5 @@
 import { loadConfig } from '../../shared/config.ts';
+import { systemClock } from '../../shared/domain/time.ts';
 import { canReadOrgActivity } from '../../shared/http/caller.ts';
 import { costHeaders } from '../../shared/http/cost.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
@@ -21,7 +22,7 @@ export const handler = apiHandler({ auth: 'user' }, async ({ event, caller, quer
     store: activityStore,
     directory,
     signingKey: await signingKey(),
-    clock: () => new Date(),
+    clock: systemClock,
   };
   let out: Awaited<ReturnType<typeof listActivity>>;
   if (event.routeKey === 'GET /v1/me/activity') {

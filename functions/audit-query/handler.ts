@@ -1,5 +1,6 @@
 import { auditStoreFromConfig } from '../../shared/adapters/dynamodb/audit-store.ts';
 import { loadConfig } from '../../shared/config.ts';
+import { systemClock } from '../../shared/domain/time.ts';
 import { costHeaders } from '../../shared/http/cost.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
@@ -13,7 +14,7 @@ const config = loadConfig();
 const costSettings = { COST_HEADERS: config.COST_HEADERS };
 const deps = {
   store: auditStoreFromConfig(config),
-  clock: () => new Date(),
+  clock: systemClock,
   retentionMonths: config.AUDIT_RETENTION_MONTHS,
   signingKey: signingKeyLoader(config),
 };

@@ -3,6 +3,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { DynamoExportStore, DynamoOpenExports } from '../../shared/adapters/dynamodb/export-store.ts';
 import { loadConfig } from '../../shared/config.ts';
+import { systemClock } from '../../shared/domain/time.ts';
 import { logger, metrics, withMetrics } from '../../shared/observability.ts';
 import { sweepStuckExports } from '../../shared/use-cases/exports/sweep.ts';
 
@@ -17,7 +18,7 @@ const dynamo = dynamoDocumentClient(config);
 const deps = {
   store: new DynamoExportStore(dynamo, config.STATE_TABLE),
   open: new DynamoOpenExports(dynamo, config.STATE_TABLE),
-  clock: { now: () => new Date() },
+  clock: systemClock,
 };
 
 export const handler = withMetrics(async (event: Partial<ScheduledEvent> = {}) => {

@@ -1,10 +1,11 @@
 import { exportDeps } from '../composition/exports.ts';
 import type { Config } from '../config.ts';
+import { type Clock, systemClock } from '../domain/time.ts';
 import { runExport } from '../use-cases/exports/run.ts';
 import type { RunDeps } from '../use-cases/reports/dispatch.ts';
 import type { ExportRunner } from '../use-cases/reports/ports.ts';
 import { DynamoRunLedger } from './dynamodb/run-ledger.ts';
-import { reportAdapters, reportAuditRecorder, systemClock } from './report-deps.ts';
+import { reportAdapters, reportAuditRecorder } from './report-deps.ts';
 import { sesClient } from './ses/client.ts';
 import { SesMailer } from './ses/mailer.ts';
 
@@ -15,7 +16,7 @@ import { SesMailer } from './ses/mailer.ts';
  */
 
 /** A run worker: exports, SES and the audit log besides the tick's stores. */
-export function buildRunDeps(config: Config, clock: { now(): Date } = systemClock): RunDeps {
+export function buildRunDeps(config: Config, clock: Clock = systemClock): RunDeps {
   const { client, store, people } = reportAdapters(config);
   const audit = reportAuditRecorder(config, client);
   const exportRun = exportDeps(config);

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import { activityFiltersSchema } from '../domain/activity/filters.ts';
 import { auditFiltersSchema } from '../domain/audit/filters.ts';
 import { toQueryForm } from '../domain/query-values.ts';
+import { systemClock } from '../domain/time.ts';
 import { issuesToFieldErrors } from '../http/validate.ts';
 import { signingKeyLoader } from '../signing.ts';
 import { type IngestAuditDeps, ingestAuditEvents } from '../use-cases/audit/ingest.ts';
@@ -21,7 +22,6 @@ import { DynamoReportStore } from './dynamodb/report-store.ts';
  * built once per cold start by the reports handler; the schedule dispatcher adds SES and
  * `runExport` (./dispatch-deps.ts), so the reports bundle carries neither SES nor S3.
  */
-export const systemClock = { now: () => new Date() };
 
 const FILTER_SCHEMAS: Record<'audit' | 'activity', z.ZodObject> = {
   audit: auditFiltersSchema as unknown as z.ZodObject,
@@ -49,7 +49,7 @@ export const logFilters: FilterValidator = {
 export function auditRecorder(deps: IngestAuditDeps): AuditRecorder {
   return {
     record: async (events) => {
-      const now = deps.clock().getTime();
+      const now = deps.clock.now().getTime();
       const stamped = events.map((e) => ({
         ...e,
         occurredAt: new Date(Math.min(Date.parse(e.occurredAt), now)).toISOString(),
@@ -77,7 +77,7 @@ export function reportAdapters(config: Config) {
 export function reportAuditRecorder(config: Config, client: DynamoDBDocumentClient): AuditRecorder {
   return auditRecorder({
     store: auditStoreFromConfig(config, client),
-    clock: () => new Date(),
+    clock: systemClock,
     retentionMonths: config.AUDIT_RETENTION_MONTHS,
   });
 }

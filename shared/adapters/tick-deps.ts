@@ -1,7 +1,8 @@
 import type { Config } from '../config.ts';
+import { type Clock, systemClock } from '../domain/time.ts';
 import type { TickDeps } from '../use-cases/reports/dispatch.ts';
 import { DynamoRunLedger } from './dynamodb/run-ledger.ts';
-import { reportAdapters, systemClock } from './report-deps.ts';
+import { reportAdapters } from './report-deps.ts';
 import { sqsClient } from './sqs/client.ts';
 import { SqsRunQueue } from './sqs/run-queue.ts';
 
@@ -21,7 +22,7 @@ const noQueue: TickDeps['queue'] = {
 };
 
 /** The dispatcher tick in AWS: the state table, the directory and the run queue, nothing else. */
-export function buildTickDeps(config: Config, clock: { now(): Date } = systemClock): TickDeps {
+export function buildTickDeps(config: Config, clock: Clock = systemClock): TickDeps {
   const { client, store, people } = reportAdapters(config);
   return {
     reports: store,

@@ -6,6 +6,7 @@ import { InProcessExportDispatcher, LambdaExportDispatcher } from '../adapters/l
 import { localInvoker } from '../adapters/lambda/local-invoke.ts';
 import { observeClient } from '../adapters/sdk-observer.ts';
 import type { Config } from '../config.ts';
+import { systemClock } from '../domain/time.ts';
 import { directoryStoreFromConfig } from '../use-cases/activity/wiring.ts';
 import type { GetExportDeps } from '../use-cases/exports/get.ts';
 import type { ExportDispatcher, LinkSettings } from '../use-cases/exports/ports.ts';
@@ -42,7 +43,7 @@ export function exportRequestDeps(config: Config): ExportRequestDeps {
     directory: directoryLookup(directoryStore),
     audit: exportAuditRecorder(config, dynamo),
     dispatcher,
-    clock: { now: () => new Date() },
+    clock: systemClock,
     links: exportLinks(config),
     newId: () => ulid(),
   };

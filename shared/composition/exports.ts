@@ -4,6 +4,7 @@ import { DynamoExportStore } from '../adapters/dynamodb/export-store.ts';
 import { s3Client } from '../adapters/s3/client.ts';
 import { S3ExportFiles } from '../adapters/s3/export-files.ts';
 import type { Config } from '../config.ts';
+import { systemClock } from '../domain/time.ts';
 import { directoryStoreFromConfig } from '../use-cases/activity/wiring.ts';
 import type { ExecuteExportDeps } from '../use-cases/exports/execute.ts';
 import type { LinkSettings } from '../use-cases/exports/ports.ts';
@@ -34,7 +35,7 @@ export function exportDeps(config: Config): ExportDeps {
     sources: logs.sources,
     directory: logs.directory,
     audit: logs.audit,
-    clock: { now: () => new Date() },
+    clock: systemClock,
     links: exportLinks(config),
     newId: () => ulid(),
   };
@@ -50,6 +51,6 @@ export function exportWorkerDeps(config: Config): ExecuteExportDeps {
     files: new S3ExportFiles(s3Client(config), config.EXPORTS_BUCKET),
     sources: entrySources(config, dynamo, directoryStore),
     directory: directoryLookup(directoryStore),
-    clock: { now: () => new Date() },
+    clock: systemClock,
   };
 }

@@ -8,6 +8,7 @@ import { actionLabel, isAction } from '../domain/audit/catalog.ts';
 import { auditFiltersShape, fromNotAfterTo } from '../domain/audit/filters.ts';
 import { type FieldError, ForbiddenError, ValidationError } from '../domain/errors.ts';
 import type { ExportLog, QueryFilters } from '../domain/exports/export-job.ts';
+import { systemClock } from '../domain/time.ts';
 import { canReadAudit, type UserCaller } from '../http/caller.ts';
 import { issuesToFieldErrors } from '../http/validate.ts';
 import { iterateActivity, resolvePeople } from '../use-cases/activity/query.ts';
@@ -104,7 +105,7 @@ export function directoryLookup(directoryStore: DynamoDirectoryStore): Directory
 export function exportAuditRecorder(config: Config, client: DynamoDBDocumentClient): AuditRecorder {
   const ingest = {
     store: auditStoreFromConfig(config, client),
-    clock: () => new Date(),
+    clock: systemClock,
     retentionMonths: config.AUDIT_RETENTION_MONTHS,
   };
   return {
@@ -120,7 +121,7 @@ export function entrySources(
   client: DynamoDBDocumentClient,
   directoryStore: DynamoDirectoryStore,
 ): EntrySources {
-  const clock = () => new Date();
+  const clock = systemClock;
   const auditQuery = {
     store: auditStoreFromConfig(config, client),
     clock,

@@ -44,7 +44,10 @@ function events(tenantId: string) {
 
 beforeAll(async () => {
   for (const n of SHARDS) {
-    await ingestActivityEvents({ store, clock: () => now, retentionMonths: 84 }, events(tenantOf(n)));
+    await ingestActivityEvents(
+      { store, clock: { now: () => now }, retentionMonths: 84 },
+      events(tenantOf(n)),
+    );
   }
 });
 afterAll(() => client.destroy());

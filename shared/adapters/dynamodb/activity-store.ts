@@ -3,7 +3,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ActivityCriteria, matchesCriteria } from '../../domain/activity/criteria.ts';
 import { type IngestStatus, type StoredActivity, storedActivitySchema } from '../../domain/activity/event.ts';
 import { logger } from '../../observability.ts';
-import { activityItem, activityPk, idOfPosition } from './activity-keys.ts';
+import { idOfPosition } from '../../query/position.ts';
+import { activityItem, activityKeys } from './activity-keys.ts';
 import { type ActivityPlan, applyCriteriaFilter, planActivityQuery } from './activity-plan.ts';
 import { toAttributeMap } from './attributes.ts';
 import { isConditionFailure, toDomainError } from './errors.ts';
@@ -97,7 +98,7 @@ export class DynamoActivityStore implements ActivityStore {
           if (excluded?.has(f?.u ?? '')) return false;
           return true;
         },
-        baseKeyOf: (position) => ({ pk: activityPk(q.tenantId, idOfPosition(position)) }),
+        baseKeyOf: (position) => ({ pk: activityKeys.pk(q.tenantId, idOfPosition(position)) }),
         nowEpochSeconds: q.nowEpochSeconds,
       });
       const items: StoredActivity[] = [];

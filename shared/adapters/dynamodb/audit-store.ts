@@ -23,10 +23,11 @@ import {
 import { ThrottledError } from '../../domain/errors.ts';
 import { logger } from '../../observability.ts';
 import type { ExpressionBuilder } from '../../query/expression.ts';
+import { idOfPosition } from '../../query/position.ts';
 import type { AuditEventStore, AuditStorePage, AuditStoreQuery } from '../../use-cases/audit/ports.ts';
 import { isThrottling } from '../aws-errors.ts';
 import { toAttributeMap } from './attributes.ts';
-import { auditKeys, idOfPosition, toAuditItem } from './audit-keys.ts';
+import { auditKeys, toAuditItem } from './audit-keys.ts';
 import { type KeyedFilter, planAuditQuery } from './audit-planner.ts';
 import { dynamoDocumentClient } from './client.ts';
 import { isConditionFailure, toDomainError } from './errors.ts';

@@ -10,12 +10,19 @@ import {
 import { contentUlid } from '../../domain/content-id.ts';
 import { type FieldError, ValidationError } from '../../domain/errors.ts';
 import { unstorable } from '../../domain/json-limits.ts';
+import {
+  addMonths,
+  type Clock,
+  FUTURE_TIMESTAMP_MESSAGE,
+  isTooFarAhead,
+  retentionEndEpoch,
+} from '../../domain/time.ts';
 import { issuesToFieldErrors } from '../../http/validate.ts';
 import { mapBounded } from '../bounded-pool.ts';
 
 export interface IngestActivityDeps {
   store: ActivityWriter;
-  clock: () => Date;
+  clock: Clock;
   retentionMonths: number;
   /** Writes in flight at once. */
   concurrency?: number;
@@ -25,8 +32,6 @@ export interface IngestActivityDeps {
 export interface IngestResult {
   results: { id: string; status: IngestStatus }[];
 }
-
-const FUTURE_SLACK_MS = 5 * 60 * 1000;
 
 /**
  * `POST /v1/activity-events`: validate the whole batch (all-or-nothing), then write every entry
@@ -40,9 +45,8 @@ export async function ingestActivityEvents(
   deps: IngestActivityDeps,
   events: unknown[],
 ): Promise<IngestResult> {
-  const now = deps.clock();
+  const now = deps.clock.now();
   const oldest = addMonths(now, -deps.retentionMonths).toISOString();
-  const latest = new Date(now.getTime() + FUTURE_SLACK_MS).toISOString();
   const errors: FieldError[] = [];
   const parsed: ActivityEventInput[] = [];
   events.forEach((raw, i) => {
@@ -58,8 +62,8 @@ export async function ingestActivityEvents(
     const at = out.success
       ? { success: true as const, data: out.data.occurredAt }
       : timestampSchema.safeParse((raw as { occurredAt?: unknown } | null)?.occurredAt);
-    if (at.success && at.data > latest)
-      errors.push({ path: `events[${i}].occurredAt`, message: 'is more than 5 minutes in the future' });
+    if (at.success && isTooFarAhead(at.data, now))
+      errors.push({ path: `events[${i}].occurredAt`, message: FUTURE_TIMESTAMP_MESSAGE });
     if (at.success && at.data < oldest)
       errors.push({ path: `events[${i}].occurredAt`, message: 'is older than the retention period' });
   });
@@ -82,7 +86,7 @@ export async function ingestActivityEvents(
     const entry = entries[i]!;
     results[i] = {
       id: entry.id,
-      status: await deps.store.put(entry, ttlOf(entry.occurredAt, deps.retentionMonths)),
+      status: await deps.store.put(entry, retentionEndEpoch(entry.occurredAt, deps.retentionMonths)),
     };
   });
   return { results };
@@ -106,20 +110,4 @@ export function toStored(e: ActivityEventInput, id: string, recordedAt: string):
   stored.recordedAt = recordedAt;
   stored.completed = e.completed ?? COMPLETION_ACTIONS.has(e.action);
   return stored;
-}
-
-/** Epoch seconds `months` calendar months after `occurredAt`. */
-export function ttlOf(occurredAt: string, months: number): number {
-  return Math.floor(addMonths(new Date(occurredAt), months).getTime() / 1000);
-}
-
-/** Calendar months in UTC, clamped to the month's last day (31 May − 3 months = 28/29 Feb). */
-export function addMonths(date: Date, months: number): Date {
-  const d = new Date(date.getTime());
-  const day = d.getUTCDate();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-  d.setUTCDate(Math.min(day, last));
-  return d;
 }

@@ -7,10 +7,10 @@ import {
   timestampSchema,
 } from '../../domain/audit/schema.ts';
 import { entryStorageProblems, inputDepthProblems } from '../../domain/audit/storable.ts';
-import { retentionEndEpoch } from '../../domain/audit/time.ts';
 import { contentUlid } from '../../domain/content-id.ts';
 import { type FieldError, ValidationError } from '../../domain/errors.ts';
 import { redactChanges, redactDeep, redactUrl } from '../../domain/redaction.ts';
+import { FUTURE_TIMESTAMP_MESSAGE, isTooFarAhead, retentionEndEpoch } from '../../domain/time.ts';
 import { issuesToFieldErrors } from '../../http/validate.ts';
 import { mapBounded } from '../bounded-pool.ts';
 import type { AuditEventWriter, Clock } from './ports.ts';
@@ -29,8 +29,6 @@ export interface IngestAuditResult {
   results: { id: string; status: 'created' | 'duplicate' }[];
 }
 
-const MAX_FUTURE_MS = 5 * 60 * 1000;
-
 /**
  * Validates and redacts the whole batch before the first write (a 400 writes nothing), then
  * writes each entry with a conditional put, many at once. Validation includes everything
@@ -48,14 +46,14 @@ export async function ingestAuditEvents(
   if (events.length > MAX_BATCH) {
     throw new ValidationError([{ path: 'events', message: `must hold at most ${MAX_BATCH} events` }]);
   }
-  const now = deps.clock();
+  const now = deps.clock.now();
   const nowEpoch = Math.floor(now.getTime() / 1000);
   const errors: FieldError[] = [];
   const valid: { input: AuditEventInput; ttl: number; index: number }[] = [];
   const timeRules = (occurredAt: string, path: string): number => {
     const ttl = retentionEndEpoch(occurredAt, deps.retentionMonths);
-    if (Date.parse(occurredAt) > now.getTime() + MAX_FUTURE_MS) {
-      errors.push({ path, message: 'must be at most 5 minutes in the future' });
+    if (isTooFarAhead(occurredAt, now)) {
+      errors.push({ path, message: FUTURE_TIMESTAMP_MESSAGE });
     } else if (ttl <= nowEpoch) {
       errors.push({ path, message: `is older than the retention period (${deps.retentionMonths} months)` });
     }

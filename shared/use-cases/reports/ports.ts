@@ -6,9 +6,7 @@ import type { UserCaller } from '../../http/caller.ts';
  * The small interfaces report and schedule use cases depend on. Adapters implement them over
  * DynamoDB, SES, the directory, exports and the audit log; tests pass in-memory fakes.
  */
-export interface Clock {
-  now(): Date;
-}
+export type { Clock } from '../../domain/time.ts';
 
 export interface ReportStore {
   get(tenantId: string, id: string): Promise<StoredReport | undefined>;

@@ -135,7 +135,7 @@ describe('the stores send the items the DocumentClient would have sent', () => {
     const events = demoAuditEvents(now);
     for (let i = 0; i < events.length; i += 100) {
       await ingestAuditEvents(
-        { store: spy, clock: () => now, retentionMonths: 18 },
+        { store: spy, clock: { now: () => now }, retentionMonths: 18 },
         events.slice(i, i + 100),
       );
     }
@@ -158,7 +158,7 @@ describe('the stores send the items the DocumentClient would have sent', () => {
     const events = demoActivity(now, 600);
     for (let i = 0; i < events.length; i += 100) {
       await ingestActivityEvents(
-        { store: spy, clock: () => now, retentionMonths: 84 },
+        { store: spy, clock: { now: () => now }, retentionMonths: 84 },
         events.slice(i, i + 100),
       );
     }

@@ -1,6 +1,5 @@
 import { buildManageDeps } from '../../shared/adapters/report-deps.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { NotFoundError } from '../../shared/domain/errors.ts';
 import { reportInputSchema, scheduleInputSchema } from '../../shared/domain/reports/report.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
@@ -11,33 +10,45 @@ import { listReportsQuery, reportIdParams } from './schema.ts';
 /** Every `/v1/reports` route: saved reports and their schedules. */
 const deps = buildManageDeps(loadConfig());
 
-export const handler = apiHandler({ auth: 'user' }, async (req) => {
-  const d = await deps;
-  const id = () => parseInput(reportIdParams, req.params).id;
-  switch (req.event.routeKey) {
-    case 'POST /v1/reports':
-      return json(201, await reports.createReport(d, req.caller, parseInput(reportInputSchema, req.body)));
-    case 'GET /v1/reports':
-      return json(200, await reports.listReports(d, req.caller, parseInput(listReportsQuery, req.query)));
-    case 'GET /v1/reports/{id}':
-      return json(200, await reports.getReport(d, req.caller, id()));
-    case 'PUT /v1/reports/{id}':
-      return json(
+const noContent = () => ({ statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' });
+const id = (params: Record<string, string>) => parseInput(reportIdParams, params).id;
+
+export const handler = apiHandler(
+  { auth: 'user' },
+  {
+    'POST /v1/reports': async (req) =>
+      json(201, await reports.createReport(await deps, req.caller, parseInput(reportInputSchema, req.body))),
+    'GET /v1/reports': async (req) =>
+      json(200, await reports.listReports(await deps, req.caller, parseInput(listReportsQuery, req.query))),
+    'GET /v1/reports/{id}': async (req) =>
+      json(200, await reports.getReport(await deps, req.caller, id(req.params))),
+    'PUT /v1/reports/{id}': async (req) =>
+      json(
         200,
-        await reports.updateReport(d, req.caller, id(), parseInput(reportInputSchema, req.body)),
-      );
-    case 'DELETE /v1/reports/{id}':
-      await reports.deleteReport(d, req.caller, id());
-      return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
-    case 'PUT /v1/reports/{id}/schedule':
-      return json(
+        await reports.updateReport(
+          await deps,
+          req.caller,
+          id(req.params),
+          parseInput(reportInputSchema, req.body),
+        ),
+      ),
+    'DELETE /v1/reports/{id}': async (req) => {
+      await reports.deleteReport(await deps, req.caller, id(req.params));
+      return noContent();
+    },
+    'PUT /v1/reports/{id}/schedule': async (req) =>
+      json(
         200,
-        await reports.putSchedule(d, req.caller, id(), parseInput(scheduleInputSchema, req.body)),
-      );
-    case 'DELETE /v1/reports/{id}/schedule':
-      await reports.deleteSchedule(d, req.caller, id());
-      return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
-    default:
-      throw new NotFoundError('No such route.');
-  }
-});
+        await reports.putSchedule(
+          await deps,
+          req.caller,
+          id(req.params),
+          parseInput(scheduleInputSchema, req.body),
+        ),
+      ),
+    'DELETE /v1/reports/{id}/schedule': async (req) => {
+      await reports.deleteSchedule(await deps, req.caller, id(req.params));
+      return noContent();
+    },
+  },
+);

@@ -49,7 +49,7 @@ export async function hotTenants(ctx: BenchContext): Promise<Section> {
   const shardsFor = (tenant: string) => Number(tenant.slice(tenant.lastIndexOf('hot') + 3));
   const meter = metered(ctx.client);
   const auditStore = new DynamoAuditStore(meter.client, { tableName: ctx.tables.audit, shardsFor });
-  const activityStore = new DynamoActivityStore(meter.client, ctx.tables.activity, shardsFor);
+  const activityStore = new DynamoActivityStore(meter.client, { tableName: ctx.tables.activity, shardsFor });
   const window = { from: addMonths(now, -3).toISOString(), to: now.toISOString() };
   const nowEpochSeconds = Math.floor(now.getTime() / 1000);
 

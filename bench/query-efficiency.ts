@@ -246,7 +246,10 @@ export async function queryEfficiency(ctx: BenchContext): Promise<Section[]> {
   // Query calls and read units per page, counted at the client the stores share.
   const meter = metered(ctx.client);
   const auditStore = new DynamoAuditStore(meter.client, { tableName: ctx.tables.audit, shardsFor: () => 1 });
-  const activityStore = new DynamoActivityStore(meter.client, ctx.tables.activity, () => 1);
+  const activityStore = new DynamoActivityStore(meter.client, {
+    tableName: ctx.tables.activity,
+    shardsFor: () => 1,
+  });
   const dir = ctx.dataset.directories.get(tenant)!;
   const caller: UserCaller = {
     kind: 'user',

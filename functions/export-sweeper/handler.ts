@@ -16,8 +16,8 @@ import { sweepStuckExports } from '../../shared/use-cases/exports/sweep.ts';
 const config = loadConfig();
 const dynamo = dynamoDocumentClient(config);
 const deps = {
-  store: new DynamoExportStore(dynamo, config.STATE_TABLE),
-  open: new DynamoOpenExports(dynamo, config.STATE_TABLE),
+  store: new DynamoExportStore(dynamo, { tableName: config.STATE_TABLE }),
+  open: new DynamoOpenExports(dynamo, { tableName: config.STATE_TABLE }),
   clock: systemClock,
 };
 

@@ -26,7 +26,7 @@ export function buildRunDeps(config: Config, clock: Clock = systemClock): RunDep
   return {
     reports: store,
     schedules: store,
-    runs: new DynamoRunLedger(client, config.STATE_TABLE),
+    runs: new DynamoRunLedger(client, { tableName: config.STATE_TABLE }),
     mailer: new SesMailer(sesClient(config), config.SENDER_EMAIL),
     exports: exporter,
     people,

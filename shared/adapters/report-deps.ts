@@ -68,8 +68,10 @@ export function reportAdapters(config: Config) {
   const client = dynamoDocumentClient(config);
   return {
     client,
-    store: new DynamoReportStore(client, config.STATE_TABLE),
-    people: new DirectoryAccessChecker(new DynamoDirectoryStore(client, config.DIRECTORY_TABLE)),
+    store: new DynamoReportStore(client, { tableName: config.STATE_TABLE }),
+    people: new DirectoryAccessChecker(
+      new DynamoDirectoryStore(client, { tableName: config.DIRECTORY_TABLE }),
+    ),
   };
 }
 

@@ -27,7 +27,7 @@ export function buildTickDeps(config: Config, clock: Clock = systemClock): TickD
   return {
     reports: store,
     schedules: store,
-    runs: new DynamoRunLedger(client, config.STATE_TABLE),
+    runs: new DynamoRunLedger(client, { tableName: config.STATE_TABLE }),
     people,
     queue: config.SCHEDULE_RUNS_QUEUE_URL
       ? new SqsRunQueue(sqsClient(config), config.SCHEDULE_RUNS_QUEUE_URL)

@@ -15,7 +15,7 @@ import type { DownloadDeps } from '../use-cases/exports/download.ts';
 export function downloadDeps(config: Config): DownloadDeps {
   const dynamo = dynamoDocumentClient(config);
   return {
-    store: new DynamoExportStore(dynamo, config.STATE_TABLE),
+    store: new DynamoExportStore(dynamo, { tableName: config.STATE_TABLE }),
     files: new S3ExportLinks(s3Client(config), config.EXPORTS_BUCKET),
     links: { signingKey: signingKeyLoader(config) },
     clock: systemClock,

@@ -38,7 +38,7 @@ export function exportRequestDeps(config: Config): ExportRequestDeps {
       )
     : new InProcessExportDispatcher((ref) => localInvoker()('export-worker', ref));
   const deps: ExportRequestDeps = {
-    store: new DynamoExportStore(dynamo, config.STATE_TABLE),
+    store: new DynamoExportStore(dynamo, { tableName: config.STATE_TABLE }),
     sources: filterChecks(directoryStore),
     directory: directoryLookup(directoryStore),
     audit: exportAuditRecorder(config, dynamo),

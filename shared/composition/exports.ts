@@ -30,7 +30,7 @@ export function exportDeps(config: Config): ExportDeps {
   const dynamo = dynamoDocumentClient(config);
   const logs = logSources(config, dynamo);
   const deps: ExportDeps = {
-    store: new DynamoExportStore(dynamo, config.STATE_TABLE),
+    store: new DynamoExportStore(dynamo, { tableName: config.STATE_TABLE }),
     files: new S3ExportFiles(s3Client(config), config.EXPORTS_BUCKET),
     sources: logs.sources,
     directory: logs.directory,
@@ -47,7 +47,7 @@ export function exportWorkerDeps(config: Config): ExecuteExportDeps {
   const dynamo = dynamoDocumentClient(config);
   const directoryStore = directoryStoreFromConfig(config, dynamo);
   return {
-    store: new DynamoExportStore(dynamo, config.STATE_TABLE),
+    store: new DynamoExportStore(dynamo, { tableName: config.STATE_TABLE }),
     files: new S3ExportFiles(s3Client(config), config.EXPORTS_BUCKET),
     sources: entrySources(config, dynamo, directoryStore),
     directory: directoryLookup(directoryStore),

@@ -28,8 +28,8 @@ afterAll(() => client.destroy());
 function setup(startIso: string) {
   const tenant = uniqueTenant('sched');
   const clock = new FakeClock(new Date(startIso));
-  const store = new DynamoReportStore(client, table);
-  const runs = new DynamoRunLedger(client, table);
+  const store = new DynamoReportStore(client, { tableName: table });
+  const runs = new DynamoRunLedger(client, { tableName: table });
   const people = new FakePeople();
   for (const id of ['u-owner', 'u-a', 'u-b'])
     people.add(tenant, { id, email: `${id}.${tenant}@example.com` });

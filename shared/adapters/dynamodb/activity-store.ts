@@ -44,11 +44,16 @@ export interface ActivityReader {
 
 export type ActivityStore = ActivityWriter & ActivityReader;
 
+export interface DynamoActivityStoreOptions {
+  tableName: string;
+  /** Write shards of a tenant (shardResolver(config)). */
+  shardsFor: (tenantId: string) => number;
+}
+
 export class DynamoActivityStore implements ActivityStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-    private readonly shardsOf: (tenantId: string) => number,
+    private readonly options: DynamoActivityStoreOptions,
   ) {}
 
   async put(entry: StoredActivity, ttl: number): Promise<IngestStatus> {
@@ -56,8 +61,8 @@ export class DynamoActivityStore implements ActivityStore {
       // Marshalled by the lean converter (the hot path; see attributes.ts): a low-level PutItem.
       await this.client.send(
         new PutItemCommand({
-          TableName: this.tableName,
-          Item: toAttributeMap(activityItem(entry, this.shardsOf(entry.tenantId), ttl)),
+          TableName: this.options.tableName,
+          Item: toAttributeMap(activityItem(entry, this.options.shardsFor(entry.tenantId), ttl)),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -69,7 +74,7 @@ export class DynamoActivityStore implements ActivityStore {
   }
 
   async query(q: ActivityStoreQuery): Promise<ActivityPage> {
-    const plan = planActivityQuery(q.criteria, q.tenantId, this.shardsOf(q.tenantId), q.population);
+    const plan = planActivityQuery(q.criteria, q.tenantId, this.options.shardsFor(q.tenantId), q.population);
     if (plan.streams.length === 0)
       return {
         items: [],
@@ -84,7 +89,7 @@ export class DynamoActivityStore implements ActivityStore {
         : undefined;
     try {
       const out = await mergeQuery(this.client, {
-        tableName: this.tableName,
+        tableName: this.options.tableName,
         streams: plan.streams,
         from: q.from,
         to: q.to,

@@ -36,6 +36,14 @@ export interface DirectoryStore extends DirectoryReader {
   upsert(tenantId: string, kind: 'content', records: readonly ContentRecord[]): Promise<number>;
 }
 
+export interface DynamoDirectoryStoreOptions {
+  tableName: string;
+  /** How old a snapshot may be (ms). */
+  cacheMs?: number;
+  /** Epoch ms, for the cache's age. */
+  now?: () => number;
+}
+
 export const SK_PREFIX: Record<DirectoryKind, string> = {
   users: 'USER#',
   teams: 'TEAM#',
@@ -69,12 +77,18 @@ export function clearDirectoryCache(): void {
 }
 
 export class DynamoDirectoryStore implements DirectoryStore {
+  private readonly tableName: string;
+  private readonly cacheMs: number;
+  private readonly now: () => number;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-    private readonly cacheMs = 30_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: DynamoDirectoryStoreOptions,
+  ) {
+    this.tableName = options.tableName;
+    this.cacheMs = options.cacheMs ?? 30_000;
+    this.now = options.now ?? Date.now;
+  }
 
   snapshot(tenantId: string): Promise<DirectorySnapshot> {
     const key = cacheKey(this.tableName, tenantId);

@@ -45,12 +45,23 @@ function mapError(err: unknown): never {
   throw toDomainError(err, 'The export store');
 }
 
+export interface DynamoExportStoreOptions {
+  tableName: string;
+  /** Epoch seconds, for TTLs and the grace of unstored slots. */
+  nowEpochSeconds?: () => number;
+}
+
 export class DynamoExportStore implements ExportStore {
+  private readonly tableName: string;
+  private readonly nowEpochSeconds: () => number;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-    private readonly nowEpochSeconds: () => number = () => Math.floor(Date.now() / 1000),
-  ) {}
+    options: DynamoExportStoreOptions,
+  ) {
+    this.tableName = options.tableName;
+    this.nowEpochSeconds = options.nowEpochSeconds ?? (() => Math.floor(Date.now() / 1000));
+  }
 
   async create(job: ExportJob, expiresAt: number): Promise<void> {
     try {
@@ -211,10 +222,14 @@ export class DynamoExportStore implements ExportStore {
 
 /** The export sweeper's view of the open jobs, through the sparse `byDue` index. */
 export class DynamoOpenExports implements OpenExports {
+  private readonly tableName: string;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+    options: { tableName: string },
+  ) {
+    this.tableName = options.tableName;
+  }
 
   async listOpen(status: 'queued' | 'running', before: Date, limit: number): Promise<OpenExportRef[]> {
     const out: OpenExportRef[] = [];

@@ -71,10 +71,14 @@ function quotaError(report: StoredReport, quota: ReportQuota) {
 }
 
 export class DynamoReportStore implements ReportStore, ScheduleStore {
+  private readonly table: string;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
+    options: { tableName: string },
+  ) {
+    this.table = options.tableName;
+  }
 
   private item(report: StoredReport): Record<string, unknown> {
     const item: Record<string, unknown> = { ...reportKeys.report(report.tenantId, report.id), r: report };

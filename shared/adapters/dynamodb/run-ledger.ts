@@ -28,10 +28,14 @@ export const runKeys = {
 };
 
 export class DynamoRunLedger implements RunLedger {
+  private readonly table: string;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
+    options: { tableName: string },
+  ) {
+    this.table = options.tableName;
+  }
 
   private ttl(from: string): number {
     return Math.floor(Date.parse(from) / 1000) + RUN_TTL_DAYS * 86_400;

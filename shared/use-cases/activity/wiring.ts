@@ -13,14 +13,17 @@ export function activityStoreFromConfig(
   config: Config,
   client: DynamoDBDocumentClient = dynamoDocumentClient(config),
 ): DynamoActivityStore {
-  return new DynamoActivityStore(client, config.ACTIVITY_TABLE, shardResolver(config));
+  return new DynamoActivityStore(client, {
+    tableName: config.ACTIVITY_TABLE,
+    shardsFor: shardResolver(config),
+  });
 }
 
 export function directoryStoreFromConfig(
   config: Config,
   client: DynamoDBDocumentClient = dynamoDocumentClient(config),
 ): DynamoDirectoryStore {
-  return new DynamoDirectoryStore(client, config.DIRECTORY_TABLE);
+  return new DynamoDirectoryStore(client, { tableName: config.DIRECTORY_TABLE });
 }
 
 /** Both, on one client (the activity queries and the local seed). */

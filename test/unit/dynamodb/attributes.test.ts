@@ -148,7 +148,7 @@ describe('the stores send the items the DocumentClient would have sent', () => {
 
   it('activity: every demo event is sent as marshall(activityItem(entry))', async () => {
     const entries: { entry: StoredActivity; ttl: number }[] = [];
-    const store = new DynamoActivityStore(doc, 'activity', () => 4);
+    const store = new DynamoActivityStore(doc, { tableName: 'activity', shardsFor: () => 4 });
     const spy = {
       put: (entry: StoredActivity, ttl: number) => {
         entries.push({ entry, ttl });

@@ -56,7 +56,7 @@ describe('the DynamoDB error toolkit', () => {
       .on(TransactWriteCommand)
       .rejectsOnce(cancelled('ConditionalCheckFailed', 'None'))
       .rejectsOnce(cancelled('None', 'ConditionalCheckFailed'));
-    const store = new DynamoReportStore(doc, 'state');
+    const store = new DynamoReportStore(doc, { tableName: 'state' });
     await expect(store.create(report, REPORT_QUOTA)).rejects.toBeInstanceOf(DuplicateError);
     await expect(store.create(report, REPORT_QUOTA)).rejects.toBeInstanceOf(ConflictError);
   });

@@ -171,11 +171,10 @@ const job: ExportJob = {
 
 describe('DynamoDB export store', () => {
   const store = () =>
-    new DynamoExportStore(
-      DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })),
-      'state',
-      () => 1_800_000_000,
-    );
+    new DynamoExportStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), {
+      tableName: 'state',
+      nowEpochSeconds: () => 1_800_000_000,
+    });
 
   it('creates the job under the tenant-scoped key with its TTL, never overwriting', async () => {
     ddb.on(PutCommand).resolves({});

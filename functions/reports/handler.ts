@@ -7,47 +7,37 @@ import { parseInput } from '../../shared/http/validate.ts';
 import * as reports from '../../shared/use-cases/reports/manage.ts';
 import { listReportsQuery, reportIdParams } from './schema.ts';
 
-/** Every `/v1/reports` route: saved reports and their schedules. */
 const deps = buildManageDeps(loadConfig());
 
 const noContent = () => ({ statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' });
 const id = (params: Record<string, string>) => parseInput(reportIdParams, params).id;
 
+/** Every `/v1/reports` route: saved reports and their schedules. */
 export const handler = apiHandler(
   { auth: 'user' },
   {
-    'POST /v1/reports': async (req) =>
-      json(201, await reports.createReport(await deps, req.caller, parseInput(reportInputSchema, req.body))),
-    'GET /v1/reports': async (req) =>
-      json(200, await reports.listReports(await deps, req.caller, parseInput(listReportsQuery, req.query))),
-    'GET /v1/reports/{id}': async (req) =>
-      json(200, await reports.getReport(await deps, req.caller, id(req.params))),
-    'PUT /v1/reports/{id}': async (req) =>
-      json(
-        200,
-        await reports.updateReport(
-          await deps,
-          req.caller,
-          id(req.params),
-          parseInput(reportInputSchema, req.body),
-        ),
-      ),
-    'DELETE /v1/reports/{id}': async (req) => {
-      await reports.deleteReport(await deps, req.caller, id(req.params));
+    'POST /v1/reports': async ({ caller, body }) => {
+      const input = parseInput(reportInputSchema, body);
+      return json(201, await reports.createReport(await deps, caller, input));
+    },
+    'GET /v1/reports': async ({ caller, query }) =>
+      json(200, await reports.listReports(await deps, caller, parseInput(listReportsQuery, query))),
+    'GET /v1/reports/{id}': async ({ caller, params }) =>
+      json(200, await reports.getReport(await deps, caller, id(params))),
+    'PUT /v1/reports/{id}': async ({ caller, params, body }) => {
+      const input = parseInput(reportInputSchema, body);
+      return json(200, await reports.updateReport(await deps, caller, id(params), input));
+    },
+    'DELETE /v1/reports/{id}': async ({ caller, params }) => {
+      await reports.deleteReport(await deps, caller, id(params));
       return noContent();
     },
-    'PUT /v1/reports/{id}/schedule': async (req) =>
-      json(
-        200,
-        await reports.putSchedule(
-          await deps,
-          req.caller,
-          id(req.params),
-          parseInput(scheduleInputSchema, req.body),
-        ),
-      ),
-    'DELETE /v1/reports/{id}/schedule': async (req) => {
-      await reports.deleteSchedule(await deps, req.caller, id(req.params));
+    'PUT /v1/reports/{id}/schedule': async ({ caller, params, body }) => {
+      const input = parseInput(scheduleInputSchema, body);
+      return json(200, await reports.putSchedule(await deps, caller, id(params), input));
+    },
+    'DELETE /v1/reports/{id}/schedule': async ({ caller, params }) => {
+      await reports.deleteSchedule(await deps, caller, id(params));
       return noContent();
     },
   },

@@ -77,23 +77,19 @@ export function clearDirectoryCache(): void {
 }
 
 export class DynamoDirectoryStore implements DirectoryStore {
-  private readonly tableName: string;
-  private readonly cacheMs: number;
-  private readonly now: () => number;
-
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    options: DynamoDirectoryStoreOptions,
-  ) {
-    this.tableName = options.tableName;
-    this.cacheMs = options.cacheMs ?? 30_000;
-    this.now = options.now ?? Date.now;
+    private readonly options: DynamoDirectoryStoreOptions,
+  ) {}
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   snapshot(tenantId: string): Promise<DirectorySnapshot> {
-    const key = cacheKey(this.tableName, tenantId);
+    const key = cacheKey(this.options.tableName, tenantId);
     const hit = CACHE.get(key);
-    if (hit && this.now() - hit.at < this.cacheMs) return hit.value;
+    if (hit && this.now() - hit.at < (this.options.cacheMs ?? 30_000)) return hit.value;
     const value = this.load(tenantId);
     if (CACHE.size >= MAX_CACHED_TENANTS) CACHE.delete(CACHE.keys().next().value as string);
     CACHE.set(key, { at: this.now(), value });
@@ -110,7 +106,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
     } = { users: [], teams: [], groups: [], content: [] };
     try {
       const items = queryItems(this.client, {
-        TableName: this.tableName,
+        TableName: this.options.tableName,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': 'pk' },
         ExpressionAttributeValues: { ':pk': tenantId },
@@ -139,16 +135,17 @@ export class DynamoDirectoryStore implements DirectoryStore {
           if (attempt > 0) await sleep(Math.min(1000, 50 * 2 ** attempt));
           if (attempt > 6) throw new ThrottledError('The store is busy; retry shortly.');
           const out = await this.client.send(
-            new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+            new BatchWriteCommand({ RequestItems: { [this.options.tableName]: pending } }),
           );
-          pending = out.UnprocessedItems?.[this.tableName] as typeof requests | undefined;
+          pending = out.UnprocessedItems?.[this.options.tableName] as typeof requests | undefined;
         }
       }
     } catch (err) {
       throw toDomainError(err);
     } finally {
       // Every function's entry of this tenant (locally they share the process).
-      for (const key of CACHE.keys()) if (key.endsWith(`|${this.tableName}|${tenantId}`)) CACHE.delete(key);
+      for (const key of CACHE.keys())
+        if (key.endsWith(`|${this.options.tableName}|${tenantId}`)) CACHE.delete(key);
     }
     return unique.size;
   }

@@ -52,22 +52,20 @@ export interface DynamoExportStoreOptions {
 }
 
 export class DynamoExportStore implements ExportStore {
-  private readonly tableName: string;
-  private readonly nowEpochSeconds: () => number;
-
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    options: DynamoExportStoreOptions,
-  ) {
-    this.tableName = options.tableName;
-    this.nowEpochSeconds = options.nowEpochSeconds ?? (() => Math.floor(Date.now() / 1000));
+    private readonly options: DynamoExportStoreOptions,
+  ) {}
+
+  private nowEpochSeconds(): number {
+    return this.options.nowEpochSeconds?.() ?? Math.floor(Date.now() / 1000);
   }
 
   async create(job: ExportJob, expiresAt: number): Promise<void> {
     try {
       await this.client.send(
         new PutCommand({
-          TableName: this.tableName,
+          TableName: this.options.tableName,
           Item: {
             ...exportKey(job.tenantId, job.id),
             ...job,
@@ -89,7 +87,7 @@ export class DynamoExportStore implements ExportStore {
       try {
         await this.client.send(
           new UpdateCommand({
-            TableName: this.tableName,
+            TableName: this.options.tableName,
             Key: key,
             UpdateExpression: 'ADD #jobs :member SET #ttl = :ttl',
             ConditionExpression: 'attribute_not_exists(#jobs) OR size(#jobs) < :max',
@@ -118,7 +116,7 @@ export class DynamoExportStore implements ExportStore {
     const key = exportSlotsKey(tenantId, userId);
     try {
       const out = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+        new GetCommand({ TableName: this.options.tableName, Key: key, ConsistentRead: true }),
       );
       const members = [...((out.Item?.jobs as Set<string> | undefined) ?? [])];
       const stale: string[] = [];
@@ -141,7 +139,7 @@ export class DynamoExportStore implements ExportStore {
   private async release(key: { pk: string; sk: string }, members: string[]): Promise<void> {
     await this.client.send(
       new UpdateCommand({
-        TableName: this.tableName,
+        TableName: this.options.tableName,
         Key: key,
         UpdateExpression: 'DELETE #jobs :members',
         ExpressionAttributeNames: { '#jobs': 'jobs' },
@@ -154,7 +152,11 @@ export class DynamoExportStore implements ExportStore {
     let item: Record<string, unknown> | undefined;
     try {
       const out = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: exportKey(tenantId, id), ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.options.tableName,
+          Key: exportKey(tenantId, id),
+          ConsistentRead: true,
+        }),
       );
       item = out.Item;
     } catch (err) {
@@ -194,7 +196,7 @@ export class DynamoExportStore implements ExportStore {
     try {
       const out = await this.client.send(
         new UpdateCommand({
-          TableName: this.tableName,
+          TableName: this.options.tableName,
           Key: exportKey(tenantId, id),
           UpdateExpression: `SET ${sets.join(', ')}${removes}`,
           ConditionExpression: condition.expression,
@@ -222,14 +224,10 @@ export class DynamoExportStore implements ExportStore {
 
 /** The export sweeper's view of the open jobs, through the sparse `byDue` index. */
 export class DynamoOpenExports implements OpenExports {
-  private readonly tableName: string;
-
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    options: { tableName: string },
-  ) {
-    this.tableName = options.tableName;
-  }
+    private readonly options: { tableName: string },
+  ) {}
 
   async listOpen(status: 'queued' | 'running', before: Date, limit: number): Promise<OpenExportRef[]> {
     const out: OpenExportRef[] = [];
@@ -237,7 +235,7 @@ export class DynamoOpenExports implements OpenExports {
       const items = queryItems(
         this.client,
         {
-          TableName: this.tableName,
+          TableName: this.options.tableName,
           IndexName: DUE_INDEX,
           KeyConditionExpression: 'dp = :dp AND nextRunAt < :before',
           ExpressionAttributeValues: { ':dp': openPartition(status), ':before': before.toISOString() },

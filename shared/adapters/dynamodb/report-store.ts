@@ -71,14 +71,10 @@ function quotaError(report: StoredReport, quota: ReportQuota) {
 }
 
 export class DynamoReportStore implements ReportStore, ScheduleStore {
-  private readonly table: string;
-
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    options: { tableName: string },
-  ) {
-    this.table = options.tableName;
-  }
+    private readonly options: { tableName: string },
+  ) {}
 
   private item(report: StoredReport): Record<string, unknown> {
     const item: Record<string, unknown> = { ...reportKeys.report(report.tenantId, report.id), r: report };
@@ -96,7 +92,11 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
   async get(tenantId: string, id: string): Promise<StoredReport | undefined> {
     const out = await this.client
       .send(
-        new GetCommand({ TableName: this.table, Key: reportKeys.report(tenantId, id), ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.options.tableName,
+          Key: reportKeys.report(tenantId, id),
+          ConsistentRead: true,
+        }),
       )
       .catch(stateTableError);
     return out.Item ? storedReportSchema.parse(out.Item.r) : undefined;
@@ -104,7 +104,7 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
 
   async listByTenant(tenantId: string): Promise<StoredReport[]> {
     const items = await queryAll(this.client, {
-      TableName: this.table,
+      TableName: this.options.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
       ExpressionAttributeValues: { ':pk': reportKeys.reportsOf(tenantId), ':sk': 'REPORT#' },
     }).catch(stateTableError);
@@ -116,7 +116,7 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
     await this.transact(
       {
         Put: {
-          TableName: this.table,
+          TableName: this.options.tableName,
           Item: this.item(report),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
@@ -129,7 +129,7 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
   async save(report: StoredReport, previous: StoredReport, quota: ReportQuota): Promise<void> {
     const delta = (report.schedule ? 1 : 0) - (previous.schedule ? 1 : 0);
     const put = {
-      TableName: this.table,
+      TableName: this.options.tableName,
       Item: this.item(report),
       ...unchanged(previous),
     };
@@ -152,7 +152,7 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
     await this.transact(
       {
         Delete: {
-          TableName: this.table,
+          TableName: this.options.tableName,
           Key: reportKeys.report(report.tenantId, report.id),
           ...unchanged(report),
         },
@@ -176,7 +176,7 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
     }
     return {
       Update: {
-        TableName: this.table,
+        TableName: this.options.tableName,
         Key: reportKeys.quota(tenantId),
         UpdateExpression: 'ADD reports :r, schedules :s',
         ConditionExpression: conditions.join(' AND '),
@@ -203,7 +203,13 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
   /** Counts a tenant's reports and schedules once, for a tenant whose reports predate the counter. */
   private async ensureCounted(tenantId: string): Promise<void> {
     const found = await this.client
-      .send(new GetCommand({ TableName: this.table, Key: reportKeys.quota(tenantId), ConsistentRead: true }))
+      .send(
+        new GetCommand({
+          TableName: this.options.tableName,
+          Key: reportKeys.quota(tenantId),
+          ConsistentRead: true,
+        }),
+      )
       .catch(stateTableError);
     if (found.Item) return;
     // Reports are only written together with the counter, so until it exists this set is fixed.
@@ -211,7 +217,7 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
     try {
       await this.client.send(
         new PutCommand({
-          TableName: this.table,
+          TableName: this.options.tableName,
           Item: {
             ...reportKeys.quota(tenantId),
             reports: existing.length,
@@ -232,7 +238,7 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
         const items = await queryAll(
           this.client,
           {
-            TableName: this.table,
+            TableName: this.options.tableName,
             IndexName: DUE_INDEX,
             KeyConditionExpression: 'dp = :dp AND nextRunAt <= :now',
             ExpressionAttributeValues: { ':dp': `DUE#${shard}`, ':now': now.toISOString() },
@@ -264,7 +270,7 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
     try {
       await this.client.send(
         new UpdateCommand({
-          TableName: this.table,
+          TableName: this.options.tableName,
           Key: reportKeys.report(tenantId, reportId),
           ConditionExpression: '#r.#s.#v = :v',
           UpdateExpression: paused

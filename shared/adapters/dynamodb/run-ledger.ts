@@ -28,14 +28,10 @@ export const runKeys = {
 };
 
 export class DynamoRunLedger implements RunLedger {
-  private readonly table: string;
-
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    options: { tableName: string },
-  ) {
-    this.table = options.tableName;
-  }
+    private readonly options: { tableName: string },
+  ) {}
 
   private ttl(from: string): number {
     return Math.floor(Date.parse(from) / 1000) + RUN_TTL_DAYS * 86_400;
@@ -45,7 +41,7 @@ export class DynamoRunLedger implements RunLedger {
     try {
       await this.client.send(
         new PutCommand({
-          TableName: this.table,
+          TableName: this.options.tableName,
           Item: { ...runKeys.run(run), ...run, [TTL_ATTRIBUTE]: this.ttl(run.updatedAt) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -59,7 +55,9 @@ export class DynamoRunLedger implements RunLedger {
 
   async get(key: RunKey): Promise<RunRecord | undefined> {
     const out = await this.client
-      .send(new GetCommand({ TableName: this.table, Key: runKeys.run(key), ConsistentRead: true }))
+      .send(
+        new GetCommand({ TableName: this.options.tableName, Key: runKeys.run(key), ConsistentRead: true }),
+      )
       .catch(stateTableError);
     return out.Item ? runRecordSchema.parse(out.Item) : undefined;
   }
@@ -68,7 +66,7 @@ export class DynamoRunLedger implements RunLedger {
     try {
       const out = await this.client.send(
         new UpdateCommand({
-          TableName: this.table,
+          TableName: this.options.tableName,
           Key: runKeys.run(key),
           ConditionExpression: 'attribute_exists(pk) AND #st <> :complete AND leaseUntil <= :now',
           UpdateExpression: 'SET leaseUntil = :lease, updatedAt = :now, phase = :queued ADD attempts :one',
@@ -94,7 +92,7 @@ export class DynamoRunLedger implements RunLedger {
     try {
       const out = await this.client.send(
         new UpdateCommand({
-          TableName: this.table,
+          TableName: this.options.tableName,
           Key: runKeys.run(key),
           ConditionExpression: 'attempts = :a AND #st = :running AND phase = :queued',
           UpdateExpression: 'SET phase = :started, leaseUntil = :lease, updatedAt = :now',
@@ -133,7 +131,7 @@ export class DynamoRunLedger implements RunLedger {
     await this.client
       .send(
         new UpdateCommand({
-          TableName: this.table,
+          TableName: this.options.tableName,
           Key: runKeys.run(key),
           UpdateExpression: `SET ${sets.join(', ')}`,
           ExpressionAttributeNames: names,
@@ -147,7 +145,7 @@ export class DynamoRunLedger implements RunLedger {
     try {
       await this.client.send(
         new PutCommand({
-          TableName: this.table,
+          TableName: this.options.tableName,
           Item: {
             ...runKeys.send(key, userId),
             userId,
@@ -186,7 +184,7 @@ export class DynamoRunLedger implements RunLedger {
     await this.client
       .send(
         new UpdateCommand({
-          TableName: this.table,
+          TableName: this.options.tableName,
           Key: runKeys.send(key, userId),
           UpdateExpression: expr,
           ExpressionAttributeNames: {
@@ -203,7 +201,7 @@ export class DynamoRunLedger implements RunLedger {
   async sends(key: RunKey): Promise<SendRecord[]> {
     const { pk, sk } = runKeys.run(key);
     const items = await queryAll(this.client, {
-      TableName: this.table,
+      TableName: this.options.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
       ExpressionAttributeValues: { ':pk': pk, ':sk': `${sk}#SEND#` },
       ConsistentRead: true,

@@ -89,15 +89,8 @@ export interface Mailer {
   send(email: Email): Promise<{ messageId: string }>;
 }
 
-export interface ExportResult {
-  exportId: string;
-  rowCount: number;
-  downloadUrl: string;
-  /** When `downloadUrl` stops working (UTC ISO). */
-  expiresAt?: string;
-  fileName?: string;
-  format?: 'csv' | 'json';
-}
+/** What an export made for a run: a run's file, less the view and window the run adds. */
+export type ExportResult = Omit<RunFile, 'view' | 'from' | 'to'>;
 
 /** A claimed run handed to a run worker (one queue message or in-process call). */
 export interface RunTask extends RunKey {

@@ -124,7 +124,7 @@ export async function exportsAtScale(ctx: BenchContext): Promise<Section> {
   const rawBundle = join(outDir, 'raw-query-bench.mjs');
   await bundle(worker, workerBundle);
   await bundle(join(ROOT, 'bench', 'lib', 'raw-query.ts'), rawBundle);
-  const store = new DynamoExportStore(ctx.client, config.STATE_TABLE);
+  const store = new DynamoExportStore(ctx.client, { tableName: config.STATE_TABLE });
   const env = childEnv(config);
 
   const rawPass = (size: number) =>

@@ -2,7 +2,7 @@ import { DynamoActivityStore } from '../shared/adapters/dynamodb/activity-store.
 import { DynamoAuditStore } from '../shared/adapters/dynamodb/audit-store.ts';
 import type { ActivityCriteria } from '../shared/domain/activity/criteria.ts';
 import { auditFiltersSchema } from '../shared/domain/audit/filters.ts';
-import { addMonthsUtc } from '../shared/domain/audit/time.ts';
+import { addMonths } from '../shared/domain/time.ts';
 import type { BenchContext } from './lib/context.ts';
 import { metered } from './lib/metered.ts';
 import type { Section } from './lib/report.ts';
@@ -49,8 +49,8 @@ export async function hotTenants(ctx: BenchContext): Promise<Section> {
   const shardsFor = (tenant: string) => Number(tenant.slice(tenant.lastIndexOf('hot') + 3));
   const meter = metered(ctx.client);
   const auditStore = new DynamoAuditStore(meter.client, { tableName: ctx.tables.audit, shardsFor });
-  const activityStore = new DynamoActivityStore(meter.client, ctx.tables.activity, shardsFor);
-  const window = { from: addMonthsUtc(now, -3).toISOString(), to: now.toISOString() };
+  const activityStore = new DynamoActivityStore(meter.client, { tableName: ctx.tables.activity, shardsFor });
+  const window = { from: addMonths(now, -3).toISOString(), to: now.toISOString() };
   const nowEpochSeconds = Math.floor(now.getTime() / 1000);
 
   const auditPages = (raw: Record<string, string>, pages: number): Probe['run'] => {

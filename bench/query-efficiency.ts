@@ -2,8 +2,8 @@ import { DynamoActivityStore } from '../shared/adapters/dynamodb/activity-store.
 import { DynamoAuditStore } from '../shared/adapters/dynamodb/audit-store.ts';
 import { activityFiltersSchema } from '../shared/domain/activity/filters.ts';
 import { auditFiltersSchema } from '../shared/domain/audit/filters.ts';
-import { addMonthsUtc } from '../shared/domain/audit/time.ts';
 import type { UserCaller } from '../shared/domain/caller.ts';
+import { addMonths } from '../shared/domain/time.ts';
 import { listActivity } from '../shared/use-cases/activity/query.ts';
 import { listAuditEvents } from '../shared/use-cases/audit/query.ts';
 import type { BenchContext } from './lib/context.ts';
@@ -246,7 +246,10 @@ export async function queryEfficiency(ctx: BenchContext): Promise<Section[]> {
   // Query calls and read units per page, counted at the client the stores share.
   const meter = metered(ctx.client);
   const auditStore = new DynamoAuditStore(meter.client, { tableName: ctx.tables.audit, shardsFor: () => 1 });
-  const activityStore = new DynamoActivityStore(meter.client, ctx.tables.activity, () => 1);
+  const activityStore = new DynamoActivityStore(meter.client, {
+    tableName: ctx.tables.activity,
+    shardsFor: () => 1,
+  });
   const dir = ctx.dataset.directories.get(tenant)!;
   const caller: UserCaller = {
     kind: 'user',
@@ -255,14 +258,14 @@ export async function queryEfficiency(ctx: BenchContext): Promise<Section[]> {
     role: 'admin',
     reporting: false,
   };
-  const window = { from: addMonthsUtc(now, -3).toISOString(), to: now.toISOString() };
+  const window = { from: addMonths(now, -3).toISOString(), to: now.toISOString() };
   const rows: QueryRow[] = [];
 
   for (const spec of auditSuite(ctx, tenant)) {
     const filters = auditFiltersSchema.parse(spec.filters);
     const deps = {
       store: auditStore,
-      clock: () => now,
+      clock: { now: () => now },
       retentionMonths: AUDIT_RETENTION_MONTHS,
       signingKey: async () => signing,
     };
@@ -292,7 +295,7 @@ export async function queryEfficiency(ctx: BenchContext): Promise<Section[]> {
       store: activityStore,
       directory: { snapshot: async () => dir },
       signingKey: signing,
-      clock: () => now,
+      clock: { now: () => now },
     };
     let cursor: string | undefined;
     let after: string | undefined;

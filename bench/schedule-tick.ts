@@ -1,4 +1,5 @@
-import { DynamoReportStore, DynamoRunLedger } from '../shared/adapters/dynamodb/report-store.ts';
+import { DynamoReportStore } from '../shared/adapters/dynamodb/report-store.ts';
+import { DynamoRunLedger } from '../shared/adapters/dynamodb/run-ledger.ts';
 import { nextOccurrence } from '../shared/domain/reports/periods.ts';
 import { REPORT_QUOTA, type StoredReport } from '../shared/domain/reports/report.ts';
 import {
@@ -91,8 +92,8 @@ export async function scheduleTick(ctx: BenchContext): Promise<Section> {
       notes: ['needs the bench’s own tables'],
     };
   const table = ctx.config.STATE_TABLE;
-  const store = new DynamoReportStore(ctx.client, table);
-  const ledger = new DynamoRunLedger(ctx.client, table);
+  const store = new DynamoReportStore(ctx.client, { tableName: table });
+  const ledger = new DynamoRunLedger(ctx.client, { tableName: table });
   const clock = { now: () => new Date(TICK) };
   const stamp = Date.now().toString(36);
   // Only this run's tenants: other data in the table is not due at TICK anyway.

@@ -129,7 +129,7 @@ export async function writePath(o: { quick: boolean }): Promise<Section> {
     auditBatches,
     async (b) => {
       await ingestAuditEvents(
-        { store: auditStore, clock: () => now, retentionMonths: 18 },
+        { store: auditStore, clock: { now: () => now }, retentionMonths: 18 },
         JSON.parse(`[${b.join(',')}]`),
       );
     },
@@ -142,7 +142,7 @@ export async function writePath(o: { quick: boolean }): Promise<Section> {
     activityBatches,
     async (b) => {
       await ingestActivityEvents(
-        { store: activityStore, clock: () => now, retentionMonths: 84 },
+        { store: activityStore, clock: { now: () => now }, retentionMonths: 84 },
         JSON.parse(`[${b.join(',')}]`),
       );
     },

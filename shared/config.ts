@@ -1,19 +1,18 @@
+// Configuration of every handler and worker, parsed once from the environment. A malformed value
+// fails the cold start with a message naming the variable, never later.
+//
+// Two modes:
+// - In Lambda (the runtime sets AWS_LAMBDA_FUNCTION_NAME) nothing has a default. A function gets
+//   only the variables its infra/functions.ts entry passes (through the ServiceFunction bind*
+//   helpers), and reading a variable it was not given throws, naming it. Handlers build their
+//   adapters at module load, so a missing variable fails the cold start, not a request.
+// - Everywhere else (`npm start`, the tests, the bench) LOCAL_DEFAULTS fill what the environment
+//   leaves out.
+// test/infra/settings-parity.test.ts derives from the bundled code which variables each handler
+// reads and checks them against what the stack passes, both ways.
+
 import { z } from 'zod';
 
-/**
- * Configuration of every handler and worker, parsed once from the environment. A malformed value
- * fails the cold start with a message naming the variable, never later.
- *
- * Two modes:
- * - In Lambda (the runtime sets AWS_LAMBDA_FUNCTION_NAME) nothing has a default. A function gets
- *   only the variables its infra/functions.ts entry passes (through the ServiceFunction bind*
- *   helpers), and reading a variable it was not given throws, naming it. Handlers build their
- *   adapters at module load, so a missing variable fails the cold start, not a request.
- * - Everywhere else (`npm start`, the tests, the bench) LOCAL_DEFAULTS fill what the environment
- *   leaves out.
- * test/infra/settings-parity.test.ts derives from the bundled code which variables each handler
- * reads and checks them against what the stack passes, both ways.
- */
 const optionalUrl = z.url().optional();
 
 const schema = z.object({

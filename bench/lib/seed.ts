@@ -3,8 +3,8 @@ import { activityItem } from '../../shared/adapters/dynamodb/activity-keys.ts';
 import { toAuditItem } from '../../shared/adapters/dynamodb/audit-keys.ts';
 import { activityEventInputSchema } from '../../shared/domain/activity/event.ts';
 import { auditEventInputSchema } from '../../shared/domain/audit/schema.ts';
-import { retentionEndEpoch } from '../../shared/domain/audit/time.ts';
-import { toStored, ttlOf } from '../../shared/use-cases/activity/ingest.ts';
+import { retentionEndEpoch } from '../../shared/domain/time.ts';
+import { toStored } from '../../shared/use-cases/activity/ingest.ts';
 import { toEntry } from '../../shared/use-cases/audit/ingest.ts';
 
 /**
@@ -27,7 +27,7 @@ export function auditItemOf(raw: unknown, shards: number, recordedAt: string): R
 export function activityItemOf(raw: unknown, shards: number, recordedAt: string): Record<string, unknown> {
   const input = activityEventInputSchema.parse(raw);
   const entry = toStored(input, input.id!, recordedAt);
-  return activityItem(entry, shards, ttlOf(entry.occurredAt, ACTIVITY_RETENTION_MONTHS));
+  return activityItem(entry, shards, retentionEndEpoch(entry.occurredAt, ACTIVITY_RETENTION_MONTHS));
 }
 
 export async function batchWriteAll(

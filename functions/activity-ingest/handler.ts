@@ -2,6 +2,7 @@ import { activityStoreFromConfig } from '../../shared/composition/activity.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { ingestActivityEnvelopeSchema } from '../../shared/domain/activity/event.ts';
 import { parseInput } from '../../shared/domain/issues.ts';
+import { systemClock } from '../../shared/domain/time.ts';
 import { apiHandler, MB } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { recordIngest } from '../../shared/observability.ts';
@@ -10,7 +11,7 @@ import { ingestActivityEvents } from '../../shared/use-cases/activity/ingest.ts'
 const config = loadConfig();
 const deps = {
   store: activityStoreFromConfig(config),
-  clock: () => new Date(),
+  clock: systemClock,
   retentionMonths: config.ACTIVITY_RETENTION_MONTHS,
 };
 

@@ -1,7 +1,8 @@
 import { activityAdapters } from '../../shared/composition/activity.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { canReadOrgActivity } from '../../shared/domain/caller.ts';
+import { canReadOrgActivity, type UserCaller } from '../../shared/domain/caller.ts';
 import { parseInput } from '../../shared/domain/issues.ts';
+import { systemClock } from '../../shared/domain/time.ts';
 import { costHeaders } from '../../shared/http/cost.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
@@ -15,25 +16,35 @@ const costSettings = { COST_HEADERS: config.COST_HEADERS };
 const { activityStore, directory } = activityAdapters(config);
 const signingKey = signingKeyLoader(config);
 
-/** `GET /v1/activity` (org, team, group and managed scopes) and `GET /v1/me/activity`. */
-export const handler = apiHandler({ auth: 'user' }, async ({ event, caller, query }) => {
-  const deps = {
-    store: activityStore,
-    directory,
-    signingKey: await signingKey(),
-    clock: () => new Date(),
-  };
-  let out: Awaited<ReturnType<typeof listActivity>>;
-  if (event.routeKey === 'GET /v1/me/activity') {
-    const { limit, cursor, ...filters } = parseInput(myActivityQuerySchema, query);
-    out = await listMyActivity(deps, caller, filters, { limit, cursor });
-  } else {
-    const { limit, cursor, ...filters } = parseInput(activityQuerySchema, query);
-    out = await listActivity(deps, caller, filters, { limit, cursor });
-  }
+type ActivityList = Awaited<ReturnType<typeof listActivity>>;
+
+/** The page with cost headers for org-wide readers. */
+function answer(caller: UserCaller, out: ActivityList) {
   const cost = costHeaders(costSettings, canReadOrgActivity(caller), {
     scanned: out.scanned,
     index: out.plan.index,
   });
   return json(200, { items: out.items, nextCursor: out.nextCursor }, cost);
+}
+
+const deps = async () => ({
+  store: activityStore,
+  directory,
+  signingKey: await signingKey(),
+  clock: systemClock,
 });
+
+/** `GET /v1/activity` (org, team, group and managed scopes) and `GET /v1/me/activity`. */
+export const handler = apiHandler(
+  { auth: 'user' },
+  {
+    'GET /v1/activity': async ({ caller, query }) => {
+      const { limit, cursor, ...filters } = parseInput(activityQuerySchema, query);
+      return answer(caller, await listActivity(await deps(), caller, filters, { limit, cursor }));
+    },
+    'GET /v1/me/activity': async ({ caller, query }) => {
+      const { limit, cursor, ...filters } = parseInput(myActivityQuerySchema, query);
+      return answer(caller, await listMyActivity(await deps(), caller, filters, { limit, cursor }));
+    },
+  },
+);

@@ -1,6 +1,7 @@
 import { auditStoreFromConfig } from '../../shared/composition/audit.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { parseInput } from '../../shared/domain/issues.ts';
+import { systemClock } from '../../shared/domain/time.ts';
 import { apiHandler, MB } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { recordIngest } from '../../shared/observability.ts';
@@ -10,7 +11,7 @@ import { ingestEnvelopeSchema } from './schema.ts';
 const config = loadConfig();
 const deps = {
   store: auditStoreFromConfig(config),
-  clock: () => new Date(),
+  clock: systemClock,
   retentionMonths: config.AUDIT_RETENTION_MONTHS,
 };
 

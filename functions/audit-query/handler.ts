@@ -1,6 +1,7 @@
 import { auditStoreFromConfig } from '../../shared/composition/audit.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { parseInput } from '../../shared/domain/issues.ts';
+import { systemClock } from '../../shared/domain/time.ts';
 import { costHeaders } from '../../shared/http/cost.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
@@ -13,21 +14,27 @@ const config = loadConfig();
 const costSettings = { COST_HEADERS: config.COST_HEADERS };
 const deps = {
   store: auditStoreFromConfig(config),
-  clock: () => new Date(),
+  clock: systemClock,
   retentionMonths: config.AUDIT_RETENTION_MONTHS,
   signingKey: signingKeyLoader(config),
 };
 
 /** GET /v1/audit-events and GET /v1/audit-events/{id} (owner, admin). */
-export const handler = apiHandler({ auth: 'user' }, async ({ caller, query, params, event }) => {
-  assertAuditReader(caller);
-  if (event.routeKey === 'GET /v1/audit-events/{id}' || params.id !== undefined) {
-    const { id } = parseInput(auditIdParamsSchema, params);
-    return json(200, await getAuditEvent(deps, caller, id));
-  }
-  const { limit, cursor, ...filters } = parseInput(auditQuerySchema, query);
-  const page = await listAuditEvents(deps, caller, filters, { limit, cursor });
-  // Owners and admins only (assertAuditReader): org-wide readers of the audit log.
-  const cost = costHeaders(costSettings, true, { scanned: page.scanned, index: page.index });
-  return json(200, { items: page.items, nextCursor: page.nextCursor }, cost);
-});
+export const handler = apiHandler(
+  { auth: 'user' },
+  {
+    'GET /v1/audit-events': async ({ caller, query }) => {
+      assertAuditReader(caller);
+      const { limit, cursor, ...filters } = parseInput(auditQuerySchema, query);
+      const page = await listAuditEvents(deps, caller, filters, { limit, cursor });
+      // Owners and admins only (assertAuditReader): org-wide readers of the audit log.
+      const cost = costHeaders(costSettings, true, { scanned: page.scanned, index: page.index });
+      return json(200, { items: page.items, nextCursor: page.nextCursor }, cost);
+    },
+    'GET /v1/audit-events/{id}': async ({ caller, params }) => {
+      assertAuditReader(caller);
+      const { id } = parseInput(auditIdParamsSchema, params);
+      return json(200, await getAuditEvent(deps, caller, id));
+    },
+  },
+);

@@ -1,6 +1,5 @@
 import { directoryStoreFromConfig } from '../../shared/composition/directory.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { NotFoundError } from '../../shared/domain/errors.ts';
 import { parseInput } from '../../shared/domain/issues.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
@@ -18,19 +17,14 @@ const deps = { directory: directoryStoreFromConfig(config) };
 /** `PUT /v1/directory/{users|teams|groups|content}` (platform services). */
 export const handler = apiHandler(
   { auth: 'service', serviceCallers: config.SERVICE_CALLERS },
-  async ({ event, body }) => {
-    const kind = event.routeKey.split('/').pop();
-    switch (kind) {
-      case 'users':
-        return json(200, await upsertUsers(deps, parseInput(putUsersSchema, body)));
-      case 'teams':
-        return json(200, await upsertTeams(deps, parseInput(putTeamsSchema, body)));
-      case 'groups':
-        return json(200, await upsertGroups(deps, parseInput(putGroupsSchema, body)));
-      case 'content':
-        return json(200, await upsertContent(deps, parseInput(putContentSchema, body)));
-      default:
-        throw new NotFoundError('No such directory collection.');
-    }
+  {
+    'PUT /v1/directory/users': async ({ body }) =>
+      json(200, await upsertUsers(deps, parseInput(putUsersSchema, body))),
+    'PUT /v1/directory/teams': async ({ body }) =>
+      json(200, await upsertTeams(deps, parseInput(putTeamsSchema, body))),
+    'PUT /v1/directory/groups': async ({ body }) =>
+      json(200, await upsertGroups(deps, parseInput(putGroupsSchema, body))),
+    'PUT /v1/directory/content': async ({ body }) =>
+      json(200, await upsertContent(deps, parseInput(putContentSchema, body))),
   },
 );

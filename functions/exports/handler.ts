@@ -11,17 +11,21 @@ import { exportIdParamsSchema } from './schema.ts';
 const deps = exportRequestDeps(loadConfig());
 
 /** POST /v1/exports (202, runs in the background) and GET /v1/exports/{id}. */
-export const handler = apiHandler({ auth: 'user', maxBodyBytes: 64 * 1024 }, async (req) => {
-  const { caller, event } = req;
-  if (event.requestContext.http.method === 'GET') {
-    const { id } = parseInput(exportIdParamsSchema, req.params);
-    return json(200, await getExport(deps, caller, id));
-  }
-  const input = parseInput(exportRequestSchema, req.body ?? {});
-  const accepted = await requestExport(deps, caller, input, {
-    source: 'web',
-    ip: event.requestContext.http.sourceIp,
-    userAgent: event.headers['user-agent'],
-  });
-  return json(202, accepted, { location: `/v1/exports/${accepted.id}` });
-});
+export const handler = apiHandler(
+  { auth: 'user', maxBodyBytes: 64 * 1024 },
+  {
+    'GET /v1/exports/{id}': async ({ caller, params }) => {
+      const { id } = parseInput(exportIdParamsSchema, params);
+      return json(200, await getExport(deps, caller, id));
+    },
+    'POST /v1/exports': async ({ caller, event, body }) => {
+      const input = parseInput(exportRequestSchema, body ?? {});
+      const accepted = await requestExport(deps, caller, input, {
+        source: 'web',
+        ip: event.requestContext.http.sourceIp,
+        userAgent: event.headers['user-agent'],
+      });
+      return json(202, accepted, { location: `/v1/exports/${accepted.id}` });
+    },
+  },
+);

@@ -157,7 +157,7 @@ export async function seedActivity(ctx: SeedContext): Promise<void> {
   const config = ctx.config;
   const deps = {
     store: activityAdapters(config).activityStore,
-    clock: () => ctx.now,
+    clock: { now: () => ctx.now },
     retentionMonths: config.ACTIVITY_RETENTION_MONTHS,
     concurrency: 24,
   };

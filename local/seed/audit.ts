@@ -266,7 +266,7 @@ export async function seedAudit(ctx: SeedContext): Promise<void> {
   const config = ctx.config;
   const deps = {
     store: auditStoreFromConfig(config),
-    clock: () => ctx.now,
+    clock: { now: () => ctx.now },
     retentionMonths: config.AUDIT_RETENTION_MONTHS,
   };
   const events = demoAuditEvents(ctx.now);

@@ -7,7 +7,9 @@ import type { SeedContext } from './index.ts';
 
 /** Two saved reports for the demo tenant; the audit one is e-mailed weekly to the owner and admin. */
 export async function seedReports(ctx: SeedContext): Promise<void> {
-  const store = new DynamoReportStore(dynamoDocumentClient(ctx.config), ctx.config.STATE_TABLE);
+  const store = new DynamoReportStore(dynamoDocumentClient(ctx.config), {
+    tableName: ctx.config.STATE_TABLE,
+  });
   const at = ctx.now.toISOString();
   const timing = { frequency: 'weekly' as const, timeZone: 'Europe/London', hour: 6 };
   await store.create(

@@ -1,18 +1,17 @@
+// The one mapping of AWS SDK failures (after the SDK's own retries) to domain errors, for every
+// adapter. It reads the metadata every SDK v3 exception class carries, not message text:
+// - throttling (`$retryable.throttling`, or a throttling error name): 429, retry shortly;
+// - a fault that can clear (`$fault: 'server'`, a transaction conflict, or no service answer at
+//   all: a lost connection, a timeout): 503, safe to retry;
+// - anything the service refused as the caller's fault (`$fault: 'client'`: AccessDenied,
+//   ValidationException, ResourceNotFoundException, an unverified SES identity, ...): it never
+//   clears on a retry, so a 500 (never a 503 "retry"), an error log line, and the
+//   `AwsNonRetryableErrors` metric, which the stack alarms on.
+// Adapters handle the outcomes they expect first (a failed condition is a duplicate, not a fault).
+
 import { DomainError, ThrottledError, UnavailableError } from '../domain/errors.ts';
 import { recordNonRetryable } from '../observability.ts';
 
-/**
- * The one mapping of AWS SDK failures (after the SDK's own retries) to domain errors, for every
- * adapter. It reads the metadata every SDK v3 exception class carries, not message text:
- * - throttling (`$retryable.throttling`, or a throttling error name): 429, retry shortly;
- * - a fault that can clear (`$fault: 'server'`, a transaction conflict, or no service answer at
- *   all: a lost connection, a timeout): 503, safe to retry;
- * - anything the service refused as the caller's fault (`$fault: 'client'`: AccessDenied,
- *   ValidationException, ResourceNotFoundException, an unverified SES identity, ...): it never
- *   clears on a retry, so a 500 (never a 503 "retry"), an error log line, and the
- *   `AwsNonRetryableErrors` metric, which the stack alarms on.
- * Adapters handle the outcomes they expect first (a failed condition is a duplicate, not a fault).
- */
 const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',

@@ -13,7 +13,10 @@ export function activityStoreFromConfig(
   config: Config,
   client: DynamoDBDocumentClient = dynamoDocumentClient(config),
 ): DynamoActivityStore {
-  return new DynamoActivityStore(client, config.ACTIVITY_TABLE, shardResolver(config));
+  return new DynamoActivityStore(client, {
+    tableName: config.ACTIVITY_TABLE,
+    shardsFor: shardResolver(config),
+  });
 }
 
 /** Both, on one client (the activity queries and the local seed). */

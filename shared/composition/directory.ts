@@ -11,5 +11,5 @@ export function directoryStoreFromConfig(
   config: Config,
   client: DynamoDBDocumentClient = dynamoDocumentClient(config),
 ): DynamoDirectoryStore {
-  return new DynamoDirectoryStore(client, config.DIRECTORY_TABLE);
+  return new DynamoDirectoryStore(client, { tableName: config.DIRECTORY_TABLE });
 }

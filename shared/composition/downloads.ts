@@ -3,6 +3,7 @@ import { DynamoExportStore } from '../adapters/dynamodb/export-store.ts';
 import { s3Client } from '../adapters/s3/client.ts';
 import { S3ExportLinks } from '../adapters/s3/export-links.ts';
 import type { Config } from '../config.ts';
+import { systemClock } from '../domain/time.ts';
 import { signingKeyLoader } from '../signing.ts';
 import type { DownloadDeps } from '../use-cases/exports/download.ts';
 
@@ -14,9 +15,9 @@ import type { DownloadDeps } from '../use-cases/exports/download.ts';
 export function downloadDeps(config: Config): DownloadDeps {
   const dynamo = dynamoDocumentClient(config);
   return {
-    store: new DynamoExportStore(dynamo, config.STATE_TABLE),
+    store: new DynamoExportStore(dynamo, { tableName: config.STATE_TABLE }),
     files: new S3ExportLinks(s3Client(config), config.EXPORTS_BUCKET),
     links: { signingKey: signingKeyLoader(config) },
-    clock: { now: () => new Date() },
+    clock: systemClock,
   };
 }

@@ -6,6 +6,7 @@ import { InProcessExportDispatcher, LambdaExportDispatcher } from '../adapters/l
 import { localInvoker } from '../adapters/lambda/local-invoke.ts';
 import { observeClient } from '../adapters/sdk-observer.ts';
 import type { Config } from '../config.ts';
+import { systemClock } from '../domain/time.ts';
 import type { GetExportDeps } from '../use-cases/exports/get.ts';
 import type { ExportDispatcher, LinkSettings } from '../use-cases/exports/ports.ts';
 import type { RequestExportDeps } from '../use-cases/exports/request.ts';
@@ -37,12 +38,12 @@ export function exportRequestDeps(config: Config): ExportRequestDeps {
       )
     : new InProcessExportDispatcher((ref) => localInvoker()('export-worker', ref));
   const deps: ExportRequestDeps = {
-    store: new DynamoExportStore(dynamo, config.STATE_TABLE),
+    store: new DynamoExportStore(dynamo, { tableName: config.STATE_TABLE }),
     sources: filterChecks(directoryStore),
     directory: directoryLookup(directoryStore),
     audit: exportAuditRecorder(config, dynamo),
     dispatcher,
-    clock: { now: () => new Date() },
+    clock: systemClock,
     links: exportLinks(config),
     newId: () => ulid(),
   };

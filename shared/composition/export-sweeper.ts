@@ -5,13 +5,14 @@
 import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
 import { DynamoExportStore, DynamoOpenExports } from '../adapters/dynamodb/export-store.ts';
 import type { Config } from '../config.ts';
+import { systemClock } from '../domain/time.ts';
 import type { SweepExportsDeps } from '../use-cases/exports/sweep.ts';
 
 export function exportSweepDeps(config: Config): SweepExportsDeps {
   const dynamo = dynamoDocumentClient(config);
   return {
-    store: new DynamoExportStore(dynamo, config.STATE_TABLE),
-    open: new DynamoOpenExports(dynamo, config.STATE_TABLE),
-    clock: { now: () => new Date() },
+    store: new DynamoExportStore(dynamo, { tableName: config.STATE_TABLE }),
+    open: new DynamoOpenExports(dynamo, { tableName: config.STATE_TABLE }),
+    clock: systemClock,
   };
 }

@@ -4,6 +4,7 @@ import { DynamoExportStore } from '../adapters/dynamodb/export-store.ts';
 import { s3Client } from '../adapters/s3/client.ts';
 import { S3ExportFiles } from '../adapters/s3/export-files.ts';
 import type { Config } from '../config.ts';
+import { systemClock } from '../domain/time.ts';
 import type { ExecuteExportDeps } from '../use-cases/exports/execute.ts';
 import type { LinkSettings } from '../use-cases/exports/ports.ts';
 import type { RunExportDeps } from '../use-cases/exports/run.ts';
@@ -29,12 +30,12 @@ export function exportDeps(config: Config): ExportDeps {
   const dynamo = dynamoDocumentClient(config);
   const logs = logSources(config, dynamo);
   const deps: ExportDeps = {
-    store: new DynamoExportStore(dynamo, config.STATE_TABLE),
+    store: new DynamoExportStore(dynamo, { tableName: config.STATE_TABLE }),
     files: new S3ExportFiles(s3Client(config), config.EXPORTS_BUCKET),
     sources: logs.sources,
     directory: logs.directory,
     audit: logs.audit,
-    clock: { now: () => new Date() },
+    clock: systemClock,
     links: exportLinks(config),
     newId: () => ulid(),
   };
@@ -46,10 +47,10 @@ export function exportWorkerDeps(config: Config): ExecuteExportDeps {
   const dynamo = dynamoDocumentClient(config);
   const directoryStore = directoryStoreFromConfig(config, dynamo);
   return {
-    store: new DynamoExportStore(dynamo, config.STATE_TABLE),
+    store: new DynamoExportStore(dynamo, { tableName: config.STATE_TABLE }),
     files: new S3ExportFiles(s3Client(config), config.EXPORTS_BUCKET),
     sources: entrySources(config, dynamo, directoryStore),
     directory: directoryLookup(directoryStore),
-    clock: { now: () => new Date() },
+    clock: systemClock,
   };
 }

@@ -9,6 +9,7 @@ import { canReadAudit, type UserCaller } from '../domain/caller.ts';
 import { type FieldError, ForbiddenError, ValidationError } from '../domain/errors.ts';
 import type { ExportLog, QueryFilters } from '../domain/exports/export-job.ts';
 import { issuesToFieldErrors } from '../domain/issues.ts';
+import { systemClock } from '../domain/time.ts';
 import { iterateActivity, resolvePeople } from '../use-cases/activity/query.ts';
 import { ingestAuditEvents } from '../use-cases/audit/ingest.ts';
 import { iterateAuditEvents } from '../use-cases/audit/query.ts';
@@ -105,7 +106,7 @@ export function directoryLookup(directoryStore: DynamoDirectoryStore): Directory
 export function exportAuditRecorder(config: Config, client: DynamoDBDocumentClient): AuditRecorder {
   const ingest = {
     store: auditStoreFromConfig(config, client),
-    clock: () => new Date(),
+    clock: systemClock,
     retentionMonths: config.AUDIT_RETENTION_MONTHS,
   };
   return {
@@ -121,7 +122,7 @@ export function entrySources(
   client: DynamoDBDocumentClient,
   directoryStore: DynamoDirectoryStore,
 ): EntrySources {
-  const clock = () => new Date();
+  const clock = systemClock;
   const auditQuery = {
     store: auditStoreFromConfig(config, client),
     clock,

@@ -3,6 +3,7 @@ import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
 import { DirectoryAccessChecker } from '../adapters/dynamodb/report-people.ts';
 import { DynamoReportStore } from '../adapters/dynamodb/report-store.ts';
 import type { Config } from '../config.ts';
+import { systemClock } from '../domain/time.ts';
 import { signingKeyLoader } from '../signing.ts';
 import { auditRecorder } from '../use-cases/reports/audit-recorder.ts';
 import { logFilters } from '../use-cases/reports/log-filters.ts';
@@ -17,7 +18,6 @@ import { directoryStoreFromConfig } from './directory.ts';
  * built once per cold start by the reports handler; the schedule dispatcher adds SES and
  * `runExport` (./schedule.ts), so the reports bundle carries neither SES nor S3.
  */
-export const systemClock = { now: () => new Date() };
 
 /**
  * The adapters reports, the schedule dispatcher's tick and the run worker all use: the state
@@ -28,7 +28,7 @@ export function reportAdapters(config: Config) {
   const client = dynamoDocumentClient(config);
   return {
     client,
-    store: new DynamoReportStore(client, config.STATE_TABLE),
+    store: new DynamoReportStore(client, { tableName: config.STATE_TABLE }),
     people: new DirectoryAccessChecker(directoryStoreFromConfig(config, client)),
   };
 }
@@ -37,7 +37,7 @@ export function reportAdapters(config: Config) {
 export function reportAuditRecorder(config: Config, client: DynamoDBDocumentClient): AuditRecorder {
   return auditRecorder({
     store: auditStoreFromConfig(config, client),
-    clock: () => new Date(),
+    clock: systemClock,
     retentionMonths: config.AUDIT_RETENTION_MONTHS,
   });
 }

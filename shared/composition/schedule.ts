@@ -3,17 +3,18 @@
 // exports (built by ./exports.ts and handed in, so the tick's bundle carries no S3 code), SES and
 // the audit log. The local stack runs both in one process (local/schedules.ts).
 
-import { DynamoRunLedger } from '../adapters/dynamodb/report-store.ts';
+import { DynamoRunLedger } from '../adapters/dynamodb/run-ledger.ts';
 import { sesClient } from '../adapters/ses/client.ts';
 import { SesMailer } from '../adapters/ses/mailer.ts';
 import { sqsClient } from '../adapters/sqs/client.ts';
 import { runTaskSchema, SqsRunQueue } from '../adapters/sqs/run-queue.ts';
 import type { Config } from '../config.ts';
+import { type Clock, systemClock } from '../domain/time.ts';
 import { runExport } from '../use-cases/exports/run.ts';
 import type { RunDeps, TickDeps } from '../use-cases/reports/dispatch.ts';
 import type { ExportRunner } from '../use-cases/reports/ports.ts';
 import type { ExportDeps } from './exports.ts';
-import { reportAdapters, reportAuditRecorder, systemClock } from './reports.ts';
+import { reportAdapters, reportAuditRecorder } from './reports.ts';
 
 /** The messages of the run queue, as the run worker reads them. */
 export { runTaskSchema };
@@ -31,12 +32,12 @@ const noQueue: TickDeps['queue'] = {
 };
 
 /** The dispatcher tick in AWS: the state table, the directory and the run queue, nothing else. */
-export function buildTickDeps(config: Config, clock: { now(): Date } = systemClock): TickDeps {
+export function buildTickDeps(config: Config, clock: Clock = systemClock): TickDeps {
   const { client, store, people } = reportAdapters(config);
   return {
     reports: store,
     schedules: store,
-    runs: new DynamoRunLedger(client, config.STATE_TABLE),
+    runs: new DynamoRunLedger(client, { tableName: config.STATE_TABLE }),
     people,
     queue: config.SCHEDULE_RUNS_QUEUE_URL
       ? new SqsRunQueue(sqsClient(config), config.SCHEDULE_RUNS_QUEUE_URL)
@@ -46,11 +47,7 @@ export function buildTickDeps(config: Config, clock: { now(): Date } = systemClo
 }
 
 /** A run worker: exports, SES and the audit log besides the tick's stores. */
-export function buildRunDeps(
-  config: Config,
-  exportRun: ExportDeps,
-  clock: { now(): Date } = systemClock,
-): RunDeps {
+export function buildRunDeps(config: Config, exportRun: ExportDeps, clock: Clock = systemClock): RunDeps {
   const { client, store, people } = reportAdapters(config);
   const audit = reportAuditRecorder(config, client);
   const exporter: ExportRunner = {
@@ -59,7 +56,7 @@ export function buildRunDeps(
   return {
     reports: store,
     schedules: store,
-    runs: new DynamoRunLedger(client, config.STATE_TABLE),
+    runs: new DynamoRunLedger(client, { tableName: config.STATE_TABLE }),
     mailer: new SesMailer(sesClient(config), config.SENDER_EMAIL),
     exports: exporter,
     people,

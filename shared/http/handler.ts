@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '../config.ts';
 import type { Caller, ServiceCaller, UserCaller } from '../domain/caller.ts';
-import { UnauthorizedError } from '../domain/errors.ts';
+import { NotFoundError, UnauthorizedError } from '../domain/errors.ts';
 import {
   type ApiEvent,
   type AuthMode,
@@ -38,15 +38,29 @@ type HandlerOptions<M extends AuthMode> = { auth: M; maxBodyBytes?: number } & (
   ? { serviceCallers: readonly string[] }
   : { serviceCallers?: never });
 
+type RouteFn<M extends AuthMode> = (req: RequestOf<CallerFor<M>>) => Promise<HttpResult>;
+
+/**
+ * A function serving several routes names each in a route map, by API Gateway route key
+ * (`METHOD /path` as in functions/routes.ts): the one way a handler dispatches its routes.
+ */
+export type RouteMap<M extends AuthMode> = Readonly<Record<string, RouteFn<M>>>;
+
 /**
  * Every API handler is built here: logging, problem+json errors, authentication and body
- * parsing, in that order, then the route's function. Handlers stay wiring. The claim names
+ * parsing, in that order, then the route's function, or the route map's entry for the request's
+ * route key (404 for a key it does not hold). Handlers stay wiring. The claim names
  * (JWT_CLAIM_*) are read now, at the cold start, by every function behind a route.
  */
-export function apiHandler<M extends AuthMode>(
-  options: HandlerOptions<M>,
-  fn: (req: RequestOf<CallerFor<M>>) => Promise<HttpResult>,
-) {
+export function apiHandler<M extends AuthMode>(options: HandlerOptions<M>, routes: RouteFn<M> | RouteMap<M>) {
+  const fn: RouteFn<M> =
+    typeof routes === 'function'
+      ? routes
+      : (req) => {
+          const route = Object.hasOwn(routes, req.event.routeKey) ? routes[req.event.routeKey] : undefined;
+          if (!route) throw new NotFoundError('No such route.');
+          return route(req);
+        };
   const config = loadConfig();
   const claims = {
     tenantId: config.JWT_CLAIM_TENANT_ID,

@@ -33,6 +33,16 @@ export function formatPosition(ts: string, spacing?: number): string {
   return spacing !== undefined && spacing > 0 ? `${ts}${SPACING_MARK}${spacing}` : ts;
 }
 
+/** The position of an item: its index sort key `occurredAt#id` (ISO timestamps carry no `#`). */
+export function itemPosition(occurredAt: string, id: string): string {
+  return `${occurredAt}#${id}`;
+}
+
+/** The id of the item at a position `occurredAt#id`. */
+export function idOfPosition(position: string): string {
+  return position.slice(position.indexOf('#') + 1);
+}
+
 /** Epoch ms of a position (`occurredAt#id`) or of a bare ISO timestamp (a slice bound). */
 export function msOf(position: string): number {
   const hash = position.indexOf('#');

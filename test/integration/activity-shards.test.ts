@@ -23,9 +23,10 @@ const client = DynamoDBDocumentClient.from(
   }),
   { marshallOptions: { removeUndefinedValues: true } },
 );
-const store = new DynamoActivityStore(client, inject('tables').activity, (t) =>
-  Number(t.slice(t.lastIndexOf('-n') + 2)),
-);
+const store = new DynamoActivityStore(client, {
+  tableName: inject('tables').activity,
+  shardsFor: (t) => Number(t.slice(t.lastIndexOf('-n') + 2)),
+});
 const ACTIONS = ['Viewed', 'Started', 'Completed', 'Failed'] as const;
 const TYPES = ['Item', 'Quiz', 'Event'] as const;
 const COUNT = 120;
@@ -44,7 +45,10 @@ function events(tenantId: string) {
 
 beforeAll(async () => {
   for (const n of SHARDS) {
-    await ingestActivityEvents({ store, clock: () => now, retentionMonths: 84 }, events(tenantOf(n)));
+    await ingestActivityEvents(
+      { store, clock: { now: () => now }, retentionMonths: 84 },
+      events(tenantOf(n)),
+    );
   }
 });
 afterAll(() => client.destroy());

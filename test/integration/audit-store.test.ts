@@ -27,7 +27,7 @@ const client = DynamoDBDocumentClient.from(
 const store = new DynamoAuditStore(client, { tableName: inject('tables').audit, shardsFor: () => 4 });
 const deps = {
   store,
-  clock: () => now,
+  clock: { now: () => now },
   retentionMonths: 18,
   signingKey: async () => new TextEncoder().encode('s'.repeat(32)),
 };

@@ -19,7 +19,7 @@ const doc = DynamoDBDocumentClient.from(
   }),
 );
 const table = inject('tables').state;
-const store = new DynamoExportStore(doc, table);
+const store = new DynamoExportStore(doc, { tableName: table });
 let n = 0;
 const jobOf = (tenantId: string, userId: string, createdAt = new Date().toISOString()): ExportJob => ({
   tenantId,

@@ -53,7 +53,7 @@ const settle = async (writes: Promise<unknown>[]) => {
 };
 
 describe('report quotas in the state table', () => {
-  const store = new DynamoReportStore(client, table);
+  const store = new DynamoReportStore(client, { tableName: table });
   const quota = { reports: 5, schedules: 2 };
 
   it('lets exactly the quota of 12 concurrent creates through, and one more after a delete', async () => {

@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { DynamoReportStore, DynamoRunLedger } from '../../shared/adapters/dynamodb/report-store.ts';
+import { DynamoReportStore } from '../../shared/adapters/dynamodb/report-store.ts';
+import { DynamoRunLedger } from '../../shared/adapters/dynamodb/run-ledger.ts';
 import { LOCAL_CREDENTIALS } from '../../shared/adapters/local-credentials.ts';
 import { nextOccurrence } from '../../shared/domain/reports/periods.ts';
 import { REPORT_QUOTA, type StoredReport } from '../../shared/domain/reports/report.ts';
@@ -27,8 +28,8 @@ afterAll(() => client.destroy());
 function setup(startIso: string) {
   const tenant = uniqueTenant('sched');
   const clock = new FakeClock(new Date(startIso));
-  const store = new DynamoReportStore(client, table);
-  const runs = new DynamoRunLedger(client, table);
+  const store = new DynamoReportStore(client, { tableName: table });
+  const runs = new DynamoRunLedger(client, { tableName: table });
   const people = new FakePeople();
   for (const id of ['u-owner', 'u-a', 'u-b'])
     people.add(tenant, { id, email: `${id}.${tenant}@example.com` });

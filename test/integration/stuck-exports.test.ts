@@ -135,7 +135,7 @@ async function filesOf(exportId: string): Promise<string[]> {
  * test checks the reads and updates it makes against that function's policy.
  */
 async function sweepLater() {
-  const open = new DynamoOpenExports(dynamoDocumentClient(config), config.STATE_TABLE);
+  const open = new DynamoOpenExports(dynamoDocumentClient(config), { tableName: config.STATE_TABLE });
   const later = new Date(Date.now() + openLimitMs('running') + 60_000);
   return runAs('export-sweeper', () =>
     sweepStuckExports({

@@ -1,4 +1,5 @@
 import type { StoredActivity } from '../../domain/activity/event.ts';
+import { itemPosition } from '../../query/position.ts';
 import { shardOf } from '../../query/shards.ts';
 import { TTL_ATTRIBUTE } from './tables.ts';
 
@@ -10,11 +11,19 @@ import { TTL_ATTRIBUTE } from './tables.ts';
  * byBulkImport `bip` = tenant#bulkImportId · byUserAction `uap` = tenant#userId#action ·
  * byContentAction `cap` = tenant#contentId#action. `e` is the entry, `f` the filter helpers.
  */
-export const activityPk = (tenantId: string, id: string) => `${tenantId}#${id}`;
-export const activityTs = (occurredAt: string, id: string) => `${occurredAt}#${id}`;
-
-/** Id of the entry at a position `occurredAt#id` (ISO timestamps carry no `#`). */
-export const idOfPosition = (position: string) => position.slice(position.indexOf('#') + 1);
+export const activityKeys = {
+  pk: (tenantId: string, id: string) => `${tenantId}#${id}`,
+  ts: itemPosition,
+  time: (tenantId: string, shard: number) => `${tenantId}#${shard}`,
+  user: (tenantId: string, userId: string) => `${tenantId}#${userId}`,
+  userAction: (tenantId: string, userId: string, action: string) => `${tenantId}#${userId}#${action}`,
+  action: (tenantId: string, shard: number, action: string) => `${tenantId}#${shard}#${action}`,
+  content: (tenantId: string, contentId: string) => `${tenantId}#${contentId}`,
+  contentAction: (tenantId: string, contentId: string, action: string) =>
+    `${tenantId}#${contentId}#${action}`,
+  contentType: (tenantId: string, shard: number, type: string) => `${tenantId}#${shard}#${type}`,
+  bulkImport: (tenantId: string, bulkImportId: string) => `${tenantId}#${bulkImportId}`,
+};
 
 export interface ActivityFilterHelpers {
   u: string;
@@ -49,20 +58,20 @@ export function activityItem(entry: StoredActivity, shards: number, ttl: number)
   if (entry.bulkImportId !== undefined) f.bi = entry.bulkImportId;
   if (entry.expiresAt !== undefined) f.x = entry.expiresAt;
   return {
-    pk: activityPk(t, entry.id),
-    ts: activityTs(entry.occurredAt, entry.id),
-    tp: `${t}#${shard}`,
-    up: `${t}#${entry.userId}`,
-    uap: `${t}#${entry.userId}#${entry.action}`,
-    acp: `${t}#${shard}#${entry.action}`,
+    pk: activityKeys.pk(t, entry.id),
+    ts: activityKeys.ts(entry.occurredAt, entry.id),
+    tp: activityKeys.time(t, shard),
+    up: activityKeys.user(t, entry.userId),
+    uap: activityKeys.userAction(t, entry.userId, entry.action),
+    acp: activityKeys.action(t, shard, entry.action),
     ...(entry.content
       ? {
-          cp: `${t}#${entry.content.id}`,
-          cap: `${t}#${entry.content.id}#${entry.action}`,
-          ctp: `${t}#${shard}#${entry.content.type}`,
+          cp: activityKeys.content(t, entry.content.id),
+          cap: activityKeys.contentAction(t, entry.content.id, entry.action),
+          ctp: activityKeys.contentType(t, shard, entry.content.type),
         }
       : {}),
-    ...(entry.bulkImportId ? { bip: `${t}#${entry.bulkImportId}` } : {}),
+    ...(entry.bulkImportId ? { bip: activityKeys.bulkImport(t, entry.bulkImportId) } : {}),
     e: entry,
     f,
     [TTL_ATTRIBUTE]: ttl,

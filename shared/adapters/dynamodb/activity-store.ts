@@ -3,18 +3,24 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { matchesCriteria } from '../../domain/activity/criteria.ts';
 import { type IngestStatus, type StoredActivity, storedActivitySchema } from '../../domain/activity/event.ts';
 import { logger } from '../../observability.ts';
+import { idOfPosition } from '../../query/position.ts';
 import type { ActivityPage, ActivityStore, ActivityStoreQuery } from '../../use-cases/activity/ports.ts';
-import { activityItem, activityPk, idOfPosition } from './activity-keys.ts';
+import { activityItem, activityKeys } from './activity-keys.ts';
 import { applyCriteriaFilter, planActivityQuery } from './activity-plan.ts';
 import { toAttributeMap } from './attributes.ts';
-import { toDomainError } from './errors.ts';
+import { isConditionFailure, toDomainError } from './errors.ts';
 import { mergeQuery } from './merge-query.ts';
+
+export interface DynamoActivityStoreOptions {
+  tableName: string;
+  /** Write shards of a tenant (shardResolver(config)). */
+  shardsFor: (tenantId: string) => number;
+}
 
 export class DynamoActivityStore implements ActivityStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-    private readonly shardsOf: (tenantId: string) => number,
+    private readonly options: DynamoActivityStoreOptions,
   ) {}
 
   async put(entry: StoredActivity, ttl: number): Promise<IngestStatus> {
@@ -22,20 +28,20 @@ export class DynamoActivityStore implements ActivityStore {
       // Marshalled by the lean converter (the hot path; see attributes.ts): a low-level PutItem.
       await this.client.send(
         new PutItemCommand({
-          TableName: this.tableName,
-          Item: toAttributeMap(activityItem(entry, this.shardsOf(entry.tenantId), ttl)),
+          TableName: this.options.tableName,
+          Item: toAttributeMap(activityItem(entry, this.options.shardsFor(entry.tenantId), ttl)),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
       return 'created';
     } catch (err) {
-      if ((err as { name?: string } | null)?.name === 'ConditionalCheckFailedException') return 'duplicate';
+      if (isConditionFailure(err)) return 'duplicate';
       throw toDomainError(err);
     }
   }
 
   async query(q: ActivityStoreQuery): Promise<ActivityPage> {
-    const plan = planActivityQuery(q.criteria, q.tenantId, this.shardsOf(q.tenantId), q.population);
+    const plan = planActivityQuery(q.criteria, q.tenantId, this.options.shardsFor(q.tenantId), q.population);
     if (plan.streams.length === 0)
       return {
         items: [],
@@ -50,7 +56,7 @@ export class DynamoActivityStore implements ActivityStore {
         : undefined;
     try {
       const out = await mergeQuery(this.client, {
-        tableName: this.tableName,
+        tableName: this.options.tableName,
         streams: plan.streams,
         from: q.from,
         to: q.to,
@@ -64,7 +70,7 @@ export class DynamoActivityStore implements ActivityStore {
           if (excluded?.has(f?.u ?? '')) return false;
           return true;
         },
-        baseKeyOf: (position) => ({ pk: activityPk(q.tenantId, idOfPosition(position)) }),
+        baseKeyOf: (position) => ({ pk: activityKeys.pk(q.tenantId, idOfPosition(position)) }),
         nowEpochSeconds: q.nowEpochSeconds,
       });
       const items: StoredActivity[] = [];

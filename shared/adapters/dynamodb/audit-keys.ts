@@ -1,6 +1,7 @@
 import { normaliseContentType } from '../../domain/audit/filters.ts';
 import { ipKey } from '../../domain/audit/ip.ts';
 import type { AuditEntry, AuditListItem } from '../../domain/audit/schema.ts';
+import { itemPosition } from '../../query/position.ts';
 import { shardOf } from '../../query/shards.ts';
 import { TTL_ATTRIBUTE } from './tables.ts';
 
@@ -10,7 +11,7 @@ import { TTL_ATTRIBUTE } from './tables.ts';
  */
 export const auditKeys = {
   pk: (tenantId: string, id: string) => `${tenantId}#${id}`,
-  ts: (occurredAt: string, id: string) => `${occurredAt}#${id}`,
+  ts: itemPosition,
   time: (tenantId: string, shard: number) => `${tenantId}#${shard}`,
   actor: (tenantId: string, actorId: string) => `${tenantId}#${actorId}`,
   object: (tenantId: string, objectId: string) => `${tenantId}#${objectId}`,
@@ -28,11 +29,6 @@ export const auditKeys = {
   courseAction: (tenantId: string, courseId: string, action: string) => `${tenantId}#${courseId}#${action}`,
   requestMethod: (tenantId: string, shard: number, method: string) => `${tenantId}#${shard}#${method}`,
 };
-
-/** `occurredAt#id` → id (timestamps hold no `#`). */
-export function idOfPosition(position: string): string {
-  return position.slice(position.indexOf('#') + 1);
-}
 
 export interface AuditItem {
   pk: string;

@@ -1,4 +1,9 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+// The audit log on DynamoDB. Entries are written one conditional PutItem each
+// (`attribute_not_exists(pk)`): a stored entry is never overwritten, and BatchWriteItem, which
+// cannot carry a condition, is never used for them. Reads go through the planner's index and
+// the k-way merge; every read drops entries past retention even before the TTL sweep.
+
+import { DynamoDBServiceException, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -17,30 +22,25 @@ import {
 import { ThrottledError } from '../../domain/errors.ts';
 import { logger } from '../../observability.ts';
 import type { ExpressionBuilder } from '../../query/expression.ts';
+import { idOfPosition } from '../../query/position.ts';
 import type { AuditEventStore, AuditStorePage, AuditStoreQuery } from '../../use-cases/audit/ports.ts';
-import { toDomainError as mapAwsError } from '../aws-errors.ts';
+import { isThrottling } from '../aws-errors.ts';
 import { toAttributeMap } from './attributes.ts';
-import { auditKeys, idOfPosition, toAuditItem } from './audit-keys.ts';
+import { auditKeys, toAuditItem } from './audit-keys.ts';
 import { type KeyedFilter, planAuditQuery } from './audit-planner.ts';
+import { isConditionFailure, toDomainError } from './errors.ts';
 import { mergeQuery } from './merge-query.ts';
 import { TTL_ATTRIBUTE } from './tables.ts';
 
 /**
- * The audit log on DynamoDB. Entries are written one conditional PutItem each
- * (`attribute_not_exists(pk)`): a stored entry is never overwritten, and BatchWriteItem, which
- * cannot carry a condition, is never used for them. Reads go through the planner's index and
- * the k-way merge; every read drops entries past retention even before the TTL sweep.
+ * Failures go through the one error mapper (errors.ts); the SDK error rides along as `cause` for
+ * the log line. For a write, as the ingest answer should tell it: throttling (429) and
+ * server-side or connection failures (503) are worth retrying (stable ids make the retry complete
+ * the batch exactly once); a client fault (ValidationException, AccessDeniedException,
+ * ResourceNotFoundException…) fails the same way on every retry, so it is a 500 that never says
+ * "safe to retry".
  */
-/**
- * Through the one AWS error mapper; the SDK error rides along as `cause` for the log line. For a
- * write, as the ingest answer should tell it: throttling (429) and server-side or connection
- * failures (503) are worth retrying (stable ids make the retry complete the batch exactly once);
- * a client fault (ValidationException, AccessDeniedException, ResourceNotFoundException…) fails
- * the same way on every retry, so it is a 500 that never says "safe to retry".
- */
-export function toDomainError(err: unknown): Error {
-  return mapAwsError(err, 'The audit store');
-}
+const STORE = 'The audit store';
 
 export interface DynamoAuditStoreOptions {
   tableName: string;
@@ -70,8 +70,8 @@ export class DynamoAuditStore implements AuditEventStore {
       );
       return 'created';
     } catch (err) {
-      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return 'duplicate';
-      throw toDomainError(err);
+      if (isConditionFailure(err)) return 'duplicate';
+      throw toDomainError(err, STORE);
     }
   }
 
@@ -86,7 +86,7 @@ export class DynamoAuditStore implements AuditEventStore {
         }),
       );
     } catch (err) {
-      throw toDomainError(err);
+      throw toDomainError(err, STORE);
     }
     const item = out.Item;
     if (!item || !(Number(item[TTL_ATTRIBUTE]) > nowEpochSeconds)) return null;
@@ -119,7 +119,7 @@ export class DynamoAuditStore implements AuditEventStore {
           }
           pending = out.UnprocessedKeys?.[this.options.tableName]?.Keys;
         } catch (err) {
-          throw toDomainError(err);
+          throw toDomainError(err, STORE);
         }
       }
     }
@@ -149,10 +149,11 @@ export class DynamoAuditStore implements AuditEventStore {
         nowEpochSeconds: q.nowEpochSeconds,
       });
     } catch (err) {
-      if (err instanceof Error && err.name === 'ValidationException') {
+      // The service refused the query itself (a ValidationException): a planner bug, worth a log line.
+      if (err instanceof DynamoDBServiceException && err.$fault === 'client' && !isThrottling(err)) {
         logger.error('audit query rejected', { error: err });
       }
-      throw toDomainError(err);
+      throw toDomainError(err, STORE);
     }
     logger.debug('audit query plan', {
       index: plan.index,

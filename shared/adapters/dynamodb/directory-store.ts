@@ -1,4 +1,8 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+// The directory table: pk = tenant, sk = `USER#id` | `TEAM#id` | `GROUP#id` | `CONTENT#id`,
+// attribute `r` = the record as pushed. Writes replace records (the platform owns them);
+// reads load a tenant's whole directory with a paged Query and keep it for a short time.
+
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import {
   type ContentRecord,
@@ -12,16 +16,21 @@ import {
   userRecordSchema,
 } from '../../domain/directory/schemas.ts';
 import { type DirectoryData, DirectorySnapshot } from '../../domain/directory/snapshot.ts';
+import { ThrottledError } from '../../domain/errors.ts';
 import { logger } from '../../observability.ts';
 import type { DirectoryStore } from '../../use-cases/directory/ports.ts';
 import { currentFunction } from '../invocation.ts';
 import { toDomainError } from './errors.ts';
+import { queryItems } from './paginate.ts';
 
-/**
- * The directory table: pk = tenant, sk = `USER#id` | `TEAM#id` | `GROUP#id` | `CONTENT#id`,
- * attribute `r` = the record as pushed. Writes replace records (the platform owns them);
- * reads load a tenant's whole directory with a paged Query and keep it for a short time.
- */
+export interface DynamoDirectoryStoreOptions {
+  tableName: string;
+  /** How old a snapshot may be (ms). */
+  cacheMs?: number;
+  /** Epoch ms, for the cache's age. */
+  now?: () => number;
+}
+
 export const SK_PREFIX: Record<DirectoryKind, string> = {
   users: 'USER#',
   teams: 'TEAM#',
@@ -57,15 +66,17 @@ export function clearDirectoryCache(): void {
 export class DynamoDirectoryStore implements DirectoryStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-    private readonly cacheMs = 30_000,
-    private readonly now: () => number = Date.now,
+    private readonly options: DynamoDirectoryStoreOptions,
   ) {}
 
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
   snapshot(tenantId: string): Promise<DirectorySnapshot> {
-    const key = cacheKey(this.tableName, tenantId);
+    const key = cacheKey(this.options.tableName, tenantId);
     const hit = CACHE.get(key);
-    if (hit && this.now() - hit.at < this.cacheMs) return hit.value;
+    if (hit && this.now() - hit.at < (this.options.cacheMs ?? 30_000)) return hit.value;
     const value = this.load(tenantId);
     if (CACHE.size >= MAX_CACHED_TENANTS) CACHE.delete(CACHE.keys().next().value as string);
     CACHE.set(key, { at: this.now(), value });
@@ -80,21 +91,14 @@ export class DynamoDirectoryStore implements DirectoryStore {
       groups: GroupRecord[];
       content: ContentRecord[];
     } = { users: [], teams: [], groups: [], content: [] };
-    let startKey: Record<string, unknown> | undefined;
     try {
-      do {
-        const out = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': 'pk' },
-            ExpressionAttributeValues: { ':pk': tenantId },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of out.Items ?? []) addItem(data, item);
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
+      const items = queryItems(this.client, {
+        TableName: this.options.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': 'pk' },
+        ExpressionAttributeValues: { ':pk': tenantId },
+      });
+      for await (const item of items) addItem(data, item);
     } catch (err) {
       throw toDomainError(err);
     }
@@ -116,19 +120,19 @@ export class DynamoDirectoryStore implements DirectoryStore {
         let pending: typeof requests | undefined = requests.slice(i, i + 25);
         for (let attempt = 0; pending && pending.length > 0; attempt++) {
           if (attempt > 0) await sleep(Math.min(1000, 50 * 2 ** attempt));
-          if (attempt > 6)
-            throw Object.assign(new Error('unprocessed items'), { name: 'ThrottlingException' });
+          if (attempt > 6) throw new ThrottledError('The store is busy; retry shortly.');
           const out = await this.client.send(
-            new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+            new BatchWriteCommand({ RequestItems: { [this.options.tableName]: pending } }),
           );
-          pending = out.UnprocessedItems?.[this.tableName] as typeof requests | undefined;
+          pending = out.UnprocessedItems?.[this.options.tableName] as typeof requests | undefined;
         }
       }
     } catch (err) {
       throw toDomainError(err);
     } finally {
       // Every function's entry of this tenant (locally they share the process).
-      for (const key of CACHE.keys()) if (key.endsWith(`|${this.tableName}|${tenantId}`)) CACHE.delete(key);
+      for (const key of CACHE.keys())
+        if (key.endsWith(`|${this.options.tableName}|${tenantId}`)) CACHE.delete(key);
     }
     return unique.size;
   }

@@ -1,10 +1,14 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  paginateQuery,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+// Export jobs in the state table: one item per job, pk `${tenant}#EXPORT#${id}`, sk `EXPORT`, the
+// job's fields as top-level attributes and `ttl` a day past the link's lifetime. Status changes
+// are conditional updates on the current status; reads are consistent (clients poll) and ignore
+// items past their TTL that the sweeper has not removed yet.
+//
+// While a job is open it also sits in the state table's sparse `byDue` index (beside the active
+// schedules, in partitions of its own): `dp` = `EXPORT#queued` or `EXPORT#running` and
+// `nextRunAt` = when it entered that state (creation, claim). Finishing removes both, so the
+// export sweeper's "open since before T" is one Query per state, never a Scan.
+
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DuplicateError } from '../../domain/errors.ts';
 import { type ExportJob, exportJobSchema } from '../../domain/exports/export-job.ts';
 import { logger } from '../../observability.ts';
@@ -15,20 +19,10 @@ import type {
   OpenExportRef,
   OpenExports,
 } from '../../use-cases/exports/ports.ts';
-import { toDomainError } from '../aws-errors.ts';
+import { isConditionFailure, toDomainError } from './errors.ts';
+import { queryItems } from './paginate.ts';
 import { STATE_TABLE, TTL_ATTRIBUTE } from './tables.ts';
 
-/**
- * Export jobs in the state table: one item per job, pk `${tenant}#EXPORT#${id}`, sk `EXPORT`, the
- * job's fields as top-level attributes and `ttl` a day past the link's lifetime. Status changes
- * are conditional updates on the current status; reads are consistent (clients poll) and ignore
- * items past their TTL that the sweeper has not removed yet.
- *
- * While a job is open it also sits in the state table's sparse `byDue` index (beside the active
- * schedules, in partitions of its own): `dp` = `EXPORT#queued` or `EXPORT#running` and
- * `nextRunAt` = when it entered that state (creation, claim). Finishing removes both, so the
- * export sweeper's "open since before T" is one Query per state, never a Scan.
- */
 export const EXPORT_SK = 'EXPORT';
 
 const DUE_INDEX = STATE_TABLE.indexes.find((i) => i.name === 'byDue')?.name ?? 'byDue';
@@ -55,18 +49,27 @@ function mapError(err: unknown): never {
   throw toDomainError(err, 'The export store');
 }
 
+export interface DynamoExportStoreOptions {
+  tableName: string;
+  /** Epoch seconds, for TTLs and the grace of unstored slots. */
+  nowEpochSeconds?: () => number;
+}
+
 export class DynamoExportStore implements ExportStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
-    private readonly nowEpochSeconds: () => number = () => Math.floor(Date.now() / 1000),
+    private readonly options: DynamoExportStoreOptions,
   ) {}
+
+  private nowEpochSeconds(): number {
+    return this.options.nowEpochSeconds?.() ?? Math.floor(Date.now() / 1000);
+  }
 
   async create(job: ExportJob, expiresAt: number): Promise<void> {
     try {
       await this.client.send(
         new PutCommand({
-          TableName: this.tableName,
+          TableName: this.options.tableName,
           Item: {
             ...exportKey(job.tenantId, job.id),
             ...job,
@@ -77,8 +80,7 @@ export class DynamoExportStore implements ExportStore {
         }),
       );
     } catch (err) {
-      if ((err as { name?: string }).name === 'ConditionalCheckFailedException')
-        throw new DuplicateError('An export with this id already exists.');
+      if (isConditionFailure(err)) throw new DuplicateError('An export with this id already exists.');
       mapError(err);
     }
   }
@@ -89,7 +91,7 @@ export class DynamoExportStore implements ExportStore {
       try {
         await this.client.send(
           new UpdateCommand({
-            TableName: this.tableName,
+            TableName: this.options.tableName,
             Key: key,
             UpdateExpression: 'ADD #jobs :member SET #ttl = :ttl',
             ConditionExpression: 'attribute_not_exists(#jobs) OR size(#jobs) < :max',
@@ -104,7 +106,7 @@ export class DynamoExportStore implements ExportStore {
         );
         return true;
       } catch (err) {
-        if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+        if (isConditionFailure(err)) return false;
         mapError(err);
       }
     };
@@ -118,7 +120,7 @@ export class DynamoExportStore implements ExportStore {
     const key = exportSlotsKey(tenantId, userId);
     try {
       const out = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+        new GetCommand({ TableName: this.options.tableName, Key: key, ConsistentRead: true }),
       );
       const members = [...((out.Item?.jobs as Set<string> | undefined) ?? [])];
       const stale: string[] = [];
@@ -141,7 +143,7 @@ export class DynamoExportStore implements ExportStore {
   private async release(key: { pk: string; sk: string }, members: string[]): Promise<void> {
     await this.client.send(
       new UpdateCommand({
-        TableName: this.tableName,
+        TableName: this.options.tableName,
         Key: key,
         UpdateExpression: 'DELETE #jobs :members',
         ExpressionAttributeNames: { '#jobs': 'jobs' },
@@ -154,7 +156,11 @@ export class DynamoExportStore implements ExportStore {
     let item: Record<string, unknown> | undefined;
     try {
       const out = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: exportKey(tenantId, id), ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.options.tableName,
+          Key: exportKey(tenantId, id),
+          ConsistentRead: true,
+        }),
       );
       item = out.Item;
     } catch (err) {
@@ -194,7 +200,7 @@ export class DynamoExportStore implements ExportStore {
     try {
       const out = await this.client.send(
         new UpdateCommand({
-          TableName: this.tableName,
+          TableName: this.options.tableName,
           Key: exportKey(tenantId, id),
           UpdateExpression: `SET ${sets.join(', ')}${removes}`,
           ConditionExpression: condition.expression,
@@ -214,7 +220,7 @@ export class DynamoExportStore implements ExportStore {
       }
       return true;
     } catch (err) {
-      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(err)) return false;
       mapError(err);
     }
   }
@@ -224,31 +230,30 @@ export class DynamoExportStore implements ExportStore {
 export class DynamoOpenExports implements OpenExports {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    private readonly options: { tableName: string },
   ) {}
 
   async listOpen(status: 'queued' | 'running', before: Date, limit: number): Promise<OpenExportRef[]> {
     const out: OpenExportRef[] = [];
     try {
-      const pages = paginateQuery(
-        { client: this.client, pageSize: Math.min(limit, 100) },
+      const items = queryItems(
+        this.client,
         {
-          TableName: this.tableName,
+          TableName: this.options.tableName,
           IndexName: DUE_INDEX,
           KeyConditionExpression: 'dp = :dp AND nextRunAt < :before',
           ExpressionAttributeValues: { ':dp': openPartition(status), ':before': before.toISOString() },
           ProjectionExpression: 'pk, tenantId',
         },
+        Math.min(limit, 100),
       );
-      for await (const page of pages) {
-        for (const item of page.Items ?? []) {
-          const tenantId = item.tenantId;
-          const pk = item.pk;
-          const prefix = `${tenantId}#EXPORT#`;
-          if (typeof tenantId !== 'string' || typeof pk !== 'string' || !pk.startsWith(prefix)) continue;
-          out.push({ tenantId, id: pk.slice(prefix.length) });
-          if (out.length >= limit) return out;
-        }
+      for await (const item of items) {
+        const tenantId = item.tenantId;
+        const pk = item.pk;
+        const prefix = `${tenantId}#EXPORT#`;
+        if (typeof tenantId !== 'string' || typeof pk !== 'string' || !pk.startsWith(prefix)) continue;
+        out.push({ tenantId, id: pk.slice(prefix.length) });
+        if (out.length >= limit) return out;
       }
     } catch (err) {
       mapError(err);

@@ -1,42 +1,28 @@
+// Saved reports and their schedules in the state table (runs and sends: run-ledger.ts).
+// - report:  pk `REPORTS#tenant`, sk `REPORT#id`, `r` = the stored report (schedule inside).
+//   While its schedule is active the item also carries `dp` = `DUE#0..3` (sharded by report),
+//   `nextRunAt`, `tenantId`, `reportId`: the sparse `byDue` index answers "due before now".
+// - quota:   pk `REPORTS#tenant`, sk `QUOTA`, `reports` and `schedules`: the tenant's counts, moved
+//   in the same transaction as every create, schedule change and delete, with a condition that
+//   keeps them under the quota. A tenant that has reports from before the counter gets it
+//   counted once (a Query of its reports) before its first change.
+
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
-import { ConflictError, DomainError, DuplicateError } from '../../domain/errors.ts';
+import { ConflictError, DuplicateError } from '../../domain/errors.ts';
 import { type ReportQuota, type StoredReport, storedReportSchema } from '../../domain/reports/report.ts';
 import { allShards, shardOf } from '../../query/shards.ts';
-import type {
-  DueSchedule,
-  ReportStore,
-  RunKey,
-  RunLedger,
-  RunRecord,
-  ScheduleStore,
-  SendRecord,
-} from '../../use-cases/reports/ports.ts';
-import { toDomainError } from '../aws-errors.ts';
-import { STATE_TABLE, TTL_ATTRIBUTE } from './tables.ts';
+import type { DueSchedule, ReportStore, ScheduleStore } from '../../use-cases/reports/ports.ts';
+import { failedConditions, isConditionFailure, toDomainError } from './errors.ts';
+import { queryAll } from './paginate.ts';
+import { STATE_TABLE } from './tables.ts';
 
-/**
- * Saved reports, schedules, runs and sends in the state table.
- * - report:  pk `REPORTS#tenant`, sk `REPORT#id`, `r` = the stored report (schedule inside).
- *   While its schedule is active the item also carries `dp` = `DUE#0..3` (sharded by report),
- *   `nextRunAt`, `tenantId`, `reportId`: the sparse `byDue` index answers "due before now".
- * - run:     pk `RUNS#tenant#reportId`, sk `RUN#periodStart` (claimed with attribute_not_exists).
- * - send:    the run's pk, sk `RUN#periodStart#SEND#userId` (one per recipient, before sending).
- * - quota:   pk `REPORTS#tenant`, sk `QUOTA`, `reports` and `schedules`: the tenant's counts, moved
- *   in the same transaction as every create, schedule change and delete, with a condition that
- *   keeps them under the quota. A tenant that has reports from before the counter gets it
- *   counted once (a Query of its reports) before its first change.
- * Runs and sends expire after RUN_TTL_DAYS.
- */
 export const DUE_SHARDS = 4;
-export const RUN_TTL_DAYS = 400;
 const DUE_INDEX = STATE_TABLE.indexes.find((i) => i.name === 'byDue')?.name ?? 'byDue';
 
 export const reportKeys = {
@@ -44,22 +30,13 @@ export const reportKeys = {
   reportsOf: (tenantId: string) => `REPORTS#${tenantId}`,
   quota: (tenantId: string) => ({ pk: `REPORTS#${tenantId}`, sk: 'QUOTA' }),
   due: (tenantId: string, id: string) => `DUE#${shardOf(`${tenantId}#${id}`, DUE_SHARDS)}`,
-  run: (k: RunKey) => ({ pk: `RUNS#${k.tenantId}#${k.reportId}`, sk: `RUN#${k.periodStart}` }),
-  send: (k: RunKey, userId: string) => ({
-    pk: `RUNS#${k.tenantId}#${k.reportId}`,
-    sk: `RUN#${k.periodStart}#SEND#${userId}`,
-  }),
 };
 
-function mapError(err: unknown): never {
-  if (err instanceof DomainError) throw err;
-  const name = (err as { name?: string }).name ?? '';
-  if (name === 'ConditionalCheckFailedException') throw new DuplicateError('The item already exists.');
+/** A failed condition no caller expected is a duplicate; anything else through the mapper. */
+export function stateTableError(err: unknown): never {
+  if (isConditionFailure(err)) throw new DuplicateError('The item already exists.');
   throw toDomainError(err, 'The state table');
 }
-
-const isConditionFailure = (err: unknown) =>
-  (err as { name?: string }).name === 'ConditionalCheckFailedException';
 
 /** The report item still as it was read: present, with the same schedule version (or none). */
 function unchanged(previous: StoredReport): {
@@ -93,50 +70,10 @@ function quotaError(report: StoredReport, quota: ReportQuota) {
         );
 }
 
-const runSchema = z.object({
-  tenantId: z.string(),
-  reportId: z.string(),
-  periodStart: z.string(),
-  periodEnd: z.string(),
-  scheduledFor: z.string(),
-  status: z.enum(['running', 'complete']),
-  outcome: z.enum(['sent', 'failed', 'cancelled']).optional(),
-  attempts: z.number().int(),
-  phase: z.enum(['queued', 'started']).optional(),
-  leaseUntil: z.string(),
-  files: z
-    .array(
-      z.object({
-        view: z.string(),
-        exportId: z.string(),
-        rowCount: z.number(),
-        downloadUrl: z.string(),
-        expiresAt: z.string().optional(),
-        fileName: z.string().optional(),
-        format: z.enum(['csv', 'json']).optional(),
-        from: z.string().optional(),
-        to: z.string().optional(),
-      }),
-    )
-    .optional(),
-  skipped: z.array(z.object({ userId: z.string(), reason: z.string() })),
-  error: z.string().optional(),
-  updatedAt: z.string(),
-});
-
-const sendSchema = z.object({
-  userId: z.string(),
-  status: z.enum(['sending', 'sent', 'failed']),
-  to: z.string().optional(),
-  messageId: z.string().optional(),
-  error: z.string().optional(),
-  at: z.string(),
-});
-
 export class DynamoReportStore implements ReportStore, ScheduleStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly table: string,
+    private readonly options: { tableName: string },
   ) {}
 
   private item(report: StoredReport): Record<string, unknown> {
@@ -155,30 +92,23 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
   async get(tenantId: string, id: string): Promise<StoredReport | undefined> {
     const out = await this.client
       .send(
-        new GetCommand({ TableName: this.table, Key: reportKeys.report(tenantId, id), ConsistentRead: true }),
+        new GetCommand({
+          TableName: this.options.tableName,
+          Key: reportKeys.report(tenantId, id),
+          ConsistentRead: true,
+        }),
       )
-      .catch(mapError);
+      .catch(stateTableError);
     return out.Item ? storedReportSchema.parse(out.Item.r) : undefined;
   }
 
   async listByTenant(tenantId: string): Promise<StoredReport[]> {
-    const out: StoredReport[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client
-        .send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-            ExpressionAttributeValues: { ':pk': reportKeys.reportsOf(tenantId), ':sk': 'REPORT#' },
-            ExclusiveStartKey: start,
-          }),
-        )
-        .catch(mapError);
-      for (const item of page.Items ?? []) out.push(storedReportSchema.parse(item.r));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.client, {
+      TableName: this.options.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': reportKeys.reportsOf(tenantId), ':sk': 'REPORT#' },
+    }).catch(stateTableError);
+    return items.map((item) => storedReportSchema.parse(item.r));
   }
 
   async create(report: StoredReport, quota: ReportQuota): Promise<void> {
@@ -186,7 +116,7 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
     await this.transact(
       {
         Put: {
-          TableName: this.table,
+          TableName: this.options.tableName,
           Item: this.item(report),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
@@ -199,14 +129,14 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
   async save(report: StoredReport, previous: StoredReport, quota: ReportQuota): Promise<void> {
     const delta = (report.schedule ? 1 : 0) - (previous.schedule ? 1 : 0);
     const put = {
-      TableName: this.table,
+      TableName: this.options.tableName,
       Item: this.item(report),
       ...unchanged(previous),
     };
     if (delta === 0) {
       await this.client.send(new PutCommand(put)).catch((err: unknown) => {
         if (isConditionFailure(err)) throw changedMeanwhile();
-        return mapError(err);
+        return stateTableError(err);
       });
       return;
     }
@@ -222,7 +152,7 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
     await this.transact(
       {
         Delete: {
-          TableName: this.table,
+          TableName: this.options.tableName,
           Key: reportKeys.report(report.tenantId, report.id),
           ...unchanged(report),
         },
@@ -246,7 +176,7 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
     }
     return {
       Update: {
-        TableName: this.table,
+        TableName: this.options.tableName,
         Key: reportKeys.quota(tenantId),
         UpdateExpression: 'ADD reports :r, schedules :s',
         ConditionExpression: conditions.join(' AND '),
@@ -263,27 +193,31 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: [first, counter] as never }));
     } catch (err) {
-      const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-      if ((err as { name?: string }).name === 'TransactionCanceledException' && reasons) {
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw errors.report();
-        if (reasons[1]?.Code === 'ConditionalCheckFailed') throw errors.quota();
-      }
-      mapError(err);
+      const failed = failedConditions(err);
+      if (failed.includes(0)) throw errors.report();
+      if (failed.includes(1)) throw errors.quota();
+      stateTableError(err);
     }
   }
 
   /** Counts a tenant's reports and schedules once, for a tenant whose reports predate the counter. */
   private async ensureCounted(tenantId: string): Promise<void> {
     const found = await this.client
-      .send(new GetCommand({ TableName: this.table, Key: reportKeys.quota(tenantId), ConsistentRead: true }))
-      .catch(mapError);
+      .send(
+        new GetCommand({
+          TableName: this.options.tableName,
+          Key: reportKeys.quota(tenantId),
+          ConsistentRead: true,
+        }),
+      )
+      .catch(stateTableError);
     if (found.Item) return;
     // Reports are only written together with the counter, so until it exists this set is fixed.
     const existing = await this.listByTenant(tenantId);
     try {
       await this.client.send(
         new PutCommand({
-          TableName: this.table,
+          TableName: this.options.tableName,
           Item: {
             ...reportKeys.quota(tenantId),
             reports: existing.length,
@@ -293,38 +227,31 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
         }),
       );
     } catch (err) {
-      if (!isConditionFailure(err)) mapError(err);
+      if (!isConditionFailure(err)) stateTableError(err);
     }
   }
 
   async due(now: Date, limit: number): Promise<DueSchedule[]> {
     const per = await Promise.all(
+      // Each shard answers in nextRunAt order, so its first `limit` hold all it adds to the top.
       allShards(DUE_SHARDS).map(async (shard) => {
-        const out: DueSchedule[] = [];
-        let start: Record<string, unknown> | undefined;
-        do {
-          const page = await this.client
-            .send(
-              new QueryCommand({
-                TableName: this.table,
-                IndexName: DUE_INDEX,
-                KeyConditionExpression: 'dp = :dp AND nextRunAt <= :now',
-                ExpressionAttributeValues: { ':dp': `DUE#${shard}`, ':now': now.toISOString() },
-                Limit: limit,
-                ExclusiveStartKey: start,
-              }),
-            )
-            .catch(mapError);
-          for (const item of page.Items ?? []) {
-            out.push({
-              tenantId: String(item.tenantId),
-              reportId: String(item.reportId),
-              nextRunAt: String(item.nextRunAt),
-            });
-          }
-          start = page.LastEvaluatedKey;
-        } while (start && out.length < limit);
-        return out;
+        const items = await queryAll(
+          this.client,
+          {
+            TableName: this.options.tableName,
+            IndexName: DUE_INDEX,
+            KeyConditionExpression: 'dp = :dp AND nextRunAt <= :now',
+            ExpressionAttributeValues: { ':dp': `DUE#${shard}`, ':now': now.toISOString() },
+          },
+          { pageSize: limit, max: limit },
+        ).catch(stateTableError);
+        return items.map(
+          (item): DueSchedule => ({
+            tenantId: String(item.tenantId),
+            reportId: String(item.reportId),
+            nextRunAt: String(item.nextRunAt),
+          }),
+        );
       }),
     );
     return per
@@ -343,7 +270,7 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
     try {
       await this.client.send(
         new UpdateCommand({
-          TableName: this.table,
+          TableName: this.options.tableName,
           Key: reportKeys.report(tenantId, reportId),
           ConditionExpression: '#r.#s.#v = :v',
           UpdateExpression: paused
@@ -360,199 +287,7 @@ export class DynamoReportStore implements ReportStore, ScheduleStore {
       return true;
     } catch (err) {
       if (isConditionFailure(err)) return false;
-      return mapError(err);
+      return stateTableError(err);
     }
-  }
-}
-
-export class DynamoRunLedger implements RunLedger {
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly table: string,
-  ) {}
-
-  private ttl(from: string): number {
-    return Math.floor(Date.parse(from) / 1000) + RUN_TTL_DAYS * 86_400;
-  }
-
-  async claim(run: RunRecord): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...reportKeys.run(run), ...run, [TTL_ATTRIBUTE]: this.ttl(run.updatedAt) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      return mapError(err);
-    }
-  }
-
-  async get(key: RunKey): Promise<RunRecord | undefined> {
-    const out = await this.client
-      .send(new GetCommand({ TableName: this.table, Key: reportKeys.run(key), ConsistentRead: true }))
-      .catch(mapError);
-    return out.Item ? runSchema.parse(out.Item) : undefined;
-  }
-
-  async takeOver(key: RunKey, now: string, leaseUntil: string): Promise<RunRecord | undefined> {
-    try {
-      const out = await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: reportKeys.run(key),
-          ConditionExpression: 'attribute_exists(pk) AND #st <> :complete AND leaseUntil <= :now',
-          UpdateExpression: 'SET leaseUntil = :lease, updatedAt = :now, phase = :queued ADD attempts :one',
-          ExpressionAttributeNames: { '#st': 'status' },
-          ExpressionAttributeValues: {
-            ':complete': 'complete',
-            ':now': now,
-            ':lease': leaseUntil,
-            ':one': 1,
-            ':queued': 'queued',
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return runSchema.parse(out.Attributes);
-    } catch (err) {
-      if (isConditionFailure(err)) return undefined;
-      return mapError(err);
-    }
-  }
-
-  async start(key: RunKey, attempt: number, now: string, leaseUntil: string): Promise<RunRecord | undefined> {
-    try {
-      const out = await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: reportKeys.run(key),
-          ConditionExpression: 'attempts = :a AND #st = :running AND phase = :queued',
-          UpdateExpression: 'SET phase = :started, leaseUntil = :lease, updatedAt = :now',
-          ExpressionAttributeNames: { '#st': 'status' },
-          ExpressionAttributeValues: {
-            ':a': attempt,
-            ':running': 'running',
-            ':queued': 'queued',
-            ':started': 'started',
-            ':lease': leaseUntil,
-            ':now': now,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return runSchema.parse(out.Attributes);
-    } catch (err) {
-      if (isConditionFailure(err)) return undefined;
-      return mapError(err);
-    }
-  }
-
-  async update(
-    key: RunKey,
-    patch: Partial<Pick<RunRecord, 'status' | 'outcome' | 'files' | 'skipped' | 'error' | 'leaseUntil'>>,
-  ): Promise<void> {
-    const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
-    if (entries.length === 0) return;
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const sets = entries.map(([k, v], i) => {
-      names[`#f${i}`] = k;
-      values[`:v${i}`] = v;
-      return `#f${i} = :v${i}`;
-    });
-    await this.client
-      .send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: reportKeys.run(key),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      )
-      .catch(mapError);
-  }
-
-  async claimSend(key: RunKey, userId: string, to: string, at: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...reportKeys.send(key, userId),
-            userId,
-            status: 'sending',
-            to,
-            at,
-            [TTL_ATTRIBUTE]: this.ttl(at),
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR #st = :failed',
-          ExpressionAttributeNames: { '#st': 'status' },
-          ExpressionAttributeValues: { ':failed': 'failed' },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      return mapError(err);
-    }
-  }
-
-  async markSend(
-    key: RunKey,
-    userId: string,
-    result: { status: 'sent' | 'failed'; messageId?: string; error?: string; at: string },
-  ): Promise<void> {
-    const values: Record<string, unknown> = { ':s': result.status, ':at': result.at };
-    let expr = 'SET #st = :s, #at = :at';
-    if (result.messageId) {
-      expr += ', messageId = :m';
-      values[':m'] = result.messageId;
-    }
-    if (result.error) {
-      expr += ', #err = :e';
-      values[':e'] = result.error;
-    }
-    await this.client
-      .send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: reportKeys.send(key, userId),
-          UpdateExpression: expr,
-          ExpressionAttributeNames: {
-            '#st': 'status',
-            '#at': 'at',
-            ...(result.error ? { '#err': 'error' } : {}),
-          },
-          ExpressionAttributeValues: values,
-        }),
-      )
-      .catch(mapError);
-  }
-
-  async sends(key: RunKey): Promise<SendRecord[]> {
-    const out: SendRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    const { pk, sk } = reportKeys.run(key);
-    do {
-      const page = await this.client
-        .send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-            ExpressionAttributeValues: { ':pk': pk, ':sk': `${sk}#SEND#` },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        )
-        .catch(mapError);
-      for (const item of page.Items ?? []) out.push(sendSchema.parse(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
   }
 }

@@ -2,9 +2,9 @@
 // The job moves queued → running → succeeded | failed; only a succeeded job carries a file key.
 
 import { z } from 'zod';
-import { addMonthsUtc } from '../audit/time.ts';
 import { roleSchema } from '../caller.ts';
 import { filtersDoc } from '../query-values.ts';
+import { defaultWindowStart } from '../time.ts';
 import { utcTimestampOut } from '../timestamps.ts';
 import { adhocFileName } from './file-names.ts';
 
@@ -162,9 +162,6 @@ export function fileKeyOf(job: Pick<ExportJob, 'tenantId' | 'id' | 'format'>): s
   return `exports/${job.tenantId}/${job.id}.${fileExtension(job.format)}`;
 }
 
-/** The list routes' default window: `from` is 3 calendar months before `to` (API.md). */
-const DEFAULT_WINDOW_MONTHS = 3;
-
 /**
  * The name the browser saves: the job's own (a scheduled report's, see ./file-names.ts), else the
  * log and the window of its filters in UTC: `activity-log-elearning_2026-09-02_2026-12-02.csv`.
@@ -176,7 +173,7 @@ export function downloadFilename(
   const variant = job.log === 'activity' && job.variant === 'elearning' ? '-elearning' : '';
   const instant = (s: string | undefined) => (s === undefined ? undefined : new Date(s));
   const to = instant(job.filters.to) ?? new Date(job.createdAt);
-  const from = instant(job.filters.from) ?? addMonthsUtc(to, -DEFAULT_WINDOW_MONTHS);
+  const from = instant(job.filters.from) ?? defaultWindowStart(to);
   return adhocFileName(
     `${job.log}-log${variant}`,
     { from, to },

@@ -10,18 +10,19 @@ import { contentUlid } from '../../domain/content-id.ts';
 import { type FieldError, ValidationError } from '../../domain/errors.ts';
 import { issuesToFieldErrors } from '../../domain/issues.ts';
 import { unstorable } from '../../domain/json-limits.ts';
+import {
+  addMonths,
+  type Clock,
+  FUTURE_TIMESTAMP_MESSAGE,
+  isTooFarAhead,
+  retentionEndEpoch,
+} from '../../domain/time.ts';
+import { mapBounded } from '../bounded-pool.ts';
 import type { ActivityWriter } from './ports.ts';
 
-/**
- * `POST /v1/activity-events`: validate the whole batch (all-or-nothing), then write every entry
- * with a conditional put, a bounded number in flight. An id already stored answers `duplicate`
- * and is never overwritten; a repeated id inside one batch is written once. A write failure
- * after the SDK's retries fails the batch (429/503); ids make the caller's retry safe: an event
- * without one gets a ULID derived from its content, so the retry finds it stored.
- */
 export interface IngestActivityDeps {
   store: ActivityWriter;
-  clock: () => Date;
+  clock: Clock;
   retentionMonths: number;
   /** Writes in flight at once. */
   concurrency?: number;
@@ -32,15 +33,20 @@ export interface IngestResult {
   results: { id: string; status: IngestStatus }[];
 }
 
-const FUTURE_SLACK_MS = 5 * 60 * 1000;
+/**
+ * `POST /v1/activity-events`: validate the whole batch (all-or-nothing), then write every entry
+ * with a conditional put, a bounded number in flight. An id already stored answers `duplicate`
+ * and is never overwritten; a repeated id inside one batch is written once. A write failure
+ * after the SDK's retries fails the batch (429/503); ids make the caller's retry safe: an event
+ * without one gets a ULID derived from its content, so the retry finds it stored.
+ */
 
 export async function ingestActivityEvents(
   deps: IngestActivityDeps,
   events: unknown[],
 ): Promise<IngestResult> {
-  const now = deps.clock();
+  const now = deps.clock.now();
   const oldest = addMonths(now, -deps.retentionMonths).toISOString();
-  const latest = new Date(now.getTime() + FUTURE_SLACK_MS).toISOString();
   const errors: FieldError[] = [];
   const parsed: ActivityEventInput[] = [];
   events.forEach((raw, i) => {
@@ -56,8 +62,8 @@ export async function ingestActivityEvents(
     const at = out.success
       ? { success: true as const, data: out.data.occurredAt }
       : timestampSchema.safeParse((raw as { occurredAt?: unknown } | null)?.occurredAt);
-    if (at.success && at.data > latest)
-      errors.push({ path: `events[${i}].occurredAt`, message: 'is more than 5 minutes in the future' });
+    if (at.success && isTooFarAhead(at.data, now))
+      errors.push({ path: `events[${i}].occurredAt`, message: FUTURE_TIMESTAMP_MESSAGE });
     if (at.success && at.data < oldest)
       errors.push({ path: `events[${i}].occurredAt`, message: 'is older than the retention period' });
   });
@@ -76,20 +82,13 @@ export async function ingestActivityEvents(
     const key = `${e.tenantId}#${e.id}`;
     if (!firsts.has(key)) firsts.set(key, i);
   });
-  const todo = [...firsts.values()];
-  const concurrency = Math.max(1, deps.concurrency ?? 16);
-  let next = 0;
-  const worker = async () => {
-    while (next < todo.length) {
-      const i = todo[next++]!;
-      const entry = entries[i]!;
-      results[i] = {
-        id: entry.id,
-        status: await deps.store.put(entry, ttlOf(entry.occurredAt, deps.retentionMonths)),
-      };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+  await mapBounded([...firsts.values()], deps.concurrency ?? 16, async (i) => {
+    const entry = entries[i]!;
+    results[i] = {
+      id: entry.id,
+      status: await deps.store.put(entry, retentionEndEpoch(entry.occurredAt, deps.retentionMonths)),
+    };
+  });
   return { results };
 }
 
@@ -111,20 +110,4 @@ export function toStored(e: ActivityEventInput, id: string, recordedAt: string):
   stored.recordedAt = recordedAt;
   stored.completed = e.completed ?? COMPLETION_ACTIONS.has(e.action);
   return stored;
-}
-
-/** Epoch seconds `months` calendar months after `occurredAt`. */
-export function ttlOf(occurredAt: string, months: number): number {
-  return Math.floor(addMonths(new Date(occurredAt), months).getTime() / 1000);
-}
-
-/** Calendar months in UTC, clamped to the month's last day (31 May − 3 months = 28/29 Feb). */
-export function addMonths(date: Date, months: number): Date {
-  const d = new Date(date.getTime());
-  const day = d.getUTCDate();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-  d.setUTCDate(Math.min(day, last));
-  return d;
 }

@@ -5,10 +5,11 @@ import type { ActivityFilters, MyActivityFilters } from '../../domain/activity/f
 import { activityDenial, canReadOrgActivity, type UserCaller } from '../../domain/caller.ts';
 import type { DirectorySnapshot } from '../../domain/directory/snapshot.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { type Clock, resolveWindow } from '../../domain/time.ts';
 import { type CursorBinding, decodeCursor, encodeCursor } from '../../query/cursor.ts';
+import { MAX_READ } from '../../query/merge-planner.ts';
 import { itemsWithinBudget, positionOf } from '../../query/page-budget.ts';
 import { readAhead } from '../../query/read-ahead.ts';
-import { addMonths } from './ingest.ts';
 import type { ActivityPage, ActivityReader, DirectoryReader } from './ports.ts';
 
 /**
@@ -23,7 +24,7 @@ export interface ActivityQueryDeps {
   store: ActivityReader;
   directory: DirectoryReader;
   signingKey: Uint8Array;
-  clock: () => Date;
+  clock: Clock;
 }
 
 export interface PageRequest {
@@ -39,12 +40,11 @@ export interface ActivityListResult {
   plan: ActivityPage['plan'];
 }
 
-const DEFAULT_WINDOW_MONTHS = 3;
 /**
- * Export pages: the store reads one item past the page to know whether more follow, so 499
- * entries are one DynamoDB Query of 500 items (MAX_READ, shared/query/merge-planner.ts) on a single stream.
+ * Export pages: the store reads one item past the page to know whether more follow, so a page
+ * is one DynamoDB Query of MAX_READ items (shared/query/merge-planner.ts) on a single stream.
  */
-export const EXPORT_PAGE = 499;
+export const EXPORT_PAGE = MAX_READ - 1;
 
 interface ResolvedQuery {
   criteria: ActivityCriteria;
@@ -62,7 +62,7 @@ export async function listActivity(
 ): Promise<ActivityListResult> {
   assertMayReadActivityLog(caller);
   const dir = await deps.directory.snapshot(caller.tenantId);
-  const resolved = resolveOrgQuery(caller, filters, dir, deps.clock());
+  const resolved = resolveOrgQuery(caller, filters, dir, deps.clock.now());
   return runPage(deps, caller, resolved, dir, page);
 }
 
@@ -73,7 +73,7 @@ export async function listMyActivity(
   page: PageRequest,
 ): Promise<ActivityListResult> {
   const dir = await deps.directory.snapshot(caller.tenantId);
-  const resolved = resolveMyQuery(caller, filters, deps.clock());
+  const resolved = resolveMyQuery(caller, filters, deps.clock.now());
   return runPage(deps, caller, resolved, dir, page);
 }
 
@@ -87,7 +87,7 @@ export async function* iterateActivity(
 ): AsyncGenerator<ActivityEntry> {
   assertMayReadActivityLog(caller);
   const dir = await deps.directory.snapshot(caller.tenantId);
-  const now = deps.clock();
+  const now = deps.clock.now();
   const q = resolveOrgQuery(caller, filters, dir, now, viewers);
   const read = (after: string | undefined) =>
     deps.store.query({
@@ -123,7 +123,7 @@ async function runPage(
     order: q.order,
     limit: page.limit,
     after,
-    nowEpochSeconds: Math.floor(deps.clock().getTime() / 1000),
+    nowEpochSeconds: Math.floor(deps.clock.now().getTime() / 1000),
     population: dir.data.users.length,
   });
   // A page whose items would not fit in a Lambda response ends early (page-budget.ts).
@@ -233,7 +233,7 @@ function resolveOrgQuery(
   viewers: readonly UserCaller[] = [],
 ): ResolvedQuery {
   const people = resolvePeople(caller, f, dir, viewers);
-  const window = resolveWindow(f, now);
+  const window = listWindow(f, now);
   return {
     ...window,
     criteria: {
@@ -247,7 +247,7 @@ function resolveOrgQuery(
 
 function resolveMyQuery(caller: UserCaller, f: MyActivityFilters, now: Date): ResolvedQuery {
   return {
-    ...resolveWindow(f, now),
+    ...listWindow(f, now),
     criteria: { ...contentCriteria(f, now), userIds: [caller.userId] },
     binding: {
       tenantId: caller.tenantId,
@@ -257,11 +257,9 @@ function resolveMyQuery(caller: UserCaller, f: MyActivityFilters, now: Date): Re
   };
 }
 
-function resolveWindow(f: MyActivityFilters, now: Date) {
-  const to = f.to ?? now.toISOString();
-  const from = f.from ?? addMonths(new Date(to), -DEFAULT_WINDOW_MONTHS).toISOString();
-  if (from > to) throw new ValidationError([{ path: 'from', message: 'must not be after `to`' }]);
-  return { from, to, order: f.order ?? 'desc' } as const;
+/** The activity log keeps no retention floor on reads: expired entries are dropped by their TTL. */
+function listWindow(f: MyActivityFilters, now: Date) {
+  return { ...resolveWindow(f, now), order: f.order ?? 'desc' } as const;
 }
 
 function contentCriteria(f: MyActivityFilters, now: Date): ActivityCriteria {

@@ -7,11 +7,12 @@ import {
   timestampSchema,
 } from '../../domain/audit/schema.ts';
 import { entryStorageProblems, inputDepthProblems } from '../../domain/audit/storable.ts';
-import { retentionEndEpoch } from '../../domain/audit/time.ts';
 import { contentUlid } from '../../domain/content-id.ts';
-import { type FieldError, ThrottledError, ValidationError } from '../../domain/errors.ts';
+import { type FieldError, ValidationError } from '../../domain/errors.ts';
 import { issuesToFieldErrors } from '../../domain/issues.ts';
 import { redactChanges, redactDeep, redactUrl } from '../../domain/redaction.ts';
+import { FUTURE_TIMESTAMP_MESSAGE, isTooFarAhead, retentionEndEpoch } from '../../domain/time.ts';
+import { mapBounded } from '../bounded-pool.ts';
 import type { AuditEventWriter, Clock } from './ports.ts';
 
 export interface IngestAuditDeps {
@@ -27,8 +28,6 @@ export interface IngestAuditDeps {
 export interface IngestAuditResult {
   results: { id: string; status: 'created' | 'duplicate' }[];
 }
-
-const MAX_FUTURE_MS = 5 * 60 * 1000;
 
 /**
  * Validates and redacts the whole batch before the first write (a 400 writes nothing), then
@@ -47,14 +46,14 @@ export async function ingestAuditEvents(
   if (events.length > MAX_BATCH) {
     throw new ValidationError([{ path: 'events', message: `must hold at most ${MAX_BATCH} events` }]);
   }
-  const now = deps.clock();
+  const now = deps.clock.now();
   const nowEpoch = Math.floor(now.getTime() / 1000);
   const errors: FieldError[] = [];
   const valid: { input: AuditEventInput; ttl: number; index: number }[] = [];
   const timeRules = (occurredAt: string, path: string): number => {
     const ttl = retentionEndEpoch(occurredAt, deps.retentionMonths);
-    if (Date.parse(occurredAt) > now.getTime() + MAX_FUTURE_MS) {
-      errors.push({ path, message: 'must be at most 5 minutes in the future' });
+    if (isTooFarAhead(occurredAt, now)) {
+      errors.push({ path, message: FUTURE_TIMESTAMP_MESSAGE });
     } else if (ttl <= nowEpoch) {
       errors.push({ path, message: `is older than the retention period (${deps.retentionMonths} months)` });
     }
@@ -102,7 +101,7 @@ export async function ingestAuditEvents(
     }
   });
 
-  await boundedAll(writes, deps.concurrency ?? 25, async (i) => {
+  await mapBounded(writes, deps.concurrency ?? 25, async (i) => {
     const { entry, ttl } = planned[i]!;
     statuses[i] = await deps.store.put(entry, ttl);
   });
@@ -135,25 +134,4 @@ export function toEntry(input: AuditEventInput, id: string, recordedAt: string):
   if (changes) entry.changes = redactChanges(changes);
   if (details) entry.details = redactDeep(details) as Record<string, unknown>;
   return entry;
-}
-
-/**
- * Runs `fn` over `items` with at most `limit` in flight. After the first failure no new work
- * starts; once in-flight work settles, a throttling failure wins over any other.
- */
-async function boundedAll<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  const failures: unknown[] = [];
-  const worker = async () => {
-    while (failures.length === 0 && next < items.length) {
-      const item = items[next++]!;
-      try {
-        await fn(item);
-      } catch (err) {
-        failures.push(err);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failures.length > 0) throw failures.find((f) => f instanceof ThrottledError) ?? failures[0];
 }

@@ -41,4 +41,4 @@ export interface AuditEventReader {
 
 export type AuditEventStore = AuditEventWriter & AuditEventReader;
 
-export type Clock = () => Date;
+export type { Clock } from '../../domain/time.ts';

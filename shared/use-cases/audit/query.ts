@@ -1,8 +1,8 @@
 import type { AuditFilters } from '../../domain/audit/filters.ts';
 import type { AuditEntry, AuditListItem } from '../../domain/audit/schema.ts';
-import { addMonthsUtc } from '../../domain/audit/time.ts';
 import { canReadAudit, type UserCaller } from '../../domain/caller.ts';
-import { BadRequestError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { BadRequestError, ForbiddenError, NotFoundError } from '../../domain/errors.ts';
+import { resolveWindow } from '../../domain/time.ts';
 import { decodeCursor, encodeCursor } from '../../query/cursor.ts';
 import { itemsWithinBudget, positionOf } from '../../query/page-budget.ts';
 import { readAhead } from '../../query/read-ahead.ts';
@@ -26,7 +26,6 @@ export interface AuditPage {
 }
 
 const LIST = 'audit';
-const DEFAULT_WINDOW_MONTHS = 3;
 
 /** Owners and admins only; checked before the request is even parsed, so others always get 403. */
 export function assertAuditReader(caller: UserCaller): void {
@@ -36,18 +35,6 @@ export function assertAuditReader(caller: UserCaller): void {
 interface Window {
   from: string;
   to: string;
-}
-
-/** Default `to` = now, `from` = 3 calendar months before `to`; never earlier than retention. */
-function resolveWindow(filters: AuditFilters, now: Date, retentionMonths: number): Window {
-  const to = filters.to ?? now.toISOString();
-  let from = filters.from ?? addMonthsUtc(new Date(to), -DEFAULT_WINDOW_MONTHS).toISOString();
-  if (from > to) throw new ValidationError([{ path: 'from', message: 'must not be after `to`' }]);
-  const retentionStart = addMonthsUtc(now, -retentionMonths).toISOString();
-  if (from < retentionStart) from = retentionStart;
-  // Entirely before retention: an empty window.
-  if (to < from) return { from, to: from };
-  return { from, to };
 }
 
 /** The cursor binds the normalised filters; its position carries the window of page one. */
@@ -76,7 +63,7 @@ export async function listAuditEvents(
   page: { limit: number; cursor?: string },
 ): Promise<AuditPage> {
   assertAuditReader(caller);
-  const now = deps.clock();
+  const now = deps.clock.now();
   const key = await deps.signingKey();
   let window: Window;
   let after: string | undefined;
@@ -117,7 +104,7 @@ export async function* iterateAuditEvents(
   pageSize = 200,
 ): AsyncGenerator<AuditEntry> {
   assertAuditReader(caller);
-  const window = resolveWindow(filters, deps.clock(), deps.retentionMonths);
+  const window = resolveWindow(filters, deps.clock.now(), deps.retentionMonths);
   const read = async (after: string | undefined) => {
     const result = await deps.store.query({
       tenantId: caller.tenantId,
@@ -127,7 +114,7 @@ export async function* iterateAuditEvents(
       order: filters.order,
       limit: pageSize,
       after,
-      nowEpochSeconds: Math.floor(deps.clock().getTime() / 1000),
+      nowEpochSeconds: Math.floor(deps.clock.now().getTime() / 1000),
     });
     return { entries: await deps.store.hydrate(caller.tenantId, result.items), next: result.nextPosition };
   };
@@ -142,7 +129,7 @@ export async function getAuditEvent(
   id: string,
 ): Promise<AuditEntry> {
   assertAuditReader(caller);
-  const entry = await deps.store.get(caller.tenantId, id, Math.floor(deps.clock().getTime() / 1000));
+  const entry = await deps.store.get(caller.tenantId, id, Math.floor(deps.clock.now().getTime() / 1000));
   if (!entry) throw new NotFoundError('No audit entry with this id.');
   return entry;
 }

@@ -112,9 +112,7 @@ export interface ExportDispatcher {
   dispatch(ref: { tenantId: string; exportId: string }): Promise<void>;
 }
 
-export interface Clock {
-  now(): Date;
-}
+export type { Clock } from '../../domain/time.ts';
 
 export interface LinkSettings {
   publicBaseUrl: string;

@@ -8,7 +8,7 @@ import type { AuditRecorder } from './ports.ts';
 export function auditRecorder(deps: IngestAuditDeps): AuditRecorder {
   return {
     record: async (events) => {
-      const now = deps.clock().getTime();
+      const now = deps.clock.now().getTime();
       const stamped = events.map((e) => ({
         ...e,
         occurredAt: new Date(Math.min(Date.parse(e.occurredAt), now)).toISOString(),

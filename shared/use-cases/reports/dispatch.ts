@@ -1,4 +1,4 @@
-import pLimit from 'p-limit';
+
 import type { UserCaller } from '../../domain/caller.ts';
 import { fileExtension } from '../../domain/exports/export-job.ts';
 import { reportFileName } from '../../domain/exports/file-names.ts';
@@ -7,6 +7,7 @@ import { describePeriod, nextOccurrence, type Period, previousPeriod } from '../
 import { resolveRange } from '../../domain/reports/range.ts';
 import { reportCsvBom, type StoredReport, type StoredSchedule } from '../../domain/reports/report.ts';
 import { logger } from '../../observability.ts';
+import { mapBounded } from '../bounded-pool.ts';
 import { reportReadyEmail } from './email/report-ready.ts';
 import type {
   AccessChecker,
@@ -182,28 +183,23 @@ export async function dispatchDueSchedules(deps: TickDeps | DispatchDeps): Promi
   const now = deps.clock.now();
   const due = fairOrder(await deps.schedules.due(now, opts.scan), opts.batch);
   if (due.length === 0) return [];
-  const limit = pLimit(Math.max(1, opts.concurrency));
   const outcomes: RunOutcome[][] = [];
   const walked: ScheduleClaims[] = [];
-  await Promise.all(
-    due.map((item, i) =>
-      limit(async () => {
-        try {
-          const result = await claimSchedule(deps, opts, item, now);
-          if (result && 'paused' in result) outcomes[i] = [result.paused];
-          else if (result) walked[i] = result;
-        } catch (error) {
-          // One schedule's failure (a dependency down) must not stop the others; it stays due.
-          logger.error('schedule dispatch failed', {
-            error,
-            tenantId: item.tenantId,
-            reportId: item.reportId,
-          });
-          outcomes[i] = [{ tenantId: item.tenantId, reportId: item.reportId, status: 'retrying' }];
-        }
-      }),
-    ),
-  );
+  await mapBounded(due, opts.concurrency, async (item, i) => {
+    try {
+      const result = await claimSchedule(deps, opts, item, now);
+      if (result && 'paused' in result) outcomes[i] = [result.paused];
+      else if (result) walked[i] = result;
+    } catch (error) {
+      // One schedule's failure (a dependency down) must not stop the others; it stays due.
+      logger.error('schedule dispatch failed', {
+        error,
+        tenantId: item.tenantId,
+        reportId: item.reportId,
+      });
+      outcomes[i] = [{ tenantId: item.tenantId, reportId: item.reportId, status: 'retrying' }];
+    }
+  });
 
   // Fan out in the fair order, made-up periods included: one task per claimed run.
   const claims = roundRobin(
@@ -232,25 +228,18 @@ export async function dispatchDueSchedules(deps: TickDeps | DispatchDeps): Promi
     if (status === 'sent' || status === 'failed') c.complete = true;
   }
 
-  await Promise.all(
-    walked.map((w, i) =>
-      w
-        ? limit(async () => {
-            outcomes[i] = w.claims.map((c) => c.outcome);
-            const firstOpen = w.claims.find((c) => !c.complete)?.occurrence ?? w.next;
-            if (firstOpen.toISOString() !== w.schedule.nextRunAt) {
-              await deps.schedules
-                .advance(w.report.tenantId, w.report.id, w.schedule.version, {
-                  nextRunAt: firstOpen.toISOString(),
-                })
-                .catch((error: unknown) =>
-                  logger.error('could not move a schedule on', { error, ...w.report }),
-                );
-            }
-          })
-        : undefined,
-    ),
-  );
+  await mapBounded(walked, opts.concurrency, async (w, i) => {
+    if (!w) return;
+    outcomes[i] = w.claims.map((c) => c.outcome);
+    const firstOpen = w.claims.find((c) => !c.complete)?.occurrence ?? w.next;
+    if (firstOpen.toISOString() !== w.schedule.nextRunAt) {
+      await deps.schedules
+        .advance(w.report.tenantId, w.report.id, w.schedule.version, {
+          nextRunAt: firstOpen.toISOString(),
+        })
+        .catch((error: unknown) => logger.error('could not move a schedule on', { error, ...w.report }));
+    }
+  });
   return outcomes.flatMap((o) => o ?? []);
 }
 
@@ -349,21 +338,17 @@ async function acquire(
 
 /** Runs each task here, `workers` at once, and answers each run's status (no queue: tests, `npm start`). */
 export function inProcessQueue(deps: RunDeps, workers = DEFAULTS.workers): RunQueue {
-  const limit = pLimit(Math.max(1, workers));
   return {
     enqueue: (tasks) =>
-      Promise.all(
-        tasks.map((task) =>
-          limit(async () => {
-            try {
-              return await executeRun(deps, task);
-            } catch (error) {
-              logger.error('scheduled run failed', { error, ...task });
-              return 'retrying' as const;
-            }
-          }),
-        ),
-      ),
+      // One run's failure must not stop the others: it is caught here and retried by a later tick.
+      mapBounded(tasks, workers, async (task) => {
+        try {
+          return await executeRun(deps, task);
+        } catch (error) {
+          logger.error('scheduled run failed', { error, ...task });
+          return 'retrying' as const;
+        }
+      }),
   };
 }
 

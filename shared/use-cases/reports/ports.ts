@@ -1,13 +1,12 @@
 import type { UserCaller } from '../../domain/caller.ts';
 import type { ReportFilters, ReportLog, ReportQuota, StoredReport } from '../../domain/reports/report.ts';
+import type { RunFile, RunKey, RunRecord, SendRecord } from '../../domain/reports/run.ts';
 
 /**
  * The small interfaces report and schedule use cases depend on. Adapters implement them over
  * DynamoDB, SES, the directory, exports and the audit log; tests pass in-memory fakes.
  */
-export interface Clock {
-  now(): Date;
-}
+export type { Clock } from '../../domain/time.ts';
 
 export interface ReportStore {
   get(tenantId: string, id: string): Promise<StoredReport | undefined>;
@@ -49,59 +48,7 @@ export interface ScheduleStore {
   ): Promise<boolean>;
 }
 
-export interface RunKey {
-  tenantId: string;
-  reportId: string;
-  /** The start of the period the run covers (ISO): one run per (report, period). */
-  periodStart: string;
-}
-
-/** One file of a run: the rows of one effective view, shared by the recipients with that view. */
-export interface RunFile {
-  /** The view's name (sharedView): `all`, or the managers whose trees bound the rows. */
-  view: string;
-  exportId: string;
-  rowCount: number;
-  downloadUrl: string;
-  /** When the link stops working (UTC ISO); absent on files of runs made before it was kept. */
-  expiresAt?: string;
-  /** The name the file is saved under, and its format. */
-  fileName?: string;
-  format?: 'csv' | 'json';
-  from?: string;
-  to?: string;
-}
-
-export interface RunRecord extends RunKey {
-  scheduledFor: string;
-  periodEnd: string;
-  status: 'running' | 'complete';
-  /** `cancelled`: the schedule was removed or replaced between the claim and the run. */
-  outcome?: 'sent' | 'failed' | 'cancelled';
-  /**
-   * Each claim or take-over counts one attempt and queues the run (`queued`); the worker that
-   * starts it moves it to `started`, so a message delivered twice, or one left over from an
-   * earlier attempt, never runs it a second time.
-   */
-  attempts: number;
-  phase?: 'queued' | 'started';
-  leaseUntil: string;
-  /** The files exported so far, one per effective view (a retry reuses them). */
-  files?: RunFile[];
-  /** Recipients not sent to, each with why (lost access, deactivated, gave up after failures). */
-  skipped: { userId: string; reason: string }[];
-  error?: string;
-  updatedAt: string;
-}
-
-export interface SendRecord {
-  userId: string;
-  status: 'sending' | 'sent' | 'failed';
-  to?: string;
-  messageId?: string;
-  error?: string;
-  at: string;
-}
+export type { RunFile, RunKey, RunRecord, SendRecord };
 
 export interface RunLedger {
   /** Conditional put (attribute_not_exists): true when this caller created the run. */
@@ -142,15 +89,8 @@ export interface Mailer {
   send(email: Email): Promise<{ messageId: string }>;
 }
 
-export interface ExportResult {
-  exportId: string;
-  rowCount: number;
-  downloadUrl: string;
-  /** When `downloadUrl` stops working (UTC ISO). */
-  expiresAt?: string;
-  fileName?: string;
-  format?: 'csv' | 'json';
-}
+/** What an export made for a run: a run's file, less the view and window the run adds. */
+export type ExportResult = Omit<RunFile, 'view' | 'from' | 'to'>;
 
 /** A claimed run handed to a run worker (one queue message or in-process call). */
 export interface RunTask extends RunKey {

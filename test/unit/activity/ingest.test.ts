@@ -2,19 +2,15 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { demoActivity } from '../../../local/seed/activity.ts';
 import { activityEventInputSchema, COMPLETION_ACTIONS } from '../../../shared/domain/activity/event.ts';
 import { ThrottledError, ValidationError } from '../../../shared/domain/errors.ts';
-import {
-  addMonths,
-  ingestActivityEvents,
-  toStored,
-  ttlOf,
-} from '../../../shared/use-cases/activity/ingest.ts';
+import { addMonths, retentionEndEpoch } from '../../../shared/domain/time.ts';
+import { ingestActivityEvents, toStored } from '../../../shared/use-cases/activity/ingest.ts';
 import { FakeActivityStore } from './fakes.ts';
 
 const now = new Date('2026-11-22T10:00:00.000Z');
 let store: FakeActivityStore;
 const deps = () => ({
   store,
-  clock: () => now,
+  clock: { now: () => now },
   retentionMonths: 84,
   newId: () => '01JZZZZZZZZZZZZZZZZZZZZZZZ',
 });
@@ -102,7 +98,9 @@ describe('calendar months', () => {
     expect(addMonths(new Date('2024-02-29T00:00:00Z'), 12).toISOString()).toBe('2025-02-28T00:00:00.000Z');
   });
   it('computes the TTL as occurredAt plus the retention', () => {
-    expect(ttlOf('2026-01-15T00:00:00.000Z', 84)).toBe(Date.parse('2033-01-15T00:00:00.000Z') / 1000);
+    expect(retentionEndEpoch('2026-01-15T00:00:00.000Z', 84)).toBe(
+      Date.parse('2033-01-15T00:00:00.000Z') / 1000,
+    );
   });
 });
 
@@ -128,9 +126,12 @@ describe('toStored', () => {
 describe('ingestActivityEvents, all or nothing', () => {
   it('gives an event without an id the same id when the batch is sent again, so a retry stores it once', async () => {
     const batch = [ev({ id: undefined }), ev({ id: undefined, action: 'Started' })];
-    const d = { store, clock: () => now, retentionMonths: 84 };
+    const d = { store, clock: { now: () => now }, retentionMonths: 84 };
     const first = await ingestActivityEvents(d, batch);
-    const again = await ingestActivityEvents({ ...d, clock: () => new Date(now.getTime() + 60_000) }, batch);
+    const again = await ingestActivityEvents(
+      { ...d, clock: { now: () => new Date(now.getTime() + 60_000) } },
+      batch,
+    );
     expect(again.results.map((r) => r.id)).toEqual(first.results.map((r) => r.id));
     expect(first.results.map((r) => r.status)).toEqual(['created', 'created']);
     expect(again.results.map((r) => r.status)).toEqual(['duplicate', 'duplicate']);

@@ -52,7 +52,7 @@ const deps = () => ({
   store,
   directory: fixedDirectory(snapshot),
   signingKey: new TextEncoder().encode('k'.repeat(32)),
-  clock: () => now,
+  clock: { now: () => now },
 });
 const caller = (role: UserCaller['role'], userId = `u-${role}`, reporting = false): UserCaller => ({
   kind: 'user',
@@ -70,7 +70,7 @@ const users = async (c: UserCaller, q: Record<string, string> = {}) => {
 beforeEach(async () => {
   store = new FakeActivityStore();
   await ingestActivityEvents(
-    { store, clock: () => now, retentionMonths: 84 },
+    { store, clock: { now: () => now }, retentionMonths: 84 },
     people.flatMap((u, i) => [
       {
         id: `${u}-1`,
@@ -233,7 +233,7 @@ describe('iterateActivity', () => {
   it('reads export pages one ahead and one at a time, and yields every entry once, in order', async () => {
     const count = 2 * EXPORT_PAGE + 7;
     await ingestActivityEvents(
-      { store, clock: () => now, retentionMonths: 84 },
+      { store, clock: { now: () => now }, retentionMonths: 84 },
       Array.from({ length: count }, (_, i) => ({
         id: `bulk-${String(i).padStart(4, '0')}`,
         tenantId: 't1',

@@ -1,4 +1,4 @@
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -33,7 +33,7 @@ beforeEach(() => {
 });
 
 describe('DynamoActivityStore', () => {
-  const store = new DynamoActivityStore(doc, 'activity', () => 4);
+  const store = new DynamoActivityStore(doc, { tableName: 'activity', shardsFor: () => 4 });
 
   it('writes with a condition on the base key, every index key, the helpers and the TTL', async () => {
     ddb.on(PutItemCommand).resolves({});
@@ -65,9 +65,7 @@ describe('DynamoActivityStore', () => {
   });
 
   it('answers duplicate when the id is already stored', async () => {
-    ddb
-      .on(PutItemCommand)
-      .rejects(Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' }));
+    ddb.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
     expect(await store.put(entry, 1)).toBe('duplicate');
   });
 
@@ -144,7 +142,7 @@ describe('DynamoDirectoryStore', () => {
         LastEvaluatedKey: { pk: 't1', sk: 'USER#u1' },
       })
       .resolvesOnce({ Items: [{ pk: 't1', sk: 'TEAM#x', r: { id: 'x', name: 'X' } }] });
-    const store = new DynamoDirectoryStore(doc, 'dir');
+    const store = new DynamoDirectoryStore(doc, { tableName: 'dir' });
     const snap = await store.snapshot('t1');
     expect(snap.displayName('u1')).toBe('A B');
     expect(snap.team('x')?.name).toBe('X');
@@ -158,7 +156,7 @@ describe('DynamoDirectoryStore', () => {
     let clock = 0;
     ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(BatchWriteCommand).resolves({});
-    const store = new DynamoDirectoryStore(doc, 'dir', 30_000, () => clock);
+    const store = new DynamoDirectoryStore(doc, { tableName: 'dir', cacheMs: 30_000, now: () => clock });
     await store.snapshot('t1');
     clock = 29_000;
     await store.snapshot('t1');
@@ -176,7 +174,7 @@ describe('DynamoDirectoryStore', () => {
       .on(BatchWriteCommand)
       .resolvesOnce({ UnprocessedItems: { dir: [{ PutRequest: { Item: { pk: 't1', sk: 'GROUP#g1' } } }] } })
       .resolves({});
-    const store = new DynamoDirectoryStore(doc, 'dir');
+    const store = new DynamoDirectoryStore(doc, { tableName: 'dir' });
     expect(
       await store.upsert('t1', 'groups', [
         { id: 'g1', name: 'G' },

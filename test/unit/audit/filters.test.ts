@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auditFiltersSchema } from '../../../shared/domain/audit/filters.ts';
 import { cidrKeyRange, ipKey } from '../../../shared/domain/audit/ip.ts';
-import { addMonthsUtc } from '../../../shared/domain/audit/time.ts';
+import { addMonths } from '../../../shared/domain/time.ts';
 
 describe('audit filters', () => {
   it('normalises lists, methods, content types, booleans and IPs', () => {
@@ -51,7 +51,7 @@ describe('audit filters', () => {
   });
 
   it('adds calendar months in UTC, clamping the day', () => {
-    expect(addMonthsUtc(new Date('2026-05-31T10:00:00Z'), -3).toISOString()).toBe('2026-02-28T10:00:00.000Z');
-    expect(addMonthsUtc(new Date('2026-11-15T00:00:00Z'), 18).toISOString()).toBe('2028-05-15T00:00:00.000Z');
+    expect(addMonths(new Date('2026-05-31T10:00:00Z'), -3).toISOString()).toBe('2026-02-28T10:00:00.000Z');
+    expect(addMonths(new Date('2026-11-15T00:00:00Z'), 18).toISOString()).toBe('2028-05-15T00:00:00.000Z');
   });
 });

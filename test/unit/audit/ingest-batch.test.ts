@@ -49,7 +49,7 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 
 describe('values DynamoDB would refuse are 400s before the first write', () => {
   let store: InMemoryAuditStore;
-  const deps = () => ({ store, clock: () => NOW, retentionMonths: 18 });
+  const deps = () => ({ store, clock: { now: () => NOW }, retentionMonths: 18 });
   beforeEach(() => {
     store = new InMemoryAuditStore();
   });
@@ -100,7 +100,7 @@ describe('values DynamoDB would refuse are 400s before the first write', () => {
 describe('a storage failure on the k-th write', () => {
   it('leaves a batch that the retry completes, every event created exactly once', async () => {
     const store = new InMemoryAuditStore();
-    const deps = { store, clock: () => NOW, retentionMonths: 18, concurrency: 3 };
+    const deps = { store, clock: { now: () => NOW }, retentionMonths: 18, concurrency: 3 };
     for (const failure of [new UnavailableError('down'), new ThrottledError('busy')]) {
       store.entries.clear();
       let writes = 0;
@@ -113,7 +113,7 @@ describe('a storage failure on the k-th write', () => {
       store.failWith = undefined;
       // The retry is recorded later: a new clock must not change the server-assigned ids.
       const retry = await ingestAuditEvents(
-        { ...deps, clock: () => new Date(NOW.getTime() + 60_000) },
+        { ...deps, clock: { now: () => new Date(NOW.getTime() + 60_000) } },
         batch,
       );
       const statuses = retry.results.map((r) => r.status);
@@ -145,7 +145,7 @@ describe('a storage failure on the k-th write', () => {
     });
     const store = new DynamoAuditStore(client, { tableName: 'audit', shardsFor: () => 1 });
     const err = await rejection(
-      ingestAuditEvents({ store, clock: () => NOW, retentionMonths: 18, concurrency: 1 }, batch),
+      ingestAuditEvents({ store, clock: { now: () => NOW }, retentionMonths: 18, concurrency: 1 }, batch),
     );
     // A non-retryable fault: the error middleware answers a generic 500, never "safe to retry".
     expect(err).toBeInstanceOf(DependencyFaultError);

@@ -9,7 +9,7 @@ import { InMemoryAuditStore } from './fakes.ts';
 
 const NOW = new Date('2026-11-22T10:00:00.000Z');
 let store: InMemoryAuditStore;
-const deps = () => ({ store, clock: () => NOW, retentionMonths: 18, concurrency: 5 });
+const deps = () => ({ store, clock: { now: () => NOW }, retentionMonths: 18, concurrency: 5 });
 
 const event = (overrides: Record<string, unknown> = {}) => ({
   tenantId: 't1',

@@ -29,7 +29,7 @@ async function seed(store: InMemoryAuditStore, count: number, changeBytes: 'max'
     largestAuditEvent('t1', i, new Date(now.getTime() - (i + 1) * 60_000).toISOString(), changeBytes),
   );
   for (const e of events.slice(0, 3)) expect(auditEventInputSchema.safeParse(e).success).toBe(true);
-  const deps = { store, clock: () => now, retentionMonths: 18 };
+  const deps = { store, clock: { now: () => now }, retentionMonths: 18 };
   for (let i = 0; i < events.length; i += 100) await ingestAuditEvents(deps, events.slice(i, i + 100));
   return events;
 }
@@ -38,7 +38,7 @@ describe('the largest audit list page', () => {
   it('fits in a Lambda response, and paging still reaches every entry exactly once', async () => {
     const store = new InMemoryAuditStore();
     const events = await seed(store, 200, 'count');
-    const deps = { store, clock: () => now, retentionMonths: 18, signingKey: async () => key };
+    const deps = { store, clock: { now: () => now }, retentionMonths: 18, signingKey: async () => key };
     const filters = auditFiltersSchema.parse({});
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -64,7 +64,7 @@ describe('the largest audit list page', () => {
   it('a single entry with 200 changes at 256 KB and 32 KB of details fits as well', async () => {
     const store = new InMemoryAuditStore();
     const [event] = await seed(store, 1, 'max');
-    const entry = await getAuditEvent({ store, clock: () => now }, admin, event!.id);
+    const entry = await getAuditEvent({ store, clock: { now: () => now } }, admin, event!.id);
     expect(entry.changes).toHaveLength(MAX_CHANGES);
     expect(lambdaPayloadBytes(entry)).toBeLessThan(LAMBDA_MAX_RESPONSE_BYTES);
   });

@@ -14,7 +14,7 @@ import { InMemoryAuditStore } from './fakes.ts';
 let now = new Date('2026-11-22T10:00:00.000Z');
 let store: InMemoryAuditStore;
 const key = new TextEncoder().encode('k'.repeat(32));
-const deps = () => ({ store, clock: () => now, retentionMonths: 18, signingKey: async () => key });
+const deps = () => ({ store, clock: { now: () => now }, retentionMonths: 18, signingKey: async () => key });
 const admin: UserCaller = { kind: 'user', tenantId: 't1', userId: 'u-a', role: 'admin', reporting: false };
 const filters = (raw: Record<string, unknown> = {}) => auditFiltersSchema.parse(raw);
 
@@ -29,7 +29,7 @@ async function seed(count: number) {
     source: { kind: 'web' },
     changes: [{ field: 'title', before: 'a', after: 'b' }],
   }));
-  await ingestAuditEvents({ store, clock: () => now, retentionMonths: 18 }, events);
+  await ingestAuditEvents({ store, clock: { now: () => now }, retentionMonths: 18 }, events);
 }
 
 beforeEach(() => {

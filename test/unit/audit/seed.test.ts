@@ -9,7 +9,10 @@ describe('the demo audit seed', () => {
     const store = new InMemoryAuditStore();
     const events = demoAuditEvents(now);
     for (let i = 0; i < events.length; i += 100) {
-      await ingestAuditEvents({ store, clock: () => now, retentionMonths: 18 }, events.slice(i, i + 100));
+      await ingestAuditEvents(
+        { store, clock: { now: () => now }, retentionMonths: 18 },
+        events.slice(i, i + 100),
+      );
     }
     const entries = [...store.entries.values()].map((v) => v.entry);
     expect(entries.length).toBe(events.length);

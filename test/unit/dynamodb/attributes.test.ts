@@ -135,7 +135,7 @@ describe('the stores send the items the DocumentClient would have sent', () => {
     const events = demoAuditEvents(now);
     for (let i = 0; i < events.length; i += 100) {
       await ingestAuditEvents(
-        { store: spy, clock: () => now, retentionMonths: 18 },
+        { store: spy, clock: { now: () => now }, retentionMonths: 18 },
         events.slice(i, i + 100),
       );
     }
@@ -148,7 +148,7 @@ describe('the stores send the items the DocumentClient would have sent', () => {
 
   it('activity: every demo event is sent as marshall(activityItem(entry))', async () => {
     const entries: { entry: StoredActivity; ttl: number }[] = [];
-    const store = new DynamoActivityStore(doc, 'activity', () => 4);
+    const store = new DynamoActivityStore(doc, { tableName: 'activity', shardsFor: () => 4 });
     const spy = {
       put: (entry: StoredActivity, ttl: number) => {
         entries.push({ entry, ttl });
@@ -158,7 +158,7 @@ describe('the stores send the items the DocumentClient would have sent', () => {
     const events = demoActivity(now, 600);
     for (let i = 0; i < events.length; i += 100) {
       await ingestActivityEvents(
-        { store: spy, clock: () => now, retentionMonths: 84 },
+        { store: spy, clock: { now: () => now }, retentionMonths: 84 },
         events.slice(i, i + 100),
       );
     }

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   AbortMultipartUploadCommand,
@@ -171,11 +171,10 @@ const job: ExportJob = {
 
 describe('DynamoDB export store', () => {
   const store = () =>
-    new DynamoExportStore(
-      DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })),
-      'state',
-      () => 1_800_000_000,
-    );
+    new DynamoExportStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), {
+      tableName: 'state',
+      nowEpochSeconds: () => 1_800_000_000,
+    });
 
   it('creates the job under the tenant-scoped key with its TTL, never overwriting', async () => {
     ddb.on(PutCommand).resolves({});
@@ -199,9 +198,7 @@ describe('DynamoDB export store', () => {
       .on(UpdateCommand)
       .resolvesOnce({})
       .rejectsOnce(
-        Object.assign(new Error('The conditional request failed'), {
-          name: 'ConditionalCheckFailedException',
-        }),
+        new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
       );
     expect(await store().transition('t1', 'EXP1', ['queued'], 'running', { startedAt: 'now' })).toBe(true);
     expect(await store().transition('t1', 'EXP1', ['queued'], 'running', { startedAt: 'now' })).toBe(false);

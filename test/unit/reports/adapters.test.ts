@@ -3,11 +3,8 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  DynamoReportStore,
-  DynamoRunLedger,
-  reportKeys,
-} from '../../../shared/adapters/dynamodb/report-store.ts';
+import { DynamoReportStore, reportKeys } from '../../../shared/adapters/dynamodb/report-store.ts';
+import { DynamoRunLedger } from '../../../shared/adapters/dynamodb/run-ledger.ts';
 import { SesMailer } from '../../../shared/adapters/ses/mailer.ts';
 import { UnavailableError } from '../../../shared/domain/errors.ts';
 import { REPORT_QUOTA, type StoredReport } from '../../../shared/domain/reports/report.ts';
@@ -47,7 +44,7 @@ const report = (paused: boolean): StoredReport => ({
 describe('the DynamoDB report store', () => {
   it('puts an active schedule into the sparse due index, and a paused one not', async () => {
     ddb.on(PutCommand).resolves({});
-    const store = new DynamoReportStore(doc, 'state');
+    const store = new DynamoReportStore(doc, { tableName: 'state' });
     await store.save(report(false), report(false), REPORT_QUOTA);
     await store.save(report(true), report(false), REPORT_QUOTA);
     const [active, paused] = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item ?? {});
@@ -65,7 +62,7 @@ describe('the DynamoDB report store', () => {
 
   it('finds due schedules with one indexed query per shard, never a scan', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
-    await new DynamoReportStore(doc, 'state').due(new Date('2026-01-02T06:00:00.000Z'), 100);
+    await new DynamoReportStore(doc, { tableName: 'state' }).due(new Date('2026-01-02T06:00:00.000Z'), 100);
     const calls = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
     expect(calls).toHaveLength(4);
     for (const input of calls) {
@@ -88,7 +85,7 @@ describe('the DynamoDB report store', () => {
       .on(UpdateCommand)
       .resolvesOnce({})
       .rejectsOnce(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
-    const store = new DynamoReportStore(doc, 'state');
+    const store = new DynamoReportStore(doc, { tableName: 'state' });
     const paused = await store.advance('acme', 'r1', 'v1', {
       nextRunAt: '2026-01-02T06:00:00.000Z',
       paused: { reason: 'owner deactivated', at: '2026-01-02T06:00:00.000Z' },
@@ -109,7 +106,7 @@ describe('the DynamoDB run ledger', () => {
       .on(PutCommand)
       .resolvesOnce({})
       .rejectsOnce(new ConditionalCheckFailedException({ message: 'x', $metadata: {} }));
-    const ledger = new DynamoRunLedger(doc, 'state');
+    const ledger = new DynamoRunLedger(doc, { tableName: 'state' });
     const run = {
       ...key,
       scheduledFor: '2026-01-02T06:00:00.000Z',
@@ -130,7 +127,7 @@ describe('the DynamoDB run ledger', () => {
 
   it('records a send before it goes out, allowing a retry only after a failure', async () => {
     ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'x', $metadata: {} }));
-    const ledger = new DynamoRunLedger(doc, 'state');
+    const ledger = new DynamoRunLedger(doc, { tableName: 'state' });
     expect(await ledger.claimSend(key, 'u2', 'u2@example.com', '2026-01-02T06:00:00.000Z')).toBe(false);
     const input = ddb.commandCalls(PutCommand)[0]?.args[0].input;
     expect(input?.Item).toMatchObject({ sk: 'RUN#2026-01-01T00:00:00.000Z#SEND#u2', status: 'sending' });
@@ -142,7 +139,7 @@ describe('the DynamoDB run ledger', () => {
       .on(PutCommand)
       .rejects(Object.assign(new Error('socket hang up at 10.0.0.1'), { name: 'InternalServerError' }));
     await expect(
-      new DynamoRunLedger(doc, 'state').claimSend(key, 'u2', 'x@y.z', 'now'),
+      new DynamoRunLedger(doc, { tableName: 'state' }).claimSend(key, 'u2', 'x@y.z', 'now'),
     ).rejects.toBeInstanceOf(UnavailableError);
   });
 });

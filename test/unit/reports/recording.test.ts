@@ -30,7 +30,7 @@ describe('report events recorded through the audit log’s ingest', () => {
           return 'created';
         },
       },
-      clock: () => new Date('2026-05-11T06:00:00.000Z'),
+      clock: { now: () => new Date('2026-05-11T06:00:00.000Z') },
       retentionMonths: 18,
     });
     const event = {
@@ -63,7 +63,7 @@ describe('report events recorded through the audit log’s ingest', () => {
           return 'created';
         },
       },
-      clock: () => new Date('2026-05-11T06:00:00.000Z'),
+      clock: { now: () => new Date('2026-05-11T06:00:00.000Z') },
       retentionMonths: 18,
     });
     await recorder.record([

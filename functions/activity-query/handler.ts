@@ -7,7 +7,17 @@ import { parseInput } from '../../shared/http/validate.ts';
 import { signingKeyLoader } from '../../shared/signing.ts';
 import { listActivity, listMyActivity } from '../../shared/use-cases/activity/query.ts';
 import { activityAdapters } from '../../shared/use-cases/activity/wiring.ts';
-import { activityQuerySchema, myActivityQuerySchema } from './schema.ts';
+import {
+  listDirectoryGroups,
+  listDirectoryTeams,
+  listDirectoryUsers,
+} from '../../shared/use-cases/directory/read.ts';
+import {
+  activityQuerySchema,
+  directoryNamesQuerySchema,
+  directoryUsersQuerySchema,
+  myActivityQuerySchema,
+} from './schema.ts';
 
 const config = loadConfig();
 // Read at the cold start, as every setting: a function deployed without it fails to load.
@@ -15,8 +25,40 @@ const costSettings = { COST_HEADERS: config.COST_HEADERS };
 const { activityStore, directory } = activityAdapters(config);
 const signingKey = signingKeyLoader(config);
 
-/** `GET /v1/activity` (org, team, group and managed scopes) and `GET /v1/me/activity`. */
+/**
+ * `GET /v1/activity` (org, team, group and managed scopes), `GET /v1/me/activity`, and the
+ * directory's pickers `GET /v1/directory/{users|teams|groups}` (scoped like the activity log).
+ */
 export const handler = apiHandler({ auth: 'user' }, async ({ event, caller, query }) => {
+  switch (event.routeKey) {
+    case 'GET /v1/directory/users':
+      return json(
+        200,
+        await listDirectoryUsers(
+          { directory, signingKey: await signingKey() },
+          caller,
+          parseInput(directoryUsersQuerySchema, query),
+        ),
+      );
+    case 'GET /v1/directory/teams':
+      return json(
+        200,
+        await listDirectoryTeams(
+          { directory, signingKey: await signingKey() },
+          caller,
+          parseInput(directoryNamesQuerySchema, query),
+        ),
+      );
+    case 'GET /v1/directory/groups':
+      return json(
+        200,
+        await listDirectoryGroups(
+          { directory, signingKey: await signingKey() },
+          caller,
+          parseInput(directoryNamesQuerySchema, query),
+        ),
+      );
+  }
   const deps = {
     store: activityStore,
     directory,

@@ -5,14 +5,18 @@ import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { parseInput } from '../../shared/http/validate.ts';
 import { getExport } from '../../shared/use-cases/exports/get.ts';
+import { listMyExports } from '../../shared/use-cases/exports/list.ts';
 import { requestExport } from '../../shared/use-cases/exports/request.ts';
-import { exportIdParamsSchema } from './schema.ts';
+import { exportIdParamsSchema, listExportsQuery } from './schema.ts';
 
 const deps = exportRequestDeps(loadConfig());
 
-/** POST /v1/exports (202, runs in the background) and GET /v1/exports/{id}. */
+/** POST /v1/exports (202, runs in the background), GET /v1/exports (the caller's) and GET /v1/exports/{id}. */
 export const handler = apiHandler({ auth: 'user', maxBodyBytes: 64 * 1024 }, async (req) => {
   const { caller, event } = req;
+  if (event.routeKey === 'GET /v1/exports') {
+    return json(200, await listMyExports(deps, caller, parseInput(listExportsQuery, req.query)));
+  }
   if (event.requestContext.http.method === 'GET') {
     const { id } = parseInput(exportIdParamsSchema, req.params);
     return json(200, await getExport(deps, caller, id));

@@ -45,6 +45,9 @@ export class LogbookPicker extends LitElement {
         min-width: 14rem;
       }
       .box {
+        list-style: none;
+        margin: 0;
+        padding: 0;
         display: flex;
         flex-wrap: wrap;
         gap: 0.25rem;
@@ -87,8 +90,12 @@ export class LogbookPicker extends LitElement {
         cursor: pointer;
         white-space: nowrap;
       }
-      [role='option'][aria-selected='true']::before {
-        content: '✓ ';
+      [role='option'] .tick {
+        display: inline-block;
+        width: 1.1em;
+      }
+      [role='option'][aria-selected='true'] {
+        font-weight: 600;
       }
       [role='option'].active {
         outline: 2px solid var(--logbook-focus, #f2a900);
@@ -254,7 +261,7 @@ export class LogbookPicker extends LitElement {
     return html`<label for="input">${this.label}</label>
       ${
         this.value.length > 0
-          ? html`<ul class="box" aria-label=${`Chosen: ${this.label}`} style="list-style:none;margin:0;padding:0">
+          ? html`<ul class="box" aria-label=${`Chosen: ${this.label}`}>
               ${this.value.map((id) => {
                 const name = this.#known.get(id)?.label ?? id;
                 return html`<li class="chip">
@@ -291,7 +298,7 @@ export class LogbookPicker extends LitElement {
             @mousedown=${(e: Event) => e.preventDefault()}
             @click=${() => this.toggle(o)}
           >
-            ${o.label}${o.detail ? html` <span class="muted">${o.detail}</span>` : nothing}
+            <span class="tick" aria-hidden="true">${this.value.includes(o.id) ? '✓' : ''}</span>${o.label}${o.detail ? html` <span class="muted">${o.detail}</span>` : nothing}
           </li>`,
         )}
       </ul>

@@ -40,9 +40,12 @@ export class LogbookPicker extends LitElement {
       :host {
         display: inline-flex;
         flex-direction: column;
-        gap: 0.25rem;
+        gap: 0.2rem;
         position: relative;
         min-width: 14rem;
+      }
+      :host > label {
+        font-weight: 600;
       }
       .box {
         list-style: none;

@@ -26,15 +26,9 @@ const pageSchema = z
 // activity log it scopes: this function already reads the directory (Query) and signs cursors,
 // and nothing it does writes.
 
-const searchQuery = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .optional()
-  .meta({
-    description: 'Case-insensitive prefix of a name (first, last or full) or, for users, an e-mail address',
-  });
+const searchQuery = z.string().trim().min(1).max(100).optional().meta({
+  description: 'Case-insensitive prefix of a name (first, last or full) or, for users, an e-mail address',
+});
 
 export const directoryUsersQuerySchema = z
   .object({

@@ -63,35 +63,38 @@ function page<T extends { id: string; name: string }>(
 ): DirectoryPage<T> {
   // Bound to the caller too: a manager's list is theirs alone.
   const binding = { tenantId: caller.tenantId, list: `directory-${kind}:${caller.userId}`, filters };
-  const keyOf = (item: T) => JSON.stringify([fold(item.name), item.id]);
-  const after = query.cursor ? decodeCursor(deps.signingKey, binding, query.cursor) : undefined;
+  const after = query.cursor ? parseKey(decodeCursor(deps.signingKey, binding, query.cursor)) : undefined;
   const sorted = all
-    .map((item) => ({ item, key: keyOf(item) }))
-    .sort((a, b) => compareKeys(a.key, b.key))
-    .filter((x) => after === undefined || compareKeys(x.key, after) > 0);
+    .map((item) => ({ item, key: [fold(item.name), item.id] as Key }))
+    .filter((x) => after === undefined || compareKeys(x.key, after) > 0)
+    .sort((a, b) => compareKeys(a.key, b.key));
   const items = sorted.slice(0, query.limit);
   const last = items[items.length - 1];
   return {
     items: items.map((x) => x.item),
-    nextCursor: sorted.length > query.limit && last ? encodeCursor(deps.signingKey, binding, last.key) : null,
+    nextCursor:
+      sorted.length > query.limit && last
+        ? encodeCursor(deps.signingKey, binding, JSON.stringify(last.key))
+        : null,
   };
 }
 
-/** Orders the `[name, id]` keys as tuples (JSON text order is not tuple order). */
-function compareKeys(a: string, b: string): number {
-  const [an = '', ai = ''] = parseKey(a);
-  const [bn = '', bi = ''] = parseKey(b);
+/** The sort key: the folded name, then the id. */
+type Key = [string, string];
+
+function compareKeys([an, ai]: Key, [bn, bi]: Key): number {
   if (an !== bn) return an < bn ? -1 : 1;
   return ai < bi ? -1 : ai > bi ? 1 : 0;
 }
 
-function parseKey(key: string): [string, string] {
+/** A cursor's position: a key this module wrote (the cursor is signed; anything else sorts first). */
+function parseKey(position: string): Key {
   try {
-    const parsed = JSON.parse(key) as unknown;
+    const parsed = JSON.parse(position) as unknown;
     if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string')
       return [parsed[0], parsed[1]];
   } catch {
-    // A signed cursor always holds a key this module wrote; anything else sorts first.
+    // Not JSON: start from the beginning.
   }
   return ['', ''];
 }

@@ -347,7 +347,7 @@ describe('the admin console, as the demo owner', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'activity-log');
     await close(s);
-  });
+  }, 180_000);
 
   it('exports the current view and downloads the file', async () => {
     const s = await signIn();

@@ -170,8 +170,9 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     timeoutSeconds: 29,
   },
   'activity-query': {
-    description: 'GET /v1/activity and /v1/me/activity',
-    // Both through their indexes and the directory snapshot: no item is read by key.
+    description: 'GET /v1/activity, /v1/me/activity and the directory pickers GET /v1/directory/*',
+    // Both through their indexes and the directory snapshot: no item is read by key. The pickers
+    // (users, teams, groups) read the same snapshot with the same scoping, and sign their cursors.
     tables: { Activity: 'query', Directory: 'query' },
     signingSecret: true,
     settings: ['SHARDS', 'COST_HEADERS'],
@@ -179,14 +180,16 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     timeoutSeconds: 29,
   },
   exports: {
-    description: 'POST /v1/exports and GET /v1/exports/{id}: records the job, starts the worker',
+    description:
+      'POST /v1/exports, GET /v1/exports (the caller’s own) and GET /v1/exports/{id}: records the job, starts the worker',
     // Directory: the request checks scope filters (teams, a manager's tree) and names the requester.
-    tables: { State: 'readWrite', Audit: 'append', Directory: 'query' },
+    // State: the job and the requester's list line in one transaction; the list is a Query of that
+    // line's partition, and its jobs are read with BatchGetItem.
+    tables: { State: { access: 'readWrite', batch: 'read' }, Audit: 'append', Directory: 'query' },
     signingSecret: true,
     invoke: ['export-worker'],
     unexercised: {
       'dynamodb:DeleteItem State': COARSE_LEVEL,
-      'dynamodb:Query State': COARSE_LEVEL,
     },
     settings: ['EXPORT_LINK_DAYS', 'PUBLIC_BASE_URL', 'AUDIT_RETENTION_MONTHS', 'SHARDS'],
     timeoutSeconds: 29,

@@ -12,6 +12,7 @@ import {
   renderTime,
 } from './core.ts';
 import { LogView } from './log-view.ts';
+import type { PickerSearch } from './picker.ts';
 
 type ActivityEntry = Schemas['ActivityEntry'];
 type Catalog = Schemas['Catalog'];
@@ -161,6 +162,32 @@ export class LogbookActivityLog extends LogView<ActivityEntry, Filters> {
     );
   }
 
+  /** A filter picked by name from the directory (the form sends the ids, comma-separated). */
+  private picker(name: string, label: string, search: PickerSearch): TemplateResult {
+    return html`<logbook-picker class="field" name=${name} label=${label} .search=${search}></logbook-picker>`;
+  }
+
+  private findTeams: PickerSearch = async (q) =>
+    (await this.client.directory.teams({ ...(q ? { q } : {}), limit: 20 })).items.map((t) => ({
+      id: t.id,
+      label: t.name,
+    }));
+
+  private findGroups: PickerSearch = async (q) =>
+    (await this.client.directory.groups({ ...(q ? { q } : {}), limit: 20 })).items.map((g) => ({
+      id: g.id,
+      label: g.name,
+    }));
+
+  private findPeople: PickerSearch = async (q) =>
+    (
+      await this.client.directory.users({ ...(q ? { q } : {}), includeDeactivated: true, limit: 20 })
+    ).items.map((u) => ({
+      id: u.id,
+      label: u.name,
+      detail: u.status === 'deactivated' ? `${u.email} (deactivated)` : u.email,
+    }));
+
   private check(name: string, label: string): TemplateResult {
     return html`<label class="check"><input type="checkbox" id=${name} name=${name} />${label}</label>`;
   }
@@ -186,7 +213,7 @@ export class LogbookActivityLog extends LogView<ActivityEntry, Filters> {
         >`,
       )}
       ${this.scope === 'team' ? html`${this.check('includeSubTeams', 'Include Sub-Teams')}${this.check('primaryOnly', 'Primary Team Members Only')}` : nothing}
-      ${this.scope === 'group' ? this.text('groupId', 'Group', 'group id, e.g. g-mentors') : nothing}
+      ${this.scope === 'group' ? this.picker('groupId', 'Group', this.findGroups) : nothing}
       ${this.scope === 'managed' ? this.check('includeSubManagers', 'Include Sub-Managers') : nothing}
     </fieldset>`;
   }
@@ -209,8 +236,8 @@ export class LogbookActivityLog extends LogView<ActivityEntry, Filters> {
       ${this.field('action', 'Action', html`<select id="action" name="action">${this.options(c?.activityActions)}</select>`)}
       ${this.field('contentType', 'Content type', html`<select id="contentType" name="contentType">${this.options(c?.contentTypes)}</select>`)}
       ${this.text('itemType', 'Item type', 'e.g. Video, ELearning')} ${this.text('title', 'Title')} ${this.text('tag', 'Tag')}
-      ${people ? this.text('teamId', 'Team', 'team id, e.g. t-sales') : nothing}
-      ${people ? this.text('userId', 'People', 'user ids, e.g. u-leo') : nothing}
+      ${people ? this.picker('teamId', 'Team', this.findTeams) : nothing}
+      ${people ? this.picker('userId', 'People', this.findPeople) : nothing}
       <fieldset>
         <legend>Timespan</legend>
         ${this.field('from', 'From', html`<input id="from" name="from" type="date" />`)}

@@ -1,10 +1,19 @@
 import type { Export, ExportRequest } from '@logbook/client';
 import { css, html, nothing } from 'lit';
-import { baseStyles, define, describeFailure, LogbookElement, renderTime } from './core.ts';
+import {
+  baseStyles,
+  define,
+  describeFailure,
+  LogbookElement,
+  renderState,
+  renderTime,
+  type ViewState,
+} from './core.ts';
 import type { ExportRequestDetail } from './log-view.ts';
 
 interface Tracked {
-  request: ExportRequest;
+  /** Set for exports started on this page (until the API answers with the job). */
+  request?: ExportRequest;
   job?: Export;
   error?: string;
 }
@@ -17,14 +26,17 @@ const STATUS_TEXT: Record<Export['status'], string> = {
 };
 
 /**
- * `<logbook-exports>`: runs the exports the logs on the page ask for (`logbook-export-request`,
- * answered on `window`), or those passed to `start()`; shows each one's progress and its download
- * link. The API has no list of a user's exports, so it shows those started in this page.
+ * `<logbook-exports>`: the caller's recent exports (`GET /v1/exports`, newest first, only their
+ * own), and those the logs on the page ask for (`logbook-export-request`, answered on `window`) or
+ * passed to `start()`; shows each one's progress and its download link, and follows the ones still
+ * running. "Older exports" pages back through the list.
  */
 export class LogbookExports extends LogbookElement {
   static override properties = {
     ...LogbookElement.properties,
     tracked: { state: true },
+    state: { state: true },
+    nextCursor: { state: true },
     pollMs: { attribute: 'poll-ms', type: Number },
   };
   static override styles = [
@@ -38,6 +50,8 @@ export class LogbookExports extends LogbookElement {
   ];
 
   declare tracked: Tracked[];
+  declare state: ViewState;
+  declare nextCursor: string | null;
   /** Between two looks at a running export (default 1000). */
   declare pollMs: number;
   #timers = new Set<ReturnType<typeof setTimeout>>();
@@ -45,7 +59,28 @@ export class LogbookExports extends LogbookElement {
   constructor() {
     super();
     this.tracked = [];
+    this.state = { kind: 'idle' };
+    this.nextCursor = null;
     this.pollMs = 1000;
+  }
+
+  /** One page of the caller's own exports (the first, or the one after `cursor`), added below. */
+  async loadMine(cursor?: string): Promise<void> {
+    this.state = { kind: 'loading' };
+    try {
+      const page = await this.client.exports.mine({ limit: 10, ...(cursor ? { cursor } : {}) });
+      const shown = new Set(this.tracked.map((t) => t.job?.id).filter(Boolean));
+      const added = page.items.filter((job) => !shown.has(job.id)).map((job): Tracked => ({ job }));
+      this.tracked = [...this.tracked, ...added];
+      this.nextCursor = page.nextCursor;
+      this.state = { kind: 'ready' };
+      for (const item of added) {
+        if (item.job && (item.job.status === 'queued' || item.job.status === 'running'))
+          this.poll(item, item.job.id);
+      }
+    } catch (err) {
+      this.state = this.failure(err);
+    }
   }
 
   #onRequest = (e: Event) => {
@@ -58,6 +93,7 @@ export class LogbookExports extends LogbookElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('logbook-export-request', this.#onRequest);
+    void this.loadMine();
   }
 
   override disconnectedCallback(): void {
@@ -84,21 +120,24 @@ export class LogbookExports extends LogbookElement {
   private async follow(item: Tracked, id: string): Promise<void> {
     item.job = await this.client.exports.get(id);
     this.requestUpdate();
-    if (item.job.status === 'queued' || item.job.status === 'running') {
-      const timer = setTimeout(() => {
-        this.#timers.delete(timer);
-        this.follow(item, id).catch((err: unknown) => {
-          item.error = describeFailure(err);
-          this.requestUpdate();
-        });
-      }, this.pollMs);
-      this.#timers.add(timer);
-    } else {
-      this.emit('logbook-export-finished', { export: item.job });
-    }
+    if (item.job.status === 'queued' || item.job.status === 'running') this.poll(item, id);
+    else this.emit('logbook-export-finished', { export: item.job });
   }
 
-  private describe(r: ExportRequest): string {
+  private poll(item: Tracked, id: string): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      this.follow(item, id).catch((err: unknown) => {
+        item.error = describeFailure(err);
+        this.requestUpdate();
+      });
+    }, this.pollMs);
+    this.#timers.add(timer);
+  }
+
+  private describe(t: Tracked): string {
+    const r = t.job ?? t.request;
+    if (!r) return 'Export';
     const log = r.log === 'audit' ? 'Audit log' : 'Activity log';
     return `${log}${r.variant === 'elearning' ? ' (e-learning)' : ''}, ${r.format.toUpperCase()}`;
   }
@@ -120,14 +159,14 @@ export class LogbookExports extends LogbookElement {
       <h2 id="exports-title">Exports</h2>
       ${
         this.tracked.length === 0
-          ? html`<p class="state" part="state empty">
-              No exports yet. Filter a log, then choose “Export CSV”: the file is prepared in the background and its
-              download appears here.
-            </p>`
+          ? renderState(this.state, {
+              when: true,
+              text: 'No exports yet. Filter a log, then choose “Export CSV”: the file is prepared in the background and its download appears here.',
+            })
           : html`<div class="scroll" part="table-wrapper">
               <table part="table">
                 <caption>
-                  Exports started on this page
+                  Your recent exports
                 </caption>
                 <thead>
                   <tr>
@@ -141,7 +180,7 @@ export class LogbookExports extends LogbookElement {
                 <tbody aria-live="polite">
                   ${this.tracked.map(
                     (t) => html`<tr part="row">
-                      <td>${this.describe(t.request)}</td>
+                      <td>${this.describe(t)}</td>
                       <td>${renderTime(t.job?.createdAt)}</td>
                       <td role="status">${this.renderStatus(t)}</td>
                       <td>${t.job?.rowCount ?? ''}</td>
@@ -159,6 +198,14 @@ export class LogbookExports extends LogbookElement {
               </table>
             </div>`
       }
+      ${
+        this.nextCursor && this.state.kind !== 'loading'
+          ? html`<nav class="pager" aria-label="Older exports" part="pager">
+              <button type="button" @click=${() => this.loadMine(this.nextCursor ?? undefined)}>Older exports</button>
+            </nav>`
+          : nothing
+      }
+      ${this.tracked.length > 0 ? renderState(this.state, { when: false, text: '' }) : nothing}
     </section>`;
   }
 }

@@ -1,6 +1,7 @@
 import type { ExportRequest } from '@logbook/client';
 import { html, nothing } from 'lit';
 import { isoToLocalDate, LogbookElement, type ViewState } from './core.ts';
+import { LogbookPicker } from './picker.ts';
 
 /**
  * What both log components share: a page of items, the cursors behind "Previous page" and "Next
@@ -72,6 +73,10 @@ export abstract class LogView<Item, Filters extends object> extends LogbookEleme
     form.reset();
     for (const [name, value] of Object.entries(filters)) {
       const control = form.elements.namedItem(name);
+      if (control instanceof LogbookPicker) {
+        control.value = (Array.isArray(value) ? value : String(value).split(',')).map(String).filter(Boolean);
+        continue;
+      }
       if (!(control instanceof HTMLInputElement || control instanceof HTMLSelectElement)) continue;
       if (control instanceof HTMLInputElement && control.type === 'checkbox')
         control.checked = String(value) === 'true';

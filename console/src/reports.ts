@@ -9,6 +9,8 @@ import {
   renderTime,
   type ViewState,
 } from './core.ts';
+import type { PickerOption } from './picker.ts';
+import './picker.ts';
 
 type Report = Schemas['Report'];
 type Frequency = Schemas['ScheduleInput']['frequency'];
@@ -20,6 +22,9 @@ const FREQUENCIES: { value: Frequency; label: string }[] = [
   { value: 'quarterly', label: 'Quarterly (1 Jan, Apr, Jul, Oct)' },
 ];
 
+/** One array for every render: the picker keeps its choices while the dialog re-renders. */
+const NO_RECIPIENTS: string[] = [];
+
 function timeZones(): string[] {
   const intl = Intl as typeof Intl & { supportedValuesOf?: (key: string) => string[] };
   const zones = intl.supportedValuesOf?.('timeZone') ?? [];
@@ -29,8 +34,9 @@ function timeZones(): string[] {
 /**
  * `<logbook-reports>`: the caller's saved reports and the shared ones they may use; share or
  * unshare, open one in its log (`logbook-report-open`), schedule it (frequency, recipients, time
- * zone, hour) and see its next run. `people` (a property: `[{id, name}]`) offers recipients from
- * the host's directory; without it, recipients are typed as user ids.
+ * zone, hour) and see its next run. Recipients are picked by name from `GET /v1/directory/users`
+ * (scoped to what the caller may see), or from `people` (a property: `[{id, name}]`) when the host
+ * passes its own directory.
  */
 export class LogbookReports extends LogbookElement {
   static override properties = {
@@ -61,12 +67,6 @@ export class LogbookReports extends LogbookElement {
         flex-wrap: wrap;
         gap: 0.4rem;
       }
-      .people {
-        max-height: 12rem;
-        overflow-y: auto;
-        display: grid;
-        gap: 0.2rem;
-      }
     `,
   ];
 
@@ -75,7 +75,7 @@ export class LogbookReports extends LogbookElement {
   declare editing: Report | undefined;
   declare notice: string;
   declare formError: string;
-  /** Recipients to pick from: the host's directory, `[{id, name}]`. */
+  /** Recipients to pick from instead of the API's directory: the host's own, `[{id, name}]`. */
   declare people: { id: string; name: string }[] | undefined;
 
   constructor() {
@@ -131,6 +131,18 @@ export class LogbookReports extends LogbookElement {
     }
   }
 
+  /** Recipients by name: the host's `people` when given, else the directory (scoped to the caller). */
+  private findPeople = async (q: string): Promise<PickerOption[]> => {
+    const needle = q.toLowerCase();
+    if (this.people)
+      return this.people
+        .filter((p) => !needle || p.name.toLowerCase().startsWith(needle) || p.id.startsWith(needle))
+        .slice(0, 20)
+        .map((p) => ({ id: p.id, label: p.name }));
+    const page = await this.client.directory.users({ ...(q ? { q } : {}), limit: 20 });
+    return page.items.map((u) => ({ id: u.id, label: u.name, detail: u.email }));
+  };
+
   private openSchedule(report: Report): void {
     this.editing = report;
     this.formError = '';
@@ -142,15 +154,16 @@ export class LogbookReports extends LogbookElement {
     const report = this.editing;
     if (!report) return;
     const d = new FormData(e.target as HTMLFormElement);
-    const picked = d.getAll('recipient').map(String);
-    const typed = String(d.get('recipients') ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const recipients = this.renderRoot.querySelector('logbook-picker')?.value ?? [];
+    if (recipients.length === 0) {
+      this.formError = 'Choose at least one recipient.';
+      this.renderRoot.querySelector('logbook-picker')?.focus();
+      return;
+    }
     try {
       const saved = await this.client.reports.schedule(report.id, {
         frequency: String(d.get('frequency')) as Frequency,
-        recipients: [...new Set([...picked, ...typed])],
+        recipients,
         timeZone: String(d.get('timeZone') || 'UTC'),
         hour: Number(d.get('hour') ?? 6),
       });
@@ -191,24 +204,13 @@ export class LogbookReports extends LogbookElement {
                   ${FREQUENCIES.map((f) => html`<option value=${f.value} ?selected=${s?.frequency === f.value}>${f.label}</option>`)}
                 </select>
               </span>
-              ${
-                this.people?.length
-                  ? html`<fieldset>
-                      <legend>Recipients</legend>
-                      <div class="people">
-                        ${this.people.map(
-                          (p) => html`<label class="check"
-                            ><input type="checkbox" name="recipient" value=${p.id} ?checked=${s?.recipients.includes(p.id)} />${p.name}</label
-                          >`,
-                        )}
-                      </div>
-                    </fieldset>`
-                  : html`<span class="field">
-                      <label for="recipients">Recipients</label>
-                      <input id="recipients" name="recipients" required autocomplete="off" aria-describedby="recipients-hint" .value=${s?.recipients.join(', ') ?? ''} />
-                      <span id="recipients-hint" class="hint">User ids from the directory, separated by commas (e.g. u-adam, u-hana)</span>
-                    </span>`
-              }
+              <logbook-picker
+                name="recipients"
+                label="Recipients"
+                hint="People from the directory: type a name or e-mail address, ↓ and ↑ to move, Enter to add"
+                .search=${this.findPeople}
+                .value=${s?.recipients ?? NO_RECIPIENTS}
+              ></logbook-picker>
               <span class="field">
                 <label for="timeZone">Time zone</label>
                 <select id="timeZone" name="timeZone">

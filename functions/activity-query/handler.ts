@@ -8,7 +8,17 @@ import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { signingKeyLoader } from '../../shared/signing.ts';
 import { listActivity, listMyActivity } from '../../shared/use-cases/activity/query.ts';
-import { activityQuerySchema, myActivityQuerySchema } from './schema.ts';
+import {
+  listDirectoryGroups,
+  listDirectoryTeams,
+  listDirectoryUsers,
+} from '../../shared/use-cases/directory/read.ts';
+import {
+  activityQuerySchema,
+  directoryNamesQuerySchema,
+  directoryUsersQuerySchema,
+  myActivityQuerySchema,
+} from './schema.ts';
 
 const config = loadConfig();
 // Read at the cold start, as every setting: a function deployed without it fails to load.
@@ -34,7 +44,12 @@ const deps = async () => ({
   clock: systemClock,
 });
 
-/** `GET /v1/activity` (org, team, group and managed scopes) and `GET /v1/me/activity`. */
+const pickerDeps = async () => ({ directory, signingKey: await signingKey() });
+
+/**
+ * `GET /v1/activity` (org, team, group and managed scopes), `GET /v1/me/activity`, and the
+ * directory's pickers `GET /v1/directory/{users|teams|groups}` (scoped like the activity log).
+ */
 export const handler = apiHandler(
   { auth: 'user' },
   {
@@ -46,5 +61,20 @@ export const handler = apiHandler(
       const { limit, cursor, ...filters } = parseInput(myActivityQuerySchema, query);
       return answer(caller, await listMyActivity(await deps(), caller, filters, { limit, cursor }));
     },
+    'GET /v1/directory/users': async ({ caller, query }) =>
+      json(
+        200,
+        await listDirectoryUsers(await pickerDeps(), caller, parseInput(directoryUsersQuerySchema, query)),
+      ),
+    'GET /v1/directory/teams': async ({ caller, query }) =>
+      json(
+        200,
+        await listDirectoryTeams(await pickerDeps(), caller, parseInput(directoryNamesQuerySchema, query)),
+      ),
+    'GET /v1/directory/groups': async ({ caller, query }) =>
+      json(
+        200,
+        await listDirectoryGroups(await pickerDeps(), caller, parseInput(directoryNamesQuerySchema, query)),
+      ),
   },
 );

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { activityEntrySchema } from '../../shared/domain/activity/event.ts';
 import { activityFiltersSchema, myActivityFiltersSchema } from '../../shared/domain/activity/filters.ts';
+import { booleanFlag } from '../../shared/domain/query-values.ts';
 import {
   COST_HEADERS_DOC,
   errors,
@@ -20,6 +21,96 @@ const pageSchema = z
     nextCursor: z.string().nullable().meta({ description: 'null on the last page' }),
   })
   .meta({ id: 'ActivityPage' });
+
+// The directory's read side for pickers (recipients, Team, Group, People). Served here, beside the
+// activity log it scopes: this function already reads the directory (Query) and signs cursors,
+// and nothing it does writes.
+
+const searchQuery = z.string().trim().min(1).max(100).optional().meta({
+  description: 'Case-insensitive prefix of a name (first, last or full) or, for users, an e-mail address',
+});
+
+export const directoryUsersQuerySchema = z
+  .object({
+    q: searchQuery,
+    includeDeactivated: booleanFlag('Default false: users deactivated now are left out'),
+    ...listQueryBase,
+  })
+  .strict();
+export const directoryNamesQuerySchema = z.object({ q: searchQuery, ...listQueryBase }).strict();
+
+const directoryUserItemSchema = z
+  .object({
+    id: z.string(),
+    name: z.string().meta({ description: '"First Last" as the directory holds it now' }),
+    email: z.string(),
+    status: z.enum(['active', 'deactivated']),
+  })
+  .meta({ id: 'DirectoryUser', description: 'A person to pick (a report recipient, a People filter)' });
+const namedItemSchema = z
+  .object({ id: z.string(), name: z.string() })
+  .meta({ id: 'DirectoryName', description: 'A team or group to pick' });
+
+const pageOf = (item: z.ZodType, id: string) =>
+  z
+    .object({
+      items: z.array(item),
+      nextCursor: z.string().nullable().meta({ description: 'null on the last page' }),
+    })
+    .meta({ id });
+
+const DIRECTORY_SCOPE =
+  'Owners, admins, hr, reporters, learning designers, and curators with `reporting` see the tenant’s whole ' +
+  'directory; a manager sees';
+
+function directoryReadPaths(): ZodOpenApiPathsObject {
+  const get = (
+    operationId: string,
+    summary: string,
+    description: string,
+    query: z.ZodObject,
+    page: z.ZodType,
+  ) => ({
+    get: {
+      operationId,
+      summary,
+      description:
+        `${description} Learners, curators without \`reporting\` and services get 403. Sorted by name ` +
+        '(case-insensitive), then id; the cursor is bound to the tenant, the caller and `q`. The directory as ' +
+        'the platform last pushed it (`PUT /v1/directory/*`), seen within about 30 seconds of a write.',
+      tags: ['Directory'],
+      requestParams: { query },
+      responses: {
+        '200': { description: 'One page', content: jsonContent(page) },
+        ...errors('400', '401', '403', '429', '500', '503'),
+      },
+    },
+  });
+  return {
+    '/v1/directory/users': get(
+      'listDirectoryUsers',
+      'People to pick from (report recipients, the People filter)',
+      `${DIRECTORY_SCOPE} only themselves and their direct and indirect reports. Items carry only id, name, ` +
+        'e-mail address and status.',
+      directoryUsersQuerySchema,
+      pageOf(directoryUserItemSchema, 'DirectoryUserPage'),
+    ),
+    '/v1/directory/teams': get(
+      'listDirectoryTeams',
+      'Teams to pick from (the Team scope and filter)',
+      `${DIRECTORY_SCOPE} only the teams (primary or secondary) of themselves and their reports.`,
+      directoryNamesQuerySchema,
+      pageOf(namedItemSchema, 'DirectoryTeamPage'),
+    ),
+    '/v1/directory/groups': get(
+      'listDirectoryGroups',
+      'Groups to pick from (the Group scope)',
+      `${DIRECTORY_SCOPE} only the groups of themselves and their reports.`,
+      directoryNamesQuerySchema,
+      pageOf(namedItemSchema, 'DirectoryGroupPage'),
+    ),
+  };
+}
 
 const costHeaders = COST_HEADERS_DOC;
 
@@ -70,4 +161,5 @@ export const paths: ZodOpenApiPathsObject = {
       },
     },
   },
+  ...directoryReadPaths(),
 };

@@ -5,15 +5,18 @@ import { parseInput } from '../../shared/domain/issues.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { getExport } from '../../shared/use-cases/exports/get.ts';
+import { listMyExports } from '../../shared/use-cases/exports/list.ts';
 import { requestExport } from '../../shared/use-cases/exports/request.ts';
-import { exportIdParamsSchema } from './schema.ts';
+import { exportIdParamsSchema, listExportsQuery } from './schema.ts';
 
 const deps = exportRequestDeps(loadConfig());
 
-/** POST /v1/exports (202, runs in the background) and GET /v1/exports/{id}. */
+/** POST /v1/exports (202, runs in the background), GET /v1/exports (the caller's) and GET /v1/exports/{id}. */
 export const handler = apiHandler(
   { auth: 'user', maxBodyBytes: 64 * 1024 },
   {
+    'GET /v1/exports': async ({ caller, query }) =>
+      json(200, await listMyExports(deps, caller, parseInput(listExportsQuery, query))),
     'GET /v1/exports/{id}': async ({ caller, params }) => {
       const { id } = parseInput(exportIdParamsSchema, params);
       return json(200, await getExport(deps, caller, id));

@@ -5,12 +5,21 @@ import {
   exportRequestSchema,
   exportViewSchema,
 } from '../../shared/domain/exports/export-job.ts';
-import { ERROR_RESPONSES, errors, errorWhen, jsonContent } from '../../shared/http/openapi.ts';
+import { ERROR_RESPONSES, errors, errorWhen, jsonContent, listQueryBase } from '../../shared/http/openapi.ts';
 import { EXPORT_QUOTA_RETRY_SECONDS, MAX_ACTIVE_EXPORTS } from '../../shared/use-cases/exports/request.ts';
 
 export const exportIdParamsSchema = z.object({
   id: z.string().min(1).max(64).meta({ description: 'The export id from `POST /v1/exports`' }),
 });
+
+export const listExportsQuery = z.object(listQueryBase).strict();
+
+const exportPageSchema = z
+  .object({
+    items: z.array(exportViewSchema),
+    nextCursor: z.string().nullable().meta({ description: 'null on the last page' }),
+  })
+  .meta({ id: 'ExportPage' });
 
 const FILE_NOTES =
   'CSV: RFC 4180 (CRLF records; a field with a comma, quote, CR or LF is quoted, quotes doubled), UTF-8 ' +
@@ -34,6 +43,22 @@ const FILE_NOTES =
 
 export const paths: ZodOpenApiPathsObject = {
   '/v1/exports': {
+    get: {
+      operationId: 'listExports',
+      summary: 'The caller’s own recent exports, newest first',
+      description:
+        'Every signed-in user role; each caller sees only the exports they asked for themselves (`POST ' +
+        '/v1/exports`), never anyone else’s, whatever their role (owners and admins read others’ exports only ' +
+        'by id). Scheduled report runs are not listed. Each item is what `GET /v1/exports/{id}` answers, with a ' +
+        'fresh download link once succeeded. Exports are forgotten a day after their link expires. The cursor ' +
+        'is bound to the tenant and the caller.',
+      tags: ['Exports'],
+      requestParams: { query: listExportsQuery },
+      responses: {
+        '200': { description: 'One page of the caller’s exports', content: jsonContent(exportPageSchema) },
+        ...errors('400', '401', '403', '429', '500', '503'),
+      },
+    },
     post: {
       operationId: 'createExport',
       summary: 'Export a filtered view of a log as CSV or JSON, in the background',

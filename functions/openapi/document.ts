@@ -84,7 +84,8 @@ export function buildDocument(serverUrl = '/') {
       },
       {
         name: 'Directory',
-        description: 'The platform’s people, teams, groups and content, as scopes use them',
+        description:
+          'The platform’s people, teams, groups and content, as scopes use them (written by platform services), and the pickers frontends choose them by name from',
       },
       { name: 'Activity log', description: 'What learners did, with scopes and role-based visibility' },
       { name: 'Audit log', description: 'Administrative actions: ingest, search and details' },

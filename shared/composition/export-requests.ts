@@ -8,6 +8,7 @@ import { observeClient } from '../adapters/sdk-observer.ts';
 import type { Config } from '../config.ts';
 import { systemClock } from '../domain/time.ts';
 import type { GetExportDeps } from '../use-cases/exports/get.ts';
+import type { ListExportsDeps } from '../use-cases/exports/list.ts';
 import type { ExportDispatcher, LinkSettings } from '../use-cases/exports/ports.ts';
 import type { RequestExportDeps } from '../use-cases/exports/request.ts';
 import { directoryStoreFromConfig } from './directory.ts';
@@ -22,7 +23,7 @@ import { directoryLookup, exportAuditRecorder, filterChecks } from './log-source
  * handler in this process, in the background (shared/adapters/lambda/local-invoke.ts), so this
  * function's bundle carries no S3 client and it reads no setting it is not given.
  */
-export type ExportRequestDeps = RequestExportDeps & GetExportDeps & { links: LinkSettings };
+export type ExportRequestDeps = RequestExportDeps & GetExportDeps & ListExportsDeps & { links: LinkSettings };
 
 let cached: { config: Config; deps: ExportRequestDeps } | undefined;
 
@@ -37,8 +38,10 @@ export function exportRequestDeps(config: Config): ExportRequestDeps {
         workerFunction,
       )
     : new InProcessExportDispatcher((ref) => localInvoker()('export-worker', ref));
+  const store = new DynamoExportStore(dynamo, { tableName: config.STATE_TABLE });
   const deps: ExportRequestDeps = {
-    store: new DynamoExportStore(dynamo, { tableName: config.STATE_TABLE }),
+    store,
+    history: store,
     sources: filterChecks(directoryStore),
     directory: directoryLookup(directoryStore),
     audit: exportAuditRecorder(config, dynamo),

@@ -194,9 +194,11 @@ describe('functions', () => {
       'dynamodb:Query': ['Activity.Arn', ...activityIndexes].sort(),
     });
     // The deployed manifest: exactly the batch calls the adapters send (directory upserts write in
-    // batches; audit exports hydrate list items with BatchGetItem), never a batch write to a log.
+    // batches; audit exports hydrate list items with BatchGetItem; the caller's exports list reads
+    // its jobs with BatchGetItem), never a batch write to a log.
     const expected: Record<string, Record<string, string[]>> = {
       directory: { 'dynamodb:BatchWriteItem': ['Directory.Arn'] },
+      exports: { 'dynamodb:BatchGetItem': ['State.Arn'] },
       'export-worker': { 'dynamodb:BatchGetItem': ['Audit.Arn'] },
       'schedule-run-worker': { 'dynamodb:BatchGetItem': ['Audit.Arn'] },
     };

@@ -64,6 +64,16 @@ function reportById(ok: number) {
           : 404;
 }
 
+const DIRECTORY_READERS: Caller[] = [
+  'owner',
+  'admin',
+  'hr',
+  'reporter',
+  'learning_designer',
+  'curator+reporting',
+  'manager',
+];
+
 /** API.md "Identity and access": status by caller, for the caller's own tenant. */
 const EXPECTED: Record<string, (c: Caller) => number> = {
   'GET /health': open,
@@ -85,6 +95,12 @@ const EXPECTED: Record<string, (c: Caller) => number> = {
     'manager',
   ]),
   'GET /v1/me/activity': only(USER_ROLES),
+  // The directory's pickers: scoped like the activity log (a manager sees their own tree).
+  'GET /v1/directory/users': only(DIRECTORY_READERS),
+  'GET /v1/directory/teams': only(DIRECTORY_READERS),
+  'GET /v1/directory/groups': only(DIRECTORY_READERS),
+  // Every user role lists its own exports (an empty list for one that never exported).
+  'GET /v1/exports': only(USER_ROLES),
   'GET /v1/audit-events': only(['owner', 'admin']),
   'GET /v1/audit-events/{id}': only(['owner', 'admin']),
   'POST /v1/exports': only(['owner', 'admin'], 202),

@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import canonicalize from 'canonicalize';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT as AUDIT_EXPORT_COLUMNS } from '../fixtures/export-columns.ts';
 import { api } from './helpers.ts';
@@ -66,6 +66,30 @@ async function descriptions(path: string, query: string, token: string): Promise
 /** The tab panel on show (hidden panels keep their components, out of the accessibility tree). */
 function view(page: Page) {
   return page.getByRole('tabpanel');
+}
+
+/**
+ * Picks `option` in the directory picker labelled `label`: types `typed`, waits for the list to
+ * show what was typed (its first option is `option`), then chooses it with Enter (the keyboard)
+ * or a click.
+ */
+async function pick(
+  scope: Locator,
+  label: string,
+  typed: string,
+  option: string | RegExp,
+  how: 'keyboard' | 'click' = 'keyboard',
+): Promise<void> {
+  const box = scope.getByRole('combobox', { name: label, exact: true });
+  await box.fill(typed);
+  const list = scope.getByRole('listbox', { name: label, exact: true });
+  const wanted = list.getByRole('option', { name: option, exact: typeof option === 'string' });
+  await expect
+    .poll(() => list.getByRole('option').first().textContent(), { timeout: 10_000 })
+    .toMatch(typeof option === 'string' ? new RegExp(`^\\s*${option}\\s*$`) : option);
+  if (how === 'keyboard') await box.press('Enter');
+  else await wanted.click();
+  expect(await wanted.getAttribute('aria-selected')).toBe('true');
 }
 
 async function apply(page: Page): Promise<void> {
@@ -256,7 +280,7 @@ describe('the admin console, as the demo owner', () => {
       {
         set: async (p) => {
           await view(p).getByRole('radio', { name: 'Team' }).check();
-          await view(p).getByRole('textbox', { name: 'Team', exact: true }).fill('t-sales');
+          await pick(view(p), 'Team', 'Sales', 'Sales');
           await view(p).getByLabel('Include Sub-Teams').check();
         },
         query: 'scope=team&teamId=t-sales&includeSubTeams=true',
@@ -264,7 +288,7 @@ describe('the admin console, as the demo owner', () => {
       {
         set: async (p) => {
           await view(p).getByRole('radio', { name: 'Team' }).check();
-          await view(p).getByRole('textbox', { name: 'Team', exact: true }).fill('t-sales-uk');
+          await pick(view(p), 'Team', 'sales uk', 'Sales UK', 'click');
           await view(p).getByLabel('Primary Team Members Only').check();
         },
         query: 'scope=team&teamId=t-sales-uk&primaryOnly=true',
@@ -272,7 +296,7 @@ describe('the admin console, as the demo owner', () => {
       {
         set: async (p) => {
           await view(p).getByRole('radio', { name: 'Group' }).check();
-          await view(p).getByRole('textbox', { name: 'Group', exact: true }).fill('g-mentors');
+          await pick(view(p), 'Group', 'Men', 'Mentors');
         },
         query: 'scope=group&groupId=g-mentors',
       },
@@ -289,7 +313,7 @@ describe('the admin console, as the demo owner', () => {
         query: 'scope=company&completed=true',
       },
       { set: (p) => view(p).getByLabel('Title').fill('fire'), query: 'scope=company&title=fire' },
-      { set: (p) => view(p).getByLabel('People').fill('u-leo'), query: 'scope=company&userId=u-leo' },
+      { set: (p) => pick(view(p), 'People', 'leo', /^\s*Leo Learner/), query: 'scope=company&userId=u-leo' },
     ];
     for (const c of cases) {
       await s.reopen();
@@ -323,7 +347,7 @@ describe('the admin console, as the demo owner', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'activity-log');
     await close(s);
-  });
+  }, 180_000);
 
   it('exports the current view and downloads the file', async () => {
     const s = await signIn();
@@ -332,8 +356,9 @@ describe('the admin console, as the demo owner', () => {
     await view(page).getByLabel('Event', { exact: true }).selectOption('Deleted');
     await apply(page);
     await page.getByRole('button', { name: 'Export CSV' }).click();
-    const exports = page.getByRole('table', { name: 'Exports started on this page' });
-    const link = exports.getByRole('link', { name: 'Download' });
+    const exports = page.getByRole('table', { name: 'Your recent exports' });
+    // The new export is the first row; older ones (the owner's own) follow it.
+    const link = exports.getByRole('row').nth(1).getByRole('link', { name: 'Download' });
     await link.waitFor({ timeout: 30_000 });
     const rows = Number((await column(exports, 'Rows'))[0]);
     const download = await Promise.all([page.waitForEvent('download'), link.click()]).then(([d]) => d);
@@ -347,6 +372,26 @@ describe('the admin console, as the demo owner', () => {
     expect(lines.length - 1).toBeGreaterThanOrEqual(rows);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'export');
+    await close(s);
+  });
+
+  it('lists the owner’s own recent exports after signing in again, as GET /v1/exports does', async () => {
+    const s = await signIn();
+    const { page } = s;
+    const exports = page.getByRole('table', { name: 'Your recent exports' });
+    await exports.waitFor();
+    const mine = await api<{ items: { createdAt: string; rowCount?: number }[] }>('/v1/exports?limit=10', {
+      token: owner,
+    });
+    expect(mine.body.items.length).toBeGreaterThan(0);
+    await expect.poll(async () => (await exports.getByRole('row').count()) - 1).toBe(mine.body.items.length);
+    const rowsShown = (await exports.getByRole('row').all()).slice(1);
+    const times = await Promise.all(
+      rowsShown.map((r) => r.getByRole('cell').nth(1).locator('time').getAttribute('datetime')),
+    );
+    expect(times).toEqual(mine.body.items.map((e) => e.createdAt));
+    expect(await column(exports, 'Rows')).toEqual(mine.body.items.map((e) => String(e.rowCount ?? '')));
+    expect(await seriousViolations(page)).toEqual([]);
     await close(s);
   });
 
@@ -372,7 +417,12 @@ describe('the admin console, as the demo owner', () => {
     await row.getByRole('button', { name: `Schedule ${name}` }).click();
     const dialog = page.getByRole('dialog', { name: `Schedule “${name}”` });
     await dialog.getByLabel('Frequency').selectOption('weekly');
-    await dialog.getByLabel('Recipients').fill('u-adam, u-olivia');
+    // Recipients come from the directory by name: one chosen with the keyboard, one with the mouse.
+    await pick(dialog, 'Recipients', 'adam', /^\s*Adam Admin/);
+    await pick(dialog, 'Recipients', 'Olivia', /^\s*Olivia Owner/, 'click');
+    await dialog.getByRole('combobox', { name: 'Recipients' }).press('Escape');
+    expect(await dialog.isVisible()).toBe(true);
+    await dialog.getByRole('button', { name: 'Remove Adam Admin' }).waitFor();
     await dialog.getByLabel('Time zone').selectOption('Europe/London');
     await dialog.getByLabel('Hour').selectOption('7');
     expect(await seriousViolations(page)).toEqual([]);
@@ -420,6 +470,14 @@ describe('what each role sees', () => {
     expect(await column(table, 'Activity description')).toEqual(
       await descriptions('/v1/activity', 'scope=managed', maria),
     );
+    // The Team picker offers only the teams of Maria's tree, as the API does for her.
+    const teams = await api<{ items: { name: string }[] }>('/v1/directory/teams?limit=20', { token: maria });
+    await view(page).getByRole('combobox', { name: 'Team', exact: true }).focus();
+    const offered = view(page).getByRole('listbox', { name: 'Team', exact: true }).getByRole('option');
+    await expect
+      .poll(async () => (await offered.allTextContents()).map((t) => t.trim()))
+      .toEqual(teams.body.items.map((t) => t.name));
+    expect(teams.body.items.map((t) => t.name)).not.toContain('Engineering');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'manager');
     // The UI never offers the audit log to a manager; an embedder that shows it anyway gets a kind answer.

@@ -13,6 +13,10 @@ export type Schemas = components['schemas'];
 export type AuditFilters = NonNullable<operations['listAuditEvents']['parameters']['query']>;
 export type ActivityFilters = NonNullable<operations['listActivity']['parameters']['query']>;
 export type MyActivityFilters = NonNullable<operations['listMyActivity']['parameters']['query']>;
+export type DirectoryUsersQuery = NonNullable<operations['listDirectoryUsers']['parameters']['query']>;
+export type DirectoryNamesQuery = NonNullable<operations['listDirectoryTeams']['parameters']['query']>;
+export type DirectoryUser = Schemas['DirectoryUser'];
+export type DirectoryName = Schemas['DirectoryName'];
 export type ExportRequest = Schemas['ExportRequest'];
 export type Export = Schemas['Export'];
 export type Problem = Schemas['Problem'];
@@ -139,6 +143,9 @@ export function createLogbookClient(options: LogbookClientOptions) {
   const exports = {
     create: (body: ExportRequest) => unwrap(raw.POST('/v1/exports', { body })),
     get: (id: string) => unwrap(raw.GET('/v1/exports/{id}', { params: { path: { id } } })),
+    /** One page of the caller's own exports, newest first. */
+    mine: (query: { limit?: number; cursor?: string } = {}) =>
+      unwrap(raw.GET('/v1/exports', { params: { query } })),
     /** Polls until the export succeeded (or throws when it failed). */
     async waitFor(id: string, wait: WaitOptions = {}): Promise<Export> {
       const maxPolls = wait.maxPolls ?? 600;
@@ -212,6 +219,15 @@ export function createLogbookClient(options: LogbookClientOptions) {
         iteratePages((cursor) =>
           unwrap(raw.GET('/v1/reports', { params: { query: cursor ? { cursor } : {} } })),
         ),
+    },
+    /** The directory's pickers, scoped like the activity log (a manager: their own tree). */
+    directory: {
+      users: (query: DirectoryUsersQuery = {}) =>
+        unwrap(raw.GET('/v1/directory/users', { params: { query } })),
+      teams: (query: DirectoryNamesQuery = {}) =>
+        unwrap(raw.GET('/v1/directory/teams', { params: { query } })),
+      groups: (query: DirectoryNamesQuery = {}) =>
+        unwrap(raw.GET('/v1/directory/groups', { params: { query } })),
     },
     exports,
   };

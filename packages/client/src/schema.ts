@@ -115,7 +115,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * People to pick from (report recipients, the People filter)
+         * @description Owners, admins, hr, reporters, learning designers, and curators with `reporting` see the tenant’s whole directory; a manager sees only themselves and their direct and indirect reports. Items carry only id, name, e-mail address and status. Learners, curators without `reporting` and services get 403. Sorted by name (case-insensitive), then id; the cursor is bound to the tenant, the caller and `q`. The directory as the platform last pushed it (`PUT /v1/directory/*`), seen within about 30 seconds of a write.
+         */
+        get: operations["listDirectoryUsers"];
         /**
          * Create or replace users
          * @description Platform services only. 1–100 records; validated all-or-nothing (a 400 names every bad path and writes nothing). A record with a known id replaces the stored one. The tenant is the body’s `tenantId`. Reads use the directory within about 30 seconds of a write.
@@ -135,7 +139,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Teams to pick from (the Team scope and filter)
+         * @description Owners, admins, hr, reporters, learning designers, and curators with `reporting` see the tenant’s whole directory; a manager sees only the teams (primary or secondary) of themselves and their reports. Learners, curators without `reporting` and services get 403. Sorted by name (case-insensitive), then id; the cursor is bound to the tenant, the caller and `q`. The directory as the platform last pushed it (`PUT /v1/directory/*`), seen within about 30 seconds of a write.
+         */
+        get: operations["listDirectoryTeams"];
         /**
          * Create or replace teams
          * @description Platform services only. 1–100 teams; `parentId` builds the hierarchy and may name a team not pushed yet. A batch that would make the hierarchy loop is a 400 naming `teams[i].parentId`.
@@ -155,7 +163,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Groups to pick from (the Group scope)
+         * @description Owners, admins, hr, reporters, learning designers, and curators with `reporting` see the tenant’s whole directory; a manager sees only the groups of themselves and their reports. Learners, curators without `reporting` and services get 403. Sorted by name (case-insensitive), then id; the cursor is bound to the tenant, the caller and `q`. The directory as the platform last pushed it (`PUT /v1/directory/*`), seen within about 30 seconds of a write.
+         */
+        get: operations["listDirectoryGroups"];
         /**
          * Create or replace groups
          * @description Platform services only. 1–100 records; validated all-or-nothing (a 400 names every bad path and writes nothing). A record with a known id replaces the stored one. The tenant is the body’s `tenantId`. Reads use the directory within about 30 seconds of a write.
@@ -331,7 +343,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The caller’s own recent exports, newest first
+         * @description Every signed-in user role; each caller sees only the exports they asked for themselves (`POST /v1/exports`), never anyone else’s, whatever their role (owners and admins read others’ exports only by id). Scheduled report runs are not listed. Each item is what `GET /v1/exports/{id}` answers, with a fresh download link once succeeded. Exports are forgotten a day after their link expires. The cursor is bound to the tenant and the caller.
+         */
+        get: operations["listExports"];
         put?: never;
         /**
          * Export a filtered view of a log as CSV or JSON, in the background
@@ -804,6 +820,35 @@ export interface components {
         DirectoryUpserted: {
             upserted: number;
         };
+        DirectoryUserPage: {
+            items: components["schemas"]["DirectoryUser"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        /** @description A person to pick (a report recipient, a People filter) */
+        DirectoryUser: {
+            id: string;
+            /** @description "First Last" as the directory holds it now */
+            name: string;
+            email: string;
+            /** @enum {string} */
+            status: "active" | "deactivated";
+        };
+        DirectoryTeamPage: {
+            items: components["schemas"]["DirectoryName"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
+        /** @description A team or group to pick */
+        DirectoryName: {
+            id: string;
+            name: string;
+        };
+        DirectoryGroupPage: {
+            items: components["schemas"]["DirectoryName"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
+        };
         ActivityIngestResult: {
             results: {
                 id: string;
@@ -911,11 +956,10 @@ export interface components {
             items: components["schemas"]["Report"][];
             nextCursor: string | null;
         };
-        /** @description The export was stored and will run in the background */
-        ExportAccepted: {
-            id: string;
-            /** @constant */
-            status: "queued";
+        ExportPage: {
+            items: components["schemas"]["Export"][];
+            /** @description null on the last page */
+            nextCursor: string | null;
         };
         /** @description An export job and, once it succeeded, its download link */
         Export: {
@@ -949,6 +993,12 @@ export interface components {
             expiresAt?: string;
             /** @description When failed: a message safe to show to the user */
             error?: string;
+        };
+        /** @description The export was stored and will run in the background */
+        ExportAccepted: {
+            id: string;
+            /** @constant */
+            status: "queued";
         };
         /** @description The filters of `GET /v1/audit-events` */
         AuditFilters: {
@@ -1618,6 +1668,94 @@ export interface operations {
             };
         };
     };
+    listDirectoryUsers: {
+        parameters: {
+            query?: {
+                /** @description Case-insensitive prefix of a name (first, last or full) or, for users, an e-mail address */
+                q?: string;
+                /** @description Default false: users deactivated now are left out */
+                includeDeactivated?: boolean;
+                /** @description Page size, 1–200. A page may hold fewer items while `nextCursor` says more follow: when the read budget runs out, or when its items would take more than 5 MB in the response (Lambda answers at most 6 MB). */
+                limit?: number;
+                /** @description Opaque cursor from `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryUserPage"];
+                };
+            };
+            /** @description Invalid input; `errors` lists every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or wrongly signed token. On bearer-token (JWT) routes API Gateway’s JWT authorizer rejects it before any function runs and answers `{"message":"Unauthorized"}` (application/json); a token that verifies but carries no usable claims (no `tenant_id`, an unknown `role`) is a problem+json 401 from Logbook. Locally, where a service-role bearer token stands in for SigV4, a missing or bad token on a service route is the same gateway 401. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller’s role may not do this (problem+json, from Logbook). On service (IAM, SigV4) routes in AWS, API Gateway answers 403 with `{"message": …}` (application/json) before any function runs when the request is unsigned, wrongly signed, or signed by a principal not allowed `execute-api:Invoke` on the route (e.g. `{"message":"Forbidden"}`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error; never carries internals. `{"message":"Internal Server Error"}` (application/json) comes from API Gateway when the function failed outright or its answer exceeded Lambda’s 6 MB response limit (list pages end early to stay far below it); the local gateway enforces the same limit. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency failed or the function ran out of time; nothing was acknowledged, safe to retry (problem+json). `{"message":"Service Unavailable"}` (application/json) comes from API Gateway when no answer arrived within its 30-second integration timeout; functions behind routes stop at 29 s so this is rare. The local gateway gives up after 30 s with the same answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     putDirectoryUsers: {
         parameters: {
             query?: never;
@@ -1711,6 +1849,92 @@ export interface operations {
             };
         };
     };
+    listDirectoryTeams: {
+        parameters: {
+            query?: {
+                /** @description Case-insensitive prefix of a name (first, last or full) or, for users, an e-mail address */
+                q?: string;
+                /** @description Page size, 1–200. A page may hold fewer items while `nextCursor` says more follow: when the read budget runs out, or when its items would take more than 5 MB in the response (Lambda answers at most 6 MB). */
+                limit?: number;
+                /** @description Opaque cursor from `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryTeamPage"];
+                };
+            };
+            /** @description Invalid input; `errors` lists every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or wrongly signed token. On bearer-token (JWT) routes API Gateway’s JWT authorizer rejects it before any function runs and answers `{"message":"Unauthorized"}` (application/json); a token that verifies but carries no usable claims (no `tenant_id`, an unknown `role`) is a problem+json 401 from Logbook. Locally, where a service-role bearer token stands in for SigV4, a missing or bad token on a service route is the same gateway 401. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller’s role may not do this (problem+json, from Logbook). On service (IAM, SigV4) routes in AWS, API Gateway answers 403 with `{"message": …}` (application/json) before any function runs when the request is unsigned, wrongly signed, or signed by a principal not allowed `execute-api:Invoke` on the route (e.g. `{"message":"Forbidden"}`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error; never carries internals. `{"message":"Internal Server Error"}` (application/json) comes from API Gateway when the function failed outright or its answer exceeded Lambda’s 6 MB response limit (list pages end early to stay far below it); the local gateway enforces the same limit. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency failed or the function ran out of time; nothing was acknowledged, safe to retry (problem+json). `{"message":"Service Unavailable"}` (application/json) comes from API Gateway when no answer arrived within its 30-second integration timeout; functions behind routes stop at 29 s so this is rare. The local gateway gives up after 30 s with the same answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     putDirectoryTeams: {
         parameters: {
             query?: never;
@@ -1764,6 +1988,92 @@ export interface operations {
             };
             /** @description Body larger than the route allows (problem+json), or larger than API Gateway’s 10 MB request limit: `{"message":"Request Entity Too Large"}` (application/json), locally too. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error; never carries internals. `{"message":"Internal Server Error"}` (application/json) comes from API Gateway when the function failed outright or its answer exceeded Lambda’s 6 MB response limit (list pages end early to stay far below it); the local gateway enforces the same limit. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency failed or the function ran out of time; nothing was acknowledged, safe to retry (problem+json). `{"message":"Service Unavailable"}` (application/json) comes from API Gateway when no answer arrived within its 30-second integration timeout; functions behind routes stop at 29 s so this is rare. The local gateway gives up after 30 s with the same answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    listDirectoryGroups: {
+        parameters: {
+            query?: {
+                /** @description Case-insensitive prefix of a name (first, last or full) or, for users, an e-mail address */
+                q?: string;
+                /** @description Page size, 1–200. A page may hold fewer items while `nextCursor` says more follow: when the read budget runs out, or when its items would take more than 5 MB in the response (Lambda answers at most 6 MB). */
+                limit?: number;
+                /** @description Opaque cursor from `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryGroupPage"];
+                };
+            };
+            /** @description Invalid input; `errors` lists every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or wrongly signed token. On bearer-token (JWT) routes API Gateway’s JWT authorizer rejects it before any function runs and answers `{"message":"Unauthorized"}` (application/json); a token that verifies but carries no usable claims (no `tenant_id`, an unknown `role`) is a problem+json 401 from Logbook. Locally, where a service-role bearer token stands in for SigV4, a missing or bad token on a service route is the same gateway 401. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller’s role may not do this (problem+json, from Logbook). On service (IAM, SigV4) routes in AWS, API Gateway answers 403 with `{"message": …}` (application/json) before any function runs when the request is unsigned, wrongly signed, or signed by a principal not allowed `execute-api:Invoke` on the route (e.g. `{"message":"Forbidden"}`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2977,6 +3287,90 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error; never carries internals. `{"message":"Internal Server Error"}` (application/json) comes from API Gateway when the function failed outright or its answer exceeded Lambda’s 6 MB response limit (list pages end early to stay far below it); the local gateway enforces the same limit. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency failed or the function ran out of time; nothing was acknowledged, safe to retry (problem+json). `{"message":"Service Unavailable"}` (application/json) comes from API Gateway when no answer arrived within its 30-second integration timeout; functions behind routes stop at 29 s so this is rare. The local gateway gives up after 30 s with the same answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    listExports: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–200. A page may hold fewer items while `nextCursor` says more follow: when the read budget runs out, or when its items would take more than 5 MB in the response (Lambda answers at most 6 MB). */
+                limit?: number;
+                /** @description Opaque cursor from `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the caller’s exports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportPage"];
+                };
+            };
+            /** @description Invalid input; `errors` lists every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or wrongly signed token. On bearer-token (JWT) routes API Gateway’s JWT authorizer rejects it before any function runs and answers `{"message":"Unauthorized"}` (application/json); a token that verifies but carries no usable claims (no `tenant_id`, an unknown `role`) is a problem+json 401 from Logbook. Locally, where a service-role bearer token stands in for SigV4, a missing or bad token on a service route is the same gateway 401. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller’s role may not do this (problem+json, from Logbook). On service (IAM, SigV4) routes in AWS, API Gateway answers 403 with `{"message": …}` (application/json) before any function runs when the request is unsigned, wrongly signed, or signed by a principal not allowed `execute-api:Invoke` on the route (e.g. `{"message":"Forbidden"}`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header. */

@@ -8,18 +8,28 @@
 // `nextRunAt` = when it entered that state (creation, claim). Finishing removes both, so the
 // export sweeper's "open since before T" is one Query per state, never a Scan.
 
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DuplicateError } from '../../domain/errors.ts';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { DuplicateError, ThrottledError } from '../../domain/errors.ts';
 import { type ExportJob, exportJobSchema } from '../../domain/exports/export-job.ts';
 import { logger } from '../../observability.ts';
 import { ExpressionBuilder } from '../../query/expression.ts';
 import type {
+  ExportHistory,
   ExportJobUpdate,
   ExportStore,
   OpenExportRef,
   OpenExports,
 } from '../../use-cases/exports/ports.ts';
-import { isConditionFailure, toDomainError } from './errors.ts';
+import { failedConditions, isConditionFailure, toDomainError } from './errors.ts';
 import { queryItems } from './paginate.ts';
 import { STATE_TABLE, TTL_ATTRIBUTE } from './tables.ts';
 
@@ -40,6 +50,21 @@ export function exportKey(tenantId: string, id: string): { pk: string; sk: strin
 export function exportSlotsKey(tenantId: string, userId: string): { pk: string; sk: string } {
   return { pk: `${tenantId}#EXPORTSLOTS#${userId}`, sk: 'SLOTS' };
 }
+
+/**
+ * A user's own exports, newest first (`GET /v1/exports`): one small item per export they asked
+ * for, written with the job in one transaction, pk `${tenant}#MYEXPORTS#${userId}`, sk
+ * `${createdAt}#${id}`, carrying the job's id and its TTL. The partition names the tenant and the
+ * requester, so a listing can only ever reach the caller's own jobs. Scheduled report runs are
+ * not listed (nobody asked for them on the page; they arrive by e-mail).
+ */
+export function exportHistoryKey(tenantId: string, userId: string, sk: string): { pk: string; sk: string } {
+  return { pk: exportHistoryPartition(tenantId, userId), sk };
+}
+const exportHistoryPartition = (tenantId: string, userId: string) => `${tenantId}#MYEXPORTS#${userId}`;
+const historySortKey = (job: Pick<ExportJob, 'id' | 'createdAt'>) => `${job.createdAt}#${job.id}`;
+const HISTORY_SORT_KEY = /^\d{4}-\d{2}-\d{2}T[0-9:.]+Z#[A-Za-z0-9._:-]{1,128}$/;
+
 const TERMINAL: ReadonlySet<string> = new Set(['succeeded', 'failed']);
 /** A claimed slot whose job was never stored is freed after this long (a request that died). */
 const UNSTORED_GRACE_SECONDS = 120;
@@ -55,7 +80,7 @@ export interface DynamoExportStoreOptions {
   nowEpochSeconds?: () => number;
 }
 
-export class DynamoExportStore implements ExportStore {
+export class DynamoExportStore implements ExportStore, ExportHistory {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly options: DynamoExportStoreOptions,
@@ -66,23 +91,119 @@ export class DynamoExportStore implements ExportStore {
   }
 
   async create(job: ExportJob, expiresAt: number): Promise<void> {
+    const put = {
+      TableName: this.options.tableName,
+      Item: {
+        ...exportKey(job.tenantId, job.id),
+        ...job,
+        ...(job.status === 'queued' ? { dp: openPartition('queued'), nextRunAt: job.createdAt } : {}),
+        [TTL_ATTRIBUTE]: expiresAt,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    };
     try {
+      if (job.source === 'scheduled_job') {
+        await this.client.send(new PutCommand(put));
+        return;
+      }
+      // The job and its line in the requester's list, both or neither.
       await this.client.send(
-        new PutCommand({
-          TableName: this.options.tableName,
-          Item: {
-            ...exportKey(job.tenantId, job.id),
-            ...job,
-            ...(job.status === 'queued' ? { dp: openPartition('queued'), nextRunAt: job.createdAt } : {}),
-            [TTL_ATTRIBUTE]: expiresAt,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: put },
+            {
+              Put: {
+                TableName: this.options.tableName,
+                Item: {
+                  ...exportHistoryKey(job.tenantId, job.requester.userId, historySortKey(job)),
+                  id: job.id,
+                  [TTL_ATTRIBUTE]: expiresAt,
+                },
+              },
+            },
+          ],
         }),
       );
     } catch (err) {
-      if (isConditionFailure(err)) throw new DuplicateError('An export with this id already exists.');
+      if (isConditionFailure(err) || failedConditions(err).includes(0))
+        throw new DuplicateError('An export with this id already exists.');
       mapError(err);
     }
+  }
+
+  async listByRequester(
+    tenantId: string,
+    userId: string,
+    limit: number,
+    after?: string,
+  ): Promise<{ jobs: ExportJob[]; last?: string }> {
+    const now = this.nowEpochSeconds();
+    const pk = exportHistoryPartition(tenantId, userId);
+    let refs: { sk: string; id: string }[] = [];
+    let last: string | undefined;
+    try {
+      // One more than asked: whether another page follows, without an empty last page.
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ScanIndexForward: false,
+          Limit: limit + 1,
+          ...(after && HISTORY_SORT_KEY.test(after) ? { ExclusiveStartKey: { pk, sk: after } } : {}),
+        }),
+      );
+      const items = out.Items ?? [];
+      const pageItems = items.slice(0, limit);
+      if (items.length > limit) last = String(pageItems[pageItems.length - 1]?.sk);
+      refs = pageItems
+        .filter((i) => typeof i.sk === 'string' && typeof i.id === 'string')
+        .filter((i) => !(typeof i[TTL_ATTRIBUTE] === 'number' && i[TTL_ATTRIBUTE] <= now))
+        .map((i) => ({ sk: i.sk as string, id: i.id as string }));
+    } catch (err) {
+      mapError(err);
+    }
+    const jobs = await this.getMany(
+      tenantId,
+      refs.map((r) => r.id),
+    );
+    const listed = refs
+      .map((r) => jobs.get(r.id))
+      // The job itself must be this tenant's and this requester's: a line never shows another's.
+      .filter((j): j is ExportJob => j !== undefined && j.requester.userId === userId);
+    return { jobs: listed, ...(last ? { last } : {}) };
+  }
+
+  /** Jobs by id with BatchGetItem (consistent, as `get`), leaving out forgotten and foreign ones. */
+  private async getMany(tenantId: string, ids: readonly string[]): Promise<Map<string, ExportJob>> {
+    const out = new Map<string, ExportJob>();
+    const now = this.nowEpochSeconds();
+    for (let start = 0; start < ids.length; start += 100) {
+      let pending: Record<string, unknown>[] | undefined = ids
+        .slice(start, start + 100)
+        .map((id) => exportKey(tenantId, id));
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+        if (attempt > 8) throw new ThrottledError('The export store is busy; retry the request.');
+        try {
+          const res: BatchGetCommandOutput = await this.client.send(
+            new BatchGetCommand({
+              RequestItems: { [this.options.tableName]: { Keys: pending, ConsistentRead: true } },
+            }),
+          );
+          for (const item of res.Responses?.[this.options.tableName] ?? []) {
+            const ttl = item[TTL_ATTRIBUTE];
+            if (typeof ttl === 'number' && ttl <= now) continue;
+            const parsed = exportJobSchema.safeParse(item);
+            if (parsed.success && parsed.data.tenantId === tenantId) out.set(parsed.data.id, parsed.data);
+          }
+          pending = res.UnprocessedKeys?.[this.options.tableName]?.Keys;
+        } catch (err) {
+          mapError(err);
+        }
+      }
+    }
+    return out;
   }
 
   async claimSlot(job: ExportJob, max: number): Promise<boolean> {

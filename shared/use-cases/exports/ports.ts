@@ -38,6 +38,21 @@ export interface ExportStore {
   claimSlot(job: ExportJob, max: number): Promise<boolean>;
 }
 
+/** A requester's own exports, newest first (`GET /v1/exports`). */
+export interface ExportHistory {
+  /**
+   * Up to `limit` of the user's exports created before the one at `after` (a position this
+   * returned as `last`), newest first; `last` is set when more follow. Only jobs whose requester
+   * is `userId` in `tenantId`; forgotten jobs are left out.
+   */
+  listByRequester(
+    tenantId: string,
+    userId: string,
+    limit: number,
+    after?: string,
+  ): Promise<{ jobs: ExportJob[]; last?: string }>;
+}
+
 export interface PresignOptions {
   filename: string;
   contentType: string;

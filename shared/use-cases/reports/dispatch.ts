@@ -1,4 +1,3 @@
-
 import type { UserCaller } from '../../domain/caller.ts';
 import { fileExtension } from '../../domain/exports/export-job.ts';
 import { reportFileName } from '../../domain/exports/file-names.ts';

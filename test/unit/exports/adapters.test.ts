@@ -9,7 +9,15 @@ import {
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoExportStore } from '../../../shared/adapters/dynamodb/export-store.ts';
@@ -178,7 +186,8 @@ describe('DynamoDB export store', () => {
 
   it('creates the job under the tenant-scoped key with its TTL, never overwriting', async () => {
     ddb.on(PutCommand).resolves({});
-    await store().create(job, 1_900_000_000);
+    // A scheduled run: the job alone (it is nobody's "my exports" line).
+    await store().create({ ...job, source: 'scheduled_job' }, 1_900_000_000);
     expect(inputs(ddb, PutCommand)).toContainEqual(
       matching({
         TableName: 'state',
@@ -191,6 +200,58 @@ describe('DynamoDB export store', () => {
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+  });
+
+  it('writes a requested job and its line in the requester’s list in one transaction', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    await store().create(job, 1_900_000_000);
+    const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems ?? [];
+    expect(items.map((i) => i.Put?.Item?.pk)).toEqual([
+      't1#EXPORT#EXP1',
+      `t1#MYEXPORTS#${job.requester.userId}`,
+    ]);
+    expect(items[0]?.Put?.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(items[1]?.Put?.Item).toEqual({
+      pk: `t1#MYEXPORTS#${job.requester.userId}`,
+      sk: `${job.createdAt}#EXP1`,
+      id: 'EXP1',
+      ttl: 1_900_000_000,
+    });
+  });
+
+  it('lists only the requester’s own jobs of the tenant, newest first, leaving out forgotten and foreign ones', async () => {
+    const line = (id: string, ttl = 1_900_000_000) => ({
+      pk: 'x',
+      sk: `2026-11-0${id.length}T00:00:00.000Z#${id}`,
+      id,
+      ttl,
+    });
+    ddb
+      .on(QueryCommand)
+      .resolves({ Items: [line('A'), line('BB', 1), line('CCC'), line('DDDD'), line('EEEEE')] });
+    ddb.on(BatchGetCommand).resolves({
+      Responses: {
+        state: [
+          { ...job, id: 'A' },
+          { ...job, id: 'CCC', requester: { ...job.requester, userId: 'someone-else' } },
+          { ...job, id: 'DDDD', tenantId: 't2' },
+        ],
+      },
+    });
+    const out = await store().listByRequester('t1', job.requester.userId, 4);
+    expect(out.jobs.map((j) => j.id)).toEqual(['A']);
+    // Five lines for a page of four: more follow, after the fourth line.
+    expect(out.last).toBe(line('DDDD').sk);
+    const query = ddb.commandCalls(QueryCommand)[0]!.args[0].input;
+    expect(query.ExpressionAttributeValues).toEqual({ ':pk': `t1#MYEXPORTS#${job.requester.userId}` });
+    expect(query.ScanIndexForward).toBe(false);
+    expect(query.Limit).toBe(5);
+    const keys = ddb.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems?.state?.Keys;
+    expect(keys).toEqual([
+      { pk: 't1#EXPORT#A', sk: 'EXPORT' },
+      { pk: 't1#EXPORT#CCC', sk: 'EXPORT' },
+      { pk: 't1#EXPORT#DDDD', sk: 'EXPORT' },
+    ]);
   });
 
   it('moves the status only from the expected one, and reports a lost race as false', async () => {

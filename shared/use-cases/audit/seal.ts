@@ -104,7 +104,8 @@ export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promis
       const finish = (t: { tenantId: string; merkle: MerkleBuilder }) => {
         pending.push(
           limit(async () => {
-            result.digests += await sealTenantHour(deps, jwk.kid, t.tenantId, hour, t.merkle);
+            const written = await sealTenantHour(deps, jwk.kid, t.tenantId, hour, t.merkle);
+            result.digests += written;
           }),
         );
       };

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { AuditEntry } from './schema.ts';
 
@@ -10,7 +10,7 @@ import type { AuditEntry } from './schema.ts';
  *
  * Personal data enters the hash only through a commitment, so an erasure can remove the value and
  * the salt that hides it and leave the hash valid: the commitment of `path` is
- * SHA-256(fieldSalt ‖ UTF-8(canonical JSON of the value)), fieldSalt = HMAC-SHA256(entry salt,
+ * SHA-256(fieldSalt ‖ UTF-8(canonical JSON of the value)), fieldSalt = SHA-256(entry salt ‖
  * path). The entry salt is 16 random bytes per entry; an erasure replaces it by the field salts of
  * the fields it keeps (`integrity.salts`) and the commitments of the fields it removes
  * (`integrity.commitments`).
@@ -22,8 +22,8 @@ export const ENTRY_HASH_RECIPE = [
   '`impersonator.name`, `subject.name`, `ip`, `userAgent`, and `object.name` when `object.type` is `User` — by its',
   'commitment, a lower-case hex string: `integrity.commitments[path]` when given (an erased value), else the hex',
   'SHA-256 of (fieldSalt ‖ UTF-8 bytes of the RFC 8785 canonical JSON of the value), where fieldSalt is the',
-  'base64url-decoded `integrity.salts[path]` when given, else the 32-byte HMAC-SHA256 keyed with the',
-  'base64url-decoded `integrity.salt` over the UTF-8 bytes of the path (e.g. `actor.name`); (3) nothing else:',
+  'base64url-decoded `integrity.salts[path]` when given, else the 32-byte SHA-256 of (the base64url-decoded',
+  '`integrity.salt` ‖ the UTF-8 bytes of the path, e.g. `actor.name`); (3) nothing else:',
   'every other field (ids, times, action, object, source, request, context, changes, details) enters as returned.',
   'Entries recorded before hashes existed get theirs, by the same recipe, when their hour is first sealed.',
 ].join(' ');
@@ -76,11 +76,15 @@ function personalValue(entry: Hashable, path: PersonalPath): string | undefined 
   }
 }
 
-function fieldSalt(integrity: Omit<EntryIntegrity, 'hash'>, path: PersonalPath): Buffer {
+function fieldSalt(
+  integrity: Omit<EntryIntegrity, 'hash'>,
+  key: Buffer | undefined,
+  path: PersonalPath,
+): Buffer {
   const kept = integrity.salts?.[path];
   if (kept !== undefined) return Buffer.from(kept, 'base64url');
-  if (integrity.salt === undefined) throw new Error(`no salt for ${path}`);
-  return createHmac('sha256', Buffer.from(integrity.salt, 'base64url')).update(path).digest();
+  if (key === undefined) throw new Error(`no salt for ${path}`);
+  return createHash('sha256').update(key).update(path).digest();
 }
 
 /** SHA-256(fieldSalt ‖ canonical(value)) in hex. */
@@ -100,10 +104,11 @@ export function hashedForm(
   const out: Record<string, unknown> = { ...rest, actor: { ...rest.actor }, object: { ...rest.object } };
   if (rest.impersonator) out.impersonator = { ...rest.impersonator };
   if (rest.subject) out.subject = { ...rest.subject };
+  const key = integrity.salt === undefined ? undefined : Buffer.from(integrity.salt, 'base64url');
   for (const path of PERSONAL_PATHS) {
     const value = personalValue(entry, path);
     if (value === undefined) continue;
-    const c = integrity.commitments?.[path] ?? commitment(fieldSalt(integrity, path), value);
+    const c = integrity.commitments?.[path] ?? commitment(fieldSalt(integrity, key, path), value);
     const dot = path.indexOf('.');
     if (dot < 0) out[path] = c;
     else (out[path.slice(0, dot)] as Record<string, unknown>)[path.slice(dot + 1)] = c;
@@ -118,7 +123,22 @@ export function entryHash(entry: Hashable, integrity: Omit<EntryIntegrity, 'hash
     .digest('hex');
 }
 
+/**
+ * Salts come from a pool filled from the CSPRNG 4,096 at a time: one randomBytes(16) per entry
+ * cost more than the rest of the hash (bench/write-path.ts).
+ */
+const POOL = Buffer.alloc(16 * 4096);
+let poolAt = POOL.length;
+function freshSalt(): string {
+  if (poolAt >= POOL.length) {
+    randomFillSync(POOL);
+    poolAt = 0;
+  }
+  poolAt += 16;
+  return POOL.toString('base64url', poolAt - 16, poolAt);
+}
+
 /** A fresh salt and the entry's hash: what ingest stores beside the entry. */
-export function sealEntry(entry: Hashable, salt = randomBytes(16).toString('base64url')): EntryIntegrity {
+export function sealEntry(entry: Hashable, salt = freshSalt()): EntryIntegrity {
   return { hash: entryHash(entry, { salt }), salt };
 }

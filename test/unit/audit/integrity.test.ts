@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
@@ -31,7 +31,7 @@ function recompute(got: Record<string, any>): string {
       Buffer.concat([
         integrity.salts?.[path]
           ? Buffer.from(integrity.salts[path], 'base64url')
-          : createHmac('sha256', Buffer.from(integrity.salt, 'base64url')).update(path).digest(),
+          : sha(Buffer.concat([Buffer.from(integrity.salt, 'base64url'), Buffer.from(path, 'utf8')])),
         Buffer.from(canonicalize(value)!, 'utf8'),
       ]),
     ).toString('hex');
@@ -86,7 +86,7 @@ describe('entry hash', () => {
     const entry = toEntry(input, 'e1', '2026-11-22T09:00:01.000Z');
     entry.integrity = sealEntry(entry);
     const key = Buffer.from(entry.integrity.salt!, 'base64url');
-    const saltOf = (p: string) => createHmac('sha256', key).update(p).digest();
+    const saltOf = (p: string) => sha(Buffer.concat([key, Buffer.from(p)]));
     const erased = structuredClone(entry) as Record<string, any>;
     const commitments: Record<string, string> = {};
     for (const [path, value] of [

@@ -260,6 +260,8 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     description: 'GET /v1/audit-digests, /v1/audit-digests/keys and /v1/audit-events/{id}/proof',
     // Audit: the entry (GetItem) and its hour's hashes (bySeal); State: digests and keys.
     tables: { Audit: 'read', State: 'read' },
+    // The audit store is built whole (it knows the write shards, though a proof reads none).
+    settings: ['SHARDS'],
     timeoutSeconds: 29,
     memoryMb: 512,
   },

@@ -23,6 +23,9 @@ export const handler = withMetrics(async (event: Partial<ScheduledEvent> = {}, c
   });
   metrics.addMetric('DigestsWritten', MetricUnit.Count, result.digests);
   metrics.addMetric('EntriesSealed', MetricUnit.Count, result.entries);
+  // Minutes since the oldest hour not sealed yet ended (OldestUnsealedHour alarm, docs/operations.md).
+  const age = Math.max(0, (Date.now() - Date.parse(result.nextHour)) / 60_000 - 60);
+  metrics.addMetric('OldestUnsealedHourMinutes', MetricUnit.Count, Math.round(age));
   logger.info('audit sealer: done', { trigger: event.time, ...result });
   return result;
 });

@@ -14,6 +14,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -24,7 +25,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { NOT_FOUND_FUNCTION, ROUTES, type RouteDef } from '../../functions/routes.ts';
-import { Monitoring } from '../constructs/monitoring.ts';
+import { appMetric, Monitoring } from '../constructs/monitoring.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import { FUNCTIONS, type FunctionSpec, type QueueName, type TableGrant } from '../functions.ts';
 import type { DeploySettings } from '../settings.ts';
@@ -280,6 +281,15 @@ export class ApiStack extends Stack {
       tables: Object.fromEntries(Object.entries(data.tables).map(([id, bound]) => [id, bound.table])),
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
     });
+    if (manifest['audit-sealer']) {
+      // The sealer reports the age of the oldest hour it has not passed yet: 5–10 minutes when
+      // healthy (SEAL_GRACE_MS plus its 5-minute rate); no data (a stalled sealer) alarms as well.
+      const alarm = this.monitoring.alarmOnOldestUnsealedHour(
+        appMetric('OldestUnsealedHourMinutes', { period: Duration.minutes(15), statistic: 'Maximum' }),
+        45,
+      );
+      (alarm.node.defaultChild as CfnAlarm).treatMissingData = 'breaching';
+    }
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.monitoring.topic.topicArn,
       description: 'SNS topic every alarm of the stage notifies',

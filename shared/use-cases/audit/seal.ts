@@ -67,6 +67,8 @@ export interface SealResult {
   pages: number;
   /** False when stopped early: the cursor holds where the next run resumes. */
   done: boolean;
+  /** Start of the oldest hour not passed yet (the next run starts there). */
+  nextHour: string;
 }
 
 const FIRST_RUN_LOOKBACK_MS = 24 * HOUR_MS;
@@ -85,7 +87,7 @@ export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promis
   let cursor: SealCursorLike = shared
     ? ((await deps.store.cursor()) ?? { hour: hourStart(last - FIRST_RUN_LOOKBACK_MS), shard: 0 })
     : { hour: hourStart(Date.parse(opts.fromHour!)), shard: 0 };
-  const result: SealResult = { digests: 0, entries: 0, pages: 0, done: true };
+  const result: SealResult = { digests: 0, entries: 0, pages: 0, done: true, nextHour: cursor.hour };
   if (Date.parse(cursor.hour) > last) return result;
 
   const jwk = await deps.signer.publicJwk();
@@ -131,7 +133,7 @@ export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promis
             ...(current ? { partial: { tenantId: current.tenantId, merkle: current.merkle.state() } } : {}),
           };
           if (shared) await deps.store.saveCursor(cursor);
-          return { ...result, done: false };
+          return { ...result, done: false, nextHour: hour };
         }
       }
       if (current) finish(current);
@@ -140,7 +142,7 @@ export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promis
     cursor = { hour: new Date(Date.parse(hour) + HOUR_MS).toISOString(), shard: 0 };
     if (shared) await deps.store.saveCursor(cursor);
   }
-  return result;
+  return { ...result, nextHour: cursor.hour };
 }
 
 /** One digest for the tenant's hour, unless the head is already at or past it. 1 if written. */

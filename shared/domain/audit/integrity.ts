@@ -25,7 +25,6 @@ export const ENTRY_HASH_RECIPE = [
   'base64url-decoded `integrity.salts[path]` when given, else the 32-byte SHA-256 of (the base64url-decoded',
   '`integrity.salt` ‖ the UTF-8 bytes of the path, e.g. `actor.name`); (3) nothing else:',
   'every other field (ids, times, action, object, source, request, context, changes, details) enters as returned.',
-  'Entries recorded before hashes existed get theirs, by the same recipe, when their hour is first sealed.',
 ].join(' ');
 
 export const PERSONAL_PATHS = [

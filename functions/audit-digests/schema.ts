@@ -109,6 +109,9 @@ export const paths: ZodOpenApiPathsObject = {
     get: {
       operationId: 'listAuditDigestKeys',
       summary: 'Every public key that ever signed a digest (owner, admin)',
+      description:
+        'Public JWKs (EC P-256) with `kid`; a rotated key stays listed, so digests it signed still verify. ' +
+        'The private keys never leave the signer (AWS KMS).',
       tags: ['Integrity'],
       responses: {
         '200': { description: 'The keys, rotated ones included', content: jsonContent(digestKeysSchema) },

@@ -135,7 +135,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every public key that ever signed a digest (owner, admin) */
+        /**
+         * Every public key that ever signed a digest (owner, admin)
+         * @description Public JWKs (EC P-256) with `kid`; a rotated key stays listed, so digests it signed still verify. The private keys never leave the signer (AWS KMS).
+         */
         get: operations["listAuditDigestKeys"];
         put?: never;
         post?: never;

@@ -14,7 +14,6 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -282,13 +281,12 @@ export class ApiStack extends Stack {
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
     });
     if (manifest['audit-sealer']) {
-      // The sealer reports the age of the oldest hour it has not passed yet: 5–10 minutes when
-      // healthy (SEAL_GRACE_MS plus its 5-minute rate); no data (a stalled sealer) alarms as well.
-      const alarm = this.monitoring.alarmOnOldestUnsealedHour(
+      // The sealer reports how long ago the oldest hour it has not sealed yet ended: 0 when healthy
+      // (an hour is sealed 5–10 minutes after it ends); a failing sealer alarms as Errors-audit-sealer.
+      this.monitoring.alarmOnOldestUnsealedHour(
         appMetric('OldestUnsealedHourMinutes', { period: Duration.minutes(15), statistic: 'Maximum' }),
         45,
       );
-      (alarm.node.defaultChild as CfnAlarm).treatMissingData = 'breaching';
     }
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.monitoring.topic.topicArn,

@@ -9,6 +9,7 @@ import { type BenchContext, startBenchContext } from './lib/context.ts';
 import { markdown, type Section } from './lib/report.ts';
 import { queryEfficiency } from './query-efficiency.ts';
 import { scheduleTick } from './schedule-tick.ts';
+import { sealing } from './sealing.ts';
 import { writePath } from './write-path.ts';
 
 /**
@@ -60,6 +61,7 @@ const SECTIONS: Array<[string, Runner]> = [
   ['exports', async () => exportsAtScale(await data())],
   ['schedule-tick', async () => scheduleTick(await data())],
   ['write-path', writePath],
+  ['sealing', sealing],
   ['cold-start', coldStart],
 ];
 

@@ -43,6 +43,9 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'POST', path: '/v1/audit-events', fn: 'audit-ingest', auth: 'service' },
   { method: 'GET', path: '/v1/audit-events', fn: 'audit-query', auth: 'user' },
   { method: 'GET', path: '/v1/audit-events/{id}', fn: 'audit-query', auth: 'user' },
+  { method: 'GET', path: '/v1/audit-events/{id}/proof', fn: 'audit-digests', auth: 'user' },
+  { method: 'GET', path: '/v1/audit-digests', fn: 'audit-digests', auth: 'user' },
+  { method: 'GET', path: '/v1/audit-digests/keys', fn: 'audit-digests', auth: 'user' },
 ];
 
 /** Served for any path and method no route matches (API Gateway's `$default` route). */

@@ -55,6 +55,8 @@ export interface FunctionSpec {
   bucket?: { access: 'read' | 'write' | 'readWrite'; prefix: string };
   /** SIGNING_SECRET_ARN and secretsmanager:GetSecretValue on it (cursors, download tokens). */
   signingSecret?: boolean;
+  /** SEAL_KMS_KEY_ID and kms:Sign + kms:GetPublicKey on the digest-signing key. */
+  sealKey?: boolean;
   /** SENDER_EMAIL and ses:SendEmail from it. */
   sender?: boolean;
   /** Functions this one invokes asynchronously (`<NAME>_FUNCTION`, lambda:InvokeFunction). */
@@ -101,6 +103,10 @@ export const UNEXERCISED_LOCALLY: Readonly<Record<string, string>> = {
     'Locally the gateway runs the invoked handler in-process (local/gateway.ts invokeLocally); in AWS it is an asynchronous Invoke (shared/adapters/lambda/export-dispatcher.ts).',
   'sqs:SendMessage':
     "Locally the tick hands each claimed run to the run worker in-process (local/schedules.ts); in AWS it is SendMessageBatch on the run queue (shared/adapters/sqs/run-queue.ts), and Lambda's on-failure destination of an asynchronous invoke.",
+  'kms:Sign':
+    'Locally a P-256 key file in DATA_DIR signs digests (shared/adapters/kms/digest-signer.ts localDigestSigner); in AWS the sealer signs each digest with Sign on the KMS key (kmsDigestSigner). KMS has no local stand-in.',
+  'kms:GetPublicKey':
+    "Locally the public key comes from the key file; in AWS the sealer reads the KMS key's public half once per cold start with GetPublicKey, to list it as a JWK (kmsDigestSigner).",
   ...Object.fromEntries(
     [
       'sqs:ReceiveMessage',
@@ -240,6 +246,27 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     signingSecret: true,
     settings: ['AUDIT_RETENTION_MONTHS', 'SHARDS'],
     timeoutSeconds: 29,
+  },
+  'audit-sealer': {
+    description: "Every 5 minutes: seals each tenant's closed audit hours into signed, chained digests",
+    // Audit: the bySeal index only. State: digests, chain heads (one transaction each), signing
+    // keys and the cursor.
+    // Every State write is a PutItem (conditional for digests and heads, inside one transaction).
+    tables: { Audit: 'query', State: 'readAppend' },
+    sealKey: true,
+    unexercised: { 'dynamodb:Query State': COARSE_LEVEL },
+    memoryMb: 1024,
+    timeoutSeconds: FIFTEEN_MINUTES,
+    schedule: { everyMinutes: 5 },
+  },
+  'audit-digests': {
+    description: 'GET /v1/audit-digests, /v1/audit-digests/keys and /v1/audit-events/{id}/proof',
+    // Audit: the entry (GetItem) and its hour's hashes (bySeal); State: digests and keys.
+    tables: { Audit: 'read', State: 'read' },
+    // The audit store is built whole (it knows the write shards, though a proof reads none).
+    settings: ['SHARDS'],
+    timeoutSeconds: 29,
+    memoryMb: 512,
   },
   'schedule-dispatcher': {
     description:

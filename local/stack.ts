@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { s3Client } from '../shared/adapters/s3/client.ts';
 import { type Config, loadConfig } from '../shared/config.ts';
 import { createBucket, createTables } from './bootstrap.ts';
@@ -51,6 +52,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // Cost headers help tune filters locally; a deployed stage sends them only when its
       // `costHeaders` setting says so.
       COST_HEADERS: process.env.COST_HEADERS ?? 'on',
+      // The local digest-signing key: created on first start, kept with the data (an in-memory
+      // stack gets a fresh one per run).
+      SEAL_KEY_FILE:
+        process.env.SEAL_KEY_FILE ??
+        (dataDir
+          ? join(dataDir, 'seal-key.pem')
+          : join(tmpdir(), `logbook-seal-${process.pid}-${Date.now()}.pem`)),
     });
     const config = () => loadConfig();
     gateway = await startGateway({ port: options.port, localRoutes: options.localRoutes?.(config) });

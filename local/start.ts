@@ -2,6 +2,7 @@ import './env.ts';
 import { startBanner } from './banner.ts';
 import { ensureConsoleBuilt } from './console.ts';
 import { scheduleRoutes, startScheduleTicker } from './schedules.ts';
+import { sealRoutes, startSealTicker } from './seal.ts';
 import { DEMO_PEOPLE, DEMO_TENANT } from './seed/demo.ts';
 import { seedDemoTenant } from './seed/index.ts';
 import { startLocalStack } from './stack.ts';
@@ -28,17 +29,22 @@ async function main() {
     dataDir,
     port,
     emulatorPorts: { dynamodb: base, s3: base + 1, ses: base + 2 },
-    localRoutes: scheduleRoutes,
+    localRoutes: (config) => [...scheduleRoutes(config), ...sealRoutes(config)],
   });
   const stopTicker = startScheduleTicker(
     () => stack.config,
     (err) => console.error(`  schedule tick failed: ${err instanceof Error ? err.message : String(err)}`),
+  );
+  const stopSealer = startSealTicker(
+    () => stack.config,
+    (err) => console.error(`  sealing failed: ${err instanceof Error ? err.message : String(err)}`),
   );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     stopTicker();
+    stopSealer();
     console.log(`\n${signal}: stopping Logbook …`);
     await stack.stop();
     console.log('Stopped.');

@@ -33,6 +33,12 @@ const schema = z.object({
   /** HMAC key for cursors and download tokens. In AWS it comes from Secrets Manager (SIGNING_SECRET_ARN). */
   SIGNING_SECRET: z.string().min(16).optional(),
   SIGNING_SECRET_ARN: z.string().optional(),
+  /**
+   * The KMS key (ECC_NIST_P256, SIGN_VERIFY) that signs audit digests, in AWS. Locally unset: a
+   * P-256 key in SEAL_KEY_FILE (under DATA_DIR, created on first start) signs instead.
+   */
+  SEAL_KMS_KEY_ID: z.string().optional(),
+  SEAL_KEY_FILE: z.string().optional(),
   /** Public base URL of the API, used to build download links in responses and e-mails. */
   PUBLIC_BASE_URL: z.url(),
   SENDER_EMAIL: z.email(),
@@ -123,6 +129,7 @@ export const LOCAL_ONLY_SETTINGS: readonly SettingKey[] = [
   'S3_ENDPOINT',
   'SES_ENDPOINT',
   'SIGNING_SECRET',
+  'SEAL_KEY_FILE',
 ];
 
 /** Set for every function without a manifest entry asking: by the Lambda runtime, or by ServiceFunction. */

@@ -2,6 +2,7 @@ import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { FILTER_COMPONENTS } from '../../shared/http/filter-docs.ts';
 import { paths as activityIngest } from '../activity-ingest/schema.ts';
 import { paths as activityQuery } from '../activity-query/schema.ts';
+import { paths as auditDigests } from '../audit-digests/schema.ts';
 import { paths as auditIngest } from '../audit-ingest/schema.ts';
 import { paths as auditQuery } from '../audit-query/schema.ts';
 import { paths as catalog } from '../catalog/schema.ts';
@@ -23,6 +24,7 @@ export const ALL_PATHS: ZodOpenApiPathsObject[] = [
   catalog,
   auditIngest,
   auditQuery,
+  auditDigests,
   directory,
   activityIngest,
   activityQuery,
@@ -89,6 +91,11 @@ export function buildDocument(serverUrl = '/') {
       },
       { name: 'Activity log', description: 'What learners did, with scopes and role-based visibility' },
       { name: 'Audit log', description: 'Administrative actions: ingest, search and details' },
+      {
+        name: 'Integrity',
+        description:
+          'Hourly signed digests of the audit log, their keys and inclusion proofs (docs/trust.md)',
+      },
     ],
     paths: mergePaths(...ALL_PATHS),
   });

@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Charset, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -212,6 +213,15 @@ export class ServiceFunction extends Construct {
   }
 
   /** SIGNING_SECRET_ARN, and GetSecretValue on that secret (read once per cold start). */
+  /** SEAL_KMS_KEY_ID, and kms:Sign and kms:GetPublicKey on that key only. */
+  bindSealKey(key: IKey): this {
+    this.setEnv('SEAL_KMS_KEY_ID', key.keyArn);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [key.keyArn] }),
+    );
+    return this;
+  }
+
   bindSigningSecret(secret: ISecret): this {
     this.setEnv('SIGNING_SECRET_ARN', secret.secretArn);
     this.role.addToPrincipalPolicy(

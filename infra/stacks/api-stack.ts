@@ -24,7 +24,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { NOT_FOUND_FUNCTION, ROUTES, type RouteDef } from '../../functions/routes.ts';
-import { Monitoring } from '../constructs/monitoring.ts';
+import { appMetric, Monitoring } from '../constructs/monitoring.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import { FUNCTIONS, type FunctionSpec, type QueueName, type TableGrant } from '../functions.ts';
 import type { DeploySettings } from '../settings.ts';
@@ -280,6 +280,14 @@ export class ApiStack extends Stack {
       tables: Object.fromEntries(Object.entries(data.tables).map(([id, bound]) => [id, bound.table])),
       ...(settings.alarmEmail ? { alarmEmail: settings.alarmEmail } : {}),
     });
+    if (manifest['audit-sealer']) {
+      // The sealer reports how long ago the oldest hour it has not sealed yet ended: 0 when healthy
+      // (an hour is sealed 5–10 minutes after it ends); a failing sealer alarms as Errors-audit-sealer.
+      this.monitoring.alarmOnOldestUnsealedHour(
+        appMetric('OldestUnsealedHourMinutes', { period: Duration.minutes(15), statistic: 'Maximum' }),
+        45,
+      );
+    }
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.monitoring.topic.topicArn,
       description: 'SNS topic every alarm of the stage notifies',
@@ -336,6 +344,7 @@ export class ApiStack extends Stack {
     }
     if (spec.bucket) fn.bindBucket(data.exportsBucket, spec.bucket.access, spec.bucket.prefix);
     if (spec.signingSecret) fn.bindSigningSecret(data.signingSecret);
+    if (spec.sealKey) fn.bindSealKey(data.sealKey);
     if (spec.sender) fn.bindSender(settings.senderEmail, settings.sesSandboxRecipients);
     for (const target of spec.invoke ?? []) {
       const targetFn = ctx.functions.get(target);

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
@@ -25,6 +26,8 @@ export class DataStack extends Stack {
   readonly exportsBucket: Bucket;
   readonly accessLogsBucket: Bucket;
   readonly signingSecret: Secret;
+  /** Signs audit digests (ECDSA P-256); its private half never leaves KMS. */
+  readonly sealKey: Key;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -77,6 +80,16 @@ export class DataStack extends Stack {
           'Rotating the HMAC key would invalidate every open cursor and every e-mailed download link at once; rotation needs a two-key verification window first (docs/deploy.md).',
       },
     ]);
+
+    // Asymmetric KMS keys do not rotate automatically: rotating means a new key and a new
+    // SEAL_KMS_KEY_ID; the sealer lists each key it signed with, so old digests still verify
+    // (docs/trust.md). Retained: digests signed by it must stay verifiable.
+    this.sealKey = new Key(this, 'SealKey', {
+      description: 'Logbook: signs the hourly audit digests (ECDSA P-256 / SHA-256)',
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
   }
 }
 

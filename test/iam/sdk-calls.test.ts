@@ -153,7 +153,7 @@ describe('the check fails on a manifest without the batch grants the adapters ne
 });
 
 /** Actions of the services the functions call through the SDK (not logs and X-Ray plumbing). */
-const CHECKED_SERVICES = new Set(['dynamodb', 's3', 'ses', 'lambda', 'secretsmanager', 'sqs']);
+const CHECKED_SERVICES = new Set(['dynamodb', 's3', 'ses', 'lambda', 'secretsmanager', 'sqs', 'kms']);
 function serviceActions(st: Policy['Statement'][number]): string[] {
   const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
   return actions.filter((a) => CHECKED_SERVICES.has(a.split(':')[0]!));

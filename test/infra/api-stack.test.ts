@@ -111,6 +111,7 @@ describe('functions', () => {
       }
       if (spec.bucket) expected.add('EXPORTS_BUCKET');
       if (spec.signingSecret) expected.add('SIGNING_SECRET_ARN');
+      if (spec.sealKey) expected.add('SEAL_KMS_KEY_ID');
       if (spec.sender) expected.add('SENDER_EMAIL');
       for (const target of spec.invoke ?? [])
         expected.add(`${target.toUpperCase().replace(/-/g, '_')}_FUNCTION`);
@@ -546,15 +547,20 @@ describe('HTTP API', () => {
     s.apiTemplate.hasOutput('ApiUrl', { Value: Match.anyValue() });
   });
 
-  it('runs scheduled functions from an EventBridge rule every 15 minutes', () => {
+  it('runs scheduled functions from EventBridge rules (sealer every 5 minutes, the others every 15)', () => {
     const rules = Object.values(s.apiTemplate.findResources('AWS::Events::Rule'));
-    expect(rules.map((r) => r.Properties.ScheduleExpression)).toEqual([
-      'rate(15 minutes)',
-      'rate(15 minutes)',
-    ]);
     expect(
-      rules.flatMap((r) => r.Properties.Targets.map((t: { Arn: unknown }) => view.render(t.Arn))).sort(),
-    ).toEqual(['fn:export-sweeper.Arn', 'fn:schedule-dispatcher.Arn']);
+      rules
+        .map(
+          (r) =>
+            `${r.Properties.Targets.map((t: { Arn: unknown }) => view.render(t.Arn)).join()} ${r.Properties.ScheduleExpression}`,
+        )
+        .sort(),
+    ).toEqual([
+      'fn:audit-sealer.Arn rate(5 minutes)',
+      'fn:export-sweeper.Arn rate(15 minutes)',
+      'fn:schedule-dispatcher.Arn rate(15 minutes)',
+    ]);
     s.apiTemplate.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       Principal: 'events.amazonaws.com',
@@ -594,12 +600,14 @@ describe('the app as the repository has it today', () => {
     today.apiTemplate.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length + 1);
   });
 
-  it('schedules exactly the scheduled functions whose folders exist (dispatcher, export sweeper)', () => {
+  it('schedules exactly the scheduled functions whose folders exist (dispatcher, export sweeper, sealer)', () => {
     const rules = Object.values(today.apiTemplate.findResources('AWS::Events::Rule'));
     const scheduled = handlers.filter((name) => FUNCTIONS[name]?.schedule);
-    expect(scheduled).toEqual(expect.arrayContaining(['schedule-dispatcher', 'export-sweeper']));
-    expect(rules.map((r) => r.Properties.ScheduleExpression)).toEqual(
-      scheduled.map((name) => `rate(${FUNCTIONS[name]!.schedule!.everyMinutes} minutes)`),
+    expect(scheduled).toEqual(
+      expect.arrayContaining(['schedule-dispatcher', 'export-sweeper', 'audit-sealer']),
+    );
+    expect(rules.map((r) => r.Properties.ScheduleExpression).sort()).toEqual(
+      scheduled.map((name) => `rate(${FUNCTIONS[name]!.schedule!.everyMinutes} minutes)`).sort(),
     );
   });
 });

@@ -103,6 +103,10 @@ const EXPECTED: Record<string, (c: Caller) => number> = {
   'GET /v1/exports': only(USER_ROLES),
   'GET /v1/audit-events': only(['owner', 'admin']),
   'GET /v1/audit-events/{id}': only(['owner', 'admin']),
+  // Integrity: the entry's hour is still open here, so its proof is a 409 for those who may read it.
+  'GET /v1/audit-events/{id}/proof': only(['owner', 'admin'], 409),
+  'GET /v1/audit-digests': only(['owner', 'admin']),
+  'GET /v1/audit-digests/keys': only(['owner', 'admin']),
   'POST /v1/exports': only(['owner', 'admin'], 202),
   // The export was requested by tenant A's admin: only they and owners may read it; to anyone
   // else it does not exist (404); a service token may not use user routes (403).
@@ -323,7 +327,8 @@ describe('the access matrix (routes × callers × tenants)', () => {
           });
           let expected = expectOf!(caller);
           // Another tenant's id is unknown to the caller: 404, never 403-with-existence or 200.
-          if (side === 'B' && expected < 300 && route.path.includes('{id}')) expected = 404;
+          if (side === 'B' && (expected < 300 || expected === 409) && route.path.includes('{id}'))
+            expected = 404;
           outcomes.push({ route: key, caller, tenant: side, status: res.status, expected });
           expect(res.status, `${key} as ${caller} of tenant ${side}: ${res.text}`).toBe(expected);
           if (side === 'B' && res.status === 200 && route.method === 'GET' && route.path.startsWith('/v1/')) {

@@ -108,6 +108,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit-digests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's hourly audit digests, oldest first (owner, admin)
+         * @description An hour (UTC, by `recordedAt`) is sealed 5–10 minutes after it ends; hours with no entries have no digest. Verify a window with `npm run verify` or by hand (docs/trust.md).
+         */
+        get: operations["listAuditDigests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit-digests/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every public key that ever signed a digest (owner, admin)
+         * @description Public JWKs (EC P-256) with `kid`; a rotated key stays listed, so digests it signed still verify. The private keys never leave the signer (AWS KMS).
+         */
+        get: operations["listAuditDigestKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit-events/{id}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An entry's inclusion proof in its hour's digest (owner, admin)
+         * @description 409 while the entry's hour is not sealed (or was sealed before the entry was recorded).
+         */
+        get: operations["getAuditEventProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/directory/users": {
         parameters: {
             query?: never;
@@ -752,6 +812,34 @@ export interface components {
             summary: string;
             /** @description `Web`, `Bulk Invite`, `CSV Import`, `Webhook (<name>)`, `API (<name>)`, `Integration (<name>)`, `Scheduled job` or `System` */
             attribution: string;
+            integrity?: components["schemas"]["AuditEntryIntegrity"];
+        };
+        /** @description `integrity.hash` is the lower-case hex SHA-256 of the UTF-8 bytes of the RFC 8785 canonical JSON of the entry as this route returns it, after three changes: (1) remove `integrity`, `summary` and `attribution` (the last two are derived text); (2) replace the value of each personal field present — `actor.name`, `actor.email`, `impersonator.name`, `subject.name`, `ip`, `userAgent`, and `object.name` when `object.type` is `User` — by its commitment, a lower-case hex string: `integrity.commitments[path]` when given (an erased value), else the hex SHA-256 of (fieldSalt ‖ UTF-8 bytes of the RFC 8785 canonical JSON of the value), where fieldSalt is the base64url-decoded `integrity.salts[path]` when given, else the 32-byte SHA-256 of (the base64url-decoded `integrity.salt` ‖ the UTF-8 bytes of the path, e.g. `actor.name`); (3) nothing else: every other field (ids, times, action, object, source, request, context, changes, details) enters as returned. */
+        AuditEntryIntegrity: {
+            /** @description Hex SHA-256 of the entry, computed as stated on this object */
+            hash: string;
+            /** @description base64url, 16 bytes: keys the field salts of the commitments */
+            salt?: string;
+            /** @description base64url field salts an erasure kept (the entry salt is gone) */
+            salts?: {
+                "actor.name"?: string;
+                "actor.email"?: string;
+                "impersonator.name"?: string;
+                "subject.name"?: string;
+                ip?: string;
+                userAgent?: string;
+                "object.name"?: string;
+            };
+            /** @description Hex commitments of erased personal values */
+            commitments?: {
+                "actor.name"?: string;
+                "actor.email"?: string;
+                "impersonator.name"?: string;
+                "subject.name"?: string;
+                ip?: string;
+                userAgent?: string;
+                "object.name"?: string;
+            };
         };
         /** @description A stored audit entry, after redaction */
         AuditEntry: {
@@ -807,6 +895,7 @@ export interface components {
             summary: string;
             /** @description `Web`, `Bulk Invite`, `CSV Import`, `Webhook (<name>)`, `API (<name>)`, `Integration (<name>)`, `Scheduled job` or `System` */
             attribution: string;
+            integrity?: components["schemas"]["AuditEntryIntegrity"];
             changes?: {
                 field: string;
                 before?: unknown;
@@ -815,6 +904,63 @@ export interface components {
             details?: {
                 [key: string]: unknown;
             };
+        };
+        AuditDigestPage: {
+            items: components["schemas"]["AuditDigest"][];
+            nextCursor: string | null;
+        };
+        /** @description One sealed hour of a tenant's audit log */
+        AuditDigest: {
+            /** @description Unique per tenant: `dg-` and the hour, e.g. `dg-2026-12-02T10` */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Start of the UTC hour (by recordedAt)
+             */
+            periodStart: string;
+            /**
+             * Format: date-time
+             * @description End of the hour, exclusive
+             */
+            periodEnd: string;
+            /** @description Entries sealed (the tree size) */
+            count: number;
+            /** @description Hex RFC 6962 Merkle tree hash (SHA-256) over the hour's entries ordered by `id` (byte order): leaf = SHA-256(0x00 ‖ the entry's `integrity.hash` as 32 raw bytes), node = SHA-256(0x01 ‖ left ‖ right), split at the largest power of two below the size */
+            rootHash: string;
+            /** @description The tenant's previous digest's `digestHash`; null for the first */
+            previousDigestHash: string | null;
+            /** @description Hex SHA-256 of the RFC 8785 canonical JSON of this object without `digestHash` and `signature` */
+            digestHash: string;
+            /** @description base64url ECDSA P-256 / SHA-256 signature (IEEE P1363 r‖s, 64 bytes) over the UTF-8 bytes of `digestHash` (the 64-character hex string), by the key `keyId` of GET /v1/audit-digests/keys */
+            signature: string;
+            /** @description The signing key: a `kid` of GET /v1/audit-digests/keys */
+            keyId: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AuditDigestKeys: {
+            keys: components["schemas"]["DigestKey"][];
+        };
+        /** @description A public JWK (RFC 7517) with `kid` = its RFC 7638 thumbprint */
+        DigestKey: {
+            kid: string;
+            /** @constant */
+            kty: "EC";
+            /** @constant */
+            crv: "P-256";
+            x: string;
+            y: string;
+        } & {
+            [key: string]: unknown;
+        };
+        AuditProof: {
+            entryHash: string;
+            digestId: string;
+            /** @description The entry's position among the hour's entries by id */
+            leafIndex: number;
+            treeSize: number;
+            /** @description RFC 6962 audit path, from the leaf up (RFC 9162 §2.1.3.2 verifies it) */
+            path: string[];
         };
         /** @description How many records were written (created or replaced) */
         DirectoryUpserted: {
@@ -1629,6 +1775,263 @@ export interface operations {
             };
             /** @description Unknown id, or one that belongs to another tenant */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error; never carries internals. `{"message":"Internal Server Error"}` (application/json) comes from API Gateway when the function failed outright or its answer exceeded Lambda’s 6 MB response limit (list pages end early to stay far below it); the local gateway enforces the same limit. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency failed or the function ran out of time; nothing was acknowledged, safe to retry (problem+json). `{"message":"Service Unavailable"}` (application/json) comes from API Gateway when no answer arrived within its 30-second integration timeout; functions behind routes stop at 29 s so this is rare. The local gateway gives up after 30 s with the same answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    listAuditDigests: {
+        parameters: {
+            query?: {
+                /** @description periodStart at or after (default: the beginning) */
+                from?: string;
+                /** @description periodStart before (default: now) */
+                to?: string;
+                limit?: number;
+                /** @description Opaque cursor from `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditDigestPage"];
+                };
+            };
+            /** @description Invalid input; `errors` lists every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or wrongly signed token. On bearer-token (JWT) routes API Gateway’s JWT authorizer rejects it before any function runs and answers `{"message":"Unauthorized"}` (application/json); a token that verifies but carries no usable claims (no `tenant_id`, an unknown `role`) is a problem+json 401 from Logbook. Locally, where a service-role bearer token stands in for SigV4, a missing or bad token on a service route is the same gateway 401. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller’s role may not do this (problem+json, from Logbook). On service (IAM, SigV4) routes in AWS, API Gateway answers 403 with `{"message": …}` (application/json) before any function runs when the request is unsigned, wrongly signed, or signed by a principal not allowed `execute-api:Invoke` on the route (e.g. `{"message":"Forbidden"}`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error; never carries internals. `{"message":"Internal Server Error"}` (application/json) comes from API Gateway when the function failed outright or its answer exceeded Lambda’s 6 MB response limit (list pages end early to stay far below it); the local gateway enforces the same limit. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency failed or the function ran out of time; nothing was acknowledged, safe to retry (problem+json). `{"message":"Service Unavailable"}` (application/json) comes from API Gateway when no answer arrived within its 30-second integration timeout; functions behind routes stop at 29 s so this is rare. The local gateway gives up after 30 s with the same answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    listAuditDigestKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The keys, rotated ones included */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditDigestKeys"];
+                };
+            };
+            /** @description Missing, expired or wrongly signed token. On bearer-token (JWT) routes API Gateway’s JWT authorizer rejects it before any function runs and answers `{"message":"Unauthorized"}` (application/json); a token that verifies but carries no usable claims (no `tenant_id`, an unknown `role`) is a problem+json 401 from Logbook. Locally, where a service-role bearer token stands in for SigV4, a missing or bad token on a service route is the same gateway 401. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller’s role may not do this (problem+json, from Logbook). On service (IAM, SigV4) routes in AWS, API Gateway answers 403 with `{"message": …}` (application/json) before any function runs when the request is unsigned, wrongly signed, or signed by a principal not allowed `execute-api:Invoke` on the route (e.g. `{"message":"Forbidden"}`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error; never carries internals. `{"message":"Internal Server Error"}` (application/json) comes from API Gateway when the function failed outright or its answer exceeded Lambda’s 6 MB response limit (list pages end early to stay far below it); the local gateway enforces the same limit. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency failed or the function ran out of time; nothing was acknowledged, safe to retry (problem+json). `{"message":"Service Unavailable"}` (application/json) comes from API Gateway when no answer arrived within its 30-second integration timeout; functions behind routes stop at 29 s so this is rare. The local gateway gives up after 30 s with the same answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getAuditEventProof: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Idempotency key: 1–128 of `[A-Za-z0-9._:-]` */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The audit path */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditProof"];
+                };
+            };
+            /** @description Invalid input; `errors` lists every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or wrongly signed token. On bearer-token (JWT) routes API Gateway’s JWT authorizer rejects it before any function runs and answers `{"message":"Unauthorized"}` (application/json); a token that verifies but carries no usable claims (no `tenant_id`, an unknown `role`) is a problem+json 401 from Logbook. Locally, where a service-role bearer token stands in for SigV4, a missing or bad token on a service route is the same gateway 401. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller’s role may not do this (problem+json, from Logbook). On service (IAM, SigV4) routes in AWS, API Gateway answers 403 with `{"message": …}` (application/json) before any function runs when the request is unsigned, wrongly signed, or signed by a principal not allowed `execute-api:Invoke` on the route (e.g. `{"message":"Forbidden"}`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unknown id, or one that belongs to another tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the entry's hour is not sealed yet, or was sealed before the entry was recorded */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

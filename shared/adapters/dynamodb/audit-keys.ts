@@ -28,7 +28,19 @@ export const auditKeys = {
   actorAction: (tenantId: string, actorId: string, action: string) => `${tenantId}#${actorId}#${action}`,
   courseAction: (tenantId: string, courseId: string, action: string) => `${tenantId}#${courseId}#${action}`,
   requestMethod: (tenantId: string, shard: number, method: string) => `${tenantId}#${shard}#${method}`,
+  /** bySeal partition: the UTC hour of recordedAt (`2026-12-02T10`) and the tenant's seal shard. */
+  sealHour: (tenantId: string, recordedAt: string) =>
+    `${recordedAt.slice(0, 13)}#${shardOf(tenantId, SEAL_SHARDS)}`,
+  /** bySeal sort key: a tenant's entries of an hour together, ordered by id (the Merkle order). */
+  sealSort: (tenantId: string, id: string) => `${tenantId}#${id}`,
 };
+
+/**
+ * Partitions of an hour in the bySeal index: a tenant always lands in the same one, so its entries
+ * of an hour are one contiguous, id-ordered range of one partition. Never change it (or only
+ * between hours the sealer has passed).
+ */
+export const SEAL_SHARDS = 8;
 
 export interface AuditItem {
   pk: string;
@@ -53,6 +65,11 @@ export interface AuditItem {
   cap?: string;
   /** Sparse, sharded: API-made entries by HTTP method. */
   rmp?: string;
+  /** Entry hash (bySeal projects it); absent on entries stored before hashes existed. */
+  h?: string;
+  /** bySeal partition (`hour#sealShard`) and sort key (`tenant#id`): sparse, hashed entries only. */
+  sl?: string;
+  ss?: string;
   /** The list-view entry. */
   e: AuditListItem;
   /** What only the detail view shows. */
@@ -80,6 +97,11 @@ export function toAuditItem(entry: AuditEntry, shards: number, expiresAtEpochSec
     f: {},
     [TTL_ATTRIBUTE]: expiresAtEpochSeconds,
   };
+  if (entry.integrity) {
+    item.h = entry.integrity.hash;
+    item.sl = auditKeys.sealHour(t, entry.recordedAt);
+    item.ss = auditKeys.sealSort(t, entry.id);
+  }
   if (entry.actor.id) {
     item.ap = auditKeys.actor(t, entry.actor.id);
     item.aap = auditKeys.actorAction(t, entry.actor.id, entry.action);

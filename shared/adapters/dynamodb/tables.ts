@@ -58,6 +58,8 @@ export const AUDIT_TABLE: TableDef = {
     logIndex('byActorAction', 'aap'), // tenant#actorId#action (sparse: actors with an id): "what did Ann delete"
     logIndex('byCourseAction', 'cap'), // tenant#courseId#action (sparse): "who enrolled in this course"
     logIndex('byRequestMethod', 'rmp'), // tenant#shard#METHOD (sharded, sparse): "API DELETEs"
+    // hour#sealShard → tenant#id with the entry hash only: the sealer's Merkle order (sparse: hashed entries)
+    { name: 'bySeal', partitionKey: 'sl', sortKey: 'ss', include: ['h'] },
   ],
 };
 

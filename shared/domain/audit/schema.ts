@@ -6,6 +6,7 @@ import { tenantIdSchema } from '../caller.ts';
 import { jsonByteLength } from '../json-limits.ts';
 import { utcIso, utcTimestampOut } from '../timestamps.ts';
 import { ACTION_NAMES, OBJECT_TYPE_NAMES } from './catalog.ts';
+import { ENTRY_HASH_RECIPE } from './integrity.ts';
 import { canonicalIp, isIp } from './ip.ts';
 
 export const MAX_BATCH = 100;
@@ -149,6 +150,32 @@ export const ingestResultSchema = z
   .meta({ id: 'AuditIngestResult', description: 'One result per event, in input order' });
 export type IngestResult = z.infer<typeof ingestResultSchema>;
 
+const personalMap = z
+  .object({
+    'actor.name': z.string().optional(),
+    'actor.email': z.string().optional(),
+    'impersonator.name': z.string().optional(),
+    'subject.name': z.string().optional(),
+    ip: z.string().optional(),
+    userAgent: z.string().optional(),
+    'object.name': z.string().optional(),
+  })
+  .optional();
+
+const integritySchema = z
+  .object({
+    hash: z.string().meta({ description: 'Hex SHA-256 of the entry, computed as stated on this object' }),
+    salt: z
+      .string()
+      .optional()
+      .meta({ description: 'base64url, 16 bytes: keys the field salts of the commitments' }),
+    salts: personalMap.meta({
+      description: 'base64url field salts an erasure kept (the entry salt is gone)',
+    }),
+    commitments: personalMap.meta({ description: 'Hex commitments of erased personal values' }),
+  })
+  .meta({ id: 'AuditEntryIntegrity', description: ENTRY_HASH_RECIPE });
+
 const entryFields = {
   id: z.string(),
   tenantId: z.string(),
@@ -176,6 +203,7 @@ const entryFields = {
     description:
       '`Web`, `Bulk Invite`, `CSV Import`, `Webhook (<name>)`, `API (<name>)`, `Integration (<name>)`, `Scheduled job` or `System`',
   }),
+  integrity: integritySchema.optional(),
 };
 
 export const auditListItemSchema = z

@@ -1,4 +1,5 @@
 import { attribution, summarise } from '../../domain/audit/describe.ts';
+import { sealEntry } from '../../domain/audit/integrity.ts';
 import {
   type AuditEntry,
   type AuditEventInput,
@@ -84,7 +85,15 @@ export async function ingestAuditEvents(
     const entry = toEntry(input, input.id ?? '', recordedAt);
     const problems = entryStorageProblems(entry, `events[${index}]`);
     errors.push(...problems);
-    if (problems.length === 0 && !input.id) entry.id = deps.newId ? deps.newId() : serverId(entry);
+    if (problems.length > 0) continue;
+    try {
+      if (!input.id) entry.id = deps.newId ? deps.newId() : serverId(entry);
+      entry.integrity = sealEntry(entry);
+    } catch {
+      // canonicalize refuses a string with a lone UTF-16 surrogate: no canonical form, no hash.
+      errors.push({ path: `events[${index}]`, message: 'contains a string with a lone UTF-16 surrogate' });
+      continue;
+    }
     planned.push({ entry, ttl });
   }
   if (errors.length > 0) throw new ValidationError(errors);

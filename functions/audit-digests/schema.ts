@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { auditIdSchema, timestampSchema } from '../../shared/domain/audit/schema.ts';
+import { errors, jsonContent, problemSchema } from '../../shared/http/openapi.ts';
+
+const hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const digestSchema = z
+  .object({
+    id: z.string().meta({ description: 'Unique per tenant: `dg-` and the hour, e.g. `dg-2026-12-02T10`' }),
+    periodStart: z
+      .string()
+      .meta({ format: 'date-time', description: 'Start of the UTC hour (by recordedAt)' }),
+    periodEnd: z.string().meta({ format: 'date-time', description: 'End of the hour, exclusive' }),
+    count: z.number().int().meta({ description: 'Entries sealed (the tree size)' }),
+    rootHash: hex.meta({
+      description:
+        "Hex RFC 6962 Merkle tree hash (SHA-256) over the hour's entries ordered by `id` (byte order): leaf = " +
+        "SHA-256(0x00 ‖ the entry's `integrity.hash` as 32 raw bytes), node = SHA-256(0x01 ‖ left ‖ right), split at " +
+        'the largest power of two below the size',
+    }),
+    previousDigestHash: hex
+      .nullable()
+      .meta({ description: "The tenant's previous digest's `digestHash`; null for the first" }),
+    digestHash: hex.meta({
+      description:
+        'Hex SHA-256 of the RFC 8785 canonical JSON of this object without `digestHash` and `signature`',
+    }),
+    signature: z.string().meta({
+      description:
+        'base64url ECDSA P-256 / SHA-256 signature (IEEE P1363 r‖s, 64 bytes) over the UTF-8 bytes of `digestHash` ' +
+        '(the 64-character hex string), by the key `keyId` of GET /v1/audit-digests/keys',
+    }),
+    keyId: z.string().meta({ description: 'The signing key: a `kid` of GET /v1/audit-digests/keys' }),
+    createdAt: z.string().meta({ format: 'date-time' }),
+  })
+  .meta({ id: 'AuditDigest', description: "One sealed hour of a tenant's audit log" });
+
+export const digestPageSchema = z
+  .object({ items: z.array(digestSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'AuditDigestPage' });
+
+export const digestKeysSchema = z
+  .object({
+    keys: z.array(
+      z
+        .object({
+          kid: z.string(),
+          kty: z.literal('EC'),
+          crv: z.literal('P-256'),
+          x: z.string(),
+          y: z.string(),
+        })
+        .catchall(z.unknown())
+        .meta({
+          id: 'DigestKey',
+          description: 'A public JWK (RFC 7517) with `kid` = its RFC 7638 thumbprint',
+        }),
+    ),
+  })
+  .meta({ id: 'AuditDigestKeys' });
+
+export const proofSchema = z
+  .object({
+    entryHash: hex,
+    digestId: z.string(),
+    leafIndex: z.number().int().meta({ description: "The entry's position among the hour's entries by id" }),
+    treeSize: z.number().int(),
+    path: z
+      .array(hex)
+      .meta({ description: 'RFC 6962 audit path, from the leaf up (RFC 9162 §2.1.3.2 verifies it)' }),
+  })
+  .meta({ id: 'AuditProof' });
+
+export const digestQuerySchema = z
+  .object({
+    from: timestampSchema
+      .optional()
+      .meta({ description: 'periodStart at or after (default: the beginning)' }),
+    to: timestampSchema.optional().meta({ description: 'periodStart before (default: now)' }),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,200}$/, 'is not a cursor of this list')
+      .optional()
+      .meta({ description: 'Opaque cursor from `nextCursor`' }),
+  })
+  .catchall(z.never({ error: 'is not a known parameter' }));
+
+export const proofParamsSchema = z.object({ id: auditIdSchema });
+
+export const paths: ZodOpenApiPathsObject = {
+  '/v1/audit-digests': {
+    get: {
+      operationId: 'listAuditDigests',
+      summary: "The tenant's hourly audit digests, oldest first (owner, admin)",
+      description:
+        'An hour (UTC, by `recordedAt`) is sealed 5–10 minutes after it ends; hours with no entries have no digest. ' +
+        'Verify a window with `npm run verify` or by hand (docs/trust.md).',
+      tags: ['Integrity'],
+      requestParams: { query: digestQuerySchema },
+      responses: {
+        '200': { description: 'One page', content: jsonContent(digestPageSchema) },
+        ...errors('400', '401', '403', '429', '500', '503'),
+      },
+    },
+  },
+  '/v1/audit-digests/keys': {
+    get: {
+      operationId: 'listAuditDigestKeys',
+      summary: 'Every public key that ever signed a digest (owner, admin)',
+      description:
+        'Public JWKs (EC P-256) with `kid`; a rotated key stays listed, so digests it signed still verify. ' +
+        'The private keys never leave the signer (AWS KMS).',
+      tags: ['Integrity'],
+      responses: {
+        '200': { description: 'The keys, rotated ones included', content: jsonContent(digestKeysSchema) },
+        ...errors('401', '403', '429', '500', '503'),
+      },
+    },
+  },
+  '/v1/audit-events/{id}/proof': {
+    get: {
+      operationId: 'getAuditEventProof',
+      summary: "An entry's inclusion proof in its hour's digest (owner, admin)",
+      description: "409 while the entry's hour is not sealed (or was sealed before the entry was recorded).",
+      tags: ['Integrity'],
+      requestParams: { path: proofParamsSchema },
+      responses: {
+        '200': { description: 'The audit path', content: jsonContent(proofSchema) },
+        ...errors('400', '401', '403', '404'),
+        '409': {
+          description:
+            "Conflict: the entry's hour is not sealed yet, or was sealed before the entry was recorded",
+          content: { 'application/problem+json': { schema: problemSchema } },
+        },
+        ...errors('429', '500', '503'),
+      },
+    },
+  },
+};

@@ -1,0 +1,286 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { JWK } from 'jose';
+import type { Config } from '../../config.ts';
+import type { AuditDigest } from '../../domain/audit/digest.ts';
+import type { MerkleState } from '../../domain/audit/merkle.ts';
+import { toDomainError } from '../aws-errors.ts';
+import { auditKeys, SEAL_SHARDS } from './audit-keys.ts';
+import { dynamoDocumentClient } from './client.ts';
+
+/**
+ * Digests, chain heads, signing keys and the sealer's cursor, in the State table:
+ *  - `DIGESTS#<tenant>` / `<periodStart>`: one digest (created once: attribute_not_exists);
+ *  - `DIGESTS#<tenant>` / `HEAD`: the tenant's last digest (digestHash, periodStart). A digest and
+ *    its head move in one transaction conditioned on the head the digest chains to, so two
+ *    sealers (or a retry after a crash) can never write two digests of an hour or fork the chain;
+ *  - `SEAL` / `KEY#<kid>`: every public key that ever signed (the keys route lists them);
+ *  - `SEAL` / `CURSOR`: where the sealer resumes (hour, shard, page key, a tenant's Merkle state).
+ * And, from the Audit table's bySeal index, an hour's hashes in Merkle order.
+ */
+const HEAD = 'HEAD';
+const digestPk = (tenantId: string) => `DIGESTS#${tenantId}`;
+
+export interface ChainHead {
+  digestHash: string;
+  periodStart: string;
+}
+
+export interface SealCursor {
+  /** ISO start of the hour being sealed. */
+  hour: string;
+  shard: number;
+  /** bySeal page key to resume from within the shard. */
+  startKey?: Record<string, unknown>;
+  /** The tenant whose leaves the page key cut, with its Merkle state and first id. */
+  partial?: { tenantId: string; merkle: MerkleState };
+}
+
+export interface SealPage {
+  items: { tenantId: string; id: string; hash: string }[];
+  nextKey?: Record<string, unknown>;
+}
+
+export class DynamoDigestStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly options: { stateTable: string; auditTable: string },
+  ) {}
+
+  private async send<T>(what: Promise<T>): Promise<T> {
+    try {
+      return await what;
+    } catch (err) {
+      throw toDomainError(err, 'The digest store');
+    }
+  }
+
+  async head(tenantId: string): Promise<ChainHead | null> {
+    const out = await this.send(
+      this.client.send(
+        new GetCommand({
+          TableName: this.options.stateTable,
+          Key: { pk: digestPk(tenantId), sk: HEAD },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return out.Item
+      ? { digestHash: String(out.Item.digestHash), periodStart: String(out.Item.periodStart) }
+      : null;
+  }
+
+  /**
+   * Writes the digest and moves the head onto it, if the head is still `previous`. False when
+   * another sealer got there first (the caller re-reads the head).
+   */
+  async append(tenantId: string, digest: AuditDigest, previous: ChainHead | null): Promise<boolean> {
+    const pk = digestPk(tenantId);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.options.stateTable,
+                Item: { pk, sk: digest.periodStart, tenantId, ...digest },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.options.stateTable,
+                Item: { pk, sk: HEAD, digestHash: digest.digestHash, periodStart: digest.periodStart },
+                ...(previous
+                  ? {
+                      ConditionExpression: 'digestHash = :prev',
+                      ExpressionAttributeValues: { ':prev': previous.digestHash },
+                    }
+                  : { ConditionExpression: 'attribute_not_exists(pk)' }),
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as { name?: string }).name === 'TransactionCanceledException') return false;
+      throw toDomainError(err, 'The digest store');
+    }
+  }
+
+  async digest(tenantId: string, periodStart: string): Promise<AuditDigest | null> {
+    const out = await this.send(
+      this.client.send(
+        new GetCommand({
+          TableName: this.options.stateTable,
+          Key: { pk: digestPk(tenantId), sk: periodStart },
+        }),
+      ),
+    );
+    return out.Item ? toDigest(out.Item) : null;
+  }
+
+  /** Digests with periodStart in [from, to), oldest first, after `after` (a periodStart). */
+  async list(
+    tenantId: string,
+    q: { from: string; to: string; after?: string; limit: number },
+  ): Promise<{ items: AuditDigest[]; last: string | null }> {
+    const items: AuditDigest[] = [];
+    let startKey: Record<string, unknown> | undefined = q.after
+      ? { pk: digestPk(tenantId), sk: q.after }
+      : undefined;
+    do {
+      const out = await this.send(
+        this.client.send(
+          new QueryCommand({
+            TableName: this.options.stateTable,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': digestPk(tenantId), ':from': q.from, ':to': q.to },
+            ExclusiveStartKey: startKey,
+            Limit: q.limit - items.length + 1,
+          }),
+        ),
+      );
+      for (const item of out.Items ?? []) if (String(item.sk) < q.to) items.push(toDigest(item));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && items.length <= q.limit);
+    const more = items.length > q.limit;
+    const page = items.slice(0, q.limit);
+    return { items: page, last: more ? page[page.length - 1]!.periodStart : null };
+  }
+
+  /** Records a signing key (once). */
+  async putKey(jwk: JWK & { kid: string }, at: string): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.options.stateTable,
+          Item: { pk: 'SEAL', sk: `KEY#${jwk.kid}`, jwk, createdAt: at },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return;
+      throw toDomainError(err, 'The digest store');
+    }
+  }
+
+  async keys(): Promise<JWK[]> {
+    const out: JWK[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.send(
+        this.client.send(
+          new QueryCommand({
+            TableName: this.options.stateTable,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :key)',
+            ExpressionAttributeValues: { ':pk': 'SEAL', ':key': 'KEY#' },
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const item of page.Items ?? []) out.push(item.jwk as JWK);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+
+  async cursor(): Promise<SealCursor | null> {
+    const out = await this.send(
+      this.client.send(
+        new GetCommand({
+          TableName: this.options.stateTable,
+          Key: { pk: 'SEAL', sk: 'CURSOR' },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return out.Item ? (out.Item.cursor as SealCursor) : null;
+  }
+
+  async saveCursor(cursor: SealCursor): Promise<void> {
+    await this.send(
+      this.client.send(
+        new PutCommand({ TableName: this.options.stateTable, Item: { pk: 'SEAL', sk: 'CURSOR', cursor } }),
+      ),
+    );
+  }
+
+  /** One page of an hour's bySeal partition: tenants together, each tenant's entries by id. */
+  async sealPage(
+    hour: string,
+    shard: number,
+    startKey?: Record<string, unknown>,
+    limit?: number,
+  ): Promise<SealPage> {
+    const out = await this.send(
+      this.client.send(
+        new QueryCommand({
+          TableName: this.options.auditTable,
+          IndexName: 'bySeal',
+          KeyConditionExpression: 'sl = :sl',
+          ExpressionAttributeValues: { ':sl': `${hour.slice(0, 13)}#${shard}` },
+          ProjectionExpression: 'ss, h',
+          ExclusiveStartKey: startKey,
+          Limit: limit,
+        }),
+      ),
+    );
+    return {
+      items: (out.Items ?? []).map((i) => {
+        const ss = String(i.ss);
+        const at = ss.indexOf('#');
+        return { tenantId: ss.slice(0, at), id: ss.slice(at + 1), hash: String(i.h) };
+      }),
+      nextKey: out.LastEvaluatedKey,
+    };
+  }
+
+  /** A tenant's hashes of an hour, by id (for proofs). */
+  async hourHashes(tenantId: string, hour: string): Promise<{ id: string; hash: string }[]> {
+    const out: { id: string; hash: string }[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.send(
+        this.client.send(
+          new QueryCommand({
+            TableName: this.options.auditTable,
+            IndexName: 'bySeal',
+            KeyConditionExpression: 'sl = :sl AND begins_with(ss, :t)',
+            ExpressionAttributeValues: { ':sl': auditKeys.sealHour(tenantId, hour), ':t': `${tenantId}#` },
+            ProjectionExpression: 'ss, h',
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      for (const i of page.Items ?? []) {
+        out.push({ id: String(i.ss).slice(tenantId.length + 1), hash: String(i.h) });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+}
+
+export const SEAL_SHARD_COUNT = SEAL_SHARDS;
+
+function toDigest(item: Record<string, unknown>): AuditDigest {
+  return {
+    id: String(item.id),
+    periodStart: String(item.periodStart),
+    periodEnd: String(item.periodEnd),
+    count: Number(item.count),
+    rootHash: String(item.rootHash),
+    previousDigestHash: item.previousDigestHash == null ? null : String(item.previousDigestHash),
+    digestHash: String(item.digestHash),
+    signature: String(item.signature),
+    keyId: String(item.keyId),
+    createdAt: String(item.createdAt),
+  };
+}

@@ -1,0 +1,41 @@
+// The composition root of integrity: the digest store (the State table's digests, chain heads and
+// keys, and the Audit table's bySeal index), the digest signer (KMS in AWS, a key file locally),
+// for the audit-sealer function, the audit-digests routes and the local stack.
+
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SEAL_SHARDS } from '../adapters/dynamodb/audit-keys.ts';
+import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
+import { DynamoDigestStore } from '../adapters/dynamodb/digest-store.ts';
+import { digestSignerFromConfig } from '../adapters/kms/digest-signer.ts';
+import type { Config } from '../config.ts';
+import { systemClock } from '../domain/time.ts';
+import type { DigestRouteDeps } from '../use-cases/audit/digests.ts';
+import type { SealDeps } from '../use-cases/audit/seal.ts';
+import { auditStoreFromConfig } from './audit.ts';
+
+export function digestStoreFromConfig(
+  config: Config,
+  client: DynamoDBDocumentClient = dynamoDocumentClient(config),
+): DynamoDigestStore {
+  return new DynamoDigestStore(client, { stateTable: config.STATE_TABLE, auditTable: config.AUDIT_TABLE });
+}
+
+/** The sealer's dependencies, as the audit-sealer function and the local stack build them. */
+export function sealDepsFromConfig(config: Config): SealDeps {
+  return {
+    store: digestStoreFromConfig(config),
+    signer: digestSignerFromConfig(config),
+    clock: systemClock,
+    shards: SEAL_SHARDS,
+  };
+}
+
+/** The digest routes' dependencies (audit-digests function): digests and keys, entries for proofs. */
+export function digestRouteDeps(config: Config): DigestRouteDeps {
+  const client = dynamoDocumentClient(config);
+  return {
+    digests: digestStoreFromConfig(config, client),
+    entries: auditStoreFromConfig(config, client),
+    clock: systemClock,
+  };
+}

@@ -1,0 +1,176 @@
+import type { JWK } from 'jose';
+import pLimit from 'p-limit';
+import {
+  type AuditDigest,
+  digestHashOf,
+  digestId,
+  HOUR_MS,
+  hourStart,
+  lastClosedHour,
+  SEAL_GRACE_MS,
+} from '../../domain/audit/digest.ts';
+import { MerkleBuilder } from '../../domain/audit/merkle.ts';
+import type { Clock } from '../../domain/time.ts';
+
+/** What sealing needs from storage (shared/adapters/dynamodb/digest-store.ts). */
+export interface SealStore {
+  head(tenantId: string): Promise<{ digestHash: string; periodStart: string } | null>;
+  append(
+    tenantId: string,
+    digest: AuditDigest,
+    previous: { digestHash: string; periodStart: string } | null,
+  ): Promise<boolean>;
+  putKey(jwk: JWK & { kid: string }, at: string): Promise<void>;
+  cursor(): Promise<SealCursorLike | null>;
+  saveCursor(cursor: SealCursorLike): Promise<void>;
+  sealPage(
+    hour: string,
+    shard: number,
+    startKey?: Record<string, unknown>,
+    limit?: number,
+  ): Promise<{ items: { tenantId: string; id: string; hash: string }[]; nextKey?: Record<string, unknown> }>;
+}
+
+export interface SealCursorLike {
+  hour: string;
+  shard: number;
+  startKey?: Record<string, unknown>;
+  partial?: { tenantId: string; merkle: ReturnType<MerkleBuilder['state']> };
+}
+
+export interface SealDeps {
+  store: SealStore;
+  signer: { publicJwk(): Promise<JWK & { kid: string }>; sign(message: string): Promise<string> };
+  clock: Clock;
+  /** bySeal partitions per hour (SEAL_SHARDS). */
+  shards: number;
+  /** Tenants sealed at once within an hour. */
+  concurrency?: number;
+  /** Items per bySeal page (DynamoDB's 1 MB page when unset). */
+  pageLimit?: number;
+}
+
+export interface SealOptions {
+  /** Hours closed by `now` (end + SEAL_GRACE_MS) are sealed. */
+  now: Date;
+  /**
+   * Start at this hour and leave the shared cursor alone (tests, a replay). Without it the run
+   * resumes from the stored cursor, or on the very first run from the day before `now`.
+   */
+  fromHour?: string;
+  /** Asked after each page: true = save the cursor and stop (the next invocation resumes). */
+  shouldStop?: () => boolean;
+}
+
+export interface SealResult {
+  digests: number;
+  entries: number;
+  pages: number;
+  /** False when stopped early: the cursor holds where the next run resumes. */
+  done: boolean;
+  /** Start of the oldest hour not passed yet (the next run starts there). */
+  nextHour: string;
+}
+
+const FIRST_RUN_LOOKBACK_MS = 24 * HOUR_MS;
+
+/**
+ * Seals every closed hour since the cursor: for each hour and bySeal partition, reads the hashes
+ * (tenants together, each by id), builds each tenant's RFC 6962 tree incrementally, and appends
+ * one signed digest per (tenant, hour) with entries, chained to the tenant's head. Exactly once:
+ * the append is a transaction conditioned on the head (digest-store.ts), and an hour at or before
+ * the tenant's head is never sealed again. A run stopped between pages saves the page key and the
+ * cut tenant's Merkle state; the next run continues with the same result as an unsplit run.
+ */
+export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promise<SealResult> {
+  const last = lastClosedHour(opts.now.getTime(), SEAL_GRACE_MS);
+  const shared = opts.fromHour === undefined;
+  let cursor: SealCursorLike = shared
+    ? ((await deps.store.cursor()) ?? { hour: hourStart(last - FIRST_RUN_LOOKBACK_MS), shard: 0 })
+    : { hour: hourStart(Date.parse(opts.fromHour!)), shard: 0 };
+  const result: SealResult = { digests: 0, entries: 0, pages: 0, done: true, nextHour: cursor.hour };
+  if (Date.parse(cursor.hour) > last) return result;
+
+  const jwk = await deps.signer.publicJwk();
+  await deps.store.putKey(jwk, deps.clock.now().toISOString());
+  const limit = pLimit(Math.max(1, deps.concurrency ?? 16));
+
+  while (Date.parse(cursor.hour) <= last) {
+    const hour = cursor.hour;
+    for (let shard = cursor.shard; shard < deps.shards; shard++) {
+      let startKey = shard === cursor.shard ? cursor.startKey : undefined;
+      let current: { tenantId: string; merkle: MerkleBuilder } | undefined =
+        shard === cursor.shard && cursor.partial
+          ? { tenantId: cursor.partial.tenantId, merkle: new MerkleBuilder(cursor.partial.merkle) }
+          : undefined;
+      const pending: Promise<void>[] = [];
+      const finish = (t: { tenantId: string; merkle: MerkleBuilder }) => {
+        pending.push(
+          limit(async () => {
+            const written = await sealTenantHour(deps, jwk.kid, t.tenantId, hour, t.merkle);
+            result.digests += written;
+          }),
+        );
+      };
+      for (;;) {
+        const page = await deps.store.sealPage(hour, shard, startKey, deps.pageLimit);
+        result.pages++;
+        for (const item of page.items) {
+          if (current?.tenantId !== item.tenantId) {
+            if (current) finish(current);
+            current = { tenantId: item.tenantId, merkle: new MerkleBuilder() };
+          }
+          current.merkle.add(Buffer.from(item.hash, 'hex'));
+          result.entries++;
+        }
+        startKey = page.nextKey;
+        if (!startKey) break;
+        if (opts.shouldStop?.()) {
+          await Promise.all(pending);
+          cursor = {
+            hour,
+            shard,
+            startKey,
+            ...(current ? { partial: { tenantId: current.tenantId, merkle: current.merkle.state() } } : {}),
+          };
+          if (shared) await deps.store.saveCursor(cursor);
+          return { ...result, done: false, nextHour: hour };
+        }
+      }
+      if (current) finish(current);
+      await Promise.all(pending);
+    }
+    cursor = { hour: new Date(Date.parse(hour) + HOUR_MS).toISOString(), shard: 0 };
+    if (shared) await deps.store.saveCursor(cursor);
+  }
+  return { ...result, nextHour: cursor.hour };
+}
+
+/** One digest for the tenant's hour, unless the head is already at or past it. 1 if written. */
+async function sealTenantHour(
+  deps: SealDeps,
+  keyId: string,
+  tenantId: string,
+  hour: string,
+  merkle: MerkleBuilder,
+): Promise<number> {
+  const periodStart = hour;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const head = await deps.store.head(tenantId);
+    if (head && head.periodStart >= periodStart) return 0;
+    const unsigned = {
+      id: digestId(periodStart),
+      periodStart,
+      periodEnd: new Date(Date.parse(periodStart) + HOUR_MS).toISOString(),
+      count: merkle.size,
+      rootHash: merkle.root().toString('hex'),
+      previousDigestHash: head?.digestHash ?? null,
+      keyId,
+      createdAt: deps.clock.now().toISOString(),
+    };
+    const digestHash = digestHashOf(unsigned);
+    const signature = await deps.signer.sign(digestHash);
+    if (await deps.store.append(tenantId, { ...unsigned, digestHash, signature }, head)) return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { localDigestSigner } from '../../../shared/adapters/kms/digest-signer.ts';
+import type { AuditDigest } from '../../../shared/domain/audit/digest.ts';
+import {
+  type SealCursorLike,
+  type SealStore,
+  sealClosedHours,
+} from '../../../shared/use-cases/audit/seal.ts';
+
+/** The DynamoDB store's semantics in memory: bySeal pages in (tenant, id) order, conditional appends. */
+class MemorySealStore implements SealStore {
+  readonly digests = new Map<string, AuditDigest[]>();
+  readonly heads = new Map<string, { digestHash: string; periodStart: string }>();
+  saved: SealCursorLike | null = null;
+  constructor(private readonly rows: Map<string, { tenantId: string; id: string; hash: string }[]>) {}
+  async head(t: string) {
+    return this.heads.get(t) ?? null;
+  }
+  async append(t: string, d: AuditDigest, prev: { digestHash: string } | null) {
+    if ((this.heads.get(t)?.digestHash ?? null) !== (prev?.digestHash ?? null)) return false;
+    this.digests.set(t, [...(this.digests.get(t) ?? []), d]);
+    this.heads.set(t, { digestHash: d.digestHash, periodStart: d.periodStart });
+    return true;
+  }
+  async putKey() {}
+  async cursor() {
+    return this.saved;
+  }
+  async saveCursor(c: SealCursorLike) {
+    this.saved = JSON.parse(JSON.stringify(c));
+  }
+  async sealPage(hour: string, shard: number, startKey?: Record<string, unknown>, limit = 1000) {
+    const all = this.rows.get(`${hour.slice(0, 13)}#${shard}`) ?? [];
+    const from = startKey ? Number(startKey.at) : 0;
+    const items = all.slice(from, from + limit);
+    return { items, nextKey: from + limit < all.length ? { at: from + limit } : undefined };
+  }
+}
+
+const H = Date.parse('2026-11-30T08:00:00.000Z');
+const hex = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** Two partitions, tenants of many sizes over three hours. */
+function dataset() {
+  const rows = new Map<string, { tenantId: string; id: string; hash: string }[]>();
+  for (let h = 0; h < 3; h++) {
+    const hour = new Date(H + h * 3_600_000).toISOString().slice(0, 13);
+    for (let shard = 0; shard < 2; shard++) {
+      const list: { tenantId: string; id: string; hash: string }[] = [];
+      for (const [t, n] of [
+        [`a${shard}`, 1 + h],
+        [`b${shard}`, 17 + h * 5],
+        [`c${shard}`, 2],
+      ] as const) {
+        for (let i = 0; i < n; i++)
+          list.push({ tenantId: t, id: `e${String(i).padStart(3, '0')}`, hash: hex(`${t}${h}${i}`) });
+      }
+      rows.set(`${hour}#${shard}`, list);
+    }
+  }
+  return rows;
+}
+
+const deps = (store: SealStore, pageLimit?: number) => ({
+  store,
+  signer: localDigestSigner(join(tmpdir(), `logbook-seal-unit-${process.pid}.pem`)),
+  clock: { now: () => new Date('2026-11-30T12:00:00.000Z') },
+  shards: 2,
+  pageLimit,
+});
+const now = new Date(H + 3 * 3_600_000 + 6 * 60_000);
+const view = (s: MemorySealStore) =>
+  [...s.digests].map(([t, ds]) => [t, ds.map(({ signature: _s, ...d }) => d)] as const).sort();
+
+describe('sealing split across invocations', () => {
+  it('gives the same digests when stopped after every page of 4 items as in one run', async () => {
+    const whole = new MemorySealStore(dataset());
+    await whole.saveCursor({ hour: new Date(H).toISOString(), shard: 0 });
+    const one = await sealClosedHours(deps(whole), { now });
+    expect(one.done).toBe(true);
+    expect(one.digests).toBe(18);
+
+    const split = new MemorySealStore(dataset());
+    await split.saveCursor({ hour: new Date(H).toISOString(), shard: 0 });
+    let runs = 0;
+    let digests = 0;
+    for (;;) {
+      runs++;
+      const r = await sealClosedHours(deps(split, 4), { now, shouldStop: () => true });
+      digests += r.digests;
+      if (r.done) break;
+    }
+    expect(runs).toBeGreaterThan(20);
+    expect(digests).toBe(18);
+    expect(view(split)).toEqual(view(whole));
+    // Counts as stored, chained per tenant.
+    const b0 = whole.digests.get('b0')!;
+    expect(b0.map((d) => d.count)).toEqual([17, 22, 27]);
+    expect(b0[1]!.previousDigestHash).toBe(b0[0]!.digestHash);
+    expect(split.saved?.hour).toBe(new Date(H + 3 * 3_600_000).toISOString());
+  });
+
+  it('seals nothing before an hour has closed, and nothing twice', async () => {
+    const store = new MemorySealStore(dataset());
+    await store.saveCursor({ hour: new Date(H).toISOString(), shard: 0 });
+    const early = await sealClosedHours(deps(store), { now: new Date(H + 3_600_000 + 5 * 60_000 - 1) });
+    expect(early.digests).toBe(0);
+    expect((await sealClosedHours(deps(store), { now })).digests).toBe(18);
+    expect((await sealClosedHours(deps(store), { now, fromHour: new Date(H).toISOString() })).digests).toBe(
+      0,
+    );
+  });
+});

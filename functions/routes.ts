@@ -39,6 +39,11 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'POST', path: '/v1/audit-events', fn: 'audit-ingest', auth: 'service' },
   { method: 'GET', path: '/v1/audit-events', fn: 'audit-query', auth: 'user' },
   { method: 'GET', path: '/v1/audit-events/{id}', fn: 'audit-query', auth: 'user' },
+  { method: 'POST', path: '/v1/legal-holds', fn: 'trust', auth: 'user' },
+  { method: 'GET', path: '/v1/legal-holds', fn: 'trust', auth: 'user' },
+  { method: 'DELETE', path: '/v1/legal-holds/{id}', fn: 'trust', auth: 'user' },
+  { method: 'GET', path: '/v1/settings/retention', fn: 'trust', auth: 'user' },
+  { method: 'PUT', path: '/v1/settings/retention', fn: 'trust', auth: 'user' },
 ];
 
 /** Served for any path and method no route matches (API Gateway's `$default` route). */

@@ -1,3 +1,5 @@
+import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
+import { trustReaderFromConfig } from '../../shared/composition/trust-reader.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { ingestActivityEnvelopeSchema } from '../../shared/domain/activity/event.ts';
 import { apiHandler, MB } from '../../shared/http/handler.ts';
@@ -8,10 +10,12 @@ import { ingestActivityEvents } from '../../shared/use-cases/activity/ingest.ts'
 import { activityStoreFromConfig } from '../../shared/use-cases/activity/wiring.ts';
 
 const config = loadConfig();
+const client = dynamoDocumentClient(config);
 const deps = {
-  store: activityStoreFromConfig(config),
+  store: activityStoreFromConfig(config, client),
   clock: () => new Date(),
   retentionMonths: config.ACTIVITY_RETENTION_MONTHS,
+  trust: trustReaderFromConfig(config, client),
 };
 
 /** `POST /v1/activity-events` (platform services). */

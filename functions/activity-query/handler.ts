@@ -1,3 +1,4 @@
+import { trustReaderFromConfig } from '../../shared/composition/trust-reader.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { canReadOrgActivity } from '../../shared/http/caller.ts';
 import { costHeaders } from '../../shared/http/cost.ts';
@@ -12,7 +13,8 @@ import { activityQuerySchema, myActivityQuerySchema } from './schema.ts';
 const config = loadConfig();
 // Read at the cold start, as every setting: a function deployed without it fails to load.
 const costSettings = { COST_HEADERS: config.COST_HEADERS };
-const { activityStore, directory } = activityAdapters(config);
+const { activityStore, directory, client } = activityAdapters(config);
+const trust = trustReaderFromConfig(config, client);
 const signingKey = signingKeyLoader(config);
 
 /** `GET /v1/activity` (org, team, group and managed scopes) and `GET /v1/me/activity`. */
@@ -22,6 +24,7 @@ export const handler = apiHandler({ auth: 'user' }, async ({ event, caller, quer
     directory,
     signingKey: await signingKey(),
     clock: () => new Date(),
+    trust,
   };
   let out: Awaited<ReturnType<typeof listActivity>>;
   if (event.routeKey === 'GET /v1/me/activity') {

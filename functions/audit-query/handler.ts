@@ -1,4 +1,6 @@
 import { auditStoreFromConfig } from '../../shared/adapters/dynamodb/audit-store.ts';
+import { dynamoDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
+import { trustReaderFromConfig } from '../../shared/composition/trust-reader.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { costHeaders } from '../../shared/http/cost.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
@@ -11,8 +13,10 @@ import { auditIdParamsSchema, auditQuerySchema } from './schema.ts';
 const config = loadConfig();
 // Read at the cold start, as every setting: a function deployed without it fails to load.
 const costSettings = { COST_HEADERS: config.COST_HEADERS };
+const client = dynamoDocumentClient(config);
 const deps = {
-  store: auditStoreFromConfig(config),
+  store: auditStoreFromConfig(config, client),
+  trust: trustReaderFromConfig(config, client),
   clock: () => new Date(),
   retentionMonths: config.AUDIT_RETENTION_MONTHS,
   signingKey: signingKeyLoader(config),

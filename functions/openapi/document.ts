@@ -11,6 +11,7 @@ import { paths as exportsPaths } from '../exports/schema.ts';
 import { paths as health } from '../health/schema.ts';
 import { paths as reports } from '../reports/schema.ts';
 import { ROUTES } from '../routes.ts';
+import { paths as trust } from '../trust/schema.ts';
 import { paths as openapi } from './schema.ts';
 
 /**
@@ -29,6 +30,7 @@ export const ALL_PATHS: ZodOpenApiPathsObject[] = [
   reports,
   exportsPaths,
   downloads,
+  trust,
 ];
 
 /** Folders may share a path with different methods (POST and GET /v1/audit-events). */
@@ -88,6 +90,7 @@ export function buildDocument(serverUrl = '/') {
       },
       { name: 'Activity log', description: 'What learners did, with scopes and role-based visibility' },
       { name: 'Audit log', description: 'Administrative actions: ingest, search and details' },
+      { name: 'Trust', description: 'Legal holds and retention per tenant' },
     ],
     paths: mergePaths(...ALL_PATHS),
   });

@@ -20,6 +20,7 @@ import type {
   DirectoryUserRecord,
   EntrySources,
 } from '../use-cases/exports/ports.ts';
+import { trustReaderFromConfig } from './trust-reader.ts';
 
 /**
  * The logs as exports see them: their filter schemas (the list routes' names and rules, unknown
@@ -121,14 +122,21 @@ export function entrySources(
   directoryStore: DynamoDirectoryStore,
 ): EntrySources {
   const clock = () => new Date();
+  const trust = trustReaderFromConfig(config, client);
   const auditQuery = {
     store: auditStoreFromConfig(config, client),
     clock,
     retentionMonths: config.AUDIT_RETENTION_MONTHS,
+    trust,
     // Iteration never makes a cursor; the key is only part of the query's deps shape.
     signingKey: async () => new Uint8Array(),
   };
-  const activityQuery = { store: activityStoreFromConfig(config, client), directory: directoryStore, clock };
+  const activityQuery = {
+    store: activityStoreFromConfig(config, client),
+    directory: directoryStore,
+    clock,
+    trust,
+  };
   return {
     ...filterChecks(directoryStore),
     activity(caller, filters, viewers) {

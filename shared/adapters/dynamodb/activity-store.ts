@@ -2,6 +2,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ActivityCriteria, matchesCriteria } from '../../domain/activity/criteria.ts';
 import { type IngestStatus, type StoredActivity, storedActivitySchema } from '../../domain/activity/event.ts';
+import type { Visibility } from '../../domain/trust/visibility.ts';
 import { logger } from '../../observability.ts';
 import { activityItem, activityPk, idOfPosition } from './activity-keys.ts';
 import { type ActivityPlan, applyCriteriaFilter, planActivityQuery } from './activity-plan.ts';
@@ -12,7 +13,7 @@ import { mergeQuery } from './merge-query.ts';
 /** The activity log's storage, as the use cases see it. */
 export interface ActivityWriter {
   /** Conditional put: `duplicate` when the id is already stored for the tenant; never overwrites. */
-  put(entry: StoredActivity, ttl: number): Promise<IngestStatus>;
+  put(entry: StoredActivity, ttl: number, held?: boolean): Promise<IngestStatus>;
 }
 
 export interface ActivityStoreQuery {
@@ -25,6 +26,8 @@ export interface ActivityStoreQuery {
   /** Position (`occurredAt#id`) of the last entry already returned. */
   after?: string;
   nowEpochSeconds: number;
+  /** The tenant's retention and holds; absent: the TTL alone decides. */
+  visibility?: Visibility;
   /** How many people the tenant's directory knows: a planner hint. */
   population?: number;
 }
@@ -50,13 +53,13 @@ export class DynamoActivityStore implements ActivityStore {
     private readonly shardsOf: (tenantId: string) => number,
   ) {}
 
-  async put(entry: StoredActivity, ttl: number): Promise<IngestStatus> {
+  async put(entry: StoredActivity, ttl: number, held = false): Promise<IngestStatus> {
     try {
       // Marshalled by the lean converter (the hot path; see attributes.ts): a low-level PutItem.
       await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: toAttributeMap(activityItem(entry, this.shardsOf(entry.tenantId), ttl)),
+          Item: toAttributeMap(activityItem(entry, this.shardsOf(entry.tenantId), ttl, held)),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -99,6 +102,10 @@ export class DynamoActivityStore implements ActivityStore {
         },
         baseKeyOf: (position) => ({ pk: activityPk(q.tenantId, idOfPosition(position)) }),
         nowEpochSeconds: q.nowEpochSeconds,
+        visibility: q.visibility && {
+          rule: q.visibility,
+          persons: (item) => [(item.f as { u?: string } | undefined)?.u],
+        },
       });
       const items: StoredActivity[] = [];
       for (const raw of out.items) {

@@ -10,6 +10,8 @@ import {
 import { contentUlid } from '../../domain/content-id.ts';
 import { type FieldError, ValidationError } from '../../domain/errors.ts';
 import { unstorable } from '../../domain/json-limits.ts';
+import { coverageOf, isHeld } from '../../domain/trust/holds.ts';
+import { type TrustReader, tenantOf, trustStates } from '../../domain/trust/visibility.ts';
 import { issuesToFieldErrors } from '../../http/validate.ts';
 
 /**
@@ -23,6 +25,11 @@ export interface IngestActivityDeps {
   store: ActivityWriter;
   clock: () => Date;
   retentionMonths: number;
+  /**
+   * Each tenant's own retention and legal holds (see the audit ingest): the age check uses the
+   * tenant's months, and an entry of a held learner is stored without a TTL.
+   */
+  trust?: TrustReader;
   /** Writes in flight at once. */
   concurrency?: number;
   newId?: () => string;
@@ -39,7 +46,19 @@ export async function ingestActivityEvents(
   events: unknown[],
 ): Promise<IngestResult> {
   const now = deps.clock();
-  const oldest = addMonths(now, -deps.retentionMonths).toISOString();
+  const states = await trustStates(deps.trust, events);
+  const monthsOf = (tenantId: string) =>
+    states.get(tenantId)?.retention.activityMonths ?? deps.retentionMonths;
+  const oldestOf = new Map<string, string>();
+  const oldestFor = (raw: unknown) => {
+    const t = tenantOf(raw);
+    let o = oldestOf.get(t);
+    if (o === undefined) {
+      o = addMonths(now, -monthsOf(t)).toISOString();
+      oldestOf.set(t, o);
+    }
+    return o;
+  };
   const latest = new Date(now.getTime() + FUTURE_SLACK_MS).toISOString();
   const errors: FieldError[] = [];
   const parsed: ActivityEventInput[] = [];
@@ -58,7 +77,7 @@ export async function ingestActivityEvents(
       : timestampSchema.safeParse((raw as { occurredAt?: unknown } | null)?.occurredAt);
     if (at.success && at.data > latest)
       errors.push({ path: `events[${i}].occurredAt`, message: 'is more than 5 minutes in the future' });
-    if (at.success && at.data < oldest)
+    if (at.success && at.data < oldestFor(raw))
       errors.push({ path: `events[${i}].occurredAt`, message: 'is older than the retention period' });
   });
   if (errors.length > 0) throw new ValidationError(errors);
@@ -83,9 +102,12 @@ export async function ingestActivityEvents(
     while (next < todo.length) {
       const i = todo[next++]!;
       const entry = entries[i]!;
+      const ttl = ttlOf(entry.occurredAt, monthsOf(entry.tenantId));
+      const state = states.get(entry.tenantId);
+      const held = state ? isHeld(coverageOf(state.holds), [entry.userId]) : false;
       results[i] = {
         id: entry.id,
-        status: await deps.store.put(entry, ttlOf(entry.occurredAt, deps.retentionMonths)),
+        status: held ? await deps.store.put(entry, ttl, true) : await deps.store.put(entry, ttl),
       };
     }
   };

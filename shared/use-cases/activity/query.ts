@@ -6,6 +6,7 @@ import type { ActivityEntry, StoredActivity } from '../../domain/activity/event.
 import type { ActivityFilters, MyActivityFilters } from '../../domain/activity/filters.ts';
 import type { DirectorySnapshot } from '../../domain/directory/snapshot.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { type TrustReader, type Visibility, visibilityOf } from '../../domain/trust/visibility.ts';
 import { activityDenial, canReadOrgActivity, type UserCaller } from '../../http/caller.ts';
 import { type CursorBinding, decodeCursor, encodeCursor } from '../../query/cursor.ts';
 import { itemsWithinBudget, positionOf } from '../../query/page-budget.ts';
@@ -25,6 +26,8 @@ export interface ActivityQueryDeps {
   directory: DirectoryReader;
   signingKey: Uint8Array;
   clock: () => Date;
+  /** Each tenant's retention and legal holds; absent: the stored TTL alone decides. */
+  trust?: TrustReader;
 }
 
 export interface PageRequest {
@@ -90,6 +93,7 @@ export async function* iterateActivity(
   const dir = await deps.directory.snapshot(caller.tenantId);
   const now = deps.clock();
   const q = resolveOrgQuery(caller, filters, dir, now, viewers);
+  const visibility = await activityVisibility(deps, caller.tenantId, now);
   const read = (after: string | undefined) =>
     deps.store.query({
       tenantId: caller.tenantId,
@@ -101,6 +105,7 @@ export async function* iterateActivity(
       after,
       nowEpochSeconds: Math.floor(now.getTime() / 1000),
       population: dir.data.users.length,
+      visibility,
     });
   // The next page loads while this one is rendered and written.
   for await (const out of readAhead(read, (page) => page.nextPosition)) {
@@ -126,6 +131,7 @@ async function runPage(
     after,
     nowEpochSeconds: Math.floor(deps.clock().getTime() / 1000),
     population: dir.data.users.length,
+    visibility: await activityVisibility(deps, caller.tenantId, deps.clock()),
   });
   // A page whose items would not fit in a Lambda response ends early (page-budget.ts).
   const rendered = out.items.map((e) => renderEntry(e, dir));
@@ -138,6 +144,15 @@ async function runPage(
     scanned: out.scanned,
     plan: out.plan,
   };
+}
+
+/** The rule reads apply for the tenant now (retention and legal holds), when trust is wired. */
+async function activityVisibility(
+  deps: Pick<ActivityQueryDeps, 'trust'>,
+  tenantId: string,
+  now: Date,
+): Promise<Visibility | undefined> {
+  return deps.trust ? visibilityOf(await deps.trust.state(tenantId), 'activity', now) : undefined;
 }
 
 /** The stored entry as read: the learner's name and the content's archived flag from the directory now. */

@@ -27,6 +27,7 @@ export function directoryStoreFromConfig(
 export function activityAdapters(config: Config) {
   const client = dynamoDocumentClient(config);
   return {
+    client,
     activityStore: activityStoreFromConfig(config, client),
     directory: directoryStoreFromConfig(config, client),
   };

@@ -2,6 +2,7 @@ import type { AuditFilters } from '../../domain/audit/filters.ts';
 import type { AuditEntry, AuditListItem } from '../../domain/audit/schema.ts';
 import { addMonthsUtc } from '../../domain/audit/time.ts';
 import { BadRequestError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { type TrustReader, type Visibility, visibilityOf } from '../../domain/trust/visibility.ts';
 import { canReadAudit, type UserCaller } from '../../http/caller.ts';
 import { decodeCursor, encodeCursor } from '../../query/cursor.ts';
 import { itemsWithinBudget, positionOf } from '../../query/page-budget.ts';
@@ -12,6 +13,8 @@ export interface QueryAuditDeps {
   store: AuditEventReader;
   clock: Clock;
   retentionMonths: number;
+  /** Each tenant's retention and legal holds; absent: the deployment's months, no holds. */
+  trust?: TrustReader;
   /** The HMAC key for cursors. */
   signingKey: () => Promise<Uint8Array>;
 }
@@ -38,13 +41,16 @@ interface Window {
   to: string;
 }
 
-/** Default `to` = now, `from` = 3 calendar months before `to`; never earlier than retention. */
-function resolveWindow(filters: AuditFilters, now: Date, retentionMonths: number): Window {
+/**
+ * Default `to` = now, `from` = 3 calendar months before `to`; never earlier than retention,
+ * unless a legal hold keeps older entries readable (the store then applies the rule per entry).
+ */
+function resolveWindow(filters: AuditFilters, now: Date, retentionMonths: number, held = false): Window {
   const to = filters.to ?? now.toISOString();
   let from = filters.from ?? addMonthsUtc(new Date(to), -DEFAULT_WINDOW_MONTHS).toISOString();
   if (from > to) throw new ValidationError([{ path: 'from', message: 'must not be after `to`' }]);
   const retentionStart = addMonthsUtc(now, -retentionMonths).toISOString();
-  if (from < retentionStart) from = retentionStart;
+  if (from < retentionStart && !held) from = retentionStart;
   // Entirely before retention: an empty window.
   if (to < from) return { from, to: from };
   return { from, to };
@@ -78,13 +84,13 @@ export async function listAuditEvents(
   assertAuditReader(caller);
   const now = deps.clock();
   const key = await deps.signingKey();
-  let window: Window;
+  let window: Window | undefined;
   let after: string | undefined;
   if (page.cursor) {
     ({ after, window } = decodePosition(decodeCursor(key, binding(caller, filters), page.cursor)));
-  } else {
-    window = resolveWindow(filters, now, deps.retentionMonths);
   }
+  const { visibility, months } = await visibilityFor(deps, caller.tenantId, now);
+  if (!window) window = resolveWindow(filters, now, months, heldAny(visibility));
   const result = await deps.store.query({
     tenantId: caller.tenantId,
     filters,
@@ -94,6 +100,7 @@ export async function listAuditEvents(
     limit: page.limit,
     after,
     nowEpochSeconds: Math.floor(now.getTime() / 1000),
+    visibility,
   });
   // A page whose items would not fit in a Lambda response ends early (page-budget.ts).
   const fit = Math.max(1, itemsWithinBudget(result.items));
@@ -117,9 +124,11 @@ export async function* iterateAuditEvents(
   pageSize = 200,
 ): AsyncGenerator<AuditEntry> {
   assertAuditReader(caller);
-  const window = resolveWindow(filters, deps.clock(), deps.retentionMonths);
+  const { visibility, months } = await visibilityFor(deps, caller.tenantId, deps.clock());
+  const window = resolveWindow(filters, deps.clock(), months, heldAny(visibility));
   const read = async (after: string | undefined) => {
     const result = await deps.store.query({
+      visibility: visibility && { ...visibility, nowEpochSeconds: Math.floor(deps.clock().getTime() / 1000) },
       tenantId: caller.tenantId,
       filters,
       from: window.from,
@@ -137,12 +146,29 @@ export async function* iterateAuditEvents(
 
 /** One whole entry; unknown, other-tenant and expired ids are all 404. */
 export async function getAuditEvent(
-  deps: Pick<QueryAuditDeps, 'store' | 'clock'>,
+  deps: Pick<QueryAuditDeps, 'store' | 'clock' | 'trust'>,
   caller: UserCaller,
   id: string,
 ): Promise<AuditEntry> {
   assertAuditReader(caller);
-  const entry = await deps.store.get(caller.tenantId, id, Math.floor(deps.clock().getTime() / 1000));
+  const now = deps.clock();
+  const { visibility } = await visibilityFor({ retentionMonths: 0, ...deps }, caller.tenantId, now);
+  const entry = await deps.store.get(caller.tenantId, id, Math.floor(now.getTime() / 1000), visibility);
   if (!entry) throw new NotFoundError('No audit entry with this id.');
   return entry;
+}
+
+/** The tenant's months and, with a trust reader, the rule reads apply (retention and holds). */
+async function visibilityFor(
+  deps: Pick<QueryAuditDeps, 'trust' | 'retentionMonths'>,
+  tenantId: string,
+  now: Date,
+): Promise<{ visibility?: Visibility; months: number }> {
+  if (!deps.trust) return { months: deps.retentionMonths };
+  const state = await deps.trust.state(tenantId);
+  return { visibility: visibilityOf(state, 'audit', now), months: state.retention.auditMonths };
+}
+
+function heldAny(v: Visibility | undefined): boolean {
+  return Boolean(v && (v.coverage.all || v.coverage.persons.size > 0));
 }

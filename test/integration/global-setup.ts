@@ -2,6 +2,7 @@ import '../../local/env.ts';
 import type { TestProject } from 'vitest/node';
 import { scheduleRoutes } from '../../local/schedules.ts';
 import { startLocalStack } from '../../local/stack.ts';
+import { trustRoutes } from '../../local/trust.ts';
 import { RECORD_ACCOUNT, resetRecording, startRecording, writeRecordingMeta } from './support/sdk-calls.ts';
 
 /**
@@ -27,7 +28,11 @@ export default async function setup(project: TestProject) {
   // Before any handler builds its SDK clients: every call a function sends is recorded.
   resetRecording();
   startRecording();
-  const stack = await startLocalStack({ dataDir: null, port: 0, localRoutes: scheduleRoutes });
+  const stack = await startLocalStack({
+    dataDir: null,
+    port: 0,
+    localRoutes: (config) => [...scheduleRoutes(config), ...trustRoutes(config)],
+  });
   writeRecordingMeta({
     region: stack.config.AWS_REGION,
     account: RECORD_ACCOUNT,

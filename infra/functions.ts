@@ -17,11 +17,22 @@ import { QUEUE_LIMIT_SECONDS, RUN_LIMIT_SECONDS } from '../shared/domain/exports
  * - `readAppend`: read + append
  * - `readWrite`: read + write
  * - `readUpdate`: read + UpdateItem only (moves existing items on, creates and deletes nothing)
+ * - `expiry`: Query on the table and its indexes + UpdateItem only under a `dynamodb:Attributes`
+ *   condition naming the key and the expiry attributes (`ttl`, `rx`): log entries stay immutable,
+ *   only when they expire moves (legal holds, retention per tenant)
  * Indexes are named from tables.ts, never `index/*`; nothing grants Scan.
  * TransactWriteItems needs no action of its own (each item's Put/Update/Delete is checked); a
  * ConditionCheck item would need dynamodb:ConditionCheckItem, which no level grants yet.
  */
-export type TableAccess = 'query' | 'read' | 'append' | 'readAppend' | 'write' | 'readWrite' | 'readUpdate';
+export type TableAccess =
+  | 'query'
+  | 'read'
+  | 'append'
+  | 'readAppend'
+  | 'write'
+  | 'readWrite'
+  | 'readUpdate'
+  | 'expiry';
 
 export interface TableGrant {
   access: TableAccess;
@@ -192,13 +203,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
       'dynamodb:DeleteItem State': COARSE_LEVEL,
       'dynamodb:Query State': COARSE_LEVEL,
     },
-    settings: [
-      'EXPORT_LINK_DAYS',
-      'PUBLIC_BASE_URL',
-      'AUDIT_RETENTION_MONTHS',
-      'ACTIVITY_RETENTION_MONTHS',
-      'SHARDS',
-    ],
+    settings: ['EXPORT_LINK_DAYS', 'PUBLIC_BASE_URL', 'AUDIT_RETENTION_MONTHS', 'SHARDS'],
     timeoutSeconds: 29,
   },
   'export-worker': {
@@ -262,7 +267,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
       "One step of an expiry job per SQS message: pages of a tenant's entries, each stored expiry set by the holds and retention",
     // The logs: the byTime walk and one UpdateItem per entry that moves (ttl and rx only; nothing
     // created or deleted). State: the job's checkpoint, the tenant's holds and retention.
-    tables: { Audit: 'readUpdate', Activity: 'readUpdate', State: 'readWrite' },
+    tables: { Audit: 'expiry', Activity: 'expiry', State: 'readWrite' },
     sendsTo: ['expiry-jobs'],
     consumes: { queue: 'expiry-jobs', maxConcurrency: 2 },
     settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS'],

@@ -76,6 +76,9 @@ export const paths: ZodOpenApiPathsObject = {
     get: {
       operationId: 'getRetention',
       summary: 'The tenant’s retention and the progress of its last change (owner, admin)',
+      description:
+        'The months each log keeps an entry (the deployment’s defaults, 18 and 84, until an owner sets them) and, ' +
+        'per log, the progress of the background job its last change started.',
       tags,
       responses: {
         '200': {

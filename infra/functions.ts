@@ -259,6 +259,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     // Directory: the owner's name in that entry.
     tables: { State: 'readWrite', Audit: 'append', Directory: 'query' },
     sendsTo: ['expiry-jobs'],
+    unexercised: { 'dynamodb:DeleteItem State': COARSE_LEVEL },
     settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS'],
     timeoutSeconds: 29,
   },
@@ -270,6 +271,10 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     tables: { Audit: 'expiry', Activity: 'expiry', State: 'readWrite' },
     sendsTo: ['expiry-jobs'],
     consumes: { queue: 'expiry-jobs', maxConcurrency: 2 },
+    unexercised: {
+      'dynamodb:DeleteItem State': COARSE_LEVEL,
+      'dynamodb:UpdateItem State': COARSE_LEVEL,
+    },
     settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS'],
     memoryMb: 512,
     timeoutSeconds: 5 * 60,
@@ -278,6 +283,10 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     description: 'Every 15 minutes: re-queues expiry jobs whose checkpoint is older than 15 minutes',
     tables: { State: 'query' },
     sendsTo: ['expiry-jobs'],
+    unexercised: {
+      'dynamodb:Query State':
+        'The resumer runs only on its EventBridge schedule (a job stalled for 15 minutes); the integration suites drain every job at once, so none stalls. Its logic is unit-tested (resumeStalledJobs).',
+    },
     timeoutSeconds: 60,
     schedule: { everyMinutes: 15 },
   },

@@ -17,11 +17,22 @@ import { QUEUE_LIMIT_SECONDS, RUN_LIMIT_SECONDS } from '../shared/domain/exports
  * - `readAppend`: read + append
  * - `readWrite`: read + write
  * - `readUpdate`: read + UpdateItem only (moves existing items on, creates and deletes nothing)
+ * - `expiry`: Query on the table and its indexes + UpdateItem only under a `dynamodb:Attributes`
+ *   condition naming the key and the expiry attributes (`ttl`, `rx`): log entries stay immutable,
+ *   only when they expire moves (legal holds, retention per tenant)
  * Indexes are named from tables.ts, never `index/*`; nothing grants Scan.
  * TransactWriteItems needs no action of its own (each item's Put/Update/Delete is checked); a
  * ConditionCheck item would need dynamodb:ConditionCheckItem, which no level grants yet.
  */
-export type TableAccess = 'query' | 'read' | 'append' | 'readAppend' | 'write' | 'readWrite' | 'readUpdate';
+export type TableAccess =
+  | 'query'
+  | 'read'
+  | 'append'
+  | 'readAppend'
+  | 'write'
+  | 'readWrite'
+  | 'readUpdate'
+  | 'expiry';
 
 export interface TableGrant {
   access: TableAccess;
@@ -46,7 +57,7 @@ export type SettingName =
   | 'SERVICE_CALLERS';
 
 /** SQS queues the API stack creates (each with a dead-letter queue) when a function names one. */
-export type QueueName = 'schedule-runs';
+export type QueueName = 'schedule-runs' | 'expiry-jobs';
 
 export interface FunctionSpec {
   description: string;
@@ -146,17 +157,19 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
 
   'audit-ingest': {
     description: 'POST /v1/audit-events',
-    tables: { Audit: 'append' },
-    settings: ['AUDIT_RETENTION_MONTHS', 'SHARDS', 'SERVICE_CALLERS'],
+    // State: each tenant's retention and legal holds (one Query, cached 10 s): the age check and held entries.
+    tables: { Audit: 'append', State: 'query' },
+    settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS', 'SERVICE_CALLERS'],
     memoryMb: 512,
     timeoutSeconds: 29,
   },
   'audit-query': {
     description: 'GET /v1/audit-events and /v1/audit-events/{id}',
-    tables: { Audit: 'read' },
+    // State: the tenant's retention and legal holds, which decide what reads return.
+    tables: { Audit: 'read', State: 'query' },
     signingSecret: true,
-    // Lists and gets hide entries past the deployment's audit retention, as exports do.
-    settings: ['AUDIT_RETENTION_MONTHS', 'SHARDS', 'COST_HEADERS'],
+    // Lists and gets hide entries past the tenant's retention (these are its defaults), as exports do.
+    settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS', 'COST_HEADERS'],
     memoryMb: 512,
     timeoutSeconds: 29,
   },
@@ -170,8 +183,9 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   'activity-ingest': {
     description: 'POST /v1/activity-events',
     // Entries carry the ids platforms send; the directory is read at query time, never here.
-    tables: { Activity: 'append' },
-    settings: ['ACTIVITY_RETENTION_MONTHS', 'SHARDS', 'SERVICE_CALLERS'],
+    // State: each tenant's retention and legal holds, as for the audit ingest.
+    tables: { Activity: 'append', State: 'query' },
+    settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS', 'SERVICE_CALLERS'],
     memoryMb: 512,
     timeoutSeconds: 29,
   },
@@ -179,9 +193,10 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     description: 'GET /v1/activity, /v1/me/activity and the directory pickers GET /v1/directory/*',
     // Both through their indexes and the directory snapshot: no item is read by key. The pickers
     // (users, teams, groups) read the same snapshot with the same scoping, and sign their cursors.
-    tables: { Activity: 'query', Directory: 'query' },
+    // State: the tenant's retention and legal holds.
+    tables: { Activity: 'query', Directory: 'query', State: 'query' },
     signingSecret: true,
-    settings: ['SHARDS', 'COST_HEADERS'],
+    settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS', 'COST_HEADERS'],
     memoryMb: 512,
     timeoutSeconds: 29,
   },
@@ -213,7 +228,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
       State: 'readUpdate',
     },
     bucket: { access: 'write', prefix: 'exports/' },
-    settings: ['AUDIT_RETENTION_MONTHS', 'SHARDS'],
+    settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS'],
     unexercised: {
       'dynamodb:Query State': COARSE_LEVEL,
       's3:AbortMultipartUpload Exports/exports/*': MULTIPART_ABORT,
@@ -268,6 +283,43 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     timeoutSeconds: 29,
     memoryMb: 512,
   },
+  trust: {
+    description: 'Legal holds and retention per tenant: /v1/legal-holds, /v1/settings/retention',
+    // State: holds, the setting and expiry jobs; Audit: each change recorded through the ingest;
+    // Directory: the owner's name in that entry.
+    tables: { State: 'readWrite', Audit: 'append', Directory: 'query' },
+    sendsTo: ['expiry-jobs'],
+    unexercised: { 'dynamodb:DeleteItem State': COARSE_LEVEL },
+    settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS'],
+    timeoutSeconds: 29,
+  },
+  'expiry-worker': {
+    description:
+      "One step of an expiry job per SQS message: pages of a tenant's entries, each stored expiry set by the holds and retention",
+    // The logs: the byTime walk and one UpdateItem per entry that moves (ttl and rx only; nothing
+    // created or deleted). State: the job's checkpoint, the tenant's holds and retention.
+    tables: { Audit: 'expiry', Activity: 'expiry', State: 'readWrite' },
+    sendsTo: ['expiry-jobs'],
+    consumes: { queue: 'expiry-jobs', maxConcurrency: 2 },
+    unexercised: {
+      'dynamodb:DeleteItem State': COARSE_LEVEL,
+      'dynamodb:UpdateItem State': COARSE_LEVEL,
+    },
+    settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS'],
+    memoryMb: 512,
+    timeoutSeconds: 5 * 60,
+  },
+  'expiry-resumer': {
+    description: 'Every 15 minutes: re-queues expiry jobs whose checkpoint is older than 15 minutes',
+    tables: { State: 'query' },
+    sendsTo: ['expiry-jobs'],
+    unexercised: {
+      'dynamodb:Query State':
+        'The resumer runs only on its EventBridge schedule (a job stalled for 15 minutes); the integration suites drain every job at once, so none stalls. Its logic is unit-tested (resumeStalledJobs).',
+    },
+    timeoutSeconds: 60,
+    schedule: { everyMinutes: 15 },
+  },
   'schedule-dispatcher': {
     description:
       'Every 15 minutes: claims the due schedule runs, round-robin by tenant, one queue message each',
@@ -297,7 +349,13 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
       'dynamodb:GetItem Audit': COARSE_LEVEL,
       's3:AbortMultipartUpload Exports/exports/*': MULTIPART_ABORT,
     },
-    settings: ['EXPORT_LINK_DAYS', 'PUBLIC_BASE_URL', 'SHARDS', 'AUDIT_RETENTION_MONTHS'],
+    settings: [
+      'EXPORT_LINK_DAYS',
+      'PUBLIC_BASE_URL',
+      'SHARDS',
+      'AUDIT_RETENTION_MONTHS',
+      'ACTIVITY_RETENTION_MONTHS',
+    ],
     consumes: { queue: 'schedule-runs', maxConcurrency: 20 },
     memoryMb: 1024,
     timeoutSeconds: FIFTEEN_MINUTES,

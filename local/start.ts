@@ -7,6 +7,7 @@ import { DEMO_PEOPLE, DEMO_TENANT } from './seed/demo.ts';
 import { seedDemoTenant } from './seed/index.ts';
 import { startLocalStack } from './stack.ts';
 import { defaultSecretWarning, mintToken } from './tokens.ts';
+import { startExpiryTicker, trustRoutes } from './trust.ts';
 
 /**
  * `npm start`: DynamoDB Local, s3rver and SES v2 local embedded; the dev gateway on PORT; the
@@ -29,8 +30,12 @@ async function main() {
     dataDir,
     port,
     emulatorPorts: { dynamodb: base, s3: base + 1, ses: base + 2 },
-    localRoutes: (config) => [...scheduleRoutes(config), ...sealRoutes(config)],
+    localRoutes: (config) => [...scheduleRoutes(config), ...sealRoutes(config), ...trustRoutes(config)],
   });
+  const stopExpiry = startExpiryTicker(
+    () => stack.config,
+    (err) => console.error(`  expiry job failed: ${err instanceof Error ? err.message : String(err)}`),
+  );
   const stopTicker = startScheduleTicker(
     () => stack.config,
     (err) => console.error(`  schedule tick failed: ${err instanceof Error ? err.message : String(err)}`),
@@ -45,6 +50,7 @@ async function main() {
     stopping = true;
     stopTicker();
     stopSealer();
+    stopExpiry();
     console.log(`\n${signal}: stopping Logbook …`);
     await stack.stop();
     console.log('Stopped.');

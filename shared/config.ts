@@ -50,6 +50,11 @@ const schema = z.object({
    */
   SCHEDULE_RUNS_QUEUE_URL: z.url().optional(),
   /**
+   * URL of the SQS queue of expiry jobs (AWS only: legal holds and retention changes send, the
+   * expiry worker consumes and continues); locally the jobs wait in-process (POST /_local/expiry-jobs).
+   */
+  EXPIRY_JOBS_QUEUE_URL: z.url().optional(),
+  /**
    * Per-tenant write shard counts, e.g. `acme=4,globex=16`; others use DEFAULT_SHARDS. A count may
    * grow (reads fan out over every shard below it) but must never shrink.
    */

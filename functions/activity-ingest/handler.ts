@@ -1,4 +1,5 @@
 import { activityStoreFromConfig } from '../../shared/composition/activity.ts';
+import { trustReaderFromConfig } from '../../shared/composition/trust-reader.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { ingestActivityEnvelopeSchema } from '../../shared/domain/activity/event.ts';
 import { parseInput } from '../../shared/domain/issues.ts';
@@ -13,6 +14,7 @@ const deps = {
   store: activityStoreFromConfig(config),
   clock: systemClock,
   retentionMonths: config.ACTIVITY_RETENTION_MONTHS,
+  trust: trustReaderFromConfig(config),
 };
 
 /** `POST /v1/activity-events` (platform services). */

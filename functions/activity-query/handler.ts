@@ -1,4 +1,5 @@
 import { activityAdapters } from '../../shared/composition/activity.ts';
+import { trustReaderFromConfig } from '../../shared/composition/trust-reader.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { canReadOrgActivity, type UserCaller } from '../../shared/domain/caller.ts';
 import { parseInput } from '../../shared/domain/issues.ts';
@@ -23,7 +24,8 @@ import {
 const config = loadConfig();
 // Read at the cold start, as every setting: a function deployed without it fails to load.
 const costSettings = { COST_HEADERS: config.COST_HEADERS };
-const { activityStore, directory } = activityAdapters(config);
+const { activityStore, directory, client } = activityAdapters(config);
+const trust = trustReaderFromConfig(config, client);
 const signingKey = signingKeyLoader(config);
 
 type ActivityList = Awaited<ReturnType<typeof listActivity>>;
@@ -42,6 +44,7 @@ const deps = async () => ({
   directory,
   signingKey: await signingKey(),
   clock: systemClock,
+  trust,
 });
 
 const pickerDeps = async () => ({ directory, signingKey: await signingKey() });

@@ -1,4 +1,5 @@
 import { auditStoreFromConfig } from '../../shared/composition/audit.ts';
+import { trustReaderFromConfig } from '../../shared/composition/trust-reader.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { parseInput } from '../../shared/domain/issues.ts';
 import { systemClock } from '../../shared/domain/time.ts';
@@ -13,6 +14,7 @@ const deps = {
   store: auditStoreFromConfig(config),
   clock: systemClock,
   retentionMonths: config.AUDIT_RETENTION_MONTHS,
+  trust: trustReaderFromConfig(config),
 };
 
 /** POST /v1/audit-events (service): validate and redact the batch, then write it. */

@@ -1,4 +1,5 @@
 import { auditStoreFromConfig } from '../../shared/composition/audit.ts';
+import { trustReaderFromConfig } from '../../shared/composition/trust-reader.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { parseInput } from '../../shared/domain/issues.ts';
 import { systemClock } from '../../shared/domain/time.ts';
@@ -14,6 +15,7 @@ const config = loadConfig();
 const costSettings = { COST_HEADERS: config.COST_HEADERS };
 const deps = {
   store: auditStoreFromConfig(config),
+  trust: trustReaderFromConfig(config),
   clock: systemClock,
   retentionMonths: config.AUDIT_RETENTION_MONTHS,
   signingKey: signingKeyLoader(config),

@@ -12,6 +12,7 @@ import { paths as exportsPaths } from '../exports/schema.ts';
 import { paths as health } from '../health/schema.ts';
 import { paths as reports } from '../reports/schema.ts';
 import { ROUTES } from '../routes.ts';
+import { paths as trust } from '../trust/schema.ts';
 import { paths as openapi } from './schema.ts';
 
 /**
@@ -31,6 +32,7 @@ export const ALL_PATHS: ZodOpenApiPathsObject[] = [
   reports,
   exportsPaths,
   downloads,
+  trust,
 ];
 
 /** Folders may share a path with different methods (POST and GET /v1/audit-events). */
@@ -96,6 +98,7 @@ export function buildDocument(serverUrl = '/') {
         description:
           'Hourly signed digests of the audit log, their keys and inclusion proofs (docs/trust.md)',
       },
+      { name: 'Trust', description: 'Legal holds and retention per tenant' },
     ],
     paths: mergePaths(...ALL_PATHS),
   });

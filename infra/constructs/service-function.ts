@@ -11,7 +11,11 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import type { TableDef } from '../../shared/adapters/dynamodb/tables.ts';
+import {
+  HELD_EXPIRY_ATTRIBUTE,
+  type TableDef,
+  TTL_ATTRIBUTE,
+} from '../../shared/adapters/dynamodb/tables.ts';
 import type { Config } from '../../shared/config.ts';
 import { aliasArgs, ESM_REQUIRE_BANNER } from '../bundling/esbuild.ts';
 import type { TableAccess } from '../functions.ts';
@@ -49,6 +53,8 @@ type EnvName =
 const APPEND_ACTIONS = ['dynamodb:PutItem'];
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 const UPDATE_ACTIONS = ['dynamodb:UpdateItem'];
+/** What the `expiry` level may change on a log entry (shared/adapters/dynamodb/tables.ts). */
+const EXPIRY_ATTRIBUTES = [TTL_ATTRIBUTE, HELD_EXPIRY_ATTRIBUTE];
 
 /**
  * The one Lambda construct: Node.js 22 on ARM64, an esbuild bundle per function (the AWS SDK v3
@@ -145,7 +151,7 @@ export class ServiceFunction extends Construct {
     const { table, def } = bound;
     this.setEnv(def.envVar, table.tableName);
     const queries = access !== 'append' && access !== 'write';
-    const itemReads = queries && access !== 'query';
+    const itemReads = queries && access !== 'query' && access !== 'expiry';
     const writes =
       access === 'readWrite' || access === 'write'
         ? WRITE_ACTIONS
@@ -172,6 +178,20 @@ export class ServiceFunction extends Construct {
         new PolicyStatement({
           actions: ['dynamodb:Query'],
           resources: [table.tableArn, ...def.indexes.map((index) => `${table.tableArn}/index/${index.name}`)],
+        }),
+      );
+    }
+    if (access === 'expiry') {
+      // Only the key and the expiry attributes may appear in the update (its names and key).
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: UPDATE_ACTIONS,
+          resources: [table.tableArn],
+          conditions: {
+            'ForAllValues:StringEquals': {
+              'dynamodb:Attributes': [def.partitionKey, ...EXPIRY_ATTRIBUTES],
+            },
+          },
         }),
       );
     }

@@ -23,6 +23,7 @@ export function activityStoreFromConfig(
 export function activityAdapters(config: Config) {
   const client = dynamoDocumentClient(config);
   return {
+    client,
     activityStore: activityStoreFromConfig(config, client),
     directory: directoryStoreFromConfig(config, client),
   };

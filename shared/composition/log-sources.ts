@@ -22,6 +22,7 @@ import type {
 import { activityStoreFromConfig } from './activity.ts';
 import { auditStoreFromConfig } from './audit.ts';
 import { directoryStoreFromConfig } from './directory.ts';
+import { trustReaderFromConfig } from './trust-reader.ts';
 
 /**
  * The logs as exports see them: their filter schemas (the list routes' names and rules, unknown
@@ -123,14 +124,21 @@ export function entrySources(
   directoryStore: DynamoDirectoryStore,
 ): EntrySources {
   const clock = systemClock;
+  const trust = trustReaderFromConfig(config, client);
   const auditQuery = {
     store: auditStoreFromConfig(config, client),
     clock,
     retentionMonths: config.AUDIT_RETENTION_MONTHS,
+    trust,
     // Iteration never makes a cursor; the key is only part of the query's deps shape.
     signingKey: async () => new Uint8Array(),
   };
-  const activityQuery = { store: activityStoreFromConfig(config, client), directory: directoryStore, clock };
+  const activityQuery = {
+    store: activityStoreFromConfig(config, client),
+    directory: directoryStore,
+    clock,
+    trust,
+  };
   return {
     ...filterChecks(directoryStore),
     activity(caller, filters, viewers) {

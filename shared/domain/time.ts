@@ -51,11 +51,13 @@ export function resolveWindow(
   filters: { from?: string; to?: string },
   now: Date,
   retentionMonths?: number,
+  /** A legal hold keeps older entries readable: the store then applies retention per entry. */
+  held = false,
 ): { from: string; to: string } {
   const to = filters.to ?? now.toISOString();
   let from = filters.from ?? defaultWindowStart(new Date(to)).toISOString();
   if (from > to) throw new ValidationError([{ path: 'from', message: 'must not be after `to`' }]);
-  if (retentionMonths === undefined) return { from, to };
+  if (retentionMonths === undefined || held) return { from, to };
   const retentionStart = addMonths(now, -retentionMonths).toISOString();
   if (from < retentionStart) from = retentionStart;
   if (to < from) return { from, to: from };

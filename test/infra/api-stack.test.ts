@@ -60,6 +60,7 @@ const EXPECTED_DYNAMO: Record<TableAccess, string[]> = {
     'dynamodb:UpdateItem',
   ],
   readUpdate: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+  expiry: ['dynamodb:Query', 'dynamodb:UpdateItem'],
 };
 
 describe('functions', () => {
@@ -223,7 +224,7 @@ describe('functions', () => {
         ...TABLES.find((t) => t.id === id)!.indexes.map((i) => `${id}.Arn/index/${i.name}`),
       ].sort();
     expect(view.fn('activity-query').grants('dynamodb:')).toEqual({
-      'dynamodb:Query': [...indexes('Activity'), ...indexes('Directory')].sort(),
+      'dynamodb:Query': [...indexes('Activity'), ...indexes('Directory'), ...indexes('State')].sort(),
     });
     // The directory function reads a tenant with Query and upserts with BatchWriteItem, nothing else.
     expect(view.fn('directory').grants('dynamodb:')).toEqual({
@@ -293,12 +294,19 @@ describe('functions', () => {
   it('audit-query can read audit entries but never write them', () => {
     const grants = view.fn('audit-query').grants('dynamodb:');
     expect(Object.keys(grants).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(grants['dynamodb:GetItem']).toEqual(['Audit.Arn']);
     expect(grants['dynamodb:Query']).toContain('Audit.Arn/index/byTime');
-    expect(grants['dynamodb:Query']!.every((r) => r.startsWith('Audit.Arn'))).toBe(true);
+    // The state table: only the tenant's retention and legal holds, by Query.
+    expect(
+      grants['dynamodb:Query']!.every((r) => r.startsWith('Audit.Arn') || r.startsWith('State.Arn')),
+    ).toBe(true);
   });
 
-  it('audit-ingest can only put audit entries: no Query, no UpdateItem, no batch write', () => {
-    expect(view.fn('audit-ingest').grants('dynamodb:')).toEqual({ 'dynamodb:PutItem': ['Audit.Arn'] });
+  it('audit-ingest can only put audit entries: no UpdateItem, no batch write, Query only on the state table', () => {
+    expect(view.fn('audit-ingest').grants('dynamodb:')).toEqual({
+      'dynamodb:PutItem': ['Audit.Arn'],
+      'dynamodb:Query': ['State.Arn', 'State.Arn/index/byDue'],
+    });
   });
 
   it('nobody may Scan, use a dynamodb:* wildcard, or name a table index as index/*', () => {
@@ -378,9 +386,9 @@ describe('functions', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 20 },
     });
-    const [mapping] = Object.values(s.apiTemplate.findResources('AWS::Lambda::EventSourceMapping'));
+    const mappings = Object.values(s.apiTemplate.findResources('AWS::Lambda::EventSourceMapping'));
+    const mapping = mappings.find((m) => view.render(m.Properties.FunctionName) === 'fn:schedule-run-worker');
     expect(view.render(mapping!.Properties.EventSourceArn)).toBe('Queue-schedule-runs.Arn');
-    expect(view.render(mapping!.Properties.FunctionName)).toBe('fn:schedule-run-worker');
     const consume = view.fn('schedule-run-worker').grants('sqs:');
     expect(Object.keys(consume).sort()).toEqual([
       'sqs:ChangeMessageVisibility',
@@ -393,14 +401,40 @@ describe('functions', () => {
   });
 
   it('keeps a run message invisible longer than the worker may run, and parks poison ones in a DLQ', () => {
-    const worker = FUNCTIONS['schedule-run-worker']!;
     const queues = s.apiTemplate.findResources('AWS::SQS::Queue');
-    const [main] = Object.entries(queues).filter(([, q]) => q.Properties.RedrivePolicy);
-    expect(main![1].Properties.VisibilityTimeout).toBeGreaterThan(worker.timeoutSeconds ?? 10);
-    expect(main![1].Properties.RedrivePolicy.maxReceiveCount).toBe(5);
-    expect(main![1].Properties.SqsManagedSseEnabled).toBe(true);
-    // The runs queue, its dead-letter queue, and the export worker's on-failure queue.
-    s.apiTemplate.resourceCountIs('AWS::SQS::Queue', 3);
+    for (const [queue, consumer] of [
+      ['schedule-runs', 'schedule-run-worker'],
+      ['expiry-jobs', 'expiry-worker'],
+    ] as const) {
+      const [main] = Object.entries(queues).filter(
+        ([id, q]) => id.startsWith(`Queue${queue.replace('-', '')}`) && q.Properties.RedrivePolicy,
+      );
+      expect(main, queue).toBeDefined();
+      expect(main![1].Properties.VisibilityTimeout).toBeGreaterThan(
+        FUNCTIONS[consumer]!.timeoutSeconds ?? 10,
+      );
+      expect(main![1].Properties.RedrivePolicy.maxReceiveCount).toBe(5);
+      expect(main![1].Properties.SqsManagedSseEnabled).toBe(true);
+    }
+    // Two queues with their dead-letter queues, and the export worker's on-failure queue.
+    s.apiTemplate.resourceCountIs('AWS::SQS::Queue', 5);
+  });
+
+  it('runs the expiry worker from the expiry-jobs queue, two at most, and lets three functions send to it', () => {
+    const mappings = Object.values(s.apiTemplate.findResources('AWS::Lambda::EventSourceMapping'));
+    const mapping = mappings.find((m) => view.render(m.Properties.FunctionName) === 'fn:expiry-worker');
+    expect(view.render(mapping!.Properties.EventSourceArn)).toBe('Queue-expiry-jobs.Arn');
+    expect(mapping!.Properties).toMatchObject({
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    for (const name of ['trust', 'expiry-worker', 'expiry-resumer']) {
+      expect(view.fn(name).env.EXPIRY_JOBS_QUEUE_URL, name).toBe('Queue-expiry-jobs');
+      expect(view.fn(name).grants('sqs:SendMessage')['sqs:SendMessage'], name).toEqual([
+        'Queue-expiry-jobs.Arn',
+      ]);
+    }
   });
 });
 
@@ -558,6 +592,7 @@ describe('HTTP API', () => {
         .sort(),
     ).toEqual([
       'fn:audit-sealer.Arn rate(5 minutes)',
+      'fn:expiry-resumer.Arn rate(15 minutes)',
       'fn:export-sweeper.Arn rate(15 minutes)',
       'fn:schedule-dispatcher.Arn rate(15 minutes)',
     ]);
@@ -633,6 +668,30 @@ describe('the manifest', () => {
         expect(['write', 'readWrite', 'readUpdate'], `${name} ${table}`).not.toContain(access);
       }
     }
+  });
+
+  it('lets only the expiry worker update log entries, and only their key and expiry attributes', () => {
+    for (const name of s.api.functions.keys()) {
+      const updates = (view.fn(name).grants('dynamodb:UpdateItem')['dynamodb:UpdateItem'] ?? []).filter(
+        (r) => r.startsWith('Audit') || r.startsWith('Activity'),
+      );
+      expect(updates, name).toEqual(name === 'expiry-worker' ? ['Activity.Arn', 'Audit.Arn'] : []);
+    }
+    const onLogs = view
+      .fn('expiry-worker')
+      .statements.filter(
+        (st) => st.actions.includes('dynamodb:UpdateItem') && !st.resources.includes('State.Arn'),
+      );
+    expect(onLogs.flatMap((st) => st.resources).sort()).toEqual(['Activity.Arn', 'Audit.Arn']);
+    for (const st of onLogs) {
+      expect(st.actions).toEqual(['dynamodb:UpdateItem']);
+      expect(st.condition).toEqual({
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'ttl', 'rx'] },
+      });
+    }
+    expect(view.fn('expiry-worker').grants('dynamodb:DeleteItem')['dynamodb:DeleteItem']).toEqual([
+      'State.Arn',
+    ]);
   });
 });
 

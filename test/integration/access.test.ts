@@ -129,6 +129,12 @@ const EXPECTED: Record<string, (c: Caller) => number> = {
   'DELETE /v1/reports/{id}': reportById(204),
   'PUT /v1/reports/{id}/schedule': reportById(200),
   'DELETE /v1/reports/{id}/schedule': reportById(204),
+  // Legal holds and retention (API.md "Trust"): owners change, owners and admins read.
+  'POST /v1/legal-holds': only(['owner'], 201),
+  'GET /v1/legal-holds': only(['owner', 'admin']),
+  'DELETE /v1/legal-holds/{id}': only(['owner']),
+  'GET /v1/settings/retention': only(['owner', 'admin']),
+  'PUT /v1/settings/retention': only(['owner']),
 };
 
 const tenantA = uniqueTenant('acc-a');
@@ -164,6 +170,16 @@ const REPORT_BODY = { name: 'Weekly admin actions', log: 'audit', filters: {}, v
 const SCHEDULE_BODY = { frequency: 'weekly', recipients: ['u-admin'] };
 
 /** A shared audit report of tenant A's admin (with a schedule when asked). */
+/** A fresh active hold of tenant A (one person nobody is), so each release meets one. */
+async function newHold(): Promise<string> {
+  const res = await api('/v1/legal-holds', {
+    token: tokens.A.owner,
+    body: { name: 'Matrix', reason: 'Access matrix', personIds: ['nobody'] },
+  });
+  expect(res.status, res.text).toBe(201);
+  return res.body.id;
+}
+
 async function newReport(withSchedule: boolean): Promise<string> {
   const created = await api('/v1/reports', { token: tokens.A.admin, body: REPORT_BODY });
   expect(created.status, created.text).toBe(201);
@@ -185,7 +201,9 @@ async function requestFor(route: RouteDef): Promise<{ path: string; method: stri
     route.method === 'DELETE' && route.path.startsWith('/v1/reports/')
       ? await newReport(route.path.endsWith('/schedule'))
       : reportId;
+  const hold = route.path === '/v1/legal-holds/{id}' ? await newHold() : '';
   const path = route.path
+    .replace('/v1/legal-holds/{id}', `/v1/legal-holds/${hold}`)
     .replace('/v1/reports/{id}', `/v1/reports/${report}`)
     .replace('/v1/exports/{id}', `/v1/exports/${exportId}`)
     .replace('{id}', AUDIT_IDS[0]!)
@@ -214,6 +232,9 @@ async function requestFor(route: RouteDef): Promise<{ path: string; method: stri
   if (route.path === '/v1/exports') body = { log: 'audit', format: 'json', filters: {} };
   if (route.path === '/v1/reports' || route.path === '/v1/reports/{id}') body = REPORT_BODY;
   if (route.path === '/v1/reports/{id}/schedule') body = SCHEDULE_BODY;
+  if (route.path === '/v1/legal-holds')
+    body = { name: 'Matrix', reason: 'Access matrix', personIds: ['nobody'] };
+  if (route.path === '/v1/settings/retention') body = { auditMonths: 18 };
   if (route.method === 'DELETE' || route.method === 'GET') body = undefined;
   return { path, method: route.method, body };
 }

@@ -3,6 +3,7 @@ import type { TestProject } from 'vitest/node';
 import { scheduleRoutes } from '../../local/schedules.ts';
 import { sealRoutes } from '../../local/seal.ts';
 import { startLocalStack } from '../../local/stack.ts';
+import { trustRoutes } from '../../local/trust.ts';
 import { RECORD_ACCOUNT, resetRecording, startRecording, writeRecordingMeta } from './support/sdk-calls.ts';
 
 /**
@@ -31,7 +32,7 @@ export default async function setup(project: TestProject) {
   const stack = await startLocalStack({
     dataDir: null,
     port: 0,
-    localRoutes: (config) => [...scheduleRoutes(config), ...sealRoutes(config)],
+    localRoutes: (config) => [...scheduleRoutes(config), ...sealRoutes(config), ...trustRoutes(config)],
   });
   writeRecordingMeta({
     region: stack.config.AWS_REGION,

@@ -460,6 +460,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/legal-holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant’s legal holds, active and released (owner, admin)
+         * @description Newest first.
+         */
+        get: operations["listLegalHolds"];
+        put?: never;
+        /**
+         * Place a legal hold (owner)
+         * @description While an active hold covers an entry (its person is actor, impersonator, subject or learner, or the hold is tenant-wide), the entry never expires: reads, filters and exports return it past retention, and the store’s TTL never deletes it (a background job removes the stored expiry of covered entries; entries ingested later are stored without one). Released, normal retention applies again. Without `personIds` the hold covers the whole tenant. Recorded in the audit log (Legal hold, Created).
+         */
+        post: operations["placeLegalHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/legal-holds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Release a legal hold (owner)
+         * @description The entries it covered return to normal retention (unless another active hold covers them): those already past it are hidden at once and become eligible for deletion again. Recorded in the audit log (Legal hold, Released).
+         */
+        delete: operations["releaseLegalHold"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settings/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant’s retention and the progress of its last change (owner, admin)
+         * @description The months each log keeps an entry (the deployment’s defaults, 18 and 84, until an owner sets them) and, per log, the progress of the background job its last change started.
+         */
+        get: operations["getRetention"];
+        /**
+         * Set the tenant’s retention (owner)
+         * @description Either or both months. Applies to new and stored entries alike: reads, exports and counts hide what is older than the new setting at once; lengthening keeps entries the old setting would have expired (a background job moves their stored expiry out, oldest first; see `progress`). Ingest checks “not older than the retention period” against this setting. Recorded in the audit log (Setting “Retention”, Updated, with before and after values). Entries held by a legal hold are kept whatever the setting.
+         */
+        put: operations["putRetention"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -498,7 +566,7 @@ export interface components {
             action: "Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Exported" | "Merged";
             object: {
                 /** @enum {string} */
-                type: "User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "Contact" | "Group";
+                type: "User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Contact" | "Group";
                 id: string;
                 name?: string;
             };
@@ -712,6 +780,20 @@ export interface components {
              */
             filters?: components["schemas"]["AuditFilters"] | components["schemas"]["ActivityFilters"];
         };
+        LegalHoldInput: {
+            /** @description What the matter is called */
+            name: string;
+            /** @description Why the entries must be kept */
+            reason: string;
+            /** @description The people held (1–100); without it the hold covers the whole tenant */
+            personIds?: string[];
+        };
+        RetentionInput: {
+            /** @description Months the audit log keeps an entry, 1–84 */
+            auditMonths?: number;
+            /** @description Months the activity log keeps an entry, 1–120 */
+            activityMonths?: number;
+        };
         /** @description RFC 9457 problem details. `errors` names every invalid field. */
         Problem: {
             type: string;
@@ -781,7 +863,7 @@ export interface components {
             action: "Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Exported" | "Merged";
             object: {
                 /** @enum {string} */
-                type: "User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "Contact" | "Group";
+                type: "User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Contact" | "Group";
                 id: string;
                 name?: string;
             };
@@ -864,7 +946,7 @@ export interface components {
             action: "Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Exported" | "Merged";
             object: {
                 /** @enum {string} */
-                type: "User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "Contact" | "Group";
+                type: "User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Contact" | "Group";
                 id: string;
                 name?: string;
             };
@@ -1146,6 +1228,45 @@ export interface components {
             /** @constant */
             status: "queued";
         };
+        LegalHold: {
+            id: string;
+            name: string;
+            reason: string;
+            /** @description Absent: the whole tenant is held */
+            personIds?: string[];
+            /** @enum {string} */
+            status: "active" | "released";
+            createdAt: string;
+            /** @description The user id of the owner who placed it */
+            createdBy: string;
+            releasedAt?: string;
+            releasedBy?: string;
+        };
+        LegalHoldList: {
+            items: components["schemas"]["LegalHold"][];
+        };
+        Retention: {
+            /** @description Months the audit log keeps an entry (default 18) */
+            auditMonths: number;
+            /** @description Months the activity log keeps an entry (default 84) */
+            activityMonths: number;
+            /** @description Per log, the background job started by the last change of its months (absent when it was never changed). It moves each stored entry’s expiry to occurredAt + the new months, oldest entries first; reads apply the new setting at once, whatever the progress. `status` is `done` once every stored entry was checked (twice: a catch-up pass follows a minute later). */
+            progress: {
+                audit?: components["schemas"]["RetentionJobProgress"];
+                activity?: components["schemas"]["RetentionJobProgress"];
+            };
+        };
+        /** @description The background job that moves stored expiries after the last change of this log’s retention. Entries are walked oldest first, so the ones nearest expiry move first. */
+        RetentionJobProgress: {
+            /** @enum {string} */
+            status: "running" | "done";
+            startedAt: string;
+            finishedAt?: string;
+            /** @description Stored entries the job has looked at so far */
+            entriesChecked: number;
+            /** @description Entries whose stored expiry it moved (out, or back in for a shorter setting) */
+            entriesChanged: number;
+        };
         /** @description The filters of `GET /v1/audit-events` */
         AuditFilters: {
             /** @description Actor ids. Several values: repeat the parameter or separate them with commas; any of them matches. */
@@ -1153,7 +1274,7 @@ export interface components {
             /** @description Actions from the catalog (`GET /v1/catalog` lists them with labels, as `actions`). Several values: repeat the parameter or separate them with commas; any of them matches. */
             action?: ("Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Exported" | "Merged")[];
             /** @description Object types from the catalog (`GET /v1/catalog` lists them with labels, as `objectTypes`). Several values: repeat the parameter or separate them with commas; any of them matches. */
-            objectType?: ("User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "Contact" | "Group")[];
+            objectType?: ("User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Contact" | "Group")[];
             /** @description Object ids. Several values: repeat the parameter or separate them with commas; any of them matches. */
             objectId?: string[];
             /** @description Case-insensitive substring of the object’s name */
@@ -1251,7 +1372,7 @@ export interface components {
             /** @description Actions from the catalog (`GET /v1/catalog` lists them with labels, as `actions`). Several values: repeat the parameter or separate them with commas; any of them matches. */
             action?: ("Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Exported" | "Merged")[];
             /** @description Object types from the catalog (`GET /v1/catalog` lists them with labels, as `objectTypes`). Several values: repeat the parameter or separate them with commas; any of them matches. */
-            objectType?: ("User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "Contact" | "Group")[];
+            objectType?: ("User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Contact" | "Group")[];
             /** @description Object ids. Several values: repeat the parameter or separate them with commas; any of them matches. */
             objectId?: string[];
             /** @description Case-insensitive substring of the object’s name */
@@ -1514,7 +1635,7 @@ export interface operations {
                 /** @description Actions from the catalog (`GET /v1/catalog` lists them with labels, as `actions`). Several values: repeat the parameter or separate them with commas; any of them matches. */
                 action?: ("Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Exported" | "Merged")[];
                 /** @description Object types from the catalog (`GET /v1/catalog` lists them with labels, as `objectTypes`). Several values: repeat the parameter or separate them with commas; any of them matches. */
-                objectType?: ("User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "Contact" | "Group")[];
+                objectType?: ("User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Contact" | "Group")[];
                 /** @description Object ids. Several values: repeat the parameter or separate them with commas; any of them matches. */
                 objectId?: string[];
                 /** @description Case-insensitive substring of the object’s name */
@@ -4072,6 +4193,422 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLegalHolds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every hold */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHoldList"];
+                };
+            };
+            /** @description Missing, expired or wrongly signed token. On bearer-token (JWT) routes API Gateway’s JWT authorizer rejects it before any function runs and answers `{"message":"Unauthorized"}` (application/json); a token that verifies but carries no usable claims (no `tenant_id`, an unknown `role`) is a problem+json 401 from Logbook. Locally, where a service-role bearer token stands in for SigV4, a missing or bad token on a service route is the same gateway 401. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller’s role may not do this (problem+json, from Logbook). On service (IAM, SigV4) routes in AWS, API Gateway answers 403 with `{"message": …}` (application/json) before any function runs when the request is unsigned, wrongly signed, or signed by a principal not allowed `execute-api:Invoke` on the route (e.g. `{"message":"Forbidden"}`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error; never carries internals. `{"message":"Internal Server Error"}` (application/json) comes from API Gateway when the function failed outright or its answer exceeded Lambda’s 6 MB response limit (list pages end early to stay far below it); the local gateway enforces the same limit. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency failed or the function ran out of time; nothing was acknowledged, safe to retry (problem+json). `{"message":"Service Unavailable"}` (application/json) comes from API Gateway when no answer arrived within its 30-second integration timeout; functions behind routes stop at 29 s so this is rare. The local gateway gives up after 30 s with the same answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    placeLegalHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LegalHoldInput"];
+            };
+        };
+        responses: {
+            /** @description The hold, active */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHold"];
+                };
+            };
+            /** @description Invalid input; `errors` lists every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or wrongly signed token. On bearer-token (JWT) routes API Gateway’s JWT authorizer rejects it before any function runs and answers `{"message":"Unauthorized"}` (application/json); a token that verifies but carries no usable claims (no `tenant_id`, an unknown `role`) is a problem+json 401 from Logbook. Locally, where a service-role bearer token stands in for SigV4, a missing or bad token on a service route is the same gateway 401. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller’s role may not do this (problem+json, from Logbook). On service (IAM, SigV4) routes in AWS, API Gateway answers 403 with `{"message": …}` (application/json) before any function runs when the request is unsigned, wrongly signed, or signed by a principal not allowed `execute-api:Invoke` on the route (e.g. `{"message":"Forbidden"}`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Body larger than the route allows (problem+json), or larger than API Gateway’s 10 MB request limit: `{"message":"Request Entity Too Large"}` (application/json), locally too. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error; never carries internals. `{"message":"Internal Server Error"}` (application/json) comes from API Gateway when the function failed outright or its answer exceeded Lambda’s 6 MB response limit (list pages end early to stay far below it); the local gateway enforces the same limit. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency failed or the function ran out of time; nothing was acknowledged, safe to retry (problem+json). `{"message":"Service Unavailable"}` (application/json) comes from API Gateway when no answer arrived within its 30-second integration timeout; functions behind routes stop at 29 s so this is rare. The local gateway gives up after 30 s with the same answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    releaseLegalHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hold, released */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegalHold"];
+                };
+            };
+            /** @description Missing, expired or wrongly signed token. On bearer-token (JWT) routes API Gateway’s JWT authorizer rejects it before any function runs and answers `{"message":"Unauthorized"}` (application/json); a token that verifies but carries no usable claims (no `tenant_id`, an unknown `role`) is a problem+json 401 from Logbook. Locally, where a service-role bearer token stands in for SigV4, a missing or bad token on a service route is the same gateway 401. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller’s role may not do this (problem+json, from Logbook). On service (IAM, SigV4) routes in AWS, API Gateway answers 403 with `{"message": …}` (application/json) before any function runs when the request is unsigned, wrongly signed, or signed by a principal not allowed `execute-api:Invoke` on the route (e.g. `{"message":"Forbidden"}`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unknown id, or one that belongs to another tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the hold is already released */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error; never carries internals. `{"message":"Internal Server Error"}` (application/json) comes from API Gateway when the function failed outright or its answer exceeded Lambda’s 6 MB response limit (list pages end early to stay far below it); the local gateway enforces the same limit. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency failed or the function ran out of time; nothing was acknowledged, safe to retry (problem+json). `{"message":"Service Unavailable"}` (application/json) comes from API Gateway when no answer arrived within its 30-second integration timeout; functions behind routes stop at 29 s so this is rare. The local gateway gives up after 30 s with the same answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The months each log keeps, and job progress */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Retention"];
+                };
+            };
+            /** @description Missing, expired or wrongly signed token. On bearer-token (JWT) routes API Gateway’s JWT authorizer rejects it before any function runs and answers `{"message":"Unauthorized"}` (application/json); a token that verifies but carries no usable claims (no `tenant_id`, an unknown `role`) is a problem+json 401 from Logbook. Locally, where a service-role bearer token stands in for SigV4, a missing or bad token on a service route is the same gateway 401. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller’s role may not do this (problem+json, from Logbook). On service (IAM, SigV4) routes in AWS, API Gateway answers 403 with `{"message": …}` (application/json) before any function runs when the request is unsigned, wrongly signed, or signed by a principal not allowed `execute-api:Invoke` on the route (e.g. `{"message":"Forbidden"}`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error; never carries internals. `{"message":"Internal Server Error"}` (application/json) comes from API Gateway when the function failed outright or its answer exceeded Lambda’s 6 MB response limit (list pages end early to stay far below it); the local gateway enforces the same limit. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency failed or the function ran out of time; nothing was acknowledged, safe to retry (problem+json). `{"message":"Service Unavailable"}` (application/json) comes from API Gateway when no answer arrived within its 30-second integration timeout; functions behind routes stop at 29 s so this is rare. The local gateway gives up after 30 s with the same answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    putRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RetentionInput"];
+            };
+        };
+        responses: {
+            /** @description The setting now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Retention"];
+                };
+            };
+            /** @description Invalid input; `errors` lists every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or wrongly signed token. On bearer-token (JWT) routes API Gateway’s JWT authorizer rejects it before any function runs and answers `{"message":"Unauthorized"}` (application/json); a token that verifies but carries no usable claims (no `tenant_id`, an unknown `role`) is a problem+json 401 from Logbook. Locally, where a service-role bearer token stands in for SigV4, a missing or bad token on a service route is the same gateway 401. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller’s role may not do this (problem+json, from Logbook). On service (IAM, SigV4) routes in AWS, API Gateway answers 403 with `{"message": …}` (application/json) before any function runs when the request is unsigned, wrongly signed, or signed by a principal not allowed `execute-api:Invoke` on the route (e.g. `{"message":"Forbidden"}`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Body larger than the route allows (problem+json), or larger than API Gateway’s 10 MB request limit: `{"message":"Request Entity Too Large"}` (application/json), locally too. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error; never carries internals. `{"message":"Internal Server Error"}` (application/json) comes from API Gateway when the function failed outright or its answer exceeded Lambda’s 6 MB response limit (list pages end early to stay far below it); the local gateway enforces the same limit. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency failed or the function ran out of time; nothing was acknowledged, safe to retry (problem+json). `{"message":"Service Unavailable"}` (application/json) comes from API Gateway when no answer arrived within its 30-second integration timeout; functions behind routes stop at 29 s so this is rare. The local gateway gives up after 30 s with the same answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };

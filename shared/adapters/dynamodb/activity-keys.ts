@@ -1,7 +1,7 @@
 import type { StoredActivity } from '../../domain/activity/event.ts';
 import { itemPosition } from '../../query/position.ts';
 import { shardOf } from '../../query/shards.ts';
-import { TTL_ATTRIBUTE } from './tables.ts';
+import { HELD_EXPIRY_ATTRIBUTE, TTL_ATTRIBUTE } from './tables.ts';
 
 /**
  * Every key of an activity item, spelled once. Base key `pk` = `tenant#id` (idempotent,
@@ -40,7 +40,12 @@ export interface ActivityFilterHelpers {
   x?: string;
 }
 
-export function activityItem(entry: StoredActivity, shards: number, ttl: number): Record<string, unknown> {
+export function activityItem(
+  entry: StoredActivity,
+  shards: number,
+  ttl: number,
+  held = false,
+): Record<string, unknown> {
   const t = entry.tenantId;
   const shard = shardOf(entry.id, shards);
   // Only the helpers an entry has: no undefined keys for the marshaller to walk and drop.
@@ -74,6 +79,7 @@ export function activityItem(entry: StoredActivity, shards: number, ttl: number)
     ...(entry.bulkImportId ? { bip: activityKeys.bulkImport(t, entry.bulkImportId) } : {}),
     e: entry,
     f,
-    [TTL_ATTRIBUTE]: ttl,
+    // A held entry has no TTL for the sweep; its expiry waits in `rx` (tables.ts).
+    ...(held ? { [HELD_EXPIRY_ATTRIBUTE]: ttl } : { [TTL_ATTRIBUTE]: ttl }),
   };
 }

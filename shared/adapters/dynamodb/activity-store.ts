@@ -23,13 +23,13 @@ export class DynamoActivityStore implements ActivityStore {
     private readonly options: DynamoActivityStoreOptions,
   ) {}
 
-  async put(entry: StoredActivity, ttl: number): Promise<IngestStatus> {
+  async put(entry: StoredActivity, ttl: number, held = false): Promise<IngestStatus> {
     try {
       // Marshalled by the lean converter (the hot path; see attributes.ts): a low-level PutItem.
       await this.client.send(
         new PutItemCommand({
           TableName: this.options.tableName,
-          Item: toAttributeMap(activityItem(entry, this.options.shardsFor(entry.tenantId), ttl)),
+          Item: toAttributeMap(activityItem(entry, this.options.shardsFor(entry.tenantId), ttl, held)),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -72,6 +72,10 @@ export class DynamoActivityStore implements ActivityStore {
         },
         baseKeyOf: (position) => ({ pk: activityKeys.pk(q.tenantId, idOfPosition(position)) }),
         nowEpochSeconds: q.nowEpochSeconds,
+        visibility: q.visibility && {
+          rule: q.visibility,
+          persons: (item) => [(item.f as { u?: string } | undefined)?.u],
+        },
       });
       const items: StoredActivity[] = [];
       for (const raw of out.items) {

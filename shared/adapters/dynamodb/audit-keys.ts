@@ -3,7 +3,7 @@ import { ipKey } from '../../domain/audit/ip.ts';
 import type { AuditEntry, AuditListItem } from '../../domain/audit/schema.ts';
 import { itemPosition } from '../../query/position.ts';
 import { shardOf } from '../../query/shards.ts';
-import { TTL_ATTRIBUTE } from './tables.ts';
+import { HELD_EXPIRY_ATTRIBUTE, TTL_ATTRIBUTE } from './tables.ts';
 
 /**
  * Every key of the audit table, built here and nowhere else (see AUDIT_TABLE in tables.ts and
@@ -76,10 +76,18 @@ export interface AuditItem {
   x: { changes?: AuditEntry['changes']; details?: AuditEntry['details'] };
   /** Filter helpers: lower-cased object name, fixed-width hex IP, bare content type. */
   f: { on?: string; ip?: string; ct?: string };
-  [TTL_ATTRIBUTE]: number;
+  /** Absent while an active legal hold covers the entry (then `rx` keeps the expiry). */
+  [TTL_ATTRIBUTE]?: number;
+  /** The retention expiry of a held entry, restored into `ttl` when the hold is released. */
+  [HELD_EXPIRY_ATTRIBUTE]?: number;
 }
 
-export function toAuditItem(entry: AuditEntry, shards: number, expiresAtEpochSeconds: number): AuditItem {
+export function toAuditItem(
+  entry: AuditEntry,
+  shards: number,
+  expiresAtEpochSeconds: number,
+  held = false,
+): AuditItem {
   const t = entry.tenantId;
   const shard = shardOf(entry.id, shards);
   const { changes, details, ...listItem } = entry;
@@ -95,7 +103,9 @@ export function toAuditItem(entry: AuditEntry, shards: number, expiresAtEpochSec
     e: listItem,
     x: {},
     f: {},
-    [TTL_ATTRIBUTE]: expiresAtEpochSeconds,
+    ...(held
+      ? { [HELD_EXPIRY_ATTRIBUTE]: expiresAtEpochSeconds }
+      : { [TTL_ATTRIBUTE]: expiresAtEpochSeconds }),
   };
   if (entry.integrity) {
     item.h = entry.integrity.hash;

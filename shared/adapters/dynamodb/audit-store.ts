@@ -20,6 +20,8 @@ import {
   auditListItemSchema,
 } from '../../domain/audit/schema.ts';
 import { ThrottledError } from '../../domain/errors.ts';
+import { auditPersons } from '../../domain/trust/holds.ts';
+import { isVisible, type Visibility } from '../../domain/trust/visibility.ts';
 import { logger } from '../../observability.ts';
 import type { ExpressionBuilder } from '../../query/expression.ts';
 import { idOfPosition } from '../../query/position.ts';
@@ -54,8 +56,12 @@ export class DynamoAuditStore implements AuditEventStore {
     private readonly options: DynamoAuditStoreOptions,
   ) {}
 
-  async put(entry: AuditEntry, expiresAtEpochSeconds: number): Promise<'created' | 'duplicate'> {
-    const item = toAuditItem(entry, this.options.shardsFor(entry.tenantId), expiresAtEpochSeconds);
+  async put(
+    entry: AuditEntry,
+    expiresAtEpochSeconds: number,
+    held = false,
+  ): Promise<'created' | 'duplicate'> {
+    const item = toAuditItem(entry, this.options.shardsFor(entry.tenantId), expiresAtEpochSeconds, held);
     // Marshalled here by the lean converter (the hot path; see attributes.ts), so the low-level
     // PutItem goes through the same client untouched by its marshaller. Outside the try: a value
     // the marshaller refuses is refused on every retry, never a 503.
@@ -75,7 +81,12 @@ export class DynamoAuditStore implements AuditEventStore {
     }
   }
 
-  async get(tenantId: string, id: string, nowEpochSeconds: number): Promise<AuditEntry | null> {
+  async get(
+    tenantId: string,
+    id: string,
+    nowEpochSeconds: number,
+    visibility?: Visibility,
+  ): Promise<AuditEntry | null> {
     let out: GetCommandOutput;
     try {
       out = await this.client.send(
@@ -89,7 +100,12 @@ export class DynamoAuditStore implements AuditEventStore {
       throw toDomainError(err, STORE);
     }
     const item = out.Item;
-    if (!item || !(Number(item[TTL_ATTRIBUTE]) > nowEpochSeconds)) return null;
+    if (!item) return null;
+    const ttl = item[TTL_ATTRIBUTE] === undefined ? undefined : Number(item[TTL_ATTRIBUTE]);
+    if (visibility) {
+      const e = item.e as AuditListItem;
+      if (!isVisible(visibility, e.occurredAt, ttl, auditPersons(e))) return null;
+    } else if (!(Number(ttl) > nowEpochSeconds)) return null;
     const entry = auditEntrySchema.parse({ ...(item.e as object), ...(item.x as object) });
     return entry.tenantId === tenantId ? entry : null;
   }
@@ -147,6 +163,10 @@ export class DynamoAuditStore implements AuditEventStore {
         filter: (expr) => addFilters(expr, q.filters, plan.covers),
         baseKeyOf: (position) => ({ pk: auditKeys.pk(q.tenantId, idOfPosition(position)) }),
         nowEpochSeconds: q.nowEpochSeconds,
+        visibility: q.visibility && {
+          rule: q.visibility,
+          persons: (item) => auditPersons((item.e ?? {}) as AuditListItem),
+        },
       });
     } catch (err) {
       // The service refused the query itself (a ValidationException): a planner bug, worth a log line.

@@ -6,12 +6,10 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { JWK } from 'jose';
-import type { Config } from '../../config.ts';
 import type { AuditDigest } from '../../domain/audit/digest.ts';
 import type { MerkleState } from '../../domain/audit/merkle.ts';
 import { toDomainError } from '../aws-errors.ts';
 import { auditKeys, SEAL_SHARDS } from './audit-keys.ts';
-import { dynamoDocumentClient } from './client.ts';
 
 /**
  * Digests, chain heads, signing keys and the sealer's cursor, in the State table:

@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { isVisible, type Visibility } from '../../domain/trust/visibility.ts';
 import { recordQueryCost } from '../../observability.ts';
 import { READ_BUDGET, type ReadBudget } from '../../query/budget.ts';
 import { ExpressionBuilder } from '../../query/expression.ts';
@@ -44,6 +45,13 @@ export interface MergeQuery {
   /** Base-table key of an item at a position, so a stream can resume after it. */
   baseKeyOf: (position: string) => Record<string, string>;
   nowEpochSeconds: number;
+  /**
+   * The tenant's retention and legal holds (shared/domain/trust/visibility.ts). Without holds the
+   * window starts at the retention start and an entry without a stored expiry (released, its
+   * expiry not restored yet) passes the TTL condition; with holds nothing is cut server-side and
+   * each item is checked in memory (holds are rare). Absent: only the TTL condition applies.
+   */
+  visibility?: { rule: Visibility; persons: (item: Item) => readonly (string | undefined)[] };
   /** What this call may read; READ_BUDGET unless given. */
   budget?: ReadBudget;
 }
@@ -63,7 +71,9 @@ export interface MergeResult {
 
 type Key = Record<string, unknown>;
 
-export async function mergeQuery(client: DynamoDBDocumentClient, q: MergeQuery): Promise<MergeResult> {
+export async function mergeQuery(client: DynamoDBDocumentClient, query0: MergeQuery): Promise<MergeResult> {
+  const q = withVisibility(query0);
+  if (q.from > q.to) return { items: [], nextPosition: null, scanned: 0, queries: 0 };
   const merge = startMerge<Item, Key>({
     streams: q.streams.length,
     from: q.from,
@@ -94,7 +104,12 @@ async function query(
 ): Promise<ReadResult<Item, Key>> {
   const stream = q.streams[read.stream]!;
   const expr = new ExpressionBuilder();
-  expr.add(`${expr.path(TTL_ATTRIBUTE)} > ${expr.value(q.nowEpochSeconds)}`);
+  const held = q.visibility && heldAny(q.visibility.rule);
+  if (!q.visibility) expr.add(`${expr.path(TTL_ATTRIBUTE)} > ${expr.value(q.nowEpochSeconds)}`);
+  else if (!held) {
+    const ttl = expr.path(TTL_ATTRIBUTE);
+    expr.add(`attribute_not_exists(${ttl}) OR ${ttl} > ${expr.value(q.visibility.rule.nowEpochSeconds)}`);
+  }
   q.filter?.(expr);
   const keyExpr = new ExpressionBuilder('k');
   const keyCondition = `${keyExpr.path(stream.partitionKeyName)} = ${keyExpr.value(
@@ -123,5 +138,29 @@ async function query(
     kept,
     scanned: out.ScannedCount ?? 0,
     last: last ? { key: last, ts: String(last.ts) } : undefined,
+  };
+}
+
+function heldAny(rule: Visibility): boolean {
+  return rule.coverage.all || rule.coverage.persons.size > 0;
+}
+
+/** The window cut at the retention start (no holds), or the in-memory rule added (holds). */
+function withVisibility(q: MergeQuery): MergeQuery {
+  const v = q.visibility;
+  if (!v) return q;
+  if (!heldAny(v.rule)) {
+    return v.rule.retentionStart > q.from ? { ...q, from: v.rule.retentionStart } : q;
+  }
+  const accept = q.accept;
+  return {
+    ...q,
+    accept: (item) => {
+      const ttl = item[TTL_ATTRIBUTE];
+      const occurredAt = item.ts.slice(0, item.ts.indexOf('#'));
+      if (!isVisible(v.rule, occurredAt, typeof ttl === 'number' ? ttl : undefined, v.persons(item)))
+        return false;
+      return accept ? accept(item) : true;
+    },
   };
 }

@@ -24,6 +24,11 @@ export interface TableDef {
 
 /** All string attributes: keys are composed strings, sort keys are `occurredAt#id`. */
 export const TTL_ATTRIBUTE = 'ttl';
+/**
+ * Log entries an active legal hold covers carry no `ttl` (so the TTL sweep never deletes them);
+ * their retention expiry waits here until the hold is released (docs/trust.md).
+ */
+export const HELD_EXPIRY_ATTRIBUTE = 'rx';
 
 /** What every log index projects: the list view (`e`), filter helpers (`f`) and the TTL. */
 const LOG_PROJECTION = ['e', 'f', TTL_ATTRIBUTE] as const;

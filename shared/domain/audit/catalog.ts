@@ -155,6 +155,7 @@ export const OBJECT_TYPES = {
   // Logbook's own
   Schedule: 'Schedule',
   ReportSchedule: 'Report schedule',
+  LegalHold: 'Legal hold',
   // CRM
   Contact: 'Contact',
   Group: 'Group',

@@ -17,6 +17,8 @@ import {
   isTooFarAhead,
   retentionEndEpoch,
 } from '../../domain/time.ts';
+import { coverageOf, isHeld } from '../../domain/trust/holds.ts';
+import { type TrustReader, tenantOf, trustStates } from '../../domain/trust/visibility.ts';
 import { mapBounded } from '../bounded-pool.ts';
 import type { ActivityWriter } from './ports.ts';
 
@@ -24,6 +26,11 @@ export interface IngestActivityDeps {
   store: ActivityWriter;
   clock: Clock;
   retentionMonths: number;
+  /**
+   * Each tenant's own retention and legal holds (see the audit ingest): the age check uses the
+   * tenant's months, and an entry of a held learner is stored without a TTL.
+   */
+  trust?: TrustReader;
   /** Writes in flight at once. */
   concurrency?: number;
   newId?: () => string;
@@ -46,7 +53,19 @@ export async function ingestActivityEvents(
   events: unknown[],
 ): Promise<IngestResult> {
   const now = deps.clock.now();
-  const oldest = addMonths(now, -deps.retentionMonths).toISOString();
+  const states = await trustStates(deps.trust, events);
+  const monthsOf = (tenantId: string) =>
+    states.get(tenantId)?.retention.activityMonths ?? deps.retentionMonths;
+  const oldestOf = new Map<string, string>();
+  const oldestFor = (raw: unknown) => {
+    const t = tenantOf(raw);
+    let o = oldestOf.get(t);
+    if (o === undefined) {
+      o = addMonths(now, -monthsOf(t)).toISOString();
+      oldestOf.set(t, o);
+    }
+    return o;
+  };
   const errors: FieldError[] = [];
   const parsed: ActivityEventInput[] = [];
   events.forEach((raw, i) => {
@@ -64,7 +83,7 @@ export async function ingestActivityEvents(
       : timestampSchema.safeParse((raw as { occurredAt?: unknown } | null)?.occurredAt);
     if (at.success && isTooFarAhead(at.data, now))
       errors.push({ path: `events[${i}].occurredAt`, message: FUTURE_TIMESTAMP_MESSAGE });
-    if (at.success && at.data < oldest)
+    if (at.success && at.data < oldestFor(raw))
       errors.push({ path: `events[${i}].occurredAt`, message: 'is older than the retention period' });
   });
   if (errors.length > 0) throw new ValidationError(errors);
@@ -84,9 +103,12 @@ export async function ingestActivityEvents(
   });
   await mapBounded([...firsts.values()], deps.concurrency ?? 16, async (i) => {
     const entry = entries[i]!;
+    const ttl = retentionEndEpoch(entry.occurredAt, monthsOf(entry.tenantId));
+    const state = states.get(entry.tenantId);
+    const held = state ? isHeld(coverageOf(state.holds), [entry.userId]) : false;
     results[i] = {
       id: entry.id,
-      status: await deps.store.put(entry, retentionEndEpoch(entry.occurredAt, deps.retentionMonths)),
+      status: held ? await deps.store.put(entry, ttl, true) : await deps.store.put(entry, ttl),
     };
   });
   return { results };

@@ -1,5 +1,6 @@
 import type { ActivityCriteria } from '../../domain/activity/criteria.ts';
 import type { IngestStatus, StoredActivity } from '../../domain/activity/event.ts';
+import type { Visibility } from '../../domain/trust/visibility.ts';
 import type { DirectoryReader } from '../directory/ports.ts';
 
 export type { DirectoryReader };
@@ -7,7 +8,8 @@ export type { DirectoryReader };
 /** The activity log's storage, as the use cases see it. */
 export interface ActivityWriter {
   /** Conditional put: `duplicate` when the id is already stored for the tenant; never overwrites. */
-  put(entry: StoredActivity, ttl: number): Promise<IngestStatus>;
+  /** `held`: a legal hold covers the entry, so it is stored without a TTL (its expiry kept in `rx`). */
+  put(entry: StoredActivity, ttl: number, held?: boolean): Promise<IngestStatus>;
 }
 
 export interface ActivityStoreQuery {
@@ -22,6 +24,8 @@ export interface ActivityStoreQuery {
   nowEpochSeconds: number;
   /** How many people the tenant's directory knows: a planner hint. */
   population?: number;
+  /** The tenant's retention and holds; absent: the TTL alone decides. */
+  visibility?: Visibility;
 }
 
 export interface ActivityPage {

@@ -6,6 +6,7 @@ import { activityDenial, canReadOrgActivity, type UserCaller } from '../../domai
 import type { DirectorySnapshot } from '../../domain/directory/snapshot.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { type Clock, resolveWindow } from '../../domain/time.ts';
+import { type TrustReader, type Visibility, visibilityOf } from '../../domain/trust/visibility.ts';
 import { type CursorBinding, decodeCursor, encodeCursor } from '../../query/cursor.ts';
 import { MAX_READ } from '../../query/merge-planner.ts';
 import { itemsWithinBudget, positionOf } from '../../query/page-budget.ts';
@@ -25,6 +26,8 @@ export interface ActivityQueryDeps {
   directory: DirectoryReader;
   signingKey: Uint8Array;
   clock: Clock;
+  /** Each tenant's retention and legal holds; absent: the stored TTL alone decides. */
+  trust?: TrustReader;
 }
 
 export interface PageRequest {
@@ -89,6 +92,7 @@ export async function* iterateActivity(
   const dir = await deps.directory.snapshot(caller.tenantId);
   const now = deps.clock.now();
   const q = resolveOrgQuery(caller, filters, dir, now, viewers);
+  const visibility = await activityVisibility(deps, caller.tenantId, now);
   const read = (after: string | undefined) =>
     deps.store.query({
       tenantId: caller.tenantId,
@@ -100,6 +104,7 @@ export async function* iterateActivity(
       after,
       nowEpochSeconds: Math.floor(now.getTime() / 1000),
       population: dir.data.users.length,
+      visibility,
     });
   // The next page loads while this one is rendered and written.
   for await (const out of readAhead(read, (page) => page.nextPosition)) {
@@ -125,6 +130,7 @@ async function runPage(
     after,
     nowEpochSeconds: Math.floor(deps.clock.now().getTime() / 1000),
     population: dir.data.users.length,
+    visibility: await activityVisibility(deps, caller.tenantId, deps.clock.now()),
   });
   // A page whose items would not fit in a Lambda response ends early (page-budget.ts).
   const rendered = out.items.map((e) => renderEntry(e, dir));
@@ -137,6 +143,15 @@ async function runPage(
     scanned: out.scanned,
     plan: out.plan,
   };
+}
+
+/** The rule reads apply for the tenant now (retention and legal holds), when trust is wired. */
+async function activityVisibility(
+  deps: Pick<ActivityQueryDeps, 'trust'>,
+  tenantId: string,
+  now: Date,
+): Promise<Visibility | undefined> {
+  return deps.trust ? visibilityOf(await deps.trust.state(tenantId), 'activity', now) : undefined;
 }
 
 /** The stored entry as read: the learner's name and the content's archived flag from the directory now. */

@@ -13,6 +13,8 @@ import { type FieldError, ValidationError } from '../../domain/errors.ts';
 import { issuesToFieldErrors } from '../../domain/issues.ts';
 import { redactChanges, redactDeep, redactUrl } from '../../domain/redaction.ts';
 import { FUTURE_TIMESTAMP_MESSAGE, isTooFarAhead, retentionEndEpoch } from '../../domain/time.ts';
+import { auditPersons, coverageOf, isHeld } from '../../domain/trust/holds.ts';
+import { type TrustReader, tenantOf, trustStates } from '../../domain/trust/visibility.ts';
 import { mapBounded } from '../bounded-pool.ts';
 import type { AuditEventWriter, Clock } from './ports.ts';
 
@@ -20,6 +22,12 @@ export interface IngestAuditDeps {
   store: AuditEventWriter;
   clock: Clock;
   retentionMonths: number;
+  /**
+   * Each tenant's own retention and legal holds: "not older than retention" is checked against
+   * the tenant's months, and an entry an active hold covers is stored without a TTL. Absent: the
+   * deployment's months, no holds.
+   */
+  trust?: TrustReader;
   /** Server-assigned ids for events without one; by default a ULID derived from the content. */
   newId?: () => string;
   /** Writes in flight at once. */
@@ -51,12 +59,14 @@ export async function ingestAuditEvents(
   const nowEpoch = Math.floor(now.getTime() / 1000);
   const errors: FieldError[] = [];
   const valid: { input: AuditEventInput; ttl: number; index: number }[] = [];
-  const timeRules = (occurredAt: string, path: string): number => {
-    const ttl = retentionEndEpoch(occurredAt, deps.retentionMonths);
+  const states = await trustStates(deps.trust, events);
+  const monthsOf = (raw: unknown) => states.get(tenantOf(raw))?.retention.auditMonths ?? deps.retentionMonths;
+  const timeRules = (occurredAt: string, path: string, months: number): number => {
+    const ttl = retentionEndEpoch(occurredAt, months);
     if (isTooFarAhead(occurredAt, now)) {
       errors.push({ path, message: FUTURE_TIMESTAMP_MESSAGE });
     } else if (ttl <= nowEpoch) {
-      errors.push({ path, message: `is older than the retention period (${deps.retentionMonths} months)` });
+      errors.push({ path, message: `is older than the retention period (${months} months)` });
     }
     return ttl;
   };
@@ -67,10 +77,10 @@ export async function ingestAuditEvents(
       errors.push(...issuesToFieldErrors(parsed.error.issues, prefix));
       // The time rules still apply to a well-formed occurredAt, so one answer lists every problem.
       const occurred = timestampSchema.safeParse((raw as { occurredAt?: unknown } | null)?.occurredAt);
-      if (occurred.success) timeRules(occurred.data, `${prefix}.occurredAt`);
+      if (occurred.success) timeRules(occurred.data, `${prefix}.occurredAt`, monthsOf(raw));
       return;
     }
-    const ttl = timeRules(parsed.data.occurredAt, `${prefix}.occurredAt`);
+    const ttl = timeRules(parsed.data.occurredAt, `${prefix}.occurredAt`, monthsOf(raw));
     valid.push({ input: parsed.data, ttl, index: i });
   });
 
@@ -112,7 +122,9 @@ export async function ingestAuditEvents(
 
   await mapBounded(writes, deps.concurrency ?? 25, async (i) => {
     const { entry, ttl } = planned[i]!;
-    statuses[i] = await deps.store.put(entry, ttl);
+    const state = states.get(entry.tenantId);
+    const held = state ? isHeld(coverageOf(state.holds), auditPersons(entry)) : false;
+    statuses[i] = held ? await deps.store.put(entry, ttl, true) : await deps.store.put(entry, ttl);
   });
   return { results: planned.map(({ entry }, i) => ({ id: entry.id, status: statuses[i]! })) };
 }

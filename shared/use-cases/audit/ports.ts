@@ -1,10 +1,14 @@
 import type { AuditFilters } from '../../domain/audit/filters.ts';
 import type { AuditEntry, AuditListItem } from '../../domain/audit/schema.ts';
+import type { Visibility } from '../../domain/trust/visibility.ts';
 
 /** What the audit use cases need from storage; the DynamoDB adapter and test fakes implement it. */
 export interface AuditEventWriter {
-  /** Writes the entry unless its (tenant, id) is already stored. Never overwrites. */
-  put(entry: AuditEntry, expiresAtEpochSeconds: number): Promise<'created' | 'duplicate'>;
+  /**
+   * Writes the entry unless its (tenant, id) is already stored. Never overwrites. A `held` entry
+   * (an active legal hold covers it) is stored without the TTL attribute, its expiry kept apart.
+   */
+  put(entry: AuditEntry, expiresAtEpochSeconds: number, held?: boolean): Promise<'created' | 'duplicate'>;
 }
 
 export interface AuditStoreQuery {
@@ -19,6 +23,8 @@ export interface AuditStoreQuery {
   /** Position (`occurredAt#id`) of the last item already returned. */
   after?: string;
   nowEpochSeconds: number;
+  /** The tenant's retention and holds; absent: the TTL alone decides. */
+  visibility?: Visibility;
 }
 
 export interface AuditStorePage {
@@ -34,7 +40,12 @@ export interface AuditStorePage {
 export interface AuditEventReader {
   query(q: AuditStoreQuery): Promise<AuditStorePage>;
   /** The entry, or null when unknown, another tenant's, or past retention. */
-  get(tenantId: string, id: string, nowEpochSeconds: number): Promise<AuditEntry | null>;
+  get(
+    tenantId: string,
+    id: string,
+    nowEpochSeconds: number,
+    visibility?: Visibility,
+  ): Promise<AuditEntry | null>;
   /** The full entries (with changes and details) of list items, in the same order. */
   hydrate(tenantId: string, items: readonly AuditListItem[]): Promise<AuditEntry[]>;
 }

@@ -3,6 +3,7 @@ import type { AuditEntry, AuditListItem } from '../../domain/audit/schema.ts';
 import { canReadAudit, type UserCaller } from '../../domain/caller.ts';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../../domain/errors.ts';
 import { resolveWindow } from '../../domain/time.ts';
+import { type TrustReader, type Visibility, visibilityOf } from '../../domain/trust/visibility.ts';
 import { decodeCursor, encodeCursor } from '../../query/cursor.ts';
 import { itemsWithinBudget, positionOf } from '../../query/page-budget.ts';
 import { readAhead } from '../../query/read-ahead.ts';
@@ -12,6 +13,8 @@ export interface QueryAuditDeps {
   store: AuditEventReader;
   clock: Clock;
   retentionMonths: number;
+  /** Each tenant's retention and legal holds; absent: the deployment's months, no holds. */
+  trust?: TrustReader;
   /** The HMAC key for cursors. */
   signingKey: () => Promise<Uint8Array>;
 }
@@ -65,13 +68,13 @@ export async function listAuditEvents(
   assertAuditReader(caller);
   const now = deps.clock.now();
   const key = await deps.signingKey();
-  let window: Window;
+  let window: Window | undefined;
   let after: string | undefined;
   if (page.cursor) {
     ({ after, window } = decodePosition(decodeCursor(key, binding(caller, filters), page.cursor)));
-  } else {
-    window = resolveWindow(filters, now, deps.retentionMonths);
   }
+  const { visibility, months } = await visibilityFor(deps, caller.tenantId, now);
+  if (!window) window = resolveWindow(filters, now, months, heldAny(visibility));
   const result = await deps.store.query({
     tenantId: caller.tenantId,
     filters,
@@ -81,6 +84,7 @@ export async function listAuditEvents(
     limit: page.limit,
     after,
     nowEpochSeconds: Math.floor(now.getTime() / 1000),
+    visibility,
   });
   // A page whose items would not fit in a Lambda response ends early (page-budget.ts).
   const fit = Math.max(1, itemsWithinBudget(result.items));
@@ -104,9 +108,14 @@ export async function* iterateAuditEvents(
   pageSize = 200,
 ): AsyncGenerator<AuditEntry> {
   assertAuditReader(caller);
-  const window = resolveWindow(filters, deps.clock.now(), deps.retentionMonths);
+  const { visibility, months } = await visibilityFor(deps, caller.tenantId, deps.clock.now());
+  const window = resolveWindow(filters, deps.clock.now(), months, heldAny(visibility));
   const read = async (after: string | undefined) => {
     const result = await deps.store.query({
+      visibility: visibility && {
+        ...visibility,
+        nowEpochSeconds: Math.floor(deps.clock.now().getTime() / 1000),
+      },
       tenantId: caller.tenantId,
       filters,
       from: window.from,
@@ -124,12 +133,29 @@ export async function* iterateAuditEvents(
 
 /** One whole entry; unknown, other-tenant and expired ids are all 404. */
 export async function getAuditEvent(
-  deps: Pick<QueryAuditDeps, 'store' | 'clock'>,
+  deps: Pick<QueryAuditDeps, 'store' | 'clock' | 'trust'>,
   caller: UserCaller,
   id: string,
 ): Promise<AuditEntry> {
   assertAuditReader(caller);
-  const entry = await deps.store.get(caller.tenantId, id, Math.floor(deps.clock.now().getTime() / 1000));
+  const now = deps.clock.now();
+  const { visibility } = await visibilityFor({ retentionMonths: 0, ...deps }, caller.tenantId, now);
+  const entry = await deps.store.get(caller.tenantId, id, Math.floor(now.getTime() / 1000), visibility);
   if (!entry) throw new NotFoundError('No audit entry with this id.');
   return entry;
+}
+
+/** The tenant's months and, with a trust reader, the rule reads apply (retention and holds). */
+async function visibilityFor(
+  deps: Pick<QueryAuditDeps, 'trust' | 'retentionMonths'>,
+  tenantId: string,
+  now: Date,
+): Promise<{ visibility?: Visibility; months: number }> {
+  if (!deps.trust) return { months: deps.retentionMonths };
+  const state = await deps.trust.state(tenantId);
+  return { visibility: visibilityOf(state, 'audit', now), months: state.retention.auditMonths };
+}
+
+function heldAny(v: Visibility | undefined): boolean {
+  return Boolean(v && (v.coverage.all || v.coverage.persons.size > 0));
 }

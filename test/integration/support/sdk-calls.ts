@@ -24,7 +24,7 @@ export interface RecordedCall {
   /** A Query's or Scan's index, also part of `resource`. */
   index?: string;
   /** Request context keys the policy's conditions read (e.g. ses:FromAddress). */
-  context?: Record<string, string>;
+  context?: Record<string, string | string[]>;
 }
 
 export interface RecordingMeta {
@@ -132,11 +132,22 @@ export function callsOf(
         );
       }
       const index = input.IndexName as string | undefined;
+      // dynamodb:Attributes of an UpdateItem: its key's and its expressions' attribute names.
+      const attributes =
+        op === 'UpdateItem'
+          ? [
+              ...new Set([
+                ...Object.keys((input.Key as Input) ?? {}),
+                ...Object.values((input.ExpressionAttributeNames as Record<string, string>) ?? {}),
+              ]),
+            ]
+          : undefined;
       return [
         {
           action,
           resource: index ? `${table(input.TableName)}/index/${index}` : table(input.TableName),
           ...(index ? { index } : {}),
+          ...(attributes ? { context: { 'dynamodb:Attributes': attributes } } : {}),
         },
       ];
     }

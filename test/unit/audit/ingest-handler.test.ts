@@ -1,5 +1,5 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -13,7 +13,11 @@ resetConfig();
 const { handler } = await import('../../../functions/audit-ingest/handler.ts');
 
 const ddb = mockClient(DynamoDBDocumentClient);
-beforeEach(() => ddb.reset());
+beforeEach(() => {
+  ddb.reset();
+  // The tenant's retention and legal holds (state table): none set.
+  ddb.on(QueryCommand).resolves({ Items: [] });
+});
 
 const context = { awsRequestId: 'r1', functionName: 'audit-ingest' } as Context;
 function post(body: unknown): APIGatewayProxyEventV2 {

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { legalHoldInputSchema, legalHoldSchema } from '../../shared/domain/trust/holds.ts';
+import { jobProgressSchema } from '../../shared/domain/trust/jobs.ts';
+import { retentionInputSchema } from '../../shared/domain/trust/retention.ts';
+import { errors, jsonContent, problemSchema } from '../../shared/http/openapi.ts';
+
+export const holdIdParams = z.object({ id: z.string().min(1).max(64) });
+
+export const holdListSchema = z.object({ items: z.array(legalHoldSchema) }).meta({ id: 'LegalHoldList' });
+
+export const retentionSchema = z
+  .object({
+    auditMonths: z.int().meta({ description: 'Months the audit log keeps an entry (default 18)' }),
+    activityMonths: z.int().meta({ description: 'Months the activity log keeps an entry (default 84)' }),
+    progress: z.object({ audit: jobProgressSchema.optional(), activity: jobProgressSchema.optional() }).meta({
+      description:
+        'Per log, the background job started by the last change of its months (absent when it was never ' +
+        'changed). It moves each stored entry’s expiry to occurredAt + the new months, oldest entries first; ' +
+        'reads apply the new setting at once, whatever the progress. `status` is `done` once every stored ' +
+        'entry was checked (twice: a catch-up pass follows a minute later).',
+    }),
+  })
+  .meta({ id: 'Retention' });
+
+const tags = ['Trust'];
+const problem = { 'application/problem+json': { schema: problemSchema } };
+const HOLD_RULE =
+  'While an active hold covers an entry (its person is actor, impersonator, subject or learner, or the hold is ' +
+  'tenant-wide), the entry never expires: reads, filters and exports return it past retention, and the ' +
+  'store’s TTL never deletes it (a background job removes the stored expiry of covered entries; entries ' +
+  'ingested later are stored without one). Released, normal retention applies again.';
+
+export const paths: ZodOpenApiPathsObject = {
+  '/v1/legal-holds': {
+    post: {
+      operationId: 'placeLegalHold',
+      summary: 'Place a legal hold (owner)',
+      description: `${HOLD_RULE} Without \`personIds\` the hold covers the whole tenant. Recorded in the audit log (Legal hold, Created).`,
+      tags,
+      requestBody: { content: jsonContent(legalHoldInputSchema) },
+      responses: {
+        '201': { description: 'The hold, active', content: jsonContent(legalHoldSchema) },
+        ...errors('400', '401', '403', '413', '429', '500', '503'),
+      },
+    },
+    get: {
+      operationId: 'listLegalHolds',
+      summary: 'The tenant’s legal holds, active and released (owner, admin)',
+      description: 'Newest first.',
+      tags,
+      responses: {
+        '200': { description: 'Every hold', content: jsonContent(holdListSchema) },
+        ...errors('401', '403', '429', '500', '503'),
+      },
+    },
+  },
+  '/v1/legal-holds/{id}': {
+    delete: {
+      operationId: 'releaseLegalHold',
+      summary: 'Release a legal hold (owner)',
+      description:
+        'The entries it covered return to normal retention (unless another active hold covers them): those ' +
+        'already past it are hidden at once and become eligible for deletion again. Recorded in the audit log ' +
+        '(Legal hold, Released).',
+      tags,
+      requestParams: { path: holdIdParams },
+      responses: {
+        '200': { description: 'The hold, released', content: jsonContent(legalHoldSchema) },
+        ...errors('401', '403', '404', '429', '500', '503'),
+        '409': { description: 'Conflict: the hold is already released', content: problem },
+      },
+    },
+  },
+  '/v1/settings/retention': {
+    get: {
+      operationId: 'getRetention',
+      summary: 'The tenant’s retention and the progress of its last change (owner, admin)',
+      description:
+        'The months each log keeps an entry (the deployment’s defaults, 18 and 84, until an owner sets them) and, ' +
+        'per log, the progress of the background job its last change started.',
+      tags,
+      responses: {
+        '200': {
+          description: 'The months each log keeps, and job progress',
+          content: jsonContent(retentionSchema),
+        },
+        ...errors('401', '403', '429', '500', '503'),
+      },
+    },
+    put: {
+      operationId: 'putRetention',
+      summary: 'Set the tenant’s retention (owner)',
+      description:
+        'Either or both months. Applies to new and stored entries alike: reads, exports and counts hide what is ' +
+        'older than the new setting at once; lengthening keeps entries the old setting would have expired (a ' +
+        'background job moves their stored expiry out, oldest first; see `progress`). Ingest checks “not older ' +
+        'than the retention period” against this setting. Recorded in the audit log (Setting “Retention”, ' +
+        'Updated, with before and after values). Entries held by a legal hold are kept whatever the setting.',
+      tags,
+      requestBody: { content: jsonContent(retentionInputSchema) },
+      responses: {
+        '200': { description: 'The setting now', content: jsonContent(retentionSchema) },
+        ...errors('400', '401', '403', '413', '429', '500', '503'),
+      },
+    },
+  },
+};

@@ -1,0 +1,138 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { Cron } from 'croner';
+import { z } from 'zod';
+import { TABLES } from '../shared/adapters/dynamodb/tables.ts';
+import { runAs } from '../shared/adapters/invocation.ts';
+import { LOCAL_CREDENTIALS } from '../shared/adapters/local-credentials.ts';
+import { localExpiryQueue } from '../shared/adapters/sqs/expiry-queue.ts';
+import { buildExpiryDeps } from '../shared/composition/trust.ts';
+import type { Config } from '../shared/config.ts';
+import { issuesToFieldErrors } from '../shared/domain/issues.ts';
+import { type ExpiryDeps, runExpiryTask } from '../shared/use-cases/trust/expiry.ts';
+import type { LocalRoute } from './gateway.ts';
+
+/**
+ * Legal holds and retention on one machine. There is no SQS: expiry jobs wait in this process
+ * (shared/adapters/sqs/expiry-queue.ts) and run when `POST /_local/expiry-jobs` drains them (and
+ * every few seconds under `npm start`), each step marked as the expiry worker's invocation. And
+ * DynamoDB Local never deletes by TTL: `POST /_local/ttl-sweep {now}` applies DynamoDB's rule
+ * (an item whose TTL attribute is a number below `now`, in epoch seconds, is deleted; an item
+ * without one never is) to every table with a TTL attribute, so tests can move time past
+ * retention and see what the sweep would leave.
+ */
+let deps: { config: Config; expiry: ExpiryDeps } | undefined;
+
+/** Runs every queued expiry step (and the steps they queue) until none is left. */
+export async function drainExpiryJobs(config: Config): Promise<{ steps: number; done: number }> {
+  if (deps?.config !== config) deps = { config, expiry: buildExpiryDeps(config) };
+  const expiry = deps.expiry;
+  let steps = 0;
+  let done = 0;
+  for (let task = localExpiryQueue.take(); task; task = localExpiryQueue.take()) {
+    const t = task;
+    const outcome = await runAs('expiry-worker', () => runExpiryTask(expiry, t));
+    steps += 1;
+    if (outcome === 'done') done += 1;
+  }
+  return { steps, done };
+}
+
+const sweepBody = z
+  .object({
+    now: z.iso.datetime({ offset: true }),
+    /** Local extension: only items whose `pk` starts with this tenant (tests sharing one stack stay apart). */
+    tenantId: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** DynamoDB's TTL deletion rule, applied at once: `{deleted: {table: n}}`. */
+export async function ttlSweep(config: Config, now: Date, tenantId?: string) {
+  // A client of its own, not observed: this stands in for DynamoDB's own sweep, no function's call.
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region: config.AWS_REGION,
+      endpoint: config.DYNAMODB_ENDPOINT,
+      credentials: LOCAL_CREDENTIALS,
+    }),
+  );
+  const nowEpoch = Math.floor(now.getTime() / 1000);
+  const deleted: Record<string, number> = {};
+  for (const def of TABLES) {
+    if (!def.ttlAttribute) continue;
+    const table = config[def.envVar];
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const names: Record<string, string> = { '#ttl': def.ttlAttribute, '#pk': def.partitionKey };
+      const values: Record<string, unknown> = { ':now': nowEpoch };
+      let filter = '#ttl < :now';
+      if (tenantId) {
+        values[':t1'] = `${tenantId}#`;
+        values[':t2'] = `TRUST#${tenantId}`;
+        filter += ' AND (begins_with(#pk, :t1) OR #pk = :t2)';
+      }
+      const page = await client.send(
+        new ScanCommand({
+          TableName: table,
+          FilterExpression: filter,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const key: Record<string, unknown> = { [def.partitionKey]: item[def.partitionKey] };
+        if (def.sortKey) key[def.sortKey] = item[def.sortKey];
+        await client.send(new DeleteCommand({ TableName: table, Key: key }));
+        count += 1;
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    deleted[def.id] = count;
+  }
+  return { deleted };
+}
+
+export function trustRoutes(config: () => Config): LocalRoute[] {
+  return [
+    {
+      method: 'POST',
+      path: '/_local/expiry-jobs',
+      handle: async () => ({ status: 200, body: await drainExpiryJobs(config()) }),
+    },
+    {
+      method: 'POST',
+      path: '/_local/ttl-sweep',
+      handle: async (body) => {
+        const parsed = sweepBody.safeParse(body ?? {});
+        if (!parsed.success) {
+          return {
+            status: 400,
+            body: {
+              title: 'Bad Request',
+              detail: 'The body has invalid fields.',
+              errors: issuesToFieldErrors(parsed.error.issues),
+            },
+          };
+        }
+        return {
+          status: 200,
+          body: await ttlSweep(config(), new Date(parsed.data.now), parsed.data.tenantId),
+        };
+      },
+    },
+  ];
+}
+
+/** Under `npm start`: queued expiry jobs run every 5 seconds. Returns a stop function. */
+export function startExpiryTicker(config: () => Config, onError: (err: unknown) => void): () => void {
+  const job = new Cron('*/5 * * * * *', { protect: true }, async () => {
+    try {
+      if (localExpiryQueue.size() > 0) await drainExpiryJobs(config());
+    } catch (err) {
+      onError(err);
+    }
+  });
+  return () => job.stop();
+}

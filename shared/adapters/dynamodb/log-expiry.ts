@@ -1,0 +1,121 @@
+import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Config } from '../../config.ts';
+import { auditPersons } from '../../domain/trust/holds.ts';
+import type { TrustLog } from '../../domain/trust/retention.ts';
+import { toDomainError } from '../aws-errors.ts';
+import { HELD_EXPIRY_ATTRIBUTE, TTL_ATTRIBUTE } from './tables.ts';
+
+/** One stored entry as an expiry job sees it. */
+export interface ExpiryEntry {
+  pk: string;
+  occurredAt: string;
+  /** Absent while held. */
+  ttl?: number;
+  persons: (string | undefined)[];
+}
+
+export interface ExpiryPage {
+  entries: ExpiryEntry[];
+  /** Where the next page of this shard starts; undefined: the shard is done. */
+  after?: Record<string, unknown>;
+}
+
+/** What expiry jobs need of the log tables: walk a tenant oldest first, set one entry's expiry. */
+export interface LogExpiryStore {
+  shards(tenantId: string): number;
+  page(
+    log: TrustLog,
+    tenantId: string,
+    shard: number,
+    after: Record<string, unknown> | undefined,
+    limit: number,
+  ): Promise<ExpiryPage>;
+  /** `held`: the TTL removed (the expiry kept in `rx`); else `ttl` set and `rx` removed. */
+  setExpiry(log: TrustLog, pk: string, expiry: number, held: boolean): Promise<void>;
+}
+
+/**
+ * The tenant's `byTime` index (partition `tenant#shard`, sorted by `occurredAt#id`), one shard at
+ * a time, ascending; each entry updated by key with one UpdateItem that touches only `ttl` and
+ * `rx`, under `attribute_exists(pk)` (an entry the TTL sweep removed meanwhile is not recreated).
+ */
+export class DynamoLogExpiryStore implements LogExpiryStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tables: Record<TrustLog, string>,
+    private readonly shardsFor: (tenantId: string) => number,
+  ) {}
+
+  shards(tenantId: string): number {
+    return this.shardsFor(tenantId);
+  }
+
+  async page(
+    log: TrustLog,
+    tenantId: string,
+    shard: number,
+    after: Record<string, unknown> | undefined,
+    limit: number,
+  ): Promise<ExpiryPage> {
+    try {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tables[log],
+          IndexName: 'byTime',
+          KeyConditionExpression: '#tp = :tp',
+          ExpressionAttributeNames: { '#tp': 'tp' },
+          ExpressionAttributeValues: { ':tp': `${tenantId}#${shard}` },
+          ScanIndexForward: true,
+          Limit: limit,
+          ExclusiveStartKey: after,
+        }),
+      );
+      const entries = (out.Items ?? []).map((item): ExpiryEntry => {
+        const ts = String(item.ts);
+        const ttl = item[TTL_ATTRIBUTE];
+        return {
+          pk: String(item.pk),
+          occurredAt: ts.slice(0, ts.indexOf('#')),
+          ...(typeof ttl === 'number' ? { ttl } : {}),
+          persons:
+            log === 'audit'
+              ? auditPersons((item.e ?? {}) as Parameters<typeof auditPersons>[0])
+              : [(item.f as { u?: string } | undefined)?.u],
+        };
+      });
+      return { entries, after: out.LastEvaluatedKey };
+    } catch (err) {
+      throw toDomainError(err, 'The log store');
+    }
+  }
+
+  async setExpiry(log: TrustLog, pk: string, expiry: number, held: boolean): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tables[log],
+          Key: { pk },
+          UpdateExpression: held ? 'SET #rx = :x REMOVE #ttl' : 'SET #ttl = :x REMOVE #rx',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': 'pk', '#ttl': TTL_ATTRIBUTE, '#rx': HELD_EXPIRY_ATTRIBUTE },
+          ExpressionAttributeValues: { ':x': expiry },
+        }),
+      );
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return;
+      throw toDomainError(err, 'The log store');
+    }
+  }
+}
+
+export function logExpiryStoreFromConfig(
+  config: Config,
+  client: DynamoDBDocumentClient,
+  shardsFor: (tenantId: string) => number,
+): DynamoLogExpiryStore {
+  return new DynamoLogExpiryStore(
+    client,
+    { audit: config.AUDIT_TABLE, activity: config.ACTIVITY_TABLE },
+    shardsFor,
+  );
+}

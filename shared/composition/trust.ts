@@ -1,0 +1,80 @@
+import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
+import { logExpiryStoreFromConfig } from '../adapters/dynamodb/log-expiry.ts';
+import { CachedTrustReader, DynamoTrustStore, forgetTrustState } from '../adapters/dynamodb/trust-store.ts';
+import { sqsClient } from '../adapters/sqs/client.ts';
+import { localExpiryQueue, SqsExpiryQueue } from '../adapters/sqs/expiry-queue.ts';
+import { type Config, shardResolver } from '../config.ts';
+import { systemClock } from '../domain/time.ts';
+import { ingestAuditEvents } from '../use-cases/audit/ingest.ts';
+import type { ExpiryDeps } from '../use-cases/trust/expiry.ts';
+import type { ExpiryQueue, TrustDeps } from '../use-cases/trust/manage.ts';
+import { auditStoreFromConfig } from './audit.ts';
+import { directoryStoreFromConfig } from './directory.ts';
+import { trustReaderFromConfig } from './trust-reader.ts';
+
+/** Expiry jobs go to SQS in AWS and wait in this process locally (shared/adapters/sqs/expiry-queue.ts). */
+export function expiryQueueFromConfig(config: Config): ExpiryQueue {
+  const url = config.EXPIRY_JOBS_QUEUE_URL;
+  return url ? new SqsExpiryQueue(sqsClient(config), url) : localExpiryQueue;
+}
+
+/** The composition root of `/v1/legal-holds` and `/v1/settings/retention` (the trust function). */
+export function buildTrustDeps(config: Config): TrustDeps {
+  const client = dynamoDocumentClient(config);
+  const store = new DynamoTrustStore(client, config.STATE_TABLE);
+  const trust = trustReaderFromConfig(config, client);
+  const directory = directoryStoreFromConfig(config, client);
+  const ingest = {
+    store: auditStoreFromConfig(config, client),
+    clock: systemClock,
+    retentionMonths: config.AUDIT_RETENTION_MONTHS,
+    trust,
+  };
+  return {
+    store,
+    defaults: {
+      auditMonths: config.AUDIT_RETENTION_MONTHS,
+      activityMonths: config.ACTIVITY_RETENTION_MONTHS,
+    },
+    audit: {
+      async record(events) {
+        await ingestAuditEvents(ingest, events);
+      },
+    },
+    queue: expiryQueueFromConfig(config),
+    async nameOf(tenantId, userId) {
+      const snap = await directory.snapshot(tenantId);
+      return snap.displayName(userId);
+    },
+    changed: forgetTrustState,
+    clock: systemClock,
+  };
+}
+
+/** The composition root of the expiry worker (SQS) and, locally, of the drain route. */
+export function buildExpiryDeps(config: Config): ExpiryDeps {
+  const client = dynamoDocumentClient(config);
+  const store = new DynamoTrustStore(client, config.STATE_TABLE);
+  return {
+    store,
+    // Uncached: each page applies the holds and retention as they are now.
+    trust: new CachedTrustReader(
+      store,
+      { auditMonths: config.AUDIT_RETENTION_MONTHS, activityMonths: config.ACTIVITY_RETENTION_MONTHS },
+      0,
+    ),
+    logs: logExpiryStoreFromConfig(config, client, shardResolver(config)),
+    queue: expiryQueueFromConfig(config),
+    clock: systemClock,
+  };
+}
+
+/** The composition root of the expiry resumer (scheduled): the state table and the queue. */
+export function buildResumerDeps(config: Config) {
+  const store = new DynamoTrustStore(dynamoDocumentClient(config), config.STATE_TABLE);
+  return {
+    stalled: (before: string) => store.stalledJobs(before),
+    queue: expiryQueueFromConfig(config),
+    clock: systemClock,
+  };
+}

@@ -532,20 +532,24 @@ describe('what each role sees', () => {
 });
 
 describe('<logbook-integrity>, against contract-shaped answers (each failure reason, deterministically)', () => {
+  /**
+   * Six hours signed by a key made here: 0–3 sound, 2 altered after sealing (its count), 4 with
+   * another hour's signature, 5 signed but linked to a digest that is not the hour before it.
+   */
   function digests() {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k-2026', alg: 'ES256', use: 'sig' };
     const items: Record<string, unknown>[] = [];
     let previous: string | null = null;
     const start = Date.parse('2026-11-30T08:00:00.000Z');
-    for (let h = 0; h < 3; h++) {
+    for (let h = 0; h < 6; h++) {
       const fields: Record<string, unknown> = {
         id: `d-${h}`,
         periodStart: new Date(start + h * 3_600_000).toISOString(),
         periodEnd: new Date(start + (h + 1) * 3_600_000).toISOString(),
         count: 10 + h,
         rootHash: createHash('sha256').update(`root-${h}`).digest('hex'),
-        previousDigestHash: previous,
+        previousDigestHash: h === 5 ? 'ab'.repeat(32) : previous,
         keyId: 'k-2026',
         createdAt: new Date(start + (h + 1) * 3_600_000 + 60_000).toISOString(),
       };
@@ -557,26 +561,60 @@ describe('<logbook-integrity>, against contract-shaped answers (each failure rea
       items.push({ ...fields, digestHash, signature });
       previous = digestHash;
     }
-    // The third hour was altered after sealing: its count no longer matches its hash.
     items[2] = { ...items[2], count: 99 };
+    items[4] = { ...items[4], signature: items[3]!.signature };
     return { items, keys: [jwk] };
   }
 
-  it('shows each sealed hour as verified, and an altered one as not', async () => {
+  it('shows each sealed hour as verified or not with the reason, following the chain across pages', async () => {
     const s = await signIn();
     const { page } = s;
     const { items, keys } = digests();
     await page.route('**/v1/audit-digests/keys', (r) => r.fulfill({ json: { keys } }));
-    await page.route('**/v1/audit-digests?*', (r) => r.fulfill({ json: { items, nextCursor: null } }));
+    await page.route('**/v1/audit-digests?*', (r) =>
+      new URL(r.request().url()).searchParams.get('cursor') === 'p2'
+        ? r.fulfill({ json: { items: items.slice(3), nextCursor: null } })
+        : r.fulfill({ json: { items: items.slice(0, 3), nextCursor: 'p2' } }),
+    );
     await page.getByRole('tab', { name: 'Integrity' }).click();
     const table = page.getByRole('table', { name: /Sealed hours/ });
     await table.waitFor();
-    const states = await column(table, 'State');
-    expect(states.slice(0, 2)).toEqual(['✓ Verified', '✓ Verified']);
-    expect(states[2]).toMatch(/^Not verified: digest hash does not match/);
     expect(await column(table, 'Entries')).toEqual(['10', '11', '99']);
+    expect(await view(page).getByRole('status').innerText()).toBe(
+      '3 hours shown: 2 verified, 1 not verified. More hours on the next page.',
+    );
+    await view(page).getByRole('button', { name: 'Next page' }).click();
+    await expect.poll(() => column(table, 'Entries')).toEqual(['10', '11', '99', '13', '14', '15']);
+    const states = await column(table, 'State');
+    expect(states[0]).toBe('✓ Verified');
+    expect(states[1]).toBe('✓ Verified');
+    expect(states[2]).toBe('Not verified: digest hash does not match its fields');
+    // Its fields were altered, not its digestHash: the next hour, on the next page, still links.
+    expect(states[3]).toBe('✓ Verified');
+    expect(states[4]).toBe('Not verified: signature does not verify');
+    expect(states[5]).toBe('Not verified: does not link to the previous hour');
+    expect(await view(page).getByRole('status').innerText()).toBe(
+      '6 hours shown: 3 verified, 3 not verified.',
+    );
+    expect(await view(page).getByRole('button', { name: 'Next page' }).count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await close(s);
+  });
+
+  it('survives a 403 from the digest routes', async () => {
+    const s = await signIn();
+    const { page } = s;
+    await page.route('**/v1/audit-digests/keys', (r) =>
+      r.fulfill({
+        status: 403,
+        contentType: 'application/problem+json',
+        json: { type: 'about:blank', title: 'Forbidden', status: 403 },
+      }),
+    );
+    await page.getByRole('tab', { name: 'Integrity' }).click();
+    await view(page).getByRole('alert').filter({ hasText: 'Not available for your role' }).waitFor();
+    expect(await view(page).getByRole('table').count()).toBe(0);
+    await close(s, [/status of 403/]);
   });
 });
 

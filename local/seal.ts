@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { runAs } from '../shared/adapters/invocation.ts';
 import { sealDepsFromConfig } from '../shared/composition/sealer.ts';
 import type { Config } from '../shared/config.ts';
-import { issuesToFieldErrors } from '../shared/domain/issues.ts';
 import { type SealDeps, sealClosedHours } from '../shared/use-cases/audit/seal.ts';
 import type { LocalRoute } from './gateway.ts';
+import { parseLocalBody } from './local-body.ts';
 
 /**
  * Sealing on one machine: croner runs the audit sealer every minute (EventBridge every 5 in AWS),
@@ -37,17 +37,8 @@ export function sealRoutes(config: () => Config): LocalRoute[] {
       method: 'POST',
       path: '/_local/seal',
       handle: async (body) => {
-        const parsed = sealBody.safeParse(body ?? {});
-        if (!parsed.success) {
-          return {
-            status: 400,
-            body: {
-              title: 'Bad Request',
-              detail: 'The body has invalid fields.',
-              errors: issuesToFieldErrors(parsed.error.issues),
-            },
-          };
-        }
+        const parsed = parseLocalBody(sealBody, body);
+        if ('error' in parsed) return parsed.error;
         const now = parsed.data.now ? new Date(parsed.data.now) : undefined;
         return { status: 200, body: await sealNow(config(), now, parsed.data.fromHour) };
       },

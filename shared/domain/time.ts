@@ -24,6 +24,21 @@ export function retentionEndEpoch(occurredAt: string, retentionMonths: number): 
   return Math.floor(addMonths(new Date(occurredAt), retentionMonths).getTime() / 1000);
 }
 
+/**
+ * Whether an entry that occurred at `occurredAt` is older than `months` calendar months at `now`:
+ * the one ingest rule of both logs ("not older than the retention period", API.md). Its age
+ * reaches the period at the instant its retention ends, and it is kept through that instant: a
+ * read at that instant still returns it (its `occurredAt` is at the retention start, its TTL not
+ * before now). Both calendar directions count, so the day clamping of `addMonths` at a month's
+ * end never admits an entry whose TTL has already passed.
+ */
+export function isPastRetention(occurredAt: string, months: number, now: Date): boolean {
+  return (
+    Date.parse(occurredAt) < addMonths(now, -months).getTime() ||
+    addMonths(new Date(occurredAt), months).getTime() < now.getTime()
+  );
+}
+
 /** How far ahead of the service's clock an event's `occurredAt` may be (clock skew). */
 export const MAX_FUTURE_MS = 5 * 60 * 1000;
 /** The one answer for an `occurredAt` beyond MAX_FUTURE_MS, in both logs. */

@@ -105,7 +105,7 @@ export class DynamoAuditStore implements AuditEventStore {
     if (visibility) {
       const e = item.e as AuditListItem;
       if (!isVisible(visibility, e.occurredAt, ttl, auditPersons(e))) return null;
-    } else if (!(Number(ttl) > nowEpochSeconds)) return null;
+    } else if (!(Number(ttl) >= nowEpochSeconds)) return null;
     const entry = auditEntrySchema.parse({ ...(item.e as object), ...(item.x as object) });
     return entry.tenantId === tenantId ? entry : null;
   }

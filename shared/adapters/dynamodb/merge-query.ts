@@ -105,10 +105,10 @@ async function query(
   const stream = q.streams[read.stream]!;
   const expr = new ExpressionBuilder();
   const held = q.visibility && heldAny(q.visibility.rule);
-  if (!q.visibility) expr.add(`${expr.path(TTL_ATTRIBUTE)} > ${expr.value(q.nowEpochSeconds)}`);
+  if (!q.visibility) expr.add(`${expr.path(TTL_ATTRIBUTE)} >= ${expr.value(q.nowEpochSeconds)}`);
   else if (!held) {
     const ttl = expr.path(TTL_ATTRIBUTE);
-    expr.add(`attribute_not_exists(${ttl}) OR ${ttl} > ${expr.value(q.visibility.rule.nowEpochSeconds)}`);
+    expr.add(`attribute_not_exists(${ttl}) OR ${ttl} >= ${expr.value(q.visibility.rule.nowEpochSeconds)}`);
   }
   q.filter?.(expr);
   const keyExpr = new ExpressionBuilder('k');

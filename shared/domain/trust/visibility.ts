@@ -34,7 +34,8 @@ export function visibilityOf(state: TrustState, log: TrustLog, now: Date): Visib
  * The one rule of what a read returns: an entry an active hold covers, always (whatever its
  * age or stored expiry); any other entry while it is within the tenant's current retention and
  * its stored expiry (if it has one: a released entry may wait for its expiry to be restored) has
- * not passed.
+ * not passed. Both bounds are inclusive: an entry is kept through the second its retention ends
+ * (as DynamoDB's TTL, which deletes only items whose `ttl` is before now).
  */
 export function isVisible(
   v: Visibility,
@@ -43,7 +44,7 @@ export function isVisible(
   persons: readonly (string | undefined)[],
 ): boolean {
   if (isHeld(v.coverage, persons)) return true;
-  return occurredAt >= v.retentionStart && (ttl === undefined || ttl > v.nowEpochSeconds);
+  return occurredAt >= v.retentionStart && (ttl === undefined || ttl >= v.nowEpochSeconds);
 }
 
 export function tenantOf(raw: unknown): string {

@@ -11,9 +11,9 @@ import { type FieldError, ValidationError } from '../../domain/errors.ts';
 import { issuesToFieldErrors } from '../../domain/issues.ts';
 import { unstorable } from '../../domain/json-limits.ts';
 import {
-  addMonths,
   type Clock,
   FUTURE_TIMESTAMP_MESSAGE,
+  isPastRetention,
   isTooFarAhead,
   retentionEndEpoch,
 } from '../../domain/time.ts';
@@ -56,16 +56,6 @@ export async function ingestActivityEvents(
   const states = await trustStates(deps.trust, events);
   const monthsOf = (tenantId: string) =>
     states.get(tenantId)?.retention.activityMonths ?? deps.retentionMonths;
-  const oldestOf = new Map<string, string>();
-  const oldestFor = (raw: unknown) => {
-    const t = tenantOf(raw);
-    let o = oldestOf.get(t);
-    if (o === undefined) {
-      o = addMonths(now, -monthsOf(t)).toISOString();
-      oldestOf.set(t, o);
-    }
-    return o;
-  };
   const errors: FieldError[] = [];
   const parsed: ActivityEventInput[] = [];
   events.forEach((raw, i) => {
@@ -83,7 +73,7 @@ export async function ingestActivityEvents(
       : timestampSchema.safeParse((raw as { occurredAt?: unknown } | null)?.occurredAt);
     if (at.success && isTooFarAhead(at.data, now))
       errors.push({ path: `events[${i}].occurredAt`, message: FUTURE_TIMESTAMP_MESSAGE });
-    if (at.success && at.data < oldestFor(raw))
+    if (at.success && isPastRetention(at.data, monthsOf(tenantOf(raw)), now))
       errors.push({ path: `events[${i}].occurredAt`, message: 'is older than the retention period' });
   });
   if (errors.length > 0) throw new ValidationError(errors);

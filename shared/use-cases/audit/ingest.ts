@@ -12,7 +12,12 @@ import { contentUlid } from '../../domain/content-id.ts';
 import { type FieldError, ValidationError } from '../../domain/errors.ts';
 import { issuesToFieldErrors } from '../../domain/issues.ts';
 import { redactChanges, redactDeep, redactUrl } from '../../domain/redaction.ts';
-import { FUTURE_TIMESTAMP_MESSAGE, isTooFarAhead, retentionEndEpoch } from '../../domain/time.ts';
+import {
+  FUTURE_TIMESTAMP_MESSAGE,
+  isPastRetention,
+  isTooFarAhead,
+  retentionEndEpoch,
+} from '../../domain/time.ts';
 import { auditPersons, coverageOf, isHeld } from '../../domain/trust/holds.ts';
 import { type TrustReader, tenantOf, trustStates } from '../../domain/trust/visibility.ts';
 import { mapBounded } from '../bounded-pool.ts';
@@ -56,7 +61,6 @@ export async function ingestAuditEvents(
     throw new ValidationError([{ path: 'events', message: `must hold at most ${MAX_BATCH} events` }]);
   }
   const now = deps.clock.now();
-  const nowEpoch = Math.floor(now.getTime() / 1000);
   const errors: FieldError[] = [];
   const valid: { input: AuditEventInput; ttl: number; index: number }[] = [];
   const states = await trustStates(deps.trust, events);
@@ -65,7 +69,7 @@ export async function ingestAuditEvents(
     const ttl = retentionEndEpoch(occurredAt, months);
     if (isTooFarAhead(occurredAt, now)) {
       errors.push({ path, message: FUTURE_TIMESTAMP_MESSAGE });
-    } else if (ttl <= nowEpoch) {
+    } else if (isPastRetention(occurredAt, months, now)) {
       errors.push({ path, message: `is older than the retention period (${months} months)` });
     }
     return ttl;

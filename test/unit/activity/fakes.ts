@@ -26,7 +26,7 @@ export class FakeActivityStore implements ActivityStore {
     const pos = (e: StoredActivity) => `${e.occurredAt}#${e.id}`;
     const desc = q.order === 'desc';
     const all = [...this.items.values()]
-      .filter(({ entry: e, ttl }) => e.tenantId === q.tenantId && ttl > q.nowEpochSeconds)
+      .filter(({ entry: e, ttl }) => e.tenantId === q.tenantId && ttl >= q.nowEpochSeconds)
       .map(({ entry }) => entry)
       .filter((e) => pos(e) >= q.from && pos(e) <= q.to && matchesCriteria(e, q.criteria))
       .filter((e) => !q.after || (desc ? pos(e) < q.after : pos(e) > q.after))

@@ -112,7 +112,9 @@ describe('DynamoAuditStore reads', () => {
     const item = toAuditItem(entry, 1, 2_000);
     ddb.on(GetCommand).resolves({ Item: item });
     expect(await store().get('t1', 'e1', 1_999)).toEqual(entry);
-    expect(await store().get('t1', 'e1', 2_000)).toBeNull();
+    // Kept through the second its retention ends (as DynamoDB's TTL), gone after it.
+    expect(await store().get('t1', 'e1', 2_000)).toEqual(entry);
+    expect(await store().get('t1', 'e1', 2_001)).toBeNull();
     expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { pk: 't1#e1' }, ConsistentRead: true });
   });
 

@@ -37,7 +37,7 @@ export class InMemoryAuditStore implements AuditEventStore {
 
   async get(tenantId: string, id: string, now: number): Promise<AuditEntry | null> {
     const found = this.entries.get(`${tenantId}#${id}`);
-    return found && found.ttl > now ? found.entry : null;
+    return found && found.ttl >= now ? found.entry : null;
   }
 
   async hydrate(tenantId: string, items: readonly AuditListItem[]): Promise<AuditEntry[]> {
@@ -48,7 +48,7 @@ export class InMemoryAuditStore implements AuditEventStore {
     this.queries.push(q);
     const pos = (e: AuditEntry) => `${e.occurredAt}#${e.id}`;
     const all = [...this.entries.values()]
-      .filter(({ entry, ttl }) => entry.tenantId === q.tenantId && ttl > q.nowEpochSeconds)
+      .filter(({ entry, ttl }) => entry.tenantId === q.tenantId && ttl >= q.nowEpochSeconds)
       .map(({ entry }) => entry)
       .filter((e) => e.occurredAt >= q.from && e.occurredAt < q.to)
       .sort((a, b) => (pos(a) < pos(b) ? -1 : 1));

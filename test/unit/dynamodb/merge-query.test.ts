@@ -53,7 +53,7 @@ describe('mergeQuery', () => {
       expect.arrayContaining(['t1#a1', base.from, base.to, base.nowEpochSeconds, 'rare']),
     );
     expect(input.KeyConditionExpression).toMatch(/ = .+ AND .+ BETWEEN .+ AND /);
-    expect(input.FilterExpression).toMatch(/ > .+ AND .+ = /);
+    expect(input.FilterExpression).toMatch(/ >= .+ AND .+ = /);
     expect(out).toEqual({
       items: [item('2026-01-20T00:00:00.000Z#c'), item('2026-01-10T00:00:00.000Z#b')],
       nextPosition: null,

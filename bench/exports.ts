@@ -6,7 +6,7 @@ import { directoryKey } from '../shared/adapters/dynamodb/directory-store.ts';
 import { DynamoExportStore } from '../shared/adapters/dynamodb/export-store.ts';
 import type { Config } from '../shared/config.ts';
 import type { ExportJob } from '../shared/domain/exports/export-job.ts';
-import { EXPORT_PAGE } from '../shared/use-cases/activity/query.ts';
+import { EXPORT_PAGE } from '../shared/query/merge-planner.ts';
 import { bundle } from './cold-start.ts';
 import type { BenchContext } from './lib/context.ts';
 import type { RawQuery } from './lib/raw-query.ts';

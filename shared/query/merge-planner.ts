@@ -25,6 +25,11 @@ import { formatPosition, isItemPosition, isoOf, msOf, parsePosition } from './po
 
 /** The most one read asks for (a Query's Limit). */
 export const MAX_READ = 500;
+/**
+ * The page an export reads, in both logs: the store reads one item past the page to know whether
+ * more follow, so a page is one Query of MAX_READ items on a single stream.
+ */
+export const EXPORT_PAGE = MAX_READ - 1;
 /** With no match seen yet (a probe that kept nothing), the first slice is this fraction of the window. */
 export const FIRST_SLICE = 512;
 /** A stream's own rate counts as much as its items against this many at the pooled rate. */

@@ -8,7 +8,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/err
 import { type Clock, resolveWindow } from '../../domain/time.ts';
 import { type TrustReader, type Visibility, visibilityOf } from '../../domain/trust/visibility.ts';
 import { type CursorBinding, decodeCursor, encodeCursor } from '../../query/cursor.ts';
-import { MAX_READ } from '../../query/merge-planner.ts';
+import { EXPORT_PAGE } from '../../query/merge-planner.ts';
 import { itemsWithinBudget, positionOf } from '../../query/page-budget.ts';
 import { readAhead } from '../../query/read-ahead.ts';
 import type { ActivityPage, ActivityReader, DirectoryReader } from './ports.ts';
@@ -42,12 +42,6 @@ export interface ActivityListResult {
   scanned: number;
   plan: ActivityPage['plan'];
 }
-
-/**
- * Export pages: the store reads one item past the page to know whether more follow, so a page
- * is one DynamoDB Query of MAX_READ items (shared/query/merge-planner.ts) on a single stream.
- */
-export const EXPORT_PAGE = MAX_READ - 1;
 
 interface ResolvedQuery {
   criteria: ActivityCriteria;

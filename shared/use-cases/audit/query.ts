@@ -5,6 +5,7 @@ import { BadRequestError, ForbiddenError, NotFoundError } from '../../domain/err
 import { resolveWindow } from '../../domain/time.ts';
 import { type TrustReader, type Visibility, visibilityOf } from '../../domain/trust/visibility.ts';
 import { decodeCursor, encodeCursor } from '../../query/cursor.ts';
+import { EXPORT_PAGE } from '../../query/merge-planner.ts';
 import { itemsWithinBudget, positionOf } from '../../query/page-budget.ts';
 import { readAhead } from '../../query/read-ahead.ts';
 import type { AuditEventReader, Clock } from './ports.ts';
@@ -96,22 +97,27 @@ export async function listAuditEvents(
   return { items, nextCursor, scanned: result.scanned, index: result.index };
 }
 
+/** Whole entries (changes and details) are read this many at a time: one BatchGetItem. */
+export const HYDRATE_BATCH = 100;
+
 /**
  * Every matching entry, in order, with changes and details (for exports), read page by page and
- * one page ahead (see read-ahead.ts), so memory stays flat. The window is fixed when iteration
- * starts.
+ * one page ahead (see read-ahead.ts), so memory stays flat. Pages are the one export page size of
+ * both logs (EXPORT_PAGE); a page's list items are made whole HYDRATE_BATCH at a time, the next
+ * batch while this one is used, so at most two batches of whole entries are held. The window is
+ * fixed when iteration starts.
  */
 export async function* iterateAuditEvents(
   deps: QueryAuditDeps,
   caller: UserCaller,
   filters: AuditFilters,
-  pageSize = 200,
+  pageSize = EXPORT_PAGE,
 ): AsyncGenerator<AuditEntry> {
   assertAuditReader(caller);
   const { visibility, months } = await visibilityFor(deps, caller.tenantId, deps.clock.now());
   const window = resolveWindow(filters, deps.clock.now(), months, heldAny(visibility));
-  const read = async (after: string | undefined) => {
-    const result = await deps.store.query({
+  const read = (after: string | undefined) =>
+    deps.store.query({
       visibility: visibility && {
         ...visibility,
         nowEpochSeconds: Math.floor(deps.clock.now().getTime() / 1000),
@@ -125,10 +131,17 @@ export async function* iterateAuditEvents(
       after,
       nowEpochSeconds: Math.floor(deps.clock.now().getTime() / 1000),
     });
-    return { entries: await deps.store.hydrate(caller.tenantId, result.items), next: result.nextPosition };
-  };
-  // The next page is queried and hydrated while this one is written.
-  for await (const page of readAhead(read, (p) => p.next)) yield* page.entries;
+  // The next page is queried while this one is hydrated and written, and the next batch
+  // hydrated while this one is written.
+  for await (const page of readAhead(read, (p) => p.nextPosition)) {
+    const hydrate = async (after: string | undefined) => {
+      const start = after ? Number(after) : 0;
+      const end = start + HYDRATE_BATCH;
+      const entries = await deps.store.hydrate(caller.tenantId, page.items.slice(start, end));
+      return { entries, next: end < page.items.length ? String(end) : null };
+    };
+    for await (const batch of readAhead(hydrate, (b) => b.next)) yield* batch.entries;
+  }
 }
 
 /** One whole entry; unknown, other-tenant and expired ids are all 404. */

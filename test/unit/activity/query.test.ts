@@ -10,13 +10,9 @@ import {
   NotFoundError,
   type ValidationError,
 } from '../../../shared/domain/errors.ts';
+import { EXPORT_PAGE } from '../../../shared/query/merge-planner.ts';
 import { ingestActivityEvents } from '../../../shared/use-cases/activity/ingest.ts';
-import {
-  EXPORT_PAGE,
-  iterateActivity,
-  listActivity,
-  listMyActivity,
-} from '../../../shared/use-cases/activity/query.ts';
+import { iterateActivity, listActivity, listMyActivity } from '../../../shared/use-cases/activity/query.ts';
 import { FakeActivityStore, fixedDirectory } from './fakes.ts';
 
 const now = new Date('2026-11-22T12:00:00.000Z');

@@ -7,8 +7,14 @@ import {
   NotFoundError,
   ValidationError,
 } from '../../../shared/domain/errors.ts';
+import { EXPORT_PAGE } from '../../../shared/query/merge-planner.ts';
 import { ingestAuditEvents } from '../../../shared/use-cases/audit/ingest.ts';
-import { getAuditEvent, iterateAuditEvents, listAuditEvents } from '../../../shared/use-cases/audit/query.ts';
+import {
+  getAuditEvent,
+  HYDRATE_BATCH,
+  iterateAuditEvents,
+  listAuditEvents,
+} from '../../../shared/use-cases/audit/query.ts';
 import { InMemoryAuditStore } from './fakes.ts';
 
 let now = new Date('2026-11-22T10:00:00.000Z');
@@ -29,7 +35,11 @@ async function seed(count: number) {
     source: { kind: 'web' },
     changes: [{ field: 'title', before: 'a', after: 'b' }],
   }));
-  await ingestAuditEvents({ store, clock: { now: () => now }, retentionMonths: 18 }, events);
+  for (let i = 0; i < events.length; i += 100)
+    await ingestAuditEvents(
+      { store, clock: { now: () => now }, retentionMonths: 18 },
+      events.slice(i, i + 100),
+    );
 }
 
 beforeEach(() => {
@@ -119,24 +129,28 @@ describe('iterateAuditEvents', () => {
     expect(store.queries.length).toBe(3);
   });
 
-  it('queries and hydrates the next page while the current one is used, one read at a time', async () => {
+  it('queries the next page while the current one is hydrated and used, one read of each kind at a time', async () => {
     await seed(23);
     const log: string[] = [];
-    let inFlight = 0;
-    let maxInFlight = 0;
+    const inFlight = { query: 0, hydrate: 0 };
+    const most = { query: 0, hydrate: 0 };
+    const track = async <T>(kind: 'query' | 'hydrate', run: () => Promise<T>): Promise<T> => {
+      inFlight[kind]++;
+      most[kind] = Math.max(most[kind], inFlight[kind]);
+      await new Promise((r) => setTimeout(r, 2));
+      try {
+        return await run();
+      } finally {
+        inFlight[kind]--;
+      }
+    };
     const reader = {
-      query: async (q: Parameters<InMemoryAuditStore['query']>[0]) => {
-        inFlight++;
-        maxInFlight = Math.max(maxInFlight, inFlight);
+      query: (q: Parameters<InMemoryAuditStore['query']>[0]) => {
         log.push(`query ${q.after ?? 'start'}`);
-        await new Promise((r) => setTimeout(r, 2));
-        return store.query(q);
+        return track('query', () => store.query(q));
       },
-      hydrate: async (tenantId: string, items: Parameters<InMemoryAuditStore['hydrate']>[1]) => {
-        await new Promise((r) => setTimeout(r, 2));
-        inFlight--;
-        return store.hydrate(tenantId, items);
-      },
+      hydrate: (tenantId: string, items: Parameters<InMemoryAuditStore['hydrate']>[1]) =>
+        track('hydrate', () => store.hydrate(tenantId, items)),
     };
     const seen: string[] = [];
     for await (const e of iterateAuditEvents(
@@ -150,8 +164,8 @@ describe('iterateAuditEvents', () => {
       await new Promise((r) => setTimeout(r, 1));
     }
     expect(seen).toEqual(Array.from({ length: 23 }, (_, i) => `e${String(i).padStart(3, '0')}`));
-    expect(maxInFlight).toBe(1);
-    // Each page's read starts before the previous page's first entry is used.
+    expect(most).toEqual({ query: 1, hydrate: 1 });
+    // Each page's query starts before the previous page's first entry is used.
     const page2 = store.queries[1]!.after!;
     const page3 = store.queries[2]!.after!;
     expect(log).toEqual([
@@ -162,6 +176,27 @@ describe('iterateAuditEvents', () => {
       'use e010',
       'use e020',
     ]);
+  });
+
+  it('reads pages of the one export page size and makes them whole one BatchGetItem at a time', async () => {
+    await seed(EXPORT_PAGE + 30);
+    const batches: number[] = [];
+    const hydrate = store.hydrate.bind(store);
+    const reader = {
+      get: store.get.bind(store),
+      query: store.query.bind(store),
+      hydrate: (tenantId: string, items: Parameters<InMemoryAuditStore['hydrate']>[1]) => {
+        batches.push(items.length);
+        return hydrate(tenantId, items);
+      },
+    };
+    const seen: string[] = [];
+    for await (const e of iterateAuditEvents({ ...deps(), store: reader }, admin, filters())) seen.push(e.id);
+    expect(seen).toHaveLength(EXPORT_PAGE + 30);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(store.queries.map((q) => q.limit)).toEqual([EXPORT_PAGE, EXPORT_PAGE]);
+    expect(batches).toEqual([100, 100, 100, 100, 99, 30]);
+    expect(HYDRATE_BATCH).toBe(100);
   });
 
   it('checks the caller’s role before reading', async () => {

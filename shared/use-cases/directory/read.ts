@@ -1,4 +1,5 @@
 import { activityDenial, canReadOrgActivity, type UserCaller } from '../../domain/caller.ts';
+import type { UserRecord } from '../../domain/directory/schemas.ts';
 import type { DirectorySnapshot } from '../../domain/directory/snapshot.ts';
 import { ForbiddenError } from '../../domain/errors.ts';
 import { decodeCursor, encodeCursor } from '../../query/cursor.ts';
@@ -124,10 +125,35 @@ export async function listDirectoryUsers(
   return page(deps, caller, 'users', filters, items, query);
 }
 
-export async function listDirectoryTeams(
+export function listDirectoryTeams(
   deps: DirectoryReadDeps,
   caller: UserCaller,
   query: DirectoryListQuery,
+): Promise<DirectoryPage<NamedItem>> {
+  return listNamed(deps, caller, query, 'teams', (u) => [
+    ...(u.primaryTeamId ? [u.primaryTeamId] : []),
+    ...(u.secondaryTeamIds ?? []),
+  ]);
+}
+
+export function listDirectoryGroups(
+  deps: DirectoryReadDeps,
+  caller: UserCaller,
+  query: DirectoryListQuery,
+): Promise<DirectoryPage<NamedItem>> {
+  return listNamed(deps, caller, query, 'groups', (u) => u.groupIds ?? []);
+}
+
+/**
+ * Teams or groups by name prefix; a caller who sees only some users sees only the ones those
+ * users belong to (`memberOf`).
+ */
+async function listNamed(
+  deps: DirectoryReadDeps,
+  caller: UserCaller,
+  query: DirectoryListQuery,
+  list: 'teams' | 'groups',
+  memberOf: (user: UserRecord) => readonly string[],
 ): Promise<DirectoryPage<NamedItem>> {
   const snapshot = await deps.directory.snapshot(caller.tenantId);
   const visible = visibleUsers(caller, snapshot);
@@ -136,30 +162,11 @@ export async function listDirectoryTeams(
     allowed = new Set();
     for (const id of visible) {
       const u = snapshot.user(id);
-      if (u?.primaryTeamId) allowed.add(u.primaryTeamId);
-      for (const t of u?.secondaryTeamIds ?? []) allowed.add(t);
+      if (u) for (const m of memberOf(u)) allowed.add(m);
     }
   }
-  const items = snapshot.data.teams
-    .filter((t) => (!allowed || allowed.has(t.id)) && startsWithQuery(query.q, t.name))
-    .map((t) => ({ id: t.id, name: t.name }));
-  return page(deps, caller, 'teams', { q: query.q }, items, query);
-}
-
-export async function listDirectoryGroups(
-  deps: DirectoryReadDeps,
-  caller: UserCaller,
-  query: DirectoryListQuery,
-): Promise<DirectoryPage<NamedItem>> {
-  const snapshot = await deps.directory.snapshot(caller.tenantId);
-  const visible = visibleUsers(caller, snapshot);
-  let allowed: Set<string> | null = null;
-  if (visible) {
-    allowed = new Set();
-    for (const id of visible) for (const g of snapshot.user(id)?.groupIds ?? []) allowed.add(g);
-  }
-  const items = snapshot.data.groups
-    .filter((g) => (!allowed || allowed.has(g.id)) && startsWithQuery(query.q, g.name))
-    .map((g) => ({ id: g.id, name: g.name }));
-  return page(deps, caller, 'groups', { q: query.q }, items, query);
+  const items = snapshot.data[list]
+    .filter((x) => (!allowed || allowed.has(x.id)) && startsWithQuery(query.q, x.name))
+    .map((x) => ({ id: x.id, name: x.name }));
+  return page(deps, caller, list, { q: query.q }, items, query);
 }

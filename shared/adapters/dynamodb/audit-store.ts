@@ -4,13 +4,7 @@
 // the k-way merge; every read drops entries past retention even before the TTL sweep.
 
 import { DynamoDBServiceException, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  type GetCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, type GetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { AuditFilters } from '../../domain/audit/filters.ts';
 import { cidrKeyRange, ipKey } from '../../domain/audit/ip.ts';
 import {
@@ -19,7 +13,6 @@ import {
   auditEntrySchema,
   auditListItemSchema,
 } from '../../domain/audit/schema.ts';
-import { ThrottledError } from '../../domain/errors.ts';
 import { auditPersons } from '../../domain/trust/holds.ts';
 import { isVisible, type Visibility } from '../../domain/trust/visibility.ts';
 import { logger } from '../../observability.ts';
@@ -32,6 +25,7 @@ import { auditKeys, toAuditItem } from './audit-keys.ts';
 import { type KeyedFilter, planAuditQuery } from './audit-planner.ts';
 import { isConditionFailure, toDomainError } from './errors.ts';
 import { mergeQuery } from './merge-query.ts';
+import { batchGetAll } from './paginate.ts';
 import { TTL_ATTRIBUTE } from './tables.ts';
 
 /**
@@ -113,31 +107,19 @@ export class DynamoAuditStore implements AuditEventStore {
   async hydrate(tenantId: string, items: readonly AuditListItem[]): Promise<AuditEntry[]> {
     const extras = new Map<string, Record<string, unknown>>();
     const keys = items.map((i) => ({ pk: auditKeys.pk(tenantId, i.id) }));
-    for (let start = 0; start < keys.length; start += 100) {
-      let pending: Record<string, unknown>[] | undefined = keys.slice(start, start + 100);
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-        if (attempt > 8) throw new ThrottledError('The audit log is busy; retry the request.');
-        try {
-          const out: BatchGetCommandOutput = await this.client.send(
-            new BatchGetCommand({
-              RequestItems: {
-                [this.options.tableName]: {
-                  Keys: pending,
-                  ProjectionExpression: 'pk, #x',
-                  ExpressionAttributeNames: { '#x': 'x' },
-                },
-              },
-            }),
-          );
-          for (const row of out.Responses?.[this.options.tableName] ?? []) {
-            extras.set(String(row.pk), (row.x as Record<string, unknown>) ?? {});
-          }
-          pending = out.UnprocessedKeys?.[this.options.tableName]?.Keys;
-        } catch (err) {
-          throw toDomainError(err, STORE);
-        }
-      }
+    try {
+      await batchGetAll(
+        this.client,
+        this.options.tableName,
+        keys,
+        {
+          busy: 'The audit log is busy; retry the request.',
+          projection: { expression: 'pk, #x', names: { '#x': 'x' } },
+        },
+        (row) => extras.set(String(row.pk), (row.x as Record<string, unknown>) ?? {}),
+      );
+    } catch (err) {
+      throw toDomainError(err, STORE);
     }
     return items.map((i) =>
       auditEntrySchema.parse({ ...i, ...(extras.get(auditKeys.pk(tenantId, i.id)) ?? {}) }),

@@ -9,8 +9,6 @@
 // export sweeper's "open since before T" is one Query per state, never a Scan.
 
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -18,7 +16,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { DuplicateError, ThrottledError } from '../../domain/errors.ts';
+import { DuplicateError } from '../../domain/errors.ts';
 import { type ExportJob, exportJobSchema } from '../../domain/exports/export-job.ts';
 import { logger } from '../../observability.ts';
 import { ExpressionBuilder } from '../../query/expression.ts';
@@ -30,7 +28,7 @@ import type {
   OpenExports,
 } from '../../use-cases/exports/ports.ts';
 import { failedConditions, isConditionFailure, toDomainError } from './errors.ts';
-import { queryItems } from './paginate.ts';
+import { batchGetAll, queryItems } from './paginate.ts';
 import { STATE_TABLE, TTL_ATTRIBUTE } from './tables.ts';
 
 export const EXPORT_SK = 'EXPORT';
@@ -178,30 +176,22 @@ export class DynamoExportStore implements ExportStore, ExportHistory {
   private async getMany(tenantId: string, ids: readonly string[]): Promise<Map<string, ExportJob>> {
     const out = new Map<string, ExportJob>();
     const now = this.nowEpochSeconds();
-    for (let start = 0; start < ids.length; start += 100) {
-      let pending: Record<string, unknown>[] | undefined = ids
-        .slice(start, start + 100)
-        .map((id) => exportKey(tenantId, id));
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-        if (attempt > 8) throw new ThrottledError('The export store is busy; retry the request.');
-        try {
-          const res: BatchGetCommandOutput = await this.client.send(
-            new BatchGetCommand({
-              RequestItems: { [this.options.tableName]: { Keys: pending, ConsistentRead: true } },
-            }),
-          );
-          for (const item of res.Responses?.[this.options.tableName] ?? []) {
-            const ttl = item[TTL_ATTRIBUTE];
-            if (typeof ttl === 'number' && ttl <= now) continue;
-            const parsed = exportJobSchema.safeParse(item);
-            if (parsed.success && parsed.data.tenantId === tenantId) out.set(parsed.data.id, parsed.data);
-          }
-          pending = res.UnprocessedKeys?.[this.options.tableName]?.Keys;
-        } catch (err) {
-          mapError(err);
-        }
-      }
+    const keys = ids.map((id) => exportKey(tenantId, id));
+    try {
+      await batchGetAll(
+        this.client,
+        this.options.tableName,
+        keys,
+        { busy: 'The export store is busy; retry the request.', consistentRead: true },
+        (item) => {
+          const ttl = item[TTL_ATTRIBUTE];
+          if (typeof ttl === 'number' && ttl <= now) return;
+          const parsed = exportJobSchema.safeParse(item);
+          if (parsed.success && parsed.data.tenantId === tenantId) out.set(parsed.data.id, parsed.data);
+        },
+      );
+    } catch (err) {
+      mapError(err);
     }
     return out;
   }

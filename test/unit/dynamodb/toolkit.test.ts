@@ -4,17 +4,23 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { failedConditions, isConditionFailure } from '../../../shared/adapters/dynamodb/errors.ts';
-import { queryAll, queryItems } from '../../../shared/adapters/dynamodb/paginate.ts';
+import {
+  BATCH_GET_MAX,
+  batchGetAll,
+  queryAll,
+  queryItems,
+} from '../../../shared/adapters/dynamodb/paginate.ts';
 import { DynamoReportStore } from '../../../shared/adapters/dynamodb/report-store.ts';
-import { ConflictError, DuplicateError } from '../../../shared/domain/errors.ts';
+import { ConflictError, DuplicateError, ThrottledError } from '../../../shared/domain/errors.ts';
 import { REPORT_QUOTA, type StoredReport } from '../../../shared/domain/reports/report.ts';
 
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
@@ -94,5 +100,39 @@ describe('the pagination helper', () => {
     for await (const item of queryItems(doc, input)) if (item.n === 3) break;
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(2);
     expect(input).toEqual({ TableName: 't', KeyConditionExpression: 'pk = :p' });
+  });
+});
+
+describe('the batch read helper', () => {
+  const keys = (n: number) => Array.from({ length: n }, (_, i) => ({ pk: `k${i}` }));
+
+  it('asks BATCH_GET_MAX keys a call and asks the unprocessed keys again', async () => {
+    ddb
+      .on(BatchGetCommand)
+      .resolvesOnce({ Responses: { t: [{ pk: 'k0' }] }, UnprocessedKeys: { t: { Keys: [{ pk: 'k1' }] } } })
+      .resolvesOnce({ Responses: { t: [{ pk: 'k1' }] } })
+      .resolves({ Responses: { t: [{ pk: 'k100' }] } });
+    const seen: unknown[] = [];
+    await batchGetAll(doc, 't', keys(101), { busy: 'busy', consistentRead: true }, (i) => seen.push(i.pk));
+    expect(seen).toEqual(['k0', 'k1', 'k100']);
+    const asked = ddb.commandCalls(BatchGetCommand).map((c) => c.args[0].input.RequestItems!.t!);
+    expect(asked.map((a) => a.Keys!.length)).toEqual([BATCH_GET_MAX, 1, 1]);
+    expect(asked[0]).toMatchObject({ ConsistentRead: true });
+  });
+
+  it('gives up as a 429 naming the store when keys stay unprocessed', async () => {
+    vi.useFakeTimers();
+    try {
+      ddb.on(BatchGetCommand).resolves({ UnprocessedKeys: { t: { Keys: [{ pk: 'k0' }] } } });
+      const read = batchGetAll(doc, 't', keys(1), { busy: 'The log is busy.' }, () => undefined);
+      const settled = read.catch((e: unknown) => e);
+      await vi.runAllTimersAsync();
+      const err = await settled;
+      expect(err).toBeInstanceOf(ThrottledError);
+      expect((err as Error).message).toBe('The log is busy.');
+      expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(9);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

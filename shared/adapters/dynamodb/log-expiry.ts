@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-s
 import type { Config } from '../../config.ts';
 import { auditPersons } from '../../domain/trust/holds.ts';
 import type { TrustLog } from '../../domain/trust/retention.ts';
-import { toDomainError } from '../aws-errors.ts';
+import { isConditionFailure, toDomainError } from './errors.ts';
 import { HELD_EXPIRY_ATTRIBUTE, TTL_ATTRIBUTE } from './tables.ts';
 
 /** One stored entry as an expiry job sees it. */
@@ -102,7 +102,7 @@ export class DynamoLogExpiryStore implements LogExpiryStore {
         }),
       );
     } catch (err) {
-      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return;
+      if (isConditionFailure(err)) return;
       throw toDomainError(err, 'The log store');
     }
   }

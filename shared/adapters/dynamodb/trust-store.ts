@@ -10,7 +10,7 @@ import { type LegalHold, legalHoldSchema } from '../../domain/trust/holds.ts';
 import { type ExpiryJob, expiryJobSchema } from '../../domain/trust/jobs.ts';
 import type { RetentionMonths, TrustLog } from '../../domain/trust/retention.ts';
 import type { TrustReader, TrustState } from '../../domain/trust/visibility.ts';
-import { toDomainError } from '../aws-errors.ts';
+import { isConditionFailure, toDomainError } from './errors.ts';
 import { STATE_TABLE, TTL_ATTRIBUTE } from './tables.ts';
 
 /**
@@ -127,7 +127,7 @@ export class DynamoTrustStore {
       );
       return legalHoldSchema.parse(out.Attributes?.h);
     } catch (err) {
-      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') {
+      if (isConditionFailure(err)) {
         const old = (err as { Item?: Record<string, unknown> }).Item;
         if (old) throw new ConflictError('This legal hold is already released.');
         throw new NotFoundError('No legal hold with this id.');

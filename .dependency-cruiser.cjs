@@ -62,16 +62,18 @@ module.exports = {
     {
       name: 'functions-import-composition-and-http',
       comment:
-        'A handler gets its adapters from its composition module and speaks HTTP through ' +
-        'shared/http; it calls use cases and parses with domain schemas, but never builds an ' +
-        'adapter, names a port or reaches the query helpers itself.',
+        'A handler gets everything it is wired with (adapters, clock, trust reader, signing key) ' +
+        'from its composition module and speaks HTTP (or SQS) through shared/http; besides, it ' +
+        'only loads the configuration it hands to composition, logs and counts ' +
+        '(shared/observability.ts), parses with domain schemas and calls a use case. It never ' +
+        'builds an adapter, loads a key, names a port or reaches the query helpers itself.',
       severity: 'error',
       from: { path: '^functions/' },
       to: {
         pathNot: [
           '^functions/',
           '^shared/(composition|http|use-cases|domain)/',
-          '^shared/(config|observability|signing)[.]ts$',
+          '^shared/(config|observability)[.]ts$',
           OUTSIDE,
         ],
       },

@@ -1,21 +1,14 @@
-import { activityStoreFromConfig } from '../../shared/composition/activity.ts';
-import { trustReaderFromConfig } from '../../shared/composition/trust-reader.ts';
+import { activityIngestDeps } from '../../shared/composition/activity.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { ingestActivityEnvelopeSchema } from '../../shared/domain/activity/event.ts';
 import { parseInput } from '../../shared/domain/issues.ts';
-import { systemClock } from '../../shared/domain/time.ts';
 import { apiHandler, MB } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { recordIngest } from '../../shared/observability.ts';
 import { ingestActivityEvents } from '../../shared/use-cases/activity/ingest.ts';
 
 const config = loadConfig();
-const deps = {
-  store: activityStoreFromConfig(config),
-  clock: systemClock,
-  retentionMonths: config.ACTIVITY_RETENTION_MONTHS,
-  trust: trustReaderFromConfig(config),
-};
+const deps = activityIngestDeps(config);
 
 /** `POST /v1/activity-events` (platform services). */
 export const handler = apiHandler(

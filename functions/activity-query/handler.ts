@@ -1,13 +1,10 @@
-import { activityAdapters } from '../../shared/composition/activity.ts';
-import { trustReaderFromConfig } from '../../shared/composition/trust-reader.ts';
+import { activityQueryDeps } from '../../shared/composition/activity.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { canReadOrgActivity, type UserCaller } from '../../shared/domain/caller.ts';
 import { parseInput } from '../../shared/domain/issues.ts';
-import { systemClock } from '../../shared/domain/time.ts';
 import { costHeaders } from '../../shared/http/cost.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
-import { signingKeyLoader } from '../../shared/signing.ts';
 import { listActivity, listMyActivity } from '../../shared/use-cases/activity/query.ts';
 import {
   listDirectoryGroups,
@@ -24,9 +21,7 @@ import {
 const config = loadConfig();
 // Read at the cold start, as every setting: a function deployed without it fails to load.
 const costSettings = { COST_HEADERS: config.COST_HEADERS };
-const { activityStore, directory, client } = activityAdapters(config);
-const trust = trustReaderFromConfig(config, client);
-const signingKey = signingKeyLoader(config);
+const { query: deps, pickers: pickerDeps } = activityQueryDeps(config);
 
 type ActivityList = Awaited<ReturnType<typeof listActivity>>;
 
@@ -38,16 +33,6 @@ function answer(caller: UserCaller, out: ActivityList) {
   });
   return json(200, { items: out.items, nextCursor: out.nextCursor }, cost);
 }
-
-const deps = async () => ({
-  store: activityStore,
-  directory,
-  signingKey: await signingKey(),
-  clock: systemClock,
-  trust,
-});
-
-const pickerDeps = async () => ({ directory, signingKey: await signingKey() });
 
 /**
  * `GET /v1/activity` (org, team, group and managed scopes), `GET /v1/me/activity`, and the

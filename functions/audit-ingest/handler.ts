@@ -1,8 +1,6 @@
-import { auditStoreFromConfig } from '../../shared/composition/audit.ts';
-import { trustReaderFromConfig } from '../../shared/composition/trust-reader.ts';
+import { auditIngestDeps } from '../../shared/composition/audit.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { parseInput } from '../../shared/domain/issues.ts';
-import { systemClock } from '../../shared/domain/time.ts';
 import { apiHandler, MB } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { recordIngest } from '../../shared/observability.ts';
@@ -10,12 +8,7 @@ import { ingestAuditEvents } from '../../shared/use-cases/audit/ingest.ts';
 import { ingestEnvelopeSchema } from './schema.ts';
 
 const config = loadConfig();
-const deps = {
-  store: auditStoreFromConfig(config),
-  clock: systemClock,
-  retentionMonths: config.AUDIT_RETENTION_MONTHS,
-  trust: trustReaderFromConfig(config),
-};
+const deps = auditIngestDeps(config);
 
 /** POST /v1/audit-events (service): validate and redact the batch, then write it. */
 export const handler = apiHandler(

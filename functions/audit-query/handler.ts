@@ -1,25 +1,16 @@
-import { auditStoreFromConfig } from '../../shared/composition/audit.ts';
-import { trustReaderFromConfig } from '../../shared/composition/trust-reader.ts';
+import { auditQueryDeps } from '../../shared/composition/audit.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { parseInput } from '../../shared/domain/issues.ts';
-import { systemClock } from '../../shared/domain/time.ts';
 import { costHeaders } from '../../shared/http/cost.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
-import { signingKeyLoader } from '../../shared/signing.ts';
 import { assertAuditReader, getAuditEvent, listAuditEvents } from '../../shared/use-cases/audit/query.ts';
 import { auditIdParamsSchema, auditQuerySchema } from './schema.ts';
 
 const config = loadConfig();
 // Read at the cold start, as every setting: a function deployed without it fails to load.
 const costSettings = { COST_HEADERS: config.COST_HEADERS };
-const deps = {
-  store: auditStoreFromConfig(config),
-  trust: trustReaderFromConfig(config),
-  clock: systemClock,
-  retentionMonths: config.AUDIT_RETENTION_MONTHS,
-  signingKey: signingKeyLoader(config),
-};
+const deps = auditQueryDeps(config);
 
 /** GET /v1/audit-events and GET /v1/audit-events/{id} (owner, admin). */
 export const handler = apiHandler(

@@ -1,13 +1,12 @@
+// One logger and one metrics emitter per process, as Powertools recommends. The level comes
+// from LOG_LEVEL, else Powertools' own POWERTOOLS_LOG_LEVEL, else INFO. Metrics are CloudWatch
+// EMF lines flushed once per invocation; POWERTOOLS_DEV (the local stack) or
+// POWERTOOLS_METRICS_DISABLED (tests) turn them off.
+
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
-/**
- * One logger and one metrics emitter per process, as Powertools recommends. The level comes
- * from LOG_LEVEL, else Powertools' own POWERTOOLS_LOG_LEVEL, else INFO. Metrics are CloudWatch
- * EMF lines flushed once per invocation; POWERTOOLS_DEV (the local stack) or
- * POWERTOOLS_METRICS_DISABLED (tests) turn them off.
- */
 export const logger = new Logger({
   serviceName: 'logbook',
   ...(process.env.LOG_LEVEL ? { logLevel: process.env.LOG_LEVEL as LogLevel } : {}),

@@ -1,11 +1,10 @@
+// The HMAC key for cursors and download tokens. Locally it is SIGNING_SECRET (or a fixed local
+// key); in AWS it is read once per cold start from Secrets Manager (SIGNING_SECRET_ARN), so it
+// never sits in the template.
+
 import { observeClient } from './adapters/sdk-observer.ts';
 import { type Config, isDeployed } from './config.ts';
 
-/**
- * The HMAC key for cursors and download tokens. Locally it is SIGNING_SECRET (or a fixed local
- * key); in AWS it is read once per cold start from Secrets Manager (SIGNING_SECRET_ARN), so it
- * never sits in the template.
- */
 let cached: Promise<Uint8Array> | undefined;
 
 export const LOCAL_SIGNING_SECRET = 'logbook-local-signing-secret-not-for-production';

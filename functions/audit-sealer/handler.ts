@@ -1,3 +1,8 @@
+// EventBridge rule, every 5 minutes: seals every tenant's closed audit hours (an hour closes 5
+// minutes after its end, SEAL_GRACE_MS) into signed, chained digests. Reads the bySeal index,
+// writes digests and chain heads to the State table, signs with the KMS key SEAL_KMS_KEY_ID.
+// A run that nears its timeout stops between pages and saves the cursor; the next run resumes.
+
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { sealDepsFromConfig } from '../../shared/composition/sealer.ts';
@@ -5,12 +10,6 @@ import { loadConfig } from '../../shared/config.ts';
 import { logger, metrics, withMetrics } from '../../shared/observability.ts';
 import { sealClosedHours } from '../../shared/use-cases/audit/seal.ts';
 
-/**
- * EventBridge rule, every 5 minutes: seals every tenant's closed audit hours (an hour closes 5
- * minutes after its end, SEAL_GRACE_MS) into signed, chained digests. Reads the bySeal index,
- * writes digests and chain heads to the State table, signs with the KMS key SEAL_KMS_KEY_ID.
- * A run that nears its timeout stops between pages and saves the cursor; the next run resumes.
- */
 const config = loadConfig();
 const deps = sealDepsFromConfig(config);
 /** Stop with this much time left: the pending digests and the cursor still get written. */

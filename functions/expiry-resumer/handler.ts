@@ -1,14 +1,13 @@
+// EventBridge rule: expiry jobs still running whose last checkpoint is older than 15 minutes
+// (a lost message, a step that failed into the dead-letter queue) are queued again. One Query
+// on the state table's sparse `byDue` index (`dp` = `EXPIRY#running`), never a Scan.
+
 import type { ScheduledEvent } from 'aws-lambda';
 import { buildResumerDeps } from '../../shared/composition/trust.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { logger, withMetrics } from '../../shared/observability.ts';
 import { resumeStalledJobs } from '../../shared/use-cases/trust/expiry.ts';
 
-/**
- * EventBridge rule: expiry jobs still running whose last checkpoint is older than 15 minutes
- * (a lost message, a step that failed into the dead-letter queue) are queued again. One Query
- * on the state table's sparse `byDue` index (`dp` = `EXPIRY#running`), never a Scan.
- */
 const deps = buildResumerDeps(loadConfig());
 
 export const handler = withMetrics(async (event: Partial<ScheduledEvent> = {}) => {

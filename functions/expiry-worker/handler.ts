@@ -1,3 +1,8 @@
+// SQS trigger: one step of an expiry job per message (legal holds, retention changes): at most
+// EXPIRY_PAGES_PER_RUN pages of the tenant's entries, checkpointed in the state table after each,
+// then the job queues its next step. A failed step returns its message (redelivered, then the
+// dead-letter queue); the resumer re-queues a job whose checkpoint went stale.
+
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { buildExpiryDeps } from '../../shared/composition/trust.ts';
 import { loadConfig } from '../../shared/config.ts';
@@ -6,12 +11,6 @@ import { queueHandler } from '../../shared/http/queue-handler.ts';
 import { logger, metrics } from '../../shared/observability.ts';
 import { runExpiryTask } from '../../shared/use-cases/trust/expiry.ts';
 
-/**
- * SQS trigger: one step of an expiry job per message (legal holds, retention changes): at most
- * EXPIRY_PAGES_PER_RUN pages of the tenant's entries, checkpointed in the state table after each,
- * then the job queues its next step. A failed step returns its message (redelivered, then the
- * dead-letter queue); the resumer re-queues a job whose checkpoint went stale.
- */
 const deps = buildExpiryDeps(loadConfig());
 
 export const handler = queueHandler('expiry worker', expiryTaskSchema, async (task) => {

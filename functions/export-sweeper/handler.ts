@@ -1,3 +1,8 @@
+// EventBridge rule (the schedule dispatcher's cadence): marks exports stuck in `queued` or
+// `running` past their bound as failed, so a caller polling `GET /v1/exports/{id}` always sees
+// an end. Only the state table: one Query per state, a consistent read and a conditional update
+// per candidate.
+
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
 import { exportSweepDeps } from '../../shared/composition/export-sweeper.ts';
@@ -5,12 +10,6 @@ import { loadConfig } from '../../shared/config.ts';
 import { logger, metrics, withMetrics } from '../../shared/observability.ts';
 import { sweepStuckExports } from '../../shared/use-cases/exports/sweep.ts';
 
-/**
- * EventBridge rule (the schedule dispatcher's cadence): marks exports stuck in `queued` or
- * `running` past their bound as failed, so a caller polling `GET /v1/exports/{id}` always sees
- * an end. Only the state table: one Query per state, a consistent read and a conditional update
- * per candidate.
- */
 const deps = exportSweepDeps(loadConfig());
 
 export const handler = withMetrics(async (event: Partial<ScheduledEvent> = {}) => {

@@ -1,3 +1,7 @@
+// EventBridge rule (every 15 minutes): finds the due schedules, claims their runs and sends one
+// SQS message per run, round-robin by tenant; the schedule-run-worker does the rest. Safe to run
+// twice at once or again after a failure: runs are claimed with conditional writes.
+
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
 import { buildTickDeps } from '../../shared/composition/schedule.ts';
@@ -5,11 +9,6 @@ import { loadConfig } from '../../shared/config.ts';
 import { logger, metrics, withMetrics } from '../../shared/observability.ts';
 import { dispatchDueSchedules } from '../../shared/use-cases/reports/dispatch.ts';
 
-/**
- * EventBridge rule (every 15 minutes): finds the due schedules, claims their runs and sends one
- * SQS message per run, round-robin by tenant; the schedule-run-worker does the rest. Safe to run
- * twice at once or again after a failure: runs are claimed with conditional writes.
- */
 const deps = buildTickDeps(loadConfig());
 
 export const handler = withMetrics(async (event: ScheduledEvent) => {

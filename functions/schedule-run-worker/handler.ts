@@ -1,3 +1,8 @@
+// SQS trigger: one claimed schedule run per message (exports, e-mails, audit entry). A run that
+// failed is recorded on the run and released for the next dispatcher tick, so the message is
+// done either way; only an unexpected error (the state table unreachable) returns the message
+// to the queue, and a redelivered message never starts an attempt twice.
+
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { exportDeps } from '../../shared/composition/exports.ts';
 import { buildRunDeps, runTaskSchema } from '../../shared/composition/schedule.ts';
@@ -6,12 +11,6 @@ import { queueHandler } from '../../shared/http/queue-handler.ts';
 import { logger, metrics } from '../../shared/observability.ts';
 import { executeRun } from '../../shared/use-cases/reports/dispatch.ts';
 
-/**
- * SQS trigger: one claimed schedule run per message (exports, e-mails, audit entry). A run that
- * failed is recorded on the run and released for the next dispatcher tick, so the message is
- * done either way; only an unexpected error (the state table unreachable) returns the message
- * to the queue, and a redelivered message never starts an attempt twice.
- */
 const config = loadConfig();
 const deps = buildRunDeps(config, exportDeps(config));
 

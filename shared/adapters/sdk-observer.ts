@@ -1,10 +1,9 @@
-/**
- * A seam for the test suites: every SDK client the functions build passes through
- * `observeClient`, which does nothing unless a test process has installed an observer (the
- * integration suites install one that records each command a function sends, to check it
- * against the deployed IAM policy; see test/integration/support/sdk-calls.ts). Deployed code
- * never installs one, so in AWS this is a lookup of an absent global and nothing else.
- */
+// A seam for the test suites: every SDK client the functions build passes through
+// `observeClient`, which does nothing unless a test process has installed an observer (the
+// integration suites install one that records each command a function sends, to check it
+// against the deployed IAM policy; see test/integration/support/sdk-calls.ts). Deployed code
+// never installs one, so in AWS this is a lookup of an absent global and nothing else.
+
 export interface ObservableClient {
   middlewareStack: { add(middleware: never, options: never): void };
   config: unknown;

@@ -1,3 +1,7 @@
+// The composition root of the activity log: its store (and, for the queries, the directory),
+// built once per cold start by handlers and workers. Each builder reads only the settings its
+// adapter needs, so a function that uses one store is not handed (or granted) the other's table.
+
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoActivityStore } from '../adapters/dynamodb/activity-store.ts';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
@@ -10,11 +14,6 @@ import type { DirectoryReadDeps } from '../use-cases/directory/read.ts';
 import { directoryStoreFromConfig } from './directory.ts';
 import { trustReaderFromConfig } from './trust-reader.ts';
 
-/**
- * The composition root of the activity log: its store (and, for the queries, the directory),
- * built once per cold start by handlers and workers. Each builder reads only the settings its
- * adapter needs, so a function that uses one store is not handed (or granted) the other's table.
- */
 export function activityStoreFromConfig(
   config: Config,
   client: DynamoDBDocumentClient = dynamoDocumentClient(config),

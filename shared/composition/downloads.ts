@@ -1,3 +1,7 @@
+// The composition root of `GET /v1/downloads/{token}`: the job store, S3 presigning (no
+// uploads: no lib-storage in the bundle) and the signing key that verifies the token (the link
+// settings are the exports' business: this function is not given them).
+
 import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
 import { DynamoExportStore } from '../adapters/dynamodb/export-store.ts';
 import { s3Client } from '../adapters/s3/client.ts';
@@ -7,11 +11,6 @@ import { systemClock } from '../domain/time.ts';
 import { signingKeyLoader } from '../signing.ts';
 import type { DownloadDeps } from '../use-cases/exports/download.ts';
 
-/**
- * The composition root of `GET /v1/downloads/{token}`: the job store, S3 presigning (no
- * uploads: no lib-storage in the bundle) and the signing key that verifies the token (the link
- * settings are the exports' business: this function is not given them).
- */
 export function downloadDeps(config: Config): DownloadDeps {
   const dynamo = dynamoDocumentClient(config);
   return {

@@ -1,3 +1,10 @@
+// The composition root of export requests (`POST /v1/exports`, `GET /v1/exports/{id}`): the job
+// store, the filter checks (the directory only: no log is read here), the audit log's append,
+// and the dispatcher that starts the worker. In AWS that is an asynchronous Lambda invoke of
+// EXPORT_WORKER_FUNCTION. Locally the dev gateway installs an invoker that runs the worker's own
+// handler in this process, in the background (shared/adapters/lambda/local-invoke.ts), so this
+// function's bundle carries no S3 client and it reads no setting it is not given.
+
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ulid } from 'ulidx';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
@@ -15,14 +22,6 @@ import { directoryStoreFromConfig } from './directory.ts';
 import { exportLinks } from './export-links.ts';
 import { directoryLookup, exportAuditRecorder, filterChecks } from './log-sources.ts';
 
-/**
- * The composition root of export requests (`POST /v1/exports`, `GET /v1/exports/{id}`): the job
- * store, the filter checks (the directory only: no log is read here), the audit log's append,
- * and the dispatcher that starts the worker. In AWS that is an asynchronous Lambda invoke of
- * EXPORT_WORKER_FUNCTION. Locally the dev gateway installs an invoker that runs the worker's own
- * handler in this process, in the background (shared/adapters/lambda/local-invoke.ts), so this
- * function's bundle carries no S3 client and it reads no setting it is not given.
- */
 export type ExportRequestDeps = RequestExportDeps & GetExportDeps & ListExportsDeps & { links: LinkSettings };
 
 let cached: { config: Config; deps: ExportRequestDeps } | undefined;

@@ -1,3 +1,11 @@
+// The composition roots of running exports, built once per process (a cold start) from
+// configuration. Requests (./export-requests.ts) and downloads (./downloads.ts) have their own,
+// so each function's bundle carries only the AWS SDK clients it calls, and each builder reads
+// only the settings (and so needs only the grants) of what its function does:
+// - `exportWorkerDeps`: the export worker (`executeExport`): reads the logs and the directory,
+//   writes the file; it records nothing in the audit log and signs no link;
+// - `exportDeps`: `runExport` (scheduled runs: create, record, run and link in one go).
+
 import { ulid } from 'ulidx';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
 import { DynamoExportStore } from '../adapters/dynamodb/export-store.ts';
@@ -12,15 +20,6 @@ import { directoryStoreFromConfig } from './directory.ts';
 import { exportLinks } from './export-links.ts';
 import { directoryLookup, entrySources, logSources } from './log-sources.ts';
 
-/**
- * The composition roots of running exports, built once per process (a cold start) from
- * configuration. Requests (./export-requests.ts) and downloads (./downloads.ts) have their own,
- * so each function's bundle carries only the AWS SDK clients it calls, and each builder reads
- * only the settings (and so needs only the grants) of what its function does:
- * - `exportWorkerDeps`: the export worker (`executeExport`): reads the logs and the directory,
- *   writes the file; it records nothing in the audit log and signs no link;
- * - `exportDeps`: `runExport` (scheduled runs: create, record, run and link in one go).
- */
 export type ExportDeps = RunExportDeps & { links: LinkSettings };
 
 let cached: { config: Config; deps: ExportDeps } | undefined;

@@ -1,3 +1,7 @@
+// The logs as exports see them: their filter schemas (the list routes' names and rules, unknown
+// names rejected), their iterators run as the requester, the directory as it is now, and the
+// audit log's ingest for recording each export.
+
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import type { DynamoDirectoryStore } from '../adapters/dynamodb/directory-store.ts';
@@ -24,11 +28,6 @@ import { auditStoreFromConfig } from './audit.ts';
 import { directoryStoreFromConfig } from './directory.ts';
 import { trustReaderFromConfig } from './trust-reader.ts';
 
-/**
- * The logs as exports see them: their filter schemas (the list routes' names and rules, unknown
- * names rejected), their iterators run as the requester, the directory as it is now, and the
- * audit log's ingest for recording each export.
- */
 const auditExportFilters = z
   .object(auditFiltersShape)
   .catchall(z.never({ error: 'is not a known filter' }))

@@ -1,3 +1,8 @@
+// The composition root of saved reports and schedules: the real adapters behind the use cases'
+// ports — the state table, the directory, the audit log's ingest and the logs' filter checks —
+// built once per cold start by the reports handler; the schedule dispatcher adds SES and
+// `runExport` (./schedule.ts), so the reports bundle carries neither SES nor S3.
+
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
 import { DirectoryAccessChecker } from '../adapters/dynamodb/report-people.ts';
@@ -11,13 +16,6 @@ import type { ManageDeps } from '../use-cases/reports/manage.ts';
 import type { AuditRecorder } from '../use-cases/reports/ports.ts';
 import { auditStoreFromConfig } from './audit.ts';
 import { directoryStoreFromConfig } from './directory.ts';
-
-/**
- * The composition root of saved reports and schedules: the real adapters behind the use cases'
- * ports — the state table, the directory, the audit log's ingest and the logs' filter checks —
- * built once per cold start by the reports handler; the schedule dispatcher adds SES and
- * `runExport` (./schedule.ts), so the reports bundle carries neither SES nor S3.
- */
 
 /**
  * The adapters reports, the schedule dispatcher's tick and the run worker all use: the state

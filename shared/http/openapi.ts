@@ -1,8 +1,9 @@
+// Shared OpenAPI pieces: the problem+json body and the standard error responses.
+
 import { z } from 'zod';
 import type { ZodOpenApiResponsesObject } from 'zod-openapi';
 import { READ_BUDGET_TEXT } from '../query/budget.ts';
 
-/** Shared OpenAPI pieces: the problem+json body and the standard error responses. */
 export const problemSchema = z
   .object({
     type: z.string(),

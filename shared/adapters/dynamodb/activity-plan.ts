@@ -1,23 +1,22 @@
+// The activity query planner: picks the index whose streams read least, given what it knows
+// (the number of values per filter and the tenant's shard count), and leaves the rest of the
+// criteria to a FilterExpression or, where DynamoDB cannot say it cheaply, an in-memory check.
+//
+// - a user set of at most USER_STREAM_LIMIT people (a team, a manager's tree, userId) → one byUser
+//   stream per person: a manager over 5 reports reads only those 5 people's entries — unless the
+//   set is most of the tenant's people (`population`, from the directory), when reading the time
+//   window once is cheaper than one look-ahead per person. With actions, one byUserAction stream
+//   per person × action (while that stays within the limit) reads exactly the matches;
+// - content items likewise: byContent, or byContentAction with actions;
+// - a larger user set, or none → the most selective other index (contentId, bulkImportId,
+//   action, content type), else byTime over every shard, with the user set checked in memory;
+// - an empty user set → nothing is read at all.
+
 import type { ActivityCriteria } from '../../domain/activity/criteria.ts';
 import type { ExpressionBuilder } from '../../query/expression.ts';
 import { allShards } from '../../query/shards.ts';
 import type { Stream } from './merge-query.ts';
 
-/**
- * The activity query planner: picks the index whose streams read least, given what it knows
- * (the number of values per filter and the tenant's shard count), and leaves the rest of the
- * criteria to a FilterExpression or, where DynamoDB cannot say it cheaply, an in-memory check.
- *
- * - a user set of at most USER_STREAM_LIMIT people (a team, a manager's tree, userId) → one byUser
- *   stream per person: a manager over 5 reports reads only those 5 people's entries — unless the
- *   set is most of the tenant's people (`population`, from the directory), when reading the time
- *   window once is cheaper than one look-ahead per person. With actions, one byUserAction stream
- *   per person × action (while that stays within the limit) reads exactly the matches;
- * - content items likewise: byContent, or byContentAction with actions;
- * - a larger user set, or none → the most selective other index (contentId, bulkImportId,
- *   action, content type), else byTime over every shard, with the user set checked in memory;
- * - an empty user set → nothing is read at all.
- */
 export const USER_STREAM_LIMIT = 50;
 /** A filter with more values than this is not worth one stream per value. */
 const VALUE_STREAM_LIMIT = 50;

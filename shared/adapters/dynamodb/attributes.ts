@@ -1,18 +1,17 @@
+// A lean marshaller for the ingest hot path: the stored audit and activity items are plain JSON
+// (strings, safe numbers, booleans, null, arrays, plain objects), and `marshall` from
+// @aws-sdk/util-dynamodb spends most of its time asking every value what class it is
+// (`constructor.name` checks, a binary-type list built per string). This handles exactly the
+// plain-JSON cases and hands every other value (a class instance, a Set, a Buffer, a bigint,
+// a non-finite or unsafe number, an object with its own `constructor` key…) to `marshall` with
+// the DocumentClient's options, so the result — or the error — is always what the
+// DocumentClient would have produced. test/unit/dynamodb/attributes.test.ts checks that
+// equality on generated values.
+
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { MARSHALL_OPTIONS } from './client.ts';
 
-/**
- * A lean marshaller for the ingest hot path: the stored audit and activity items are plain JSON
- * (strings, safe numbers, booleans, null, arrays, plain objects), and `marshall` from
- * @aws-sdk/util-dynamodb spends most of its time asking every value what class it is
- * (`constructor.name` checks, a binary-type list built per string). This handles exactly the
- * plain-JSON cases and hands every other value (a class instance, a Set, a Buffer, a bigint,
- * a non-finite or unsafe number, an object with its own `constructor` key…) to `marshall` with
- * the DocumentClient's options, so the result — or the error — is always what the
- * DocumentClient would have produced. test/unit/dynamodb/attributes.test.ts checks that
- * equality on generated values.
- */
 const MAX = Number.MAX_SAFE_INTEGER;
 const MIN = Number.MIN_SAFE_INTEGER;
 const TOP_LEVEL = { ...MARSHALL_OPTIONS, convertTopLevelContainer: true } as const;

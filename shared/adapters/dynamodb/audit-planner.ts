@@ -1,17 +1,16 @@
+// The audit query planner: picks the most selective index the filters allow and turns each of
+// that filter's values (× shards for sharded indexes) into one stream of the k-way merge. The
+// other filters become the FilterExpression. Preference follows expected selectivity: one object,
+// one person affected, one IP address, one course and one actor hold few entries — and with an
+// action, the course's or actor's composite key holds exactly the matches; an object type together
+// with an action (one composite key) fewer than either alone; API-made actions (sparse indexes, by
+// method when one is asked for) are a minority; then action, object type, source kind, non-person
+// actors (sparse); the tenant's time index holds everything.
+
 import type { AuditFilters } from '../../domain/audit/filters.ts';
 import { allShards } from '../../query/shards.ts';
 import { auditKeys } from './audit-keys.ts';
 
-/**
- * The audit query planner: picks the most selective index the filters allow and turns each of
- * that filter's values (× shards for sharded indexes) into one stream of the k-way merge. The
- * other filters become the FilterExpression. Preference follows expected selectivity: one object,
- * one person affected, one IP address, one course and one actor hold few entries — and with an
- * action, the course's or actor's composite key holds exactly the matches; an object type together
- * with an action (one composite key) fewer than either alone; API-made actions (sparse indexes, by
- * method when one is asked for) are a minority; then action, object type, source kind, non-person
- * actors (sparse); the tenant's time index holds everything.
- */
 export type AuditIndex =
   | 'byObject'
   | 'bySubject'

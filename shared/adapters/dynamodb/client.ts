@@ -1,14 +1,12 @@
+// SDK clients built from configuration. Locally the endpoints point at the emulators; in AWS
+// they are unset and the SDK uses the Lambda role. Each adapter takes its client injected.
+// S3 and SES clients live in their own modules so a bundle imports only what it uses.
+
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../../config.ts';
 import { LOCAL_CREDENTIALS } from '../local-credentials.ts';
 import { observeClient } from '../sdk-observer.ts';
-
-/**
- * SDK clients built from configuration. Locally the endpoints point at the emulators; in AWS
- * they are unset and the SDK uses the Lambda role. Each adapter takes its client injected.
- * S3 and SES clients live in their own modules so a bundle imports only what it uses.
- */
 
 /**
  * How every item is marshalled. convertClassInstanceToMap: a free-form map with its own

@@ -1,11 +1,9 @@
+// The DynamoDB side of the one AWS error mapper (../aws-errors.ts), for every store: the outcomes
+// a store expects are told apart by the SDK's exception classes, never by comparing names.
+
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DomainError } from '../../domain/errors.ts';
 import { toDomainError as mapAwsError } from '../aws-errors.ts';
-
-/**
- * The DynamoDB side of the one AWS error mapper (../aws-errors.ts), for every store: the outcomes
- * a store expects are told apart by the SDK's exception classes, never by comparing names.
- */
 
 /** A write's condition did not hold (a duplicate, a changed item, a full quota, ...). */
 export function isConditionFailure(err: unknown): err is ConditionalCheckFailedException {

@@ -1,8 +1,7 @@
-/**
- * Table definitions: the one source of truth for names, keys, GSIs and the TTL attribute.
- * The CDK data stack and the local bootstrap both read this module; nothing else spells a key.
- * Plain data only, so handlers can import it without pulling in the CDK.
- */
+// Table definitions: the one source of truth for names, keys, GSIs and the TTL attribute.
+// The CDK data stack and the local bootstrap both read this module; nothing else spells a key.
+// Plain data only, so handlers can import it without pulling in the CDK.
+
 export interface IndexDef {
   name: string;
   partitionKey: string;

@@ -1,15 +1,14 @@
+// Starts the export worker. In AWS: an asynchronous Lambda invoke (InvocationType `Event`), which
+// returns once Lambda has queued the event. Locally (no worker function configured) the dev
+// gateway runs in this process, so the worker runs here too, in the background: the promise is
+// not awaited, and its errors are caught and logged (the worker records failures on the job).
+
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { UnavailableError } from '../../domain/errors.ts';
 import { logger } from '../../observability.ts';
 import type { ExportDispatcher } from '../../use-cases/exports/ports.ts';
 import { toDomainError } from '../aws-errors.ts';
 
-/**
- * Starts the export worker. In AWS: an asynchronous Lambda invoke (InvocationType `Event`), which
- * returns once Lambda has queued the event. Locally (no worker function configured) the dev
- * gateway runs in this process, so the worker runs here too, in the background: the promise is
- * not awaited, and its errors are caught and logged (the worker records failures on the job).
- */
 export interface ExportRef {
   tenantId: string;
   exportId: string;

@@ -1,8 +1,7 @@
-/**
- * Locally there is no Lambda service: the dev gateway (local/gateway.ts) installs an invoker
- * that runs another function's own handler in this process, the way an asynchronous invoke would
- * in AWS. Deployed functions never install one; they invoke through EXPORT_WORKER_FUNCTION.
- */
+// Locally there is no Lambda service: the dev gateway (local/gateway.ts) installs an invoker
+// that runs another function's own handler in this process, the way an asynchronous invoke would
+// in AWS. Deployed functions never install one; they invoke through EXPORT_WORKER_FUNCTION.
+
 export type LocalInvoker = (fn: string, event: unknown) => Promise<unknown>;
 
 const INVOKER = Symbol.for('logbook.localInvoker');

@@ -1,3 +1,8 @@
+// Export files into the exports bucket. Uploads stream through lib-storage's multipart Upload:
+// 5 MiB parts, two in flight, so memory stays near 15 MB at any file size; on any failure the
+// multipart upload is aborted (no object, no orphaned parts). Download links are
+// ./export-links.ts (a function that only presigns carries no lib-storage).
+
 import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -5,12 +10,6 @@ import type { ExportFiles } from '../../use-cases/exports/ports.ts';
 import { attachmentDisposition } from './content-disposition.ts';
 import { storageError } from './errors.ts';
 
-/**
- * Export files into the exports bucket. Uploads stream through lib-storage's multipart Upload:
- * 5 MiB parts, two in flight, so memory stays near 15 MB at any file size; on any failure the
- * multipart upload is aborted (no object, no orphaned parts). Download links are
- * ./export-links.ts (a function that only presigns carries no lib-storage).
- */
 export const PART_SIZE = 5 * 1024 * 1024;
 export const QUEUE_SIZE = 2;
 

@@ -1,15 +1,14 @@
+// The run queue in AWS: one SQS message per claimed run, sent ten to a SendMessageBatch call in
+// the order given (the tick's round-robin by tenant), so workers pick them up fairly. A message
+// that failed to send is retried once in the next batch call; one that still fails rejects the
+// whole hand-off (the tick then releases the claims for the next tick to take over).
+
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { UnavailableError } from '../../domain/errors.ts';
 import type { RunQueue, RunTask } from '../../use-cases/reports/ports.ts';
 import { toDomainError } from '../aws-errors.ts';
 
-/**
- * The run queue in AWS: one SQS message per claimed run, sent ten to a SendMessageBatch call in
- * the order given (the tick's round-robin by tenant), so workers pick them up fairly. A message
- * that failed to send is retried once in the next batch call; one that still fails rejects the
- * whole hand-off (the tick then releases the claims for the next tick to take over).
- */
 export const SQS_BATCH = 10;
 
 export const runTaskSchema = z.object({

@@ -1,3 +1,10 @@
+// Reads of the activity log. Visibility is resolved against the directory as it is now:
+// - owner, admin, hr, reporter, learning_designer, and a curator with `reporting`: any scope;
+// - a manager: only their direct and indirect reports, whatever scope or people filter they ask
+//   for (the ask is intersected with their whole tree; company scope = their tree);
+// - anyone else (learner, curator without reporting): 403.
+// `/v1/me/activity` is every user's own entries.
+
 import type { ActivityCriteria } from '../../domain/activity/criteria.ts';
 import { describeActivity } from '../../domain/activity/description.ts';
 import type { ActivityEntry, StoredActivity } from '../../domain/activity/event.ts';
@@ -13,14 +20,6 @@ import { itemsWithinBudget, positionOf } from '../../query/page-budget.ts';
 import { readAhead } from '../../query/read-ahead.ts';
 import type { ActivityPage, ActivityReader, DirectoryReader } from './ports.ts';
 
-/**
- * Reads of the activity log. Visibility is resolved against the directory as it is now:
- * - owner, admin, hr, reporter, learning_designer, and a curator with `reporting`: any scope;
- * - a manager: only their direct and indirect reports, whatever scope or people filter they ask
- *   for (the ask is intersected with their whole tree; company scope = their tree);
- * - anyone else (learner, curator without reporting): 403.
- * `/v1/me/activity` is every user's own entries.
- */
 export interface ActivityQueryDeps {
   store: ActivityReader;
   directory: DirectoryReader;

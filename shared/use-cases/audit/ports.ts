@@ -1,8 +1,9 @@
+// What the audit use cases need from storage; the DynamoDB adapter and test fakes implement it.
+
 import type { AuditFilters } from '../../domain/audit/filters.ts';
 import type { AuditEntry, AuditListItem } from '../../domain/audit/schema.ts';
 import type { Visibility } from '../../domain/trust/visibility.ts';
 
-/** What the audit use cases need from storage; the DynamoDB adapter and test fakes implement it. */
 export interface AuditEventWriter {
   /**
    * Writes the entry unless its (tenant, id) is already stored. Never overwrites. A `held` entry

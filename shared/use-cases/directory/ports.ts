@@ -1,7 +1,8 @@
+// The directory as the use cases see it (the people and content the logs name).
+
 import type { ContentRecord, GroupRecord, TeamRecord, UserRecord } from '../../domain/directory/schemas.ts';
 import type { DirectorySnapshot } from '../../domain/directory/snapshot.ts';
 
-/** The directory as the use cases see it (the people and content the logs name). */
 export interface DirectoryReader {
   /** The tenant's directory, possibly up to `cacheMs` old. */
   snapshot(tenantId: string): Promise<DirectorySnapshot>;

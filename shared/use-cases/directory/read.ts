@@ -1,3 +1,10 @@
+// The directory's read side for pickers (`GET /v1/directory/users|teams|groups`): names to choose
+// from, scoped like the activity log. Whoever may read the activity log org-wide sees the tenant's
+// whole directory; a manager sees themselves and their direct and indirect reports, and only the
+// teams and groups those people belong to; everyone else gets 403. Items carry only what a picker
+// shows. Sorted by name (case-insensitive, then id); paged with a cursor bound to the tenant, the
+// caller and the query.
+
 import { activityDenial, canReadOrgActivity, type UserCaller } from '../../domain/caller.ts';
 import type { UserRecord } from '../../domain/directory/schemas.ts';
 import type { DirectorySnapshot } from '../../domain/directory/snapshot.ts';
@@ -5,14 +12,6 @@ import { ForbiddenError } from '../../domain/errors.ts';
 import { decodeCursor, encodeCursor } from '../../query/cursor.ts';
 import type { DirectoryReader } from './ports.ts';
 
-/**
- * The directory's read side for pickers (`GET /v1/directory/users|teams|groups`): names to choose
- * from, scoped like the activity log. Whoever may read the activity log org-wide sees the tenant's
- * whole directory; a manager sees themselves and their direct and indirect reports, and only the
- * teams and groups those people belong to; everyone else gets 403. Items carry only what a picker
- * shows. Sorted by name (case-insensitive, then id); paged with a cursor bound to the tenant, the
- * caller and the query.
- */
 export interface DirectoryReadDeps {
   directory: DirectoryReader;
   signingKey: Uint8Array;

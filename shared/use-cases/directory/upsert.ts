@@ -1,12 +1,11 @@
+// Directory writes from the platform. Input is already schema-valid; these add the rules that
+// need the stored directory (a team hierarchy must not loop) and write all-or-nothing.
+
 import type { ContentRecord, GroupRecord, TeamRecord, UserRecord } from '../../domain/directory/schemas.ts';
 import { teamsInCycle } from '../../domain/directory/snapshot.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { DirectoryStore } from './ports.ts';
 
-/**
- * Directory writes from the platform. Input is already schema-valid; these add the rules that
- * need the stored directory (a team hierarchy must not loop) and write all-or-nothing.
- */
 export interface DirectoryDeps {
   directory: Pick<DirectoryStore, 'load' | 'upsert'>;
 }

@@ -1,13 +1,12 @@
+// `GET /v1/downloads/{token}`: no Authorization header; the signed token is the permission. Each
+// call presigns afresh (the storage URL lives minutes, the link days), so an e-mailed link outlives
+// the credentials of whoever made it. Expired, altered, unknown: one 404 for all.
+
 import { NotFoundError } from '../../domain/errors.ts';
 import { verifyDownloadToken } from '../../domain/exports/download-token.ts';
 import { contentTypeOf, downloadFilename } from '../../domain/exports/export-job.ts';
 import type { Clock, ExportFiles, ExportStore, LinkSettings } from './ports.ts';
 
-/**
- * `GET /v1/downloads/{token}`: no Authorization header; the signed token is the permission. Each
- * call presigns afresh (the storage URL lives minutes, the link days), so an e-mailed link outlives
- * the credentials of whoever made it. Expired, altered, unknown: one 404 for all.
- */
 export interface DownloadDeps {
   store: Pick<ExportStore, 'get'>;
   files: Pick<ExportFiles, 'presignDownload'>;

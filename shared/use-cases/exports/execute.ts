@@ -1,3 +1,8 @@
+// The export worker: claims a queued job (queued → running, conditionally, so a retried or
+// duplicated invocation runs it once), streams the query AS the requester into storage, and
+// only then publishes the file key with `succeeded`. Any failure aborts the upload and records
+// a message safe to show; a partial file is never reported as succeeded.
+
 import type { Readable } from 'node:stream';
 import type { UserCaller } from '../../domain/caller.ts';
 import { DomainError, ValidationError } from '../../domain/errors.ts';
@@ -13,12 +18,6 @@ import type { Clock, DirectoryLookup, EntrySources, ExportFiles, ExportStore } f
 import { activityRows, auditRows, counted, csvStream, ndjsonStream } from './serialize.ts';
 import { ExportUsers } from './user-columns.ts';
 
-/**
- * The export worker: claims a queued job (queued → running, conditionally, so a retried or
- * duplicated invocation runs it once), streams the query AS the requester into storage, and
- * only then publishes the file key with `succeeded`. Any failure aborts the upload and records
- * a message safe to show; a partial file is never reported as succeeded.
- */
 export interface ExecuteExportDeps {
   store: ExportStore;
   files: Pick<ExportFiles, 'upload'>;

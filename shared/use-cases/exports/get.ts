@@ -1,3 +1,7 @@
+// `GET /v1/exports/{id}`: the requester, and the tenant's owners and admins, may read an export;
+// anyone else gets the same 404 as for an unknown id. A succeeded export carries a download link
+// valid `linkDays` from when the file was ready.
+
 import type { UserCaller } from '../../domain/caller.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import { isOverdue, OVERDUE_ERROR } from '../../domain/exports/deadlines.ts';
@@ -5,11 +9,6 @@ import { signDownloadToken } from '../../domain/exports/download-token.ts';
 import type { ExportJob, ExportView } from '../../domain/exports/export-job.ts';
 import type { Clock, ExportStore, LinkSettings } from './ports.ts';
 
-/**
- * `GET /v1/exports/{id}`: the requester, and the tenant's owners and admins, may read an export;
- * anyone else gets the same 404 as for an unknown id. A succeeded export carries a download link
- * valid `linkDays` from when the file was ready.
- */
 export interface GetExportDeps {
   store: Pick<ExportStore, 'get'>;
   clock: Clock;

@@ -1,14 +1,13 @@
+// `GET /v1/exports`: the caller's own exports, newest first, whatever their role (an owner reads
+// others' exports only by id). The list is keyed by the token's tenant and subject, and every job
+// is checked to be the caller's before it is shown. The cursor is bound to the tenant and caller.
+
 import type { UserCaller } from '../../domain/caller.ts';
 import type { ExportView } from '../../domain/exports/export-job.ts';
 import { decodeCursor, encodeCursor } from '../../query/cursor.ts';
 import { viewOf } from './get.ts';
 import type { Clock, ExportHistory, LinkSettings } from './ports.ts';
 
-/**
- * `GET /v1/exports`: the caller's own exports, newest first, whatever their role (an owner reads
- * others' exports only by id). The list is keyed by the token's tenant and subject, and every job
- * is checked to be the caller's before it is shown. The cursor is bound to the tenant and caller.
- */
 export interface ListExportsDeps {
   history: ExportHistory;
   clock: Clock;

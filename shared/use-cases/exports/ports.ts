@@ -1,13 +1,11 @@
+// What the export use cases need from the world, as small interfaces. Adapters implement them
+// (DynamoDB, S3, Lambda, the logs' own use cases); tests hand in in-memory fakes.
+
 import type { Readable } from 'node:stream';
 import type { UserCaller } from '../../domain/caller.ts';
 import type { UserRecord } from '../../domain/directory/schemas.ts';
 import type { ActivityEntryLike, AuditEntryLike } from '../../domain/exports/entries.ts';
 import type { ExportJob, ExportLog, QueryFilters } from '../../domain/exports/export-job.ts';
-
-/**
- * What the export use cases need from the world, as small interfaces. Adapters implement them
- * (DynamoDB, S3, Lambda, the logs' own use cases); tests hand in in-memory fakes.
- */
 
 /** Fields the worker may change after creation. */
 export type ExportJobUpdate = Partial<

@@ -1,3 +1,7 @@
+// `POST /v1/exports`: check the caller may export that log, validate the filters with the log's
+// own schema, store the job (queued), record the export in the tenant's audit log, and start the
+// worker without waiting for it.
+
 import { activityDenial, canReadAudit, canReadOrgActivity, type UserCaller } from '../../domain/caller.ts';
 import { DomainError, ForbiddenError, QuotaExceededError } from '../../domain/errors.ts';
 import {
@@ -22,11 +26,6 @@ import type {
   LinkSettings,
 } from './ports.ts';
 
-/**
- * `POST /v1/exports`: check the caller may export that log, validate the filters with the log's
- * own schema, store the job (queued), record the export in the tenant's audit log, and start the
- * worker without waiting for it.
- */
 export interface CreateExportDeps {
   store: ExportStore;
   sources: Pick<EntrySources, 'validateFilters'>;

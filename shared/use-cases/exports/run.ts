@@ -1,3 +1,9 @@
+// An export run to completion in the calling process, for features that need the file now
+// (scheduled reports): the same job, checks, audit entry and worker as `POST /v1/exports`, with
+// the caller's visibility at run time. Resolves with the download link; rejects when the export
+// failed — with the domain error itself when it was the caller's (403 lost access, 400 filters),
+// else an UnavailableError — and the job then reads `failed`.
+
 import { UnavailableError } from '../../domain/errors.ts';
 import {
   downloadFilename,
@@ -12,13 +18,6 @@ import { downloadLink } from './get.ts';
 import type { LinkSettings } from './ports.ts';
 import { type CreateExportDeps, createExportJob, isExposed } from './request.ts';
 
-/**
- * An export run to completion in the calling process, for features that need the file now
- * (scheduled reports): the same job, checks, audit entry and worker as `POST /v1/exports`, with
- * the caller's visibility at run time. Resolves with the download link; rejects when the export
- * failed — with the domain error itself when it was the caller's (403 lost access, 400 filters),
- * else an UnavailableError — and the job then reads `failed`.
- */
 export type RunExportDeps = CreateExportDeps & ExecuteExportDeps & { links: LinkSettings };
 
 export interface RunExportInput {

@@ -1,3 +1,11 @@
+// Entries → file bytes, as pull streams: nothing is read from the log faster than storage takes
+// the bytes, so memory stays flat at any row count. An error anywhere (the query, the directory)
+// destroys the returned stream with that error, which fails the upload.
+//
+// CSV: RFC 4180 (CRLF records; fields with a comma, quote, CR or LF quoted, quotes doubled), UTF-8,
+// by default with a byte-order mark (csv-stringify's own `bom`), so Excel on Windows opens it as
+// UTF-8 by a double-click; `bom: false` for parsers that do not skip one. JSON never has one.
+
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
@@ -6,15 +14,6 @@ import type { ActivityEntryLike, AuditEntryLike } from '../../domain/exports/ent
 import type { ExportVariant } from '../../domain/exports/export-job.ts';
 import type { ExportUsers } from './user-columns.ts';
 
-/**
- * Entries → file bytes, as pull streams: nothing is read from the log faster than storage takes
- * the bytes, so memory stays flat at any row count. An error anywhere (the query, the directory)
- * destroys the returned stream with that error, which fails the upload.
- *
- * CSV: RFC 4180 (CRLF records; fields with a comma, quote, CR or LF quoted, quotes doubled), UTF-8,
- * by default with a byte-order mark (csv-stringify's own `bom`), so Excel on Windows opens it as
- * UTF-8 by a double-click; `bom: false` for parsers that do not skip one. JSON never has one.
- */
 export function csvStream(rows: AsyncIterable<string[]>, options: { bom?: boolean } = {}): Readable {
   const out = stringify({ record_delimiter: '\r\n', quote: '"', escape: '"', bom: options.bom ?? true });
   // The pipeline destroys `out` with the source's error; consumers see it there.

@@ -1,15 +1,14 @@
+// The export sweeper (on the schedule dispatcher's cadence): every export still `queued` or
+// `running` past its bound (domain/exports/deadlines.ts) can no longer be finished by any run —
+// its worker was killed, timed out, or its event was dropped — so it is marked `failed` with a
+// reason. Each candidate is read back (a consistent read: the index it came from lags) and moved
+// with a conditional write on the status it was seen in, so a run that finishes meanwhile wins
+// and nothing is ever marked twice. Safe to run concurrently and again after a failure.
+
 import { isOverdue, OVERDUE_ERROR, openLimitMs } from '../../domain/exports/deadlines.ts';
 import { logger } from '../../observability.ts';
 import type { Clock, ExportStore, OpenExportRef, OpenExports } from './ports.ts';
 
-/**
- * The export sweeper (on the schedule dispatcher's cadence): every export still `queued` or
- * `running` past its bound (domain/exports/deadlines.ts) can no longer be finished by any run —
- * its worker was killed, timed out, or its event was dropped — so it is marked `failed` with a
- * reason. Each candidate is read back (a consistent read: the index it came from lags) and moved
- * with a conditional write on the status it was seen in, so a run that finishes meanwhile wins
- * and nothing is ever marked twice. Safe to run concurrently and again after a failure.
- */
 export interface SweepExportsDeps {
   store: Pick<ExportStore, 'get' | 'transition'>;
   open: OpenExports;

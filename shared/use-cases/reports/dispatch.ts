@@ -1,3 +1,17 @@
+// Scheduled reports in two steps.
+//
+// The tick (`dispatchDueSchedules`, every 15 minutes in AWS) only finds and claims: it reads the
+// due schedules (one indexed query), orders them round-robin by tenant, pauses the schedules
+// whose owner lost access, claims each due period's run (report, period) with a conditional
+// write — or takes over one whose lease ran out — and hands the claimed runs to the run queue
+// in that fair order. It moves `nextRunAt` past the runs that are complete.
+//
+// The run worker (`executeRun`, one queue message or one in-process call per run) starts the
+// claimed attempt once, exports one file per effective view — the owner's view as the directory
+// says now, narrowed to each recipient's own, recipients with the same view sharing a file — and
+// e-mails each recipient their link, each send recorded before it goes out so a retry never
+// repeats it. A run that failed releases its lease; the next tick takes it over.
+
 import type { UserCaller } from '../../domain/caller.ts';
 import { fileExtension } from '../../domain/exports/export-job.ts';
 import { reportFileName } from '../../domain/exports/file-names.ts';
@@ -28,21 +42,6 @@ import type {
   ScheduleStore,
 } from './ports.ts';
 
-/**
- * Scheduled reports in two steps.
- *
- * The tick (`dispatchDueSchedules`, every 15 minutes in AWS) only finds and claims: it reads the
- * due schedules (one indexed query), orders them round-robin by tenant, pauses the schedules
- * whose owner lost access, claims each due period's run (report, period) with a conditional
- * write — or takes over one whose lease ran out — and hands the claimed runs to the run queue
- * in that fair order. It moves `nextRunAt` past the runs that are complete.
- *
- * The run worker (`executeRun`, one queue message or one in-process call per run) starts the
- * claimed attempt once, exports one file per effective view — the owner's view as the directory
- * says now, narrowed to each recipient's own, recipients with the same view sharing a file — and
- * e-mails each recipient their link, each send recorded before it goes out so a retry never
- * repeats it. A run that failed releases its lease; the next tick takes it over.
- */
 interface ScheduleDeps {
   reports: ReportStore;
   schedules: ScheduleStore;

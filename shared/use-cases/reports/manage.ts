@@ -1,3 +1,7 @@
+// Saved reports and their schedules, as their owners and the tenant's owners/admins manage them.
+// A report another user may not see answers 404 (never revealing it exists); one they may see
+// but not change answers 403.
+
 import { ulid } from 'ulidx';
 import { activityDenial, type UserCaller } from '../../domain/caller.ts';
 import { type FieldError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
@@ -24,11 +28,6 @@ import type {
   ReportStore,
 } from './ports.ts';
 
-/**
- * Saved reports and their schedules, as their owners and the tenant's owners/admins manage them.
- * A report another user may not see answers 404 (never revealing it exists); one they may see
- * but not change answers 403.
- */
 export interface ManageDeps {
   reports: ReportStore;
   people: AccessChecker;

@@ -1,11 +1,10 @@
+// The small interfaces report and schedule use cases depend on. Adapters implement them over
+// DynamoDB, SES, the directory, exports and the audit log; tests pass in-memory fakes.
+
 import type { UserCaller } from '../../domain/caller.ts';
 import type { ReportFilters, ReportLog, ReportQuota, StoredReport } from '../../domain/reports/report.ts';
 import type { RunFile, RunKey, RunRecord, SendRecord } from '../../domain/reports/run.ts';
 
-/**
- * The small interfaces report and schedule use cases depend on. Adapters implement them over
- * DynamoDB, SES, the directory, exports and the audit log; tests pass in-memory fakes.
- */
 export type { Clock } from '../../domain/time.ts';
 
 export interface ReportStore {

@@ -39,15 +39,21 @@ export interface LogExpiryStore {
  * a time, ascending; each entry updated by key with one UpdateItem that touches only `ttl` and
  * `rx`, under `attribute_exists(pk)` (an entry the TTL sweep removed meanwhile is not recreated).
  */
+export interface DynamoLogExpiryStoreOptions {
+  /** Each log's table name. */
+  tables: Record<TrustLog, string>;
+  /** The write shards of a tenant (TENANT_SHARDS): every one is walked. */
+  shardsFor: (tenantId: string) => number;
+}
+
 export class DynamoLogExpiryStore implements LogExpiryStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly tables: Record<TrustLog, string>,
-    private readonly shardsFor: (tenantId: string) => number,
+    private readonly options: DynamoLogExpiryStoreOptions,
   ) {}
 
   shards(tenantId: string): number {
-    return this.shardsFor(tenantId);
+    return this.options.shardsFor(tenantId);
   }
 
   async page(
@@ -60,7 +66,7 @@ export class DynamoLogExpiryStore implements LogExpiryStore {
     try {
       const out = await this.client.send(
         new QueryCommand({
-          TableName: this.tables[log],
+          TableName: this.options.tables[log],
           IndexName: 'byTime',
           KeyConditionExpression: '#tp = :tp',
           ExpressionAttributeNames: { '#tp': 'tp' },
@@ -93,7 +99,7 @@ export class DynamoLogExpiryStore implements LogExpiryStore {
     try {
       await this.client.send(
         new UpdateCommand({
-          TableName: this.tables[log],
+          TableName: this.options.tables[log],
           Key: { pk },
           UpdateExpression: held ? 'SET #rx = :x REMOVE #ttl' : 'SET #ttl = :x REMOVE #rx',
           ConditionExpression: 'attribute_exists(#pk)',
@@ -113,9 +119,8 @@ export function logExpiryStoreFromConfig(
   client: DynamoDBDocumentClient,
   shardsFor: (tenantId: string) => number,
 ): DynamoLogExpiryStore {
-  return new DynamoLogExpiryStore(
-    client,
-    { audit: config.AUDIT_TABLE, activity: config.ACTIVITY_TABLE },
+  return new DynamoLogExpiryStore(client, {
+    tables: { audit: config.AUDIT_TABLE, activity: config.ACTIVITY_TABLE },
     shardsFor,
-  );
+  });
 }

@@ -57,11 +57,17 @@ function zodLocaleBytes(meta: Metafile): number {
   return bytes;
 }
 
+/**
+ * The SDK clients with code in the bundle (as test/infra/bundle-contents.test.ts counts them): a
+ * module the import graph reaches but tree-shaking empties (`sideEffects: false`) adds nothing.
+ */
 function sdkClients(meta: Metafile): string[] {
   const clients = new Set<string>();
-  for (const input of Object.keys(meta.inputs)) {
-    const m = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+|lib-[a-z0-9-]+)\//.exec(input);
-    if (m?.[1]) clients.add(m[1]);
+  for (const output of Object.values(meta.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const m = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+|lib-[a-z0-9-]+)\//.exec(input);
+      if (m?.[1] && bytesInOutput > 0) clients.add(m[1]);
+    }
   }
   return [...clients].sort();
 }

@@ -1,9 +1,11 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
+import type { DynamoDigestStore } from '../shared/adapters/dynamodb/digest-store.ts';
 import { runAs } from '../shared/adapters/invocation.ts';
-import { sealDepsFromConfig } from '../shared/composition/sealer.ts';
-import type { Config } from '../shared/config.ts';
+import { digestStoreFromConfig, sealDepsFromConfig } from '../shared/composition/sealer.ts';
+import { type Config, shardResolver } from '../shared/config.ts';
 import { issuesToFieldErrors } from '../shared/domain/issues.ts';
+import { backfillLegacyEntries } from '../shared/use-cases/audit/backfill.ts';
 import { type SealDeps, sealClosedHours } from '../shared/use-cases/audit/seal.ts';
 import type { LocalRoute } from './gateway.ts';
 
@@ -17,18 +19,32 @@ const sealBody = z
     now: z.iso.datetime({ offset: true }).optional(),
     /** Local extension: start at this hour and leave the shared cursor alone (tests sharing one stack). */
     fromHour: z.iso.datetime({ offset: true }).optional(),
+    /** Local extension: first give these tenants' legacy entries (no hash) their integrity. */
+    backfill: z.array(z.string().min(1)).max(100).optional(),
   })
   .strict();
 
-let deps: { config: Config; seal: SealDeps } | undefined;
+let deps: { config: Config; seal: SealDeps; legacy: DynamoDigestStore } | undefined;
 
-export async function sealNow(config: Config, now?: Date, fromHour?: string) {
-  if (deps?.config !== config) deps = { config, seal: sealDepsFromConfig(config) };
-  const { seal } = deps;
-  const result = await runAs('audit-sealer', () =>
-    sealClosedHours(seal, { now: now ?? new Date(), fromHour }),
-  );
-  return { digests: result.digests };
+export async function sealNow(config: Config, now?: Date, fromHour?: string, backfill: string[] = []) {
+  if (deps?.config !== config) {
+    deps = { config, seal: sealDepsFromConfig(config), legacy: digestStoreFromConfig(config) };
+  }
+  const { seal, legacy: store } = deps;
+  const shardsFor = shardResolver(config);
+  return runAs('audit-sealer', async () => {
+    // The legacy backfill runs before sealing, so the first sealing starts at its oldest hour.
+    let enriched = 0;
+    let firstHour: string | undefined;
+    for (const tenantId of backfill) {
+      const done = await backfillLegacyEntries({ store, shardsFor }, { tenantId });
+      enriched += done.enriched;
+      const oldest = done.cursor.oldestHour;
+      if (oldest && (!firstHour || oldest < firstHour)) firstHour = oldest;
+    }
+    const result = await sealClosedHours(seal, { now: now ?? new Date(), fromHour, firstHour });
+    return { digests: result.digests, ...(backfill.length > 0 ? { enriched } : {}) };
+  });
 }
 
 export function sealRoutes(config: () => Config): LocalRoute[] {
@@ -49,7 +65,10 @@ export function sealRoutes(config: () => Config): LocalRoute[] {
           };
         }
         const now = parsed.data.now ? new Date(parsed.data.now) : undefined;
-        return { status: 200, body: await sealNow(config(), now, parsed.data.fromHour) };
+        return {
+          status: 200,
+          body: await sealNow(config(), now, parsed.data.fromHour, parsed.data.backfill),
+        };
       },
     },
   ];

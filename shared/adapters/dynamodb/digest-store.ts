@@ -4,10 +4,13 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { JWK } from 'jose';
 import type { AuditDigest } from '../../domain/audit/digest.ts';
+import type { EntryIntegrity } from '../../domain/audit/integrity.ts';
 import type { MerkleState } from '../../domain/audit/merkle.ts';
+import { type AuditEntry, auditEntrySchema } from '../../domain/audit/schema.ts';
 import { toDomainError } from '../aws-errors.ts';
 import { auditKeys, SEAL_SHARDS } from './audit-keys.ts';
 
@@ -19,7 +22,8 @@ import { auditKeys, SEAL_SHARDS } from './audit-keys.ts';
  *    sealers (or a retry after a crash) can never write two digests of an hour or fork the chain;
  *  - `SEAL` / `KEY#<kid>`: every public key that ever signed (the keys route lists them);
  *  - `SEAL` / `CURSOR`: where the sealer resumes (hour, shard, page key, a tenant's Merkle state).
- * And, from the Audit table's bySeal index, an hour's hashes in Merkle order.
+ * And, from the Audit table's bySeal index, an hour's hashes in Merkle order; for the legacy
+ * backfill, a tenant's entries without a hash (byTime) and their one permitted enrichment.
  */
 const HEAD = 'HEAD';
 const digestPk = (tenantId: string) => `DIGESTS#${tenantId}`;
@@ -263,6 +267,78 @@ export class DynamoDigestStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return out;
+  }
+
+  /**
+   * One page of a tenant's byTime partition `shard`, only entries stored before entry hashes
+   * existed (the list entry has no `integrity`), each read whole (changes and details are hashed).
+   */
+  async legacyPage(
+    tenantId: string,
+    shard: number,
+    startKey?: Record<string, unknown>,
+    limit?: number,
+  ): Promise<{ items: AuditEntry[]; nextKey?: Record<string, unknown> }> {
+    const out = await this.send(
+      this.client.send(
+        new QueryCommand({
+          TableName: this.options.auditTable,
+          IndexName: 'byTime',
+          KeyConditionExpression: 'tp = :tp',
+          FilterExpression: 'attribute_not_exists(#e.#i)',
+          ExpressionAttributeNames: { '#e': 'e', '#i': 'integrity' },
+          ExpressionAttributeValues: { ':tp': auditKeys.time(tenantId, shard) },
+          ProjectionExpression: 'pk',
+          ExclusiveStartKey: startKey,
+          Limit: limit,
+        }),
+      ),
+    );
+    const items: AuditEntry[] = [];
+    for (const row of out.Items ?? []) {
+      const got = await this.send(
+        this.client.send(
+          new GetCommand({
+            TableName: this.options.auditTable,
+            Key: { pk: row.pk },
+            ProjectionExpression: '#e, #x',
+            ExpressionAttributeNames: { '#e': 'e', '#x': 'x' },
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      if (!got.Item) continue;
+      items.push(auditEntrySchema.parse({ ...(got.Item.e as object), ...(got.Item.x as object) }));
+    }
+    return { items, nextKey: out.LastEvaluatedKey };
+  }
+
+  /**
+   * The one permitted change to a stored audit entry: a legacy entry gets its missing integrity
+   * (hash, salt) and its bySeal keys, only while it has no hash (conditional). False when it had.
+   */
+  async enrich(entry: AuditEntry, integrity: EntryIntegrity): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.options.auditTable,
+          Key: { pk: auditKeys.pk(entry.tenantId, entry.id) },
+          UpdateExpression: 'SET #h = :h, #sl = :sl, #ss = :ss, #e.#i = :i',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#h)',
+          ExpressionAttributeNames: { '#h': 'h', '#sl': 'sl', '#ss': 'ss', '#e': 'e', '#i': 'integrity' },
+          ExpressionAttributeValues: {
+            ':h': integrity.hash,
+            ':sl': auditKeys.sealHour(entry.tenantId, entry.recordedAt),
+            ':ss': auditKeys.sealSort(entry.tenantId, entry.id),
+            ':i': integrity,
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw toDomainError(err, 'The digest store');
+    }
   }
 }
 

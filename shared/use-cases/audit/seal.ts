@@ -58,6 +58,12 @@ export interface SealOptions {
    * resumes from the stored cursor, or on the very first run from the day before `now`.
    */
   fromHour?: string;
+  /**
+   * The very first run (no stored cursor) starts here when it is older than the day before `now`:
+   * the oldest hour of the entries the legacy backfill enriched (backfill.ts), so they are sealed
+   * at the tenant's first sealing, in hour order, before any later hour.
+   */
+  firstHour?: string;
   /** Asked after each page: true = save the cursor and stop (the next invocation resumes). */
   shouldStop?: () => boolean;
 }
@@ -86,7 +92,7 @@ export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promis
   const last = lastClosedHour(opts.now.getTime(), SEAL_GRACE_MS);
   const shared = opts.fromHour === undefined;
   let cursor: SealCursorLike = shared
-    ? ((await deps.store.cursor()) ?? { hour: hourStart(last - FIRST_RUN_LOOKBACK_MS), shard: 0 })
+    ? ((await deps.store.cursor()) ?? { hour: firstRunHour(last, opts.firstHour), shard: 0 })
     : { hour: hourStart(Date.parse(opts.fromHour!)), shard: 0 };
   const result: SealResult = { digests: 0, entries: 0, pages: 0, done: true, nextHour: cursor.hour };
   if (Date.parse(cursor.hour) > last) return result;
@@ -144,6 +150,13 @@ export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promis
     if (shared) await deps.store.saveCursor(cursor);
   }
   return { ...result, nextHour: cursor.hour };
+}
+
+function firstRunHour(last: number, firstHour: string | undefined): string {
+  const lookback = hourStart(last - FIRST_RUN_LOOKBACK_MS);
+  if (firstHour === undefined) return lookback;
+  const first = hourStart(Date.parse(firstHour));
+  return first < lookback ? first : lookback;
 }
 
 /** One digest for the tenant's hour, unless the head is already at or past it. 1 if written. */

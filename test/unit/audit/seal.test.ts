@@ -113,4 +113,17 @@ describe('sealing split across invocations', () => {
       0,
     );
   });
+
+  it('starts the very first run at the oldest backfilled hour when that is older than a day', async () => {
+    const store = new MemorySealStore(dataset());
+    const late = new Date(H + 30 * 3_600_000 + 6 * 60_000);
+    // Without firstHour the first run looks back one day only: the dataset's hours are older.
+    expect((await sealClosedHours(deps(new MemorySealStore(dataset())), { now: late })).digests).toBe(0);
+    const first = await sealClosedHours(deps(store), { now: late, firstHour: new Date(H).toISOString() });
+    expect(first.digests).toBe(18);
+    // Once the cursor exists, firstHour changes nothing.
+    expect(
+      (await sealClosedHours(deps(store), { now: late, firstHour: new Date(H).toISOString() })).digests,
+    ).toBe(0);
+  });
 });

@@ -22,7 +22,7 @@ import { QUEUE_LIMIT_SECONDS, RUN_LIMIT_SECONDS } from '../shared/domain/exports
  *   only when they expire moves (legal holds, retention per tenant)
  * - `seal`: GetItem and Query on the table and its indexes + UpdateItem only under a
  *   `dynamodb:Attributes` condition naming the key and the integrity attributes (`h`, `sl`, `ss`,
- *   and `e` for `e.integrity`): the legacy backfill's one permitted enrichment of an entry stored
+ *   and `e`, `integrity` for `e.integrity`): the legacy backfill's one permitted enrichment of an entry stored
  *   before entry hashes, conditional on it having no hash (docs/data-model.md, Integrity)
  * Indexes are named from tables.ts, never `index/*`; nothing grants Scan.
  * TransactWriteItems needs no action of its own (each item's Put/Update/Delete is checked); a

@@ -55,8 +55,8 @@ const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Dele
 const UPDATE_ACTIONS = ['dynamodb:UpdateItem'];
 /** What the `expiry` level may change on a log entry (shared/adapters/dynamodb/tables.ts). */
 const EXPIRY_ATTRIBUTES = [TTL_ATTRIBUTE, HELD_EXPIRY_ATTRIBUTE];
-/** What the `seal` level may add to a legacy audit entry (audit-keys.ts; `e` for `e.integrity`). */
-const SEAL_ATTRIBUTES = ['h', 'sl', 'ss', 'e'];
+/** What the `seal` level may add to a legacy audit entry (audit-keys.ts; `e` and `integrity` name `e.integrity`). */
+const SEAL_ATTRIBUTES = ['h', 'sl', 'ss', 'e', 'integrity'];
 
 /**
  * The one Lambda construct: Node.js 22 on ARM64, an esbuild bundle per function (the AWS SDK v3

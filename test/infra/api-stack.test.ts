@@ -688,7 +688,7 @@ describe('the manifest', () => {
     expect(sealer).toHaveLength(1);
     expect(sealer[0]!.actions).toEqual(['dynamodb:UpdateItem']);
     expect(sealer[0]!.condition).toEqual({
-      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'h', 'sl', 'ss', 'e'] },
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'h', 'sl', 'ss', 'e', 'integrity'] },
     });
     const onLogs = view
       .fn('expiry-worker')

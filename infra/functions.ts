@@ -235,7 +235,6 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     bucket: { access: 'write', prefix: 'exports/' },
     settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS'],
     unexercised: {
-      'dynamodb:Query State': COARSE_LEVEL,
       's3:AbortMultipartUpload Exports/exports/*': MULTIPART_ABORT,
     },
     memoryMb: 1024,
@@ -319,10 +318,6 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     description: 'Every 15 minutes: re-queues expiry jobs whose checkpoint is older than 15 minutes',
     tables: { State: 'query' },
     sendsTo: ['expiry-jobs'],
-    unexercised: {
-      'dynamodb:Query State':
-        'The resumer runs only on its EventBridge schedule (a job stalled for 15 minutes); the integration suites drain every job at once, so none stalls. Its logic is unit-tested (resumeStalledJobs).',
-    },
     timeoutSeconds: 60,
     schedule: { everyMinutes: 15 },
   },

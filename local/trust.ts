@@ -6,10 +6,10 @@ import { TABLES } from '../shared/adapters/dynamodb/tables.ts';
 import { runAs } from '../shared/adapters/invocation.ts';
 import { LOCAL_CREDENTIALS } from '../shared/adapters/local-credentials.ts';
 import { localExpiryQueue } from '../shared/adapters/sqs/expiry-queue.ts';
-import { buildExpiryDeps } from '../shared/composition/trust.ts';
+import { buildExpiryDeps, buildResumerDeps } from '../shared/composition/trust.ts';
 import type { Config } from '../shared/config.ts';
 import { issuesToFieldErrors } from '../shared/domain/issues.ts';
-import { type ExpiryDeps, runExpiryTask } from '../shared/use-cases/trust/expiry.ts';
+import { type ExpiryDeps, resumeStalledJobs, runExpiryTask } from '../shared/use-cases/trust/expiry.ts';
 import type { LocalRoute } from './gateway.ts';
 
 /**
@@ -21,12 +21,17 @@ import type { LocalRoute } from './gateway.ts';
  * without one never is) to every table with a TTL attribute, so tests can move time past
  * retention and see what the sweep would leave.
  */
-let deps: { config: Config; expiry: ExpiryDeps } | undefined;
+let deps: { config: Config; expiry: ExpiryDeps; resumer: ReturnType<typeof buildResumerDeps> } | undefined;
 
 /** Runs every queued expiry step (and the steps they queue) until none is left. */
 export async function drainExpiryJobs(config: Config): Promise<{ steps: number; done: number }> {
-  if (deps?.config !== config) deps = { config, expiry: buildExpiryDeps(config) };
+  if (deps?.config !== config)
+    deps = { config, expiry: buildExpiryDeps(config), resumer: buildResumerDeps(config) };
   const expiry = deps.expiry;
+  // First what the scheduled resumer does in AWS: jobs stalled past their checkpoint are queued
+  // again (marked as its invocation, so the IAM check sees its Query).
+  const resumer = deps.resumer;
+  await runAs('expiry-resumer', () => resumeStalledJobs(resumer));
   let steps = 0;
   let done = 0;
   for (let task = localExpiryQueue.take(); task; task = localExpiryQueue.take()) {

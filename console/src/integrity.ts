@@ -1,4 +1,4 @@
-import { LogbookError } from '@logbook/client';
+import { type AuditDigest, LogbookError } from '@logbook/client';
 import canonicalize from 'canonicalize';
 import { html, nothing } from 'lit';
 import {
@@ -10,24 +10,6 @@ import {
   renderTime,
   type ViewState,
 } from './core.ts';
-
-/**
- * A sealed hour of the audit log, as `GET /v1/audit-digests` returns it (API contract v1.1,
- * "Trust → Integrity"). These routes are not in the generated client yet: when the OpenAPI
- * document has them, regenerate packages/client and replace `getJson` with the typed calls.
- */
-export interface AuditDigest {
-  id: string;
-  periodStart: string;
-  periodEnd: string;
-  count: number;
-  rootHash: string;
-  previousDigestHash: string | null;
-  digestHash: string;
-  signature: string;
-  keyId: string;
-  createdAt: string;
-}
 
 interface Checked {
   digest: AuditDigest;
@@ -110,18 +92,9 @@ export class LogbookIntegrity extends LogbookElement {
     void this.load(undefined);
   }
 
-  private async getJson<T>(path: string, query: Record<string, string | undefined> = {}): Promise<T> {
-    const url = new URL(`${this.baseUrl}${path}`);
-    for (const [k, v] of Object.entries(query)) if (v) url.searchParams.set(k, v);
-    const res = await fetch(url, { headers: { authorization: `Bearer ${await this.resolveToken()}` } });
-    const body = (await res.json().catch(() => ({}))) as T;
-    if (!res.ok) throw new LogbookError(res.status, body as object);
-    return body;
-  }
-
   private async loadKeys(): Promise<void> {
     if (this.#keys.size) return;
-    const { keys } = await this.getJson<{ keys: (JsonWebKey & { kid: string })[] }>('/v1/audit-digests/keys');
+    const { keys } = await this.client.auditDigests.keys();
     for (const jwk of keys) {
       const { kid, ...key } = jwk;
       this.#keys.set(
@@ -135,14 +108,11 @@ export class LogbookIntegrity extends LogbookElement {
     this.state = { kind: 'loading' };
     try {
       await this.loadKeys();
-      const page = await this.getJson<{ items: AuditDigest[]; nextCursor: string | null }>(
-        '/v1/audit-digests',
-        {
-          ...this.#range,
-          limit: '48',
-          cursor,
-        },
-      );
+      const page = await this.client.auditDigests.page({
+        ...this.#range,
+        limit: 48,
+        ...(cursor ? { cursor } : {}),
+      });
       if (!cursor) this.#last = undefined;
       const rows: Checked[] = [];
       for (const digest of page.items) {
@@ -189,6 +159,18 @@ export class LogbookIntegrity extends LogbookElement {
     return html`<span class="ok" part="verified">✓ Verified</span>`;
   }
 
+  /** "12 hours shown: 11 verified, 1 not verified." (and how many could not be linked to the hour before). */
+  private summary() {
+    const bad = this.rows.filter((r) => !r.hashOk || !r.signatureOk || r.chainOk === false).length;
+    const unlinked = this.rows.filter((r) => r.chainOk === null).length;
+    const hours = this.rows.length === 1 ? '1 hour' : `${this.rows.length} hours`;
+    return html`<p class="summary" part="summary" role="status">
+      ${hours} shown: ${this.rows.length - bad} verified${bad ? html`, <strong class="bad">${bad} not verified</strong>` : nothing}.${
+        unlinked ? ' The first hour links to one before this view.' : nothing
+      }${this.nextCursor ? ' More hours on the next page.' : nothing}
+    </p>`;
+  }
+
   override render() {
     return html`<section part="container" aria-labelledby="integrity-title">
       <h2 id="integrity-title">Integrity</h2>
@@ -208,6 +190,7 @@ export class LogbookIntegrity extends LogbookElement {
         when: this.rows.length === 0,
         text: 'No sealed hours in this timespan. Hours are sealed once they have closed, and hours without entries have no digest.',
       })}
+      ${this.rows.length ? this.summary() : nothing}
       ${
         this.rows.length
           ? html`<div class="scroll" part="table-wrapper" tabindex="0" role="region" aria-label="Sealed hours">

@@ -12,7 +12,7 @@ export function trustReaderFromConfig(
   config: Config,
   client: DynamoDBDocumentClient = dynamoDocumentClient(config),
 ): CachedTrustReader {
-  return new CachedTrustReader(new DynamoTrustStore(client, config.STATE_TABLE), {
+  return new CachedTrustReader(new DynamoTrustStore(client, { tableName: config.STATE_TABLE }), {
     auditMonths: config.AUDIT_RETENTION_MONTHS,
     activityMonths: config.ACTIVITY_RETENTION_MONTHS,
   });

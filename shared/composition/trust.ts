@@ -21,7 +21,7 @@ export function expiryQueueFromConfig(config: Config): ExpiryQueue {
 /** The composition root of `/v1/legal-holds` and `/v1/settings/retention` (the trust function). */
 export function buildTrustDeps(config: Config): TrustDeps {
   const client = dynamoDocumentClient(config);
-  const store = new DynamoTrustStore(client, config.STATE_TABLE);
+  const store = new DynamoTrustStore(client, { tableName: config.STATE_TABLE });
   const trust = trustReaderFromConfig(config, client);
   const directory = directoryStoreFromConfig(config, client);
   const ingest = {
@@ -54,7 +54,7 @@ export function buildTrustDeps(config: Config): TrustDeps {
 /** The composition root of the expiry worker (SQS) and, locally, of the drain route. */
 export function buildExpiryDeps(config: Config): ExpiryDeps {
   const client = dynamoDocumentClient(config);
-  const store = new DynamoTrustStore(client, config.STATE_TABLE);
+  const store = new DynamoTrustStore(client, { tableName: config.STATE_TABLE });
   return {
     store,
     // Uncached: each page applies the holds and retention as they are now.
@@ -71,7 +71,7 @@ export function buildExpiryDeps(config: Config): ExpiryDeps {
 
 /** The composition root of the expiry resumer (scheduled): the state table and the queue. */
 export function buildResumerDeps(config: Config) {
-  const store = new DynamoTrustStore(dynamoDocumentClient(config), config.STATE_TABLE);
+  const store = new DynamoTrustStore(dynamoDocumentClient(config), { tableName: config.STATE_TABLE });
   return {
     stalled: (before: string) => store.stalledJobs(before),
     queue: expiryQueueFromConfig(config),

@@ -1,10 +1,17 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import canonicalize from 'canonicalize';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoAuditStore } from '../../shared/adapters/dynamodb/audit-store.ts';
+import { HOUR_MS } from '../../shared/domain/audit/digest.ts';
+import { sealEntry } from '../../shared/domain/audit/integrity.ts';
+import { auditEventInputSchema } from '../../shared/domain/audit/schema.ts';
+import { toEntry } from '../../shared/use-cases/audit/ingest.ts';
 import { AUDIT as AUDIT_EXPORT_COLUMNS } from '../fixtures/export-columns.ts';
-import { api } from './helpers.ts';
+import { api, tokensFor, uniqueTenant } from './helpers.ts';
 import {
   column,
   demoToken,
@@ -524,21 +531,25 @@ describe('what each role sees', () => {
   });
 });
 
-describe('<logbook-integrity>, against contract-shaped answers (the integrity routes are not merged yet)', () => {
+describe('<logbook-integrity>, against contract-shaped answers (each failure reason, deterministically)', () => {
+  /**
+   * Six hours signed by a key made here: 0–3 sound, 2 altered after sealing (its count), 4 with
+   * another hour's signature, 5 signed but linked to a digest that is not the hour before it.
+   */
   function digests() {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k-2026', alg: 'ES256', use: 'sig' };
     const items: Record<string, unknown>[] = [];
     let previous: string | null = null;
     const start = Date.parse('2026-11-30T08:00:00.000Z');
-    for (let h = 0; h < 3; h++) {
+    for (let h = 0; h < 6; h++) {
       const fields: Record<string, unknown> = {
         id: `d-${h}`,
         periodStart: new Date(start + h * 3_600_000).toISOString(),
         periodEnd: new Date(start + (h + 1) * 3_600_000).toISOString(),
         count: 10 + h,
         rootHash: createHash('sha256').update(`root-${h}`).digest('hex'),
-        previousDigestHash: previous,
+        previousDigestHash: h === 5 ? 'ab'.repeat(32) : previous,
         keyId: 'k-2026',
         createdAt: new Date(start + (h + 1) * 3_600_000 + 60_000).toISOString(),
       };
@@ -550,26 +561,153 @@ describe('<logbook-integrity>, against contract-shaped answers (the integrity ro
       items.push({ ...fields, digestHash, signature });
       previous = digestHash;
     }
-    // The third hour was altered after sealing: its count no longer matches its hash.
     items[2] = { ...items[2], count: 99 };
+    items[4] = { ...items[4], signature: items[3]!.signature };
     return { items, keys: [jwk] };
   }
 
-  it('shows each sealed hour as verified, and an altered one as not', async () => {
+  it('shows each sealed hour as verified or not with the reason, following the chain across pages', async () => {
     const s = await signIn();
     const { page } = s;
     const { items, keys } = digests();
     await page.route('**/v1/audit-digests/keys', (r) => r.fulfill({ json: { keys } }));
-    await page.route('**/v1/audit-digests?*', (r) => r.fulfill({ json: { items, nextCursor: null } }));
+    await page.route('**/v1/audit-digests?*', (r) =>
+      new URL(r.request().url()).searchParams.get('cursor') === 'p2'
+        ? r.fulfill({ json: { items: items.slice(3), nextCursor: null } })
+        : r.fulfill({ json: { items: items.slice(0, 3), nextCursor: 'p2' } }),
+    );
     await page.getByRole('tab', { name: 'Integrity' }).click();
     const table = page.getByRole('table', { name: /Sealed hours/ });
     await table.waitFor();
-    const states = await column(table, 'State');
-    expect(states.slice(0, 2)).toEqual(['✓ Verified', '✓ Verified']);
-    expect(states[2]).toMatch(/^Not verified: digest hash does not match/);
     expect(await column(table, 'Entries')).toEqual(['10', '11', '99']);
+    expect(await view(page).getByRole('status').innerText()).toBe(
+      '3 hours shown: 2 verified, 1 not verified. More hours on the next page.',
+    );
+    await view(page).getByRole('button', { name: 'Next page' }).click();
+    await expect.poll(() => column(table, 'Entries')).toEqual(['10', '11', '99', '13', '14', '15']);
+    const states = await column(table, 'State');
+    expect(states[0]).toBe('✓ Verified');
+    expect(states[1]).toBe('✓ Verified');
+    expect(states[2]).toBe('Not verified: digest hash does not match its fields');
+    // Its fields were altered, not its digestHash: the next hour, on the next page, still links.
+    expect(states[3]).toBe('✓ Verified');
+    expect(states[4]).toBe('Not verified: signature does not verify');
+    expect(states[5]).toBe('Not verified: does not link to the previous hour');
+    expect(await view(page).getByRole('status').innerText()).toBe(
+      '6 hours shown: 3 verified, 3 not verified.',
+    );
+    expect(await view(page).getByRole('button', { name: 'Next page' }).count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await close(s);
+  });
+
+  it('survives a 403 from the digest routes', async () => {
+    const s = await signIn();
+    const { page } = s;
+    await page.route('**/v1/audit-digests/keys', (r) =>
+      r.fulfill({
+        status: 403,
+        contentType: 'application/problem+json',
+        json: { type: 'about:blank', title: 'Forbidden', status: 403 },
+      }),
+    );
+    await page.getByRole('tab', { name: 'Integrity' }).click();
+    await view(page).getByRole('alert').filter({ hasText: 'Not available for your role' }).waitFor();
+    expect(await view(page).getByRole('table').count()).toBe(0);
+    await close(s, [/status of 403/]);
+  });
+});
+
+describe('<logbook-integrity>, over the real integrity routes', () => {
+  const doc = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region: 'eu-west-1',
+      endpoint: inject('dynamoEndpoint'),
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  const tables = inject('tables');
+  const tenant = uniqueTenant('console-integ');
+  // Two hours long closed, whatever the time of day: sealed by POST /_local/seal at the real now.
+  const thisHour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+  const hours = [thisHour - 3 * HOUR_MS, thisHour - 2 * HOUR_MS];
+  let tenantOwner: string;
+
+  /** Stores an entry as ingest would have at `recordedAt` (hash and all), as integrity.test.ts does. */
+  async function storeAt(i: number, recordedAt: number) {
+    const store = new DynamoAuditStore(doc, { tableName: tables.audit, shardsFor: () => 1 });
+    const input = auditEventInputSchema.parse({
+      id: `ev-${String(i).padStart(4, '0')}`,
+      tenantId: tenant,
+      occurredAt: new Date(recordedAt - 1000).toISOString(),
+      actor: { type: 'user', id: 'u1', name: 'Person 1', email: 'p1@example.com' },
+      action: 'Updated',
+      object: { type: 'User', id: `obj-${i}`, name: `Object ${i}` },
+      source: { kind: 'web' },
+      changes: [{ field: 'title', before: `a${i}`, after: `b${i}` }],
+    });
+    const entry = toEntry(input, input.id!, new Date(recordedAt).toISOString());
+    entry.integrity = sealEntry(entry);
+    await store.put(entry, Math.floor(Date.now() / 1000) + 86_400 * 30);
+  }
+
+  async function openIntegrity(): Promise<{ s: Session; table: Locator }> {
+    const s = await openConsole(browser, tenantOwner);
+    await s.page.getByRole('tab', { name: 'Integrity' }).click();
+    const table = s.page.getByRole('table', { name: /Sealed hours/ });
+    await table.waitFor();
+    return { s, table };
+  }
+
+  beforeAll(async () => {
+    tenantOwner = (await tokensFor(tenant)).owner;
+    let n = 0;
+    for (const [h, hour] of hours.entries())
+      for (let k = 0; k < 4 - h; k++) await storeAt(n++, hour + k * 60_000 + 5);
+    const sealed = await api('/_local/seal', {
+      body: { fromHour: new Date(hours[0]!).toISOString() },
+      unchecked: true,
+    });
+    expect(sealed.status).toBe(200);
+  }, 60_000);
+
+  it('shows each sealed hour of the tenant as verified in the browser, with a summary', async () => {
+    const { s, table } = await openIntegrity();
+    const { page } = s;
+    expect(await headers(table)).toEqual(['Hour', 'Entries', 'Root hash', 'Key', 'State']);
+    expect(await column(table, 'State')).toEqual(['✓ Verified', '✓ Verified']);
+    expect(await column(table, 'Entries')).toEqual(['4', '3']);
+    const digests = await api<{ items: { rootHash: string; keyId: string }[] }>('/v1/audit-digests', {
+      token: tenantOwner,
+    });
+    expect(await column(table, 'Key')).toEqual(digests.body.items.map((d) => d.keyId));
+    // The root hash shortened, the full one on hover.
+    expect(await table.getByTitle(digests.body.items[0]!.rootHash).innerText()).toBe(
+      `${digests.body.items[0]!.rootHash.slice(0, 16)}…`,
+    );
+    expect(await view(page).getByRole('status').innerText()).toBe('2 hours shown: 2 verified.');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'integrity');
     await close(s);
+  });
+
+  it('reports a digest altered in the store after sealing', async () => {
+    const key = { pk: `DIGESTS#${tenant}`, sk: new Date(hours[1]!).toISOString() };
+    const before = await doc.send(new GetCommand({ TableName: tables.state, Key: key }));
+    expect(before.Item?.count).toBe(3);
+    await doc.send(new PutCommand({ TableName: tables.state, Item: { ...before.Item, count: 2 } }));
+    try {
+      const { s, table } = await openIntegrity();
+      const states = await column(table, 'State');
+      expect(states[0]).toBe('✓ Verified');
+      expect(states[1]).toMatch(/^Not verified: digest hash does not match its fields/);
+      expect(await view(s.page).getByRole('status').innerText()).toBe(
+        '2 hours shown: 1 verified, 1 not verified.',
+      );
+      await close(s);
+    } finally {
+      await doc.send(new PutCommand({ TableName: tables.state, Item: before.Item }));
+    }
   });
 });

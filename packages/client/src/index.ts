@@ -15,6 +15,8 @@ export type ActivityFilters = NonNullable<operations['listActivity']['parameters
 export type MyActivityFilters = NonNullable<operations['listMyActivity']['parameters']['query']>;
 export type DirectoryUsersQuery = NonNullable<operations['listDirectoryUsers']['parameters']['query']>;
 export type DirectoryNamesQuery = NonNullable<operations['listDirectoryTeams']['parameters']['query']>;
+export type AuditDigestsQuery = NonNullable<operations['listAuditDigests']['parameters']['query']>;
+export type AuditDigest = Schemas['AuditDigest'];
 export type DirectoryUser = Schemas['DirectoryUser'];
 export type DirectoryName = Schemas['DirectoryName'];
 export type ExportRequest = Schemas['ExportRequest'];
@@ -228,6 +230,16 @@ export function createLogbookClient(options: LogbookClientOptions) {
         unwrap(raw.GET('/v1/directory/teams', { params: { query } })),
       groups: (query: DirectoryNamesQuery = {}) =>
         unwrap(raw.GET('/v1/directory/groups', { params: { query } })),
+    },
+    /** The audit log's sealed hours (owner, admin): digests, the keys that signed them, entry proofs. */
+    auditDigests: {
+      page: (query: AuditDigestsQuery = {}) => unwrap(raw.GET('/v1/audit-digests', { params: { query } })),
+      list: (filters: Omit<AuditDigestsQuery, 'cursor'> = {}) =>
+        iteratePages((cursor) =>
+          unwrap(raw.GET('/v1/audit-digests', { params: { query: { ...filters, cursor } } })),
+        ),
+      keys: () => unwrap(raw.GET('/v1/audit-digests/keys')),
+      proof: (id: string) => unwrap(raw.GET('/v1/audit-events/{id}/proof', { params: { path: { id } } })),
     },
     exports,
   };

@@ -42,6 +42,31 @@ describe('the Logbook client', () => {
     expect(seen[0]?.headers.get('authorization')).toBe('Bearer tok');
   });
 
+  it('reads sealed hours, their keys and an entry proof on the integrity routes', async () => {
+    const { fetch, seen } = scripted(
+      json(200, { items: [{ id: 'dg-1' }], nextCursor: 'c1' }),
+      json(200, { items: [{ id: 'dg-2' }], nextCursor: null }),
+      json(200, { keys: [{ kid: 'k1', kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] }),
+      json(200, { entryHash: 'h', digestId: 'dg-1', leafIndex: 0, treeSize: 1, path: [] }),
+    );
+    const client = createLogbookClient({ baseUrl: 'http://api', token: 'tok', fetch });
+    const ids: string[] = [];
+    for await (const d of client.auditDigests.list({ from: '2026-12-01T00:00:00Z', limit: 1 }))
+      ids.push(d.id);
+    expect(ids).toEqual(['dg-1', 'dg-2']);
+    expect((await client.auditDigests.keys()).keys[0]?.kid).toBe('k1');
+    expect((await client.auditDigests.proof('ev 1')).digestId).toBe('dg-1');
+    const urls = seen.map((r) => new URL(r.url));
+    expect(urls.map((u) => u.pathname)).toEqual([
+      '/v1/audit-digests',
+      '/v1/audit-digests',
+      '/v1/audit-digests/keys',
+      '/v1/audit-events/ev%201/proof',
+    ]);
+    expect(urls[0]?.searchParams.get('from')).toBe('2026-12-01T00:00:00Z');
+    expect(urls[1]?.searchParams.get('cursor')).toBe('c1');
+  });
+
   it('retries 429 and 503 after the Retry-After the server gave, resending the body', async () => {
     const { fetch, seen } = scripted(
       json(429, { status: 429 }, { 'retry-after': '2' }),

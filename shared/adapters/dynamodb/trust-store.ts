@@ -40,10 +40,14 @@ function fail(err: unknown): never {
   throw toDomainError(err, 'The settings store');
 }
 
+export interface DynamoTrustStoreOptions {
+  tableName: string;
+}
+
 export class DynamoTrustStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    private readonly options: DynamoTrustStoreOptions,
   ) {}
 
   /** Holds (active and released) and the stored retention of a tenant: one consistent Query. */
@@ -54,7 +58,7 @@ export class DynamoTrustStore {
       const pages = paginateQuery(
         { client: this.client },
         {
-          TableName: this.tableName,
+          TableName: this.options.tableName,
           KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi',
           ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
           ExpressionAttributeValues: { ':pk': pk(tenantId), ':lo': 'HOLD#', ':hi': 'RETENTION' },
@@ -78,7 +82,7 @@ export class DynamoTrustStore {
     try {
       await this.client.send(
         new PutCommand({
-          TableName: this.tableName,
+          TableName: this.options.tableName,
           Item: { pk: pk(tenantId), sk: 'RETENTION', r: retention },
         }),
       );
@@ -91,7 +95,7 @@ export class DynamoTrustStore {
     try {
       await this.client.send(
         new PutCommand({
-          TableName: this.tableName,
+          TableName: this.options.tableName,
           Item: { pk: pk(tenantId), sk: `HOLD#${hold.id}`, h: hold },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -106,7 +110,7 @@ export class DynamoTrustStore {
     try {
       const out = await this.client.send(
         new UpdateCommand({
-          TableName: this.tableName,
+          TableName: this.options.tableName,
           Key: { pk: pk(tenantId), sk: `HOLD#${id}` },
           UpdateExpression: 'SET #h.#status = :released, #h.#at = :at, #h.#by = :by',
           ConditionExpression: 'attribute_exists(pk) AND #h.#status = :active',
@@ -137,7 +141,7 @@ export class DynamoTrustStore {
     try {
       await this.client.send(
         new PutCommand({
-          TableName: this.tableName,
+          TableName: this.options.tableName,
           Item: {
             pk: pk(job.tenantId),
             sk: `XJOB#${job.id}`,
@@ -157,7 +161,7 @@ export class DynamoTrustStore {
     try {
       const out = await this.client.send(
         new GetCommand({
-          TableName: this.tableName,
+          TableName: this.options.tableName,
           Key: { pk: pk(tenantId), sk: `XJOB#${id}` },
           ConsistentRead: true,
         }),
@@ -175,7 +179,7 @@ export class DynamoTrustStore {
       const pages = paginateQuery(
         { client: this.client },
         {
-          TableName: this.tableName,
+          TableName: this.options.tableName,
           IndexName: DUE_INDEX,
           KeyConditionExpression: '#dp = :dp AND #at < :before',
           ExpressionAttributeNames: { '#dp': 'dp', '#at': 'nextRunAt' },

@@ -1,6 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { ExpiryTask } from '../../domain/trust/jobs.ts';
-import type { ExpiryQueue } from '../../use-cases/trust/manage.ts';
+import type { ExpiryQueue } from '../../use-cases/trust/ports.ts';
 import { toDomainError } from '../aws-errors.ts';
 
 /** Expiry jobs in AWS: one SQS message per step of a job (`{tenantId, jobId}`). */

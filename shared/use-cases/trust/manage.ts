@@ -11,6 +11,7 @@ import {
   progressOf,
 } from '../../domain/trust/jobs.ts';
 import type { RetentionInput, RetentionMonths, TrustLog } from '../../domain/trust/retention.ts';
+import type { ExpiryQueue } from './ports.ts';
 
 /**
  * Legal holds and retention per tenant (API.md "Trust"): owners place and release holds and set
@@ -45,10 +46,7 @@ export interface TrustStorePort {
   getJob(tenantId: string, id: string): Promise<ExpiryJob | null>;
 }
 
-export interface ExpiryQueue {
-  /** Hands a job on to the expiry worker, after `delaySeconds` when given. */
-  enqueue(task: ExpiryTask, delaySeconds?: number): Promise<void>;
-}
+export type { ExpiryQueue } from './ports.ts';
 
 export interface TrustDeps {
   store: TrustStorePort;

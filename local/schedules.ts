@@ -4,7 +4,6 @@ import { runAs } from '../shared/adapters/invocation.ts';
 import { exportDeps } from '../shared/composition/exports.ts';
 import { buildRunDeps, buildTickDeps } from '../shared/composition/schedule.ts';
 import type { Config } from '../shared/config.ts';
-import { issuesToFieldErrors } from '../shared/domain/issues.ts';
 import {
   dispatchDueSchedules,
   inProcessQueue,
@@ -13,6 +12,7 @@ import {
 } from '../shared/use-cases/reports/dispatch.ts';
 import type { RunQueue } from '../shared/use-cases/reports/ports.ts';
 import type { LocalRoute } from './gateway.ts';
+import { parseLocalBody } from './local-body.ts';
 
 /**
  * Schedules on one machine: croner ticks the dispatcher every minute (as EventBridge does every
@@ -85,17 +85,8 @@ export function scheduleRoutes(config: () => Config): LocalRoute[] {
       method: 'POST',
       path: '/_local/run-schedules',
       handle: async (body) => {
-        const parsed = runBody.safeParse(body ?? {});
-        if (!parsed.success) {
-          return {
-            status: 400,
-            body: {
-              title: 'Bad Request',
-              detail: 'The body has invalid fields.',
-              errors: issuesToFieldErrors(parsed.error.issues),
-            },
-          };
-        }
+        const parsed = parseLocalBody(runBody, body);
+        if ('error' in parsed) return parsed.error;
         const now = parsed.data.now ? new Date(parsed.data.now) : undefined;
         return { status: 200, body: await runSchedules(config(), now, parsed.data.tenantId) };
       },

@@ -4,10 +4,10 @@ import type { DynamoDigestStore } from '../shared/adapters/dynamodb/digest-store
 import { runAs } from '../shared/adapters/invocation.ts';
 import { digestStoreFromConfig, sealDepsFromConfig } from '../shared/composition/sealer.ts';
 import { type Config, shardResolver } from '../shared/config.ts';
-import { issuesToFieldErrors } from '../shared/domain/issues.ts';
 import { backfillLegacyEntries } from '../shared/use-cases/audit/backfill.ts';
 import { type SealDeps, sealClosedHours } from '../shared/use-cases/audit/seal.ts';
 import type { LocalRoute } from './gateway.ts';
+import { parseLocalBody } from './local-body.ts';
 
 /**
  * Sealing on one machine: croner runs the audit sealer every minute (EventBridge every 5 in AWS),
@@ -53,17 +53,8 @@ export function sealRoutes(config: () => Config): LocalRoute[] {
       method: 'POST',
       path: '/_local/seal',
       handle: async (body) => {
-        const parsed = sealBody.safeParse(body ?? {});
-        if (!parsed.success) {
-          return {
-            status: 400,
-            body: {
-              title: 'Bad Request',
-              detail: 'The body has invalid fields.',
-              errors: issuesToFieldErrors(parsed.error.issues),
-            },
-          };
-        }
+        const parsed = parseLocalBody(sealBody, body);
+        if ('error' in parsed) return parsed.error;
         const now = parsed.data.now ? new Date(parsed.data.now) : undefined;
         return {
           status: 200,

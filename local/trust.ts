@@ -8,9 +8,9 @@ import { LOCAL_CREDENTIALS } from '../shared/adapters/local-credentials.ts';
 import { localExpiryQueue } from '../shared/adapters/sqs/expiry-queue.ts';
 import { buildExpiryDeps, buildResumerDeps } from '../shared/composition/trust.ts';
 import type { Config } from '../shared/config.ts';
-import { issuesToFieldErrors } from '../shared/domain/issues.ts';
 import { type ExpiryDeps, resumeStalledJobs, runExpiryTask } from '../shared/use-cases/trust/expiry.ts';
 import type { LocalRoute } from './gateway.ts';
+import { parseLocalBody } from './local-body.ts';
 
 /**
  * Legal holds and retention on one machine. There is no SQS: expiry jobs wait in this process
@@ -110,17 +110,8 @@ export function trustRoutes(config: () => Config): LocalRoute[] {
       method: 'POST',
       path: '/_local/ttl-sweep',
       handle: async (body) => {
-        const parsed = sweepBody.safeParse(body ?? {});
-        if (!parsed.success) {
-          return {
-            status: 400,
-            body: {
-              title: 'Bad Request',
-              detail: 'The body has invalid fields.',
-              errors: issuesToFieldErrors(parsed.error.issues),
-            },
-          };
-        }
+        const parsed = parseLocalBody(sweepBody, body);
+        if ('error' in parsed) return parsed.error;
         return {
           status: 200,
           body: await ttlSweep(config(), new Date(parsed.data.now), parsed.data.tenantId),

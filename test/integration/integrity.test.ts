@@ -60,9 +60,17 @@ async function storeAt(tenantId: string, i: number, recordedAt: string) {
   await store.put(entry, ttl);
 }
 
-async function seal(now: number, fromHour: number) {
+/**
+ * Seals `tenant`'s hours only: the stack is shared by every test file, and sealing all tenants
+ * would start other files' chains at hours of this file's choosing (they never go back).
+ */
+async function seal(tenant: string, now: number, fromHour: number) {
   const res = await api<{ digests: number }>('/_local/seal', {
-    body: { now: new Date(now).toISOString(), fromHour: new Date(fromHour).toISOString() },
+    body: {
+      now: new Date(now).toISOString(),
+      fromHour: new Date(fromHour).toISOString(),
+      tenants: [tenant],
+    },
     unchecked: true,
   });
   expect(res.status).toBe(200);
@@ -82,6 +90,7 @@ describe('sealing and npm run verify', () => {
   const tenant = uniqueTenant('integ');
   let owner: string;
   let verifyTo: string;
+  let sealAt: number;
   const firstHour = thisHour - 3 * HOUR_MS;
 
   beforeAll(async () => {
@@ -99,8 +108,9 @@ describe('sealing and npm run verify', () => {
     });
     expect(res.status).toBe(200);
     verifyTo = new Date().toISOString();
-    // As if two hours from now: this hour too is closed.
-    await seal(thisHour + 2 * HOUR_MS, firstHour);
+    // As if two hours after the ingest: its hour too is closed (even if the hour turned since thisHour).
+    sealAt = Date.now() + 2 * HOUR_MS;
+    await seal(tenant, sealAt, firstHour);
   }, 60_000);
 
   it('seals each hour with entries once, and verify exits 0 with one line per hour', async () => {
@@ -115,7 +125,7 @@ describe('sealing and npm run verify', () => {
     expect(out).toMatch(/ {2}3 entries {2}ok$/m);
     expect(code, out).toBe(0);
     // Sealing again writes nothing.
-    expect(await seal(thisHour + 2 * HOUR_MS, firstHour)).toBe(0);
+    expect(await seal(tenant, sealAt, firstHour)).toBe(0);
   }, 60_000);
 
   it('answers an inclusion proof that leads to the digest root', async () => {
@@ -211,10 +221,10 @@ describe('sealing runs', () => {
     const end = hour + HOUR_MS;
     await storeAt(tenant, 1, new Date(hour + 10).toISOString());
     await storeAt(tenant, 2, new Date(end - 1).toISOString());
-    await seal(end + SEAL_GRACE_MS - 1, hour);
+    await seal(tenant, end + SEAL_GRACE_MS - 1, hour);
     const early = await api(`/v1/audit-digests?from=${new Date(hour).toISOString()}`, { token: owner });
     expect(early.body.items).toEqual([]);
-    await seal(end + SEAL_GRACE_MS, hour);
+    await seal(tenant, end + SEAL_GRACE_MS, hour);
     const sealed = await api(`/v1/audit-digests?from=${new Date(hour).toISOString()}`, { token: owner });
     expect(sealed.body.items).toHaveLength(1);
     expect(sealed.body.items[0]).toMatchObject({ periodStart: new Date(hour).toISOString(), count: 2 });
@@ -230,7 +240,7 @@ describe('sealing runs', () => {
       for (let k = 0; k < 3; k++)
         await storeAt(tenant, h * 10 + k, new Date(first + h * HOUR_MS + k * 1000).toISOString());
     }
-    await Promise.all([0, 1, 2, 3].map(() => seal(first + 4 * HOUR_MS, first)));
+    await Promise.all([0, 1, 2, 3].map(() => seal(tenant, first + 4 * HOUR_MS, first)));
     const res = await api(`/v1/audit-digests?from=${new Date(first).toISOString()}`, { token: owner });
     const items = res.body.items as {
       periodStart: string;

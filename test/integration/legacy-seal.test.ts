@@ -44,8 +44,17 @@ function event(tenantId: string, id: string, occurredAt: string) {
 describe('legacy entries at the first sealing', () => {
   const tenant = uniqueTenant('legacy');
   let owner: string;
-  const legacyHour = thisHour - 2 * HOUR_MS;
+  // Older than the first run's one-day look-back: the first sealing must start at this hour.
+  const legacyHour = thisHour - 30 * HOUR_MS;
   const recordedAt = new Date(legacyHour + 60_000).toISOString();
+  let sealAt: string;
+
+  /** Backfills and seals this tenant only (the stack is shared: other files seal their own). */
+  const sealTenant = (body: Record<string, unknown> = {}) =>
+    api<{ digests: number; enriched?: number }>('/_local/seal', {
+      body: { now: sealAt, tenants: [tenant], backfill: true, ...body },
+      unchecked: true,
+    });
 
   beforeAll(async () => {
     const tokens = await tokensFor(tenant);
@@ -61,26 +70,41 @@ describe('legacy entries at the first sealing', () => {
       body: { events: ['new-1', 'new-2'].map((id) => event(tenant, id, now)) },
     });
     expect(res.status).toBe(200);
+    // Two hours after the ingest: its hour is closed, even if the hour turned since thisHour.
+    sealAt = new Date(Date.now() + 2 * HOUR_MS).toISOString();
   }, 60_000);
 
-  it('enriches the legacy entry once, seals it in its own hour, and verify exits 0', async () => {
+  it('is not sealed by a sealing of other tenants, even one far in the future', async () => {
+    const other = await api<{ digests: number }>('/_local/seal', {
+      body: {
+        now: new Date(thisHour + 24 * HOUR_MS).toISOString(),
+        fromHour: new Date(legacyHour).toISOString(),
+        tenants: [uniqueTenant('legacy-other')],
+      },
+      unchecked: true,
+    });
+    expect(other.status).toBe(200);
+    expect(other.body.digests).toBe(0);
+    const digests = await api(`/v1/audit-digests?from=${new Date(legacyHour).toISOString()}`, {
+      token: owner,
+    });
+    expect(digests.body.items).toEqual([]);
+    const bad = await api('/_local/seal', { body: { backfill: true }, unchecked: true });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/backfill/);
+  });
+
+  it('enriches the legacy entry once, seals it in its own hour first, and verify exits 0', async () => {
     const before = await doc.send(
       new GetCommand({ TableName: tables.audit, Key: { pk: `${tenant}#legacy-1` } }),
     );
     expect(before.Item?.h).toBeUndefined();
     expect(before.Item?.sl).toBeUndefined();
 
-    const sealed = await api<{ digests: number; enriched: number }>('/_local/seal', {
-      body: {
-        now: new Date(thisHour + 2 * HOUR_MS).toISOString(),
-        fromHour: new Date(legacyHour).toISOString(),
-        backfill: [tenant],
-      },
-      unchecked: true,
-    });
+    // No fromHour: the first sealing starts at the oldest backfilled hour, a day and more back.
+    const sealed = await sealTenant();
     expect(sealed.status).toBe(200);
-    // Other tests' tenants share the stack: only this tenant's digests are counted below.
-    expect(sealed.body.enriched).toBe(1);
+    expect(sealed.body).toEqual({ digests: 2, enriched: 1 });
 
     const after = await doc.send(
       new GetCommand({ TableName: tables.audit, Key: { pk: `${tenant}#legacy-1` } }),
@@ -98,6 +122,7 @@ describe('legacy entries at the first sealing', () => {
     expect(digests.body.items.map((d: { periodStart: string; count: number }) => d.count)).toEqual([1, 2]);
     expect(digests.body.items[0].periodStart).toBe(new Date(legacyHour).toISOString());
     expect(digests.body.items[0].previousDigestHash).toBeNull();
+    expect(digests.body.items[1].previousDigestHash).toBe(digests.body.items[0].digestHash);
 
     const proof = await api(`/v1/audit-events/legacy-1/proof`, { token: owner });
     expect(proof.status).toBe(200);
@@ -121,15 +146,8 @@ describe('legacy entries at the first sealing', () => {
     expect(lines.join('\n')).toMatch(/ {2}1 entries {2}ok$/m);
 
     // A second run enriches nothing and seals nothing.
-    const again = await api<{ digests: number; enriched: number }>('/_local/seal', {
-      body: {
-        now: new Date(thisHour + 2 * HOUR_MS).toISOString(),
-        fromHour: new Date(legacyHour).toISOString(),
-        backfill: [tenant],
-      },
-      unchecked: true,
-    });
-    expect(again.body.enriched).toBe(0);
+    const again = await sealTenant();
+    expect(again.body).toEqual({ digests: 0, enriched: 0 });
     const still = await api(`/v1/audit-digests?from=${new Date(legacyHour).toISOString()}`, {
       token: owner,
     });

@@ -214,20 +214,28 @@ export class DynamoDigestStore {
     );
   }
 
-  /** One page of an hour's bySeal partition: tenants together, each tenant's entries by id. */
+  /**
+   * One page of an hour's bySeal partition: tenants together, each tenant's entries by id; with
+   * `tenantId`, only that tenant's (a key condition on the sort key's prefix, not a filter).
+   */
   async sealPage(
     hour: string,
     shard: number,
     startKey?: Record<string, unknown>,
     limit?: number,
+    tenantId?: string,
   ): Promise<SealPage> {
+    const sl = `${hour.slice(0, 13)}#${shard}`;
+    // A tenant's entries of an hour all lie in its one partition (auditKeys.sealHour).
+    if (tenantId !== undefined && auditKeys.sealHour(tenantId, hour) !== sl) return { items: [] };
     const out = await this.send(
       this.client.send(
         new QueryCommand({
           TableName: this.options.auditTable,
           IndexName: 'bySeal',
-          KeyConditionExpression: 'sl = :sl',
-          ExpressionAttributeValues: { ':sl': `${hour.slice(0, 13)}#${shard}` },
+          KeyConditionExpression: tenantId === undefined ? 'sl = :sl' : 'sl = :sl AND begins_with(ss, :t)',
+          ExpressionAttributeValues:
+            tenantId === undefined ? { ':sl': sl } : { ':sl': sl, ':t': `${tenantId}#` },
           ProjectionExpression: 'ss, h',
           ExclusiveStartKey: startKey,
           Limit: limit,

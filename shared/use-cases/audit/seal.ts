@@ -23,11 +23,13 @@ export interface SealStore {
   putKey(jwk: JWK & { kid: string }, at: string): Promise<void>;
   cursor(): Promise<SealCursorLike | null>;
   saveCursor(cursor: SealCursorLike): Promise<void>;
+  /** One page of an hour's partition; with `tenantId`, only that tenant's entries. */
   sealPage(
     hour: string,
     shard: number,
     startKey?: Record<string, unknown>,
     limit?: number,
+    tenantId?: string,
   ): Promise<{ items: { tenantId: string; id: string; hash: string }[]; nextKey?: Record<string, unknown> }>;
 }
 
@@ -64,6 +66,13 @@ export interface SealOptions {
    * at the tenant's first sealing, in hour order, before any later hour.
    */
   firstHour?: string;
+  /**
+   * Seal only these tenants' hours, each read on its own (`begins_with` on the index's sort key),
+   * and leave the shared cursor alone: a replay for some tenants, or tests sharing one stack, where
+   * sealing everyone's hours would start another test's chain at an hour of its choosing.
+   * Without `fromHour` the run starts where a first run would (a day back, or `firstHour`).
+   */
+  tenants?: readonly string[];
   /** Asked after each page: true = save the cursor and stop (the next invocation resumes). */
   shouldStop?: () => boolean;
 }
@@ -90,12 +99,18 @@ const FIRST_RUN_LOOKBACK_MS = 24 * HOUR_MS;
  */
 export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promise<SealResult> {
   const last = lastClosedHour(opts.now.getTime(), SEAL_GRACE_MS);
-  const shared = opts.fromHour === undefined;
+  const shared = opts.fromHour === undefined && opts.tenants === undefined;
   let cursor: SealCursorLike = shared
     ? ((await deps.store.cursor()) ?? { hour: firstRunHour(last, opts.firstHour), shard: 0 })
-    : { hour: hourStart(Date.parse(opts.fromHour!)), shard: 0 };
+    : {
+        hour:
+          opts.fromHour === undefined
+            ? firstRunHour(last, opts.firstHour)
+            : hourStart(Date.parse(opts.fromHour)),
+        shard: 0,
+      };
   const result: SealResult = { digests: 0, entries: 0, pages: 0, done: true, nextHour: cursor.hour };
-  if (Date.parse(cursor.hour) > last) return result;
+  if (Date.parse(cursor.hour) > last || opts.tenants?.length === 0) return result;
 
   const jwk = await deps.signer.publicJwk();
   await deps.store.putKey(jwk, deps.clock.now().toISOString());
@@ -104,11 +119,6 @@ export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promis
   while (Date.parse(cursor.hour) <= last) {
     const hour = cursor.hour;
     for (let shard = cursor.shard; shard < deps.shards; shard++) {
-      let startKey = shard === cursor.shard ? cursor.startKey : undefined;
-      let current: { tenantId: string; merkle: MerkleBuilder } | undefined =
-        shard === cursor.shard && cursor.partial
-          ? { tenantId: cursor.partial.tenantId, merkle: new MerkleBuilder(cursor.partial.merkle) }
-          : undefined;
       const pending: Promise<void>[] = [];
       const finish = (t: { tenantId: string; merkle: MerkleBuilder }) => {
         pending.push(
@@ -118,32 +128,40 @@ export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promis
           }),
         );
       };
-      for (;;) {
-        const page = await deps.store.sealPage(hour, shard, startKey, deps.pageLimit);
-        result.pages++;
-        for (const item of page.items) {
-          if (current?.tenantId !== item.tenantId) {
-            if (current) finish(current);
-            current = { tenantId: item.tenantId, merkle: new MerkleBuilder() };
+      // The whole partition (tenants together), or each named tenant's part of it.
+      for (const only of opts.tenants ?? [undefined]) {
+        let startKey = shard === cursor.shard ? cursor.startKey : undefined;
+        let current: { tenantId: string; merkle: MerkleBuilder } | undefined =
+          shard === cursor.shard && cursor.partial
+            ? { tenantId: cursor.partial.tenantId, merkle: new MerkleBuilder(cursor.partial.merkle) }
+            : undefined;
+        for (;;) {
+          const page = await deps.store.sealPage(hour, shard, startKey, deps.pageLimit, only);
+          result.pages++;
+          for (const item of page.items) {
+            if (current?.tenantId !== item.tenantId) {
+              if (current) finish(current);
+              current = { tenantId: item.tenantId, merkle: new MerkleBuilder() };
+            }
+            current.merkle.add(Buffer.from(item.hash, 'hex'));
+            result.entries++;
           }
-          current.merkle.add(Buffer.from(item.hash, 'hex'));
-          result.entries++;
+          startKey = page.nextKey;
+          if (!startKey) break;
+          if (opts.shouldStop?.()) {
+            await Promise.all(pending);
+            cursor = {
+              hour,
+              shard,
+              startKey,
+              ...(current ? { partial: { tenantId: current.tenantId, merkle: current.merkle.state() } } : {}),
+            };
+            if (shared) await deps.store.saveCursor(cursor);
+            return { ...result, done: false, nextHour: hour };
+          }
         }
-        startKey = page.nextKey;
-        if (!startKey) break;
-        if (opts.shouldStop?.()) {
-          await Promise.all(pending);
-          cursor = {
-            hour,
-            shard,
-            startKey,
-            ...(current ? { partial: { tenantId: current.tenantId, merkle: current.merkle.state() } } : {}),
-          };
-          if (shared) await deps.store.saveCursor(cursor);
-          return { ...result, done: false, nextHour: hour };
-        }
+        if (current) finish(current);
       }
-      if (current) finish(current);
       await Promise.all(pending);
     }
     cursor = { hour: new Date(Date.parse(hour) + HOUR_MS).toISOString(), shard: 0 };

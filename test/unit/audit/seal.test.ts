@@ -32,8 +32,18 @@ class MemorySealStore implements SealStore {
   async saveCursor(c: SealCursorLike) {
     this.saved = JSON.parse(JSON.stringify(c));
   }
-  async sealPage(hour: string, shard: number, startKey?: Record<string, unknown>, limit = 1000) {
-    const all = this.rows.get(`${hour.slice(0, 13)}#${shard}`) ?? [];
+  readonly pagesOf: (string | undefined)[] = [];
+  async sealPage(
+    hour: string,
+    shard: number,
+    startKey?: Record<string, unknown>,
+    limit = 1000,
+    tenantId?: string,
+  ) {
+    this.pagesOf.push(tenantId);
+    const all = (this.rows.get(`${hour.slice(0, 13)}#${shard}`) ?? []).filter(
+      (r) => tenantId === undefined || r.tenantId === tenantId,
+    );
     const from = startKey ? Number(startKey.at) : 0;
     const items = all.slice(from, from + limit);
     return { items, nextKey: from + limit < all.length ? { at: from + limit } : undefined };
@@ -125,5 +135,38 @@ describe('sealing split across invocations', () => {
     expect(
       (await sealClosedHours(deps(store), { now: late, firstHour: new Date(H).toISOString() })).digests,
     ).toBe(0);
+  });
+
+  it('seals only the named tenants, each read on its own, and leaves the shared cursor alone', async () => {
+    const whole = new MemorySealStore(dataset());
+    await sealClosedHours(deps(whole), { now, fromHour: new Date(H).toISOString() });
+
+    const store = new MemorySealStore(dataset());
+    const some = await sealClosedHours(deps(store, 4), {
+      now,
+      fromHour: new Date(H).toISOString(),
+      tenants: ['b0', 'c1'],
+      shouldStop: () => false,
+    });
+    expect(some.digests).toBe(6);
+    expect([...store.digests.keys()].sort()).toEqual(['b0', 'c1']);
+    expect(store.pagesOf.every((t) => t === 'b0' || t === 'c1')).toBe(true);
+    expect(store.saved).toBeNull();
+    // The same digests as a run over everyone (signatures aside), and the others still seal later.
+    expect(view(store)).toEqual(view(whole).filter(([t]) => t === 'b0' || t === 'c1'));
+    expect((await sealClosedHours(deps(store), { now, fromHour: new Date(H).toISOString() })).digests).toBe(
+      12,
+    );
+    // Without fromHour, a run for some tenants starts where a first run would (firstHour here).
+    const fresh = new MemorySealStore(dataset());
+    const late = new Date(H + 30 * 3_600_000 + 6 * 60_000);
+    const first = await sealClosedHours(deps(fresh), {
+      now: late,
+      tenants: ['a0'],
+      firstHour: new Date(H).toISOString(),
+    });
+    expect(first.digests).toBe(3);
+    expect(fresh.saved).toBeNull();
+    expect((await sealClosedHours(deps(fresh), { now, tenants: [] })).digests).toBe(0);
   });
 });

@@ -280,8 +280,9 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     schedule: { everyMinutes: 5 },
   },
   'audit-digests': {
-    description: 'GET /v1/audit-digests, /v1/audit-digests/keys and /v1/audit-events/{id}/proof',
-    // Audit: the entry (GetItem) and its hour's hashes (bySeal); State: digests and keys.
+    description:
+      'GET /v1/audit-digests, /v1/audit-digests/keys, /v1/audit-digests/{id}/leaves and /v1/audit-events/{id}/proof',
+    // Audit: the entry (GetItem) and its hour's hashes (bySeal); State: digests, keys, leaf lists.
     tables: { Audit: 'read', State: 'read' },
     // The audit store is built whole (it knows the write shards, though a proof reads none).
     settings: ['SHARDS'],

@@ -11,6 +11,7 @@ import { main } from '../../ops/verify.ts';
 import { DynamoAuditStore } from '../../shared/adapters/dynamodb/audit-store.ts';
 import { HOUR_MS, SEAL_GRACE_MS } from '../../shared/domain/audit/digest.ts';
 import { sealEntry } from '../../shared/domain/audit/integrity.ts';
+import { MerkleBuilder } from '../../shared/domain/audit/merkle.ts';
 import { auditEventInputSchema } from '../../shared/domain/audit/schema.ts';
 import { toEntry } from '../../shared/use-cases/audit/ingest.ts';
 import { api, baseUrl, tokensFor, uniqueTenant } from './helpers.ts';
@@ -160,16 +161,61 @@ describe('sealing and npm run verify', () => {
     expect((await verify(owner, firstHour, verifyTo)).code).toBe(0);
   }, 60_000);
 
-  it('names an hour with an entry deleted from the store', async () => {
+  it("serves each digest's leaf list (an extension), which rebuilds its root, to its tenant only", async () => {
+    const digests = await api(`/v1/audit-digests?from=${new Date(firstHour).toISOString()}`, {
+      token: owner,
+    });
+    const second = digests.body.items[1];
+    const res = await api(`/v1/audit-digests/${second.id}/leaves`, { token: owner });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ digestId: second.id, start: 0, nextCursor: null });
+    expect(res.body.items.map((l: { id: string }) => l.id)).toEqual([
+      'ev-0004',
+      'ev-0005',
+      'ev-0006',
+      'ev-0007',
+    ]);
+    const m = new MerkleBuilder();
+    for (const l of res.body.items) m.add(Buffer.from(l.hash, 'hex'));
+    expect(m.root().toString('hex')).toBe(second.rootHash);
+    const stranger = await tokensFor(uniqueTenant('integ-b'));
+    expect((await api(`/v1/audit-digests/${second.id}/leaves`, { token: stranger.owner })).status).toBe(404);
+    expect((await api(`/v1/audit-digests/${second.id}/leaves`, { token: stranger.learner })).status).toBe(
+      403,
+    );
+    expect((await api('/v1/audit-digests/ev-0001/leaves', { token: owner })).status).toBe(400);
+    expect((await api(`/v1/audit-digests/${second.id}/leaves?cursor=bogus`, { token: owner })).status).toBe(
+      404,
+    );
+  });
+
+  it('names an entry deleted from the store by its id, from the leaf list the root vouches for', async () => {
     const before = await doc.send(new GetCommand({ TableName: tables.audit, Key: pkOf('ev-0006') }));
     await doc.send(new DeleteCommand({ TableName: tables.audit, Key: pkOf('ev-0006') }));
+    const leafKey = {
+      pk: `LEAVES#${tenant}#${new Date(firstHour + HOUR_MS).toISOString()}`,
+      sk: '0000000000',
+    };
+    const page = await doc.send(new GetCommand({ TableName: tables.state, Key: leafKey }));
     try {
       const { code, out } = await verify(owner, firstHour, verifyTo);
       expect(code).toBe(1);
-      expect(out).toMatch(/1 entry removed \(digest dg-\S+ sealed 4, found 3\)/);
+      expect(out).toMatch(/entry ev-0006 removed \(sealed in digest dg-\S+, no longer returned\)/);
+      // A leaf list that does not rebuild the signed root is not trusted: the count still tells.
+      const forged = Buffer.from(page.Item?.hashes as Uint8Array);
+      forged[70] = forged[70]! ^ 1;
+      await doc.send(new PutCommand({ TableName: tables.state, Item: { ...page.Item, hashes: forged } }));
+      const untrusted = await verify(owner, firstHour, verifyTo);
+      expect(untrusted.code).toBe(1);
+      expect(untrusted.out).not.toMatch(/ev-0006 removed/);
+      expect(untrusted.out).toMatch(
+        /1 entry removed \(digest dg-\S+ sealed 4, found 3\) \(its leaf list does not rebuild the signed root/,
+      );
     } finally {
       await doc.send(new PutCommand({ TableName: tables.audit, Item: before.Item }));
+      await doc.send(new PutCommand({ TableName: tables.state, Item: page.Item }));
     }
+    expect((await verify(owner, firstHour, verifyTo)).code).toBe(0);
   }, 60_000);
 
   it('names a removed digest (the chain breaks)', async () => {

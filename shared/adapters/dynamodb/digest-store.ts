@@ -7,7 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { JWK } from 'jose';
-import type { AuditDigest } from '../../domain/audit/digest.ts';
+import type { AuditDigest, Leaf } from '../../domain/audit/digest.ts';
 import type { EntryIntegrity } from '../../domain/audit/integrity.ts';
 import type { MerkleState } from '../../domain/audit/merkle.ts';
 import { type AuditEntry, auditEntrySchema } from '../../domain/audit/schema.ts';
@@ -21,12 +21,17 @@ import { auditKeys, SEAL_SHARDS } from './audit-keys.ts';
  *    its head move in one transaction conditioned on the head the digest chains to, so two
  *    sealers (or a retry after a crash) can never write two digests of an hour or fork the chain;
  *  - `SEAL` / `KEY#<kid>`: every public key that ever signed (the keys route lists them);
- *  - `SEAL` / `CURSOR`: where the sealer resumes (hour, shard, page key, a tenant's Merkle state).
+ *  - `SEAL` / `CURSOR`: where the sealer resumes (hour, shard, page key, a tenant's Merkle state);
+ *  - `LEAVES#<tenant>#<periodStart>` / `<first leaf index, 10 digits>`: a page of the digest's leaf
+ *    list (LEAF_PAGE leaves: `ids` newline-joined, `hashes` their 32-byte hashes concatenated),
+ *    written once before the digest, read by GET /v1/audit-digests/{id}/leaves.
  * And, from the Audit table's bySeal index, an hour's hashes in Merkle order; for the legacy
  * backfill, a tenant's entries without a hash (byTime) and their one permitted enrichment.
  */
 const HEAD = 'HEAD';
 const digestPk = (tenantId: string) => `DIGESTS#${tenantId}`;
+const leavesPk = (tenantId: string, periodStart: string) => `LEAVES#${tenantId}#${periodStart}`;
+const leafSk = (start: number) => String(start).padStart(10, '0');
 
 export interface ChainHead {
   digestHash: string;
@@ -171,6 +176,43 @@ export class DynamoDigestStore {
       if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return;
       throw toDomainError(err, 'The digest store');
     }
+  }
+
+  /** Writes a page of a digest's leaf list once (a page already stored is left as it is). */
+  async putLeaves(tenantId: string, periodStart: string, start: number, leaves: Leaf[]): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.options.stateTable,
+          Item: {
+            pk: leavesPk(tenantId, periodStart),
+            sk: leafSk(start),
+            ids: leaves.map((l) => l.id).join('\n'),
+            hashes: Buffer.concat(leaves.map((l) => Buffer.from(l.hash, 'hex'))),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return;
+      throw toDomainError(err, 'The digest store');
+    }
+  }
+
+  /** The page of a digest's leaf list that starts at leaf `start`; null when none is stored. */
+  async leaves(tenantId: string, periodStart: string, start: number): Promise<Leaf[] | null> {
+    const out = await this.send(
+      this.client.send(
+        new GetCommand({
+          TableName: this.options.stateTable,
+          Key: { pk: leavesPk(tenantId, periodStart), sk: leafSk(start) },
+        }),
+      ),
+    );
+    if (!out.Item) return null;
+    const ids = String(out.Item.ids).split('\n');
+    const hashes = Buffer.from(out.Item.hashes as Uint8Array);
+    return ids.map((id, i) => ({ id, hash: hashes.subarray(i * 32, i * 32 + 32).toString('hex') }));
   }
 
   async keys(): Promise<JWK[]> {

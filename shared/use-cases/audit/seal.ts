@@ -6,6 +6,8 @@ import {
   digestId,
   HOUR_MS,
   hourStart,
+  LEAF_PAGE,
+  type Leaf,
   lastClosedHour,
   SEAL_GRACE_MS,
 } from '../../domain/audit/digest.ts';
@@ -21,6 +23,11 @@ export interface SealStore {
     previous: { digestHash: string; periodStart: string } | null,
   ): Promise<boolean>;
   putKey(jwk: JWK & { kid: string }, at: string): Promise<void>;
+  /**
+   * Stores leaves [start, start + leaves.length) of the tenant's digest of `periodStart`, written
+   * once (a page already there is left as it is): before the digest, so a digest never lacks it.
+   */
+  putLeaves(tenantId: string, periodStart: string, start: number, leaves: Leaf[]): Promise<void>;
   cursor(): Promise<SealCursorLike | null>;
   saveCursor(cursor: SealCursorLike): Promise<void>;
   /** One page of an hour's partition; with `tenantId`, only that tenant's entries. */
@@ -37,7 +44,8 @@ export interface SealCursorLike {
   hour: string;
   shard: number;
   startKey?: Record<string, unknown>;
-  partial?: { tenantId: string; merkle: ReturnType<MerkleBuilder['state']> };
+  /** The tenant the page key cut: its Merkle state and its leaves not yet stored (< LEAF_PAGE). */
+  partial?: { tenantId: string; merkle: ReturnType<MerkleBuilder['state']>; leaves?: Leaf[] };
 }
 
 export interface SealDeps {
@@ -50,6 +58,8 @@ export interface SealDeps {
   concurrency?: number;
   /** Items per bySeal page (DynamoDB's 1 MB page when unset). */
   pageLimit?: number;
+  /** Leaves per stored leaf page (LEAF_PAGE when unset; small in tests). */
+  leafPage?: number;
 }
 
 export interface SealOptions {
@@ -115,25 +125,42 @@ export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promis
   const jwk = await deps.signer.publicJwk();
   await deps.store.putKey(jwk, deps.clock.now().toISOString());
   const limit = pLimit(Math.max(1, deps.concurrency ?? 16));
+  const leafPage = deps.leafPage ?? LEAF_PAGE;
 
   while (Date.parse(cursor.hour) <= last) {
     const hour = cursor.hour;
     for (let shard = cursor.shard; shard < deps.shards; shard++) {
       const pending: Promise<void>[] = [];
-      const finish = (t: { tenantId: string; merkle: MerkleBuilder }) => {
+      const finish = (t: Sealing) => {
         pending.push(
           limit(async () => {
-            const written = await sealTenantHour(deps, jwk.kid, t.tenantId, hour, t.merkle);
+            const written = await sealTenantHour(deps, jwk.kid, t.tenantId, hour, t.merkle, async () => {
+              // The leaf list is complete before the digest that it belongs to is written.
+              if (t.leaves.length > 0) store(t, hour);
+              await Promise.all(t.writes);
+            });
             result.digests += written;
           }),
         );
       };
+      /** Stores the tenant's unstored leaves as the page that starts at their first index. */
+      const store = (t: Sealing, at: string) => {
+        const write = deps.store.putLeaves(t.tenantId, at, t.merkle.size - t.leaves.length, t.leaves);
+        write.catch(() => {}); // awaited before the digest; this only keeps it from being unhandled
+        t.writes.push(write);
+        t.leaves = [];
+      };
       // The whole partition (tenants together), or each named tenant's part of it.
       for (const only of opts.tenants ?? [undefined]) {
         let startKey = shard === cursor.shard ? cursor.startKey : undefined;
-        let current: { tenantId: string; merkle: MerkleBuilder } | undefined =
+        let current: Sealing | undefined =
           shard === cursor.shard && cursor.partial
-            ? { tenantId: cursor.partial.tenantId, merkle: new MerkleBuilder(cursor.partial.merkle) }
+            ? {
+                tenantId: cursor.partial.tenantId,
+                merkle: new MerkleBuilder(cursor.partial.merkle),
+                leaves: cursor.partial.leaves ?? [],
+                writes: [],
+              }
             : undefined;
         for (;;) {
           const page = await deps.store.sealPage(hour, shard, startKey, deps.pageLimit, only);
@@ -141,20 +168,30 @@ export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promis
           for (const item of page.items) {
             if (current?.tenantId !== item.tenantId) {
               if (current) finish(current);
-              current = { tenantId: item.tenantId, merkle: new MerkleBuilder() };
+              current = { tenantId: item.tenantId, merkle: new MerkleBuilder(), leaves: [], writes: [] };
             }
             current.merkle.add(Buffer.from(item.hash, 'hex'));
+            current.leaves.push({ id: item.id, hash: item.hash });
+            if (current.leaves.length === leafPage) store(current, hour);
             result.entries++;
           }
           startKey = page.nextKey;
           if (!startKey) break;
           if (opts.shouldStop?.()) {
-            await Promise.all(pending);
+            await Promise.all([...pending, ...(current?.writes ?? [])]);
             cursor = {
               hour,
               shard,
               startKey,
-              ...(current ? { partial: { tenantId: current.tenantId, merkle: current.merkle.state() } } : {}),
+              ...(current
+                ? {
+                    partial: {
+                      tenantId: current.tenantId,
+                      merkle: current.merkle.state(),
+                      leaves: current.leaves,
+                    },
+                  }
+                : {}),
             };
             if (shared) await deps.store.saveCursor(cursor);
             return { ...result, done: false, nextHour: hour };
@@ -168,6 +205,14 @@ export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promis
     if (shared) await deps.store.saveCursor(cursor);
   }
   return { ...result, nextHour: cursor.hour };
+}
+
+/** A tenant's hour being read: its tree so far, leaves not stored yet, page writes under way. */
+interface Sealing {
+  tenantId: string;
+  merkle: MerkleBuilder;
+  leaves: Leaf[];
+  writes: Promise<void>[];
 }
 
 function firstRunHour(last: number, firstHour: string | undefined): string {
@@ -184,11 +229,17 @@ async function sealTenantHour(
   tenantId: string,
   hour: string,
   merkle: MerkleBuilder,
+  beforeAppend: () => Promise<void>,
 ): Promise<number> {
   const periodStart = hour;
+  let prepared = false;
   for (let attempt = 0; attempt < 3; attempt++) {
     const head = await deps.store.head(tenantId);
     if (head && head.periodStart >= periodStart) return 0;
+    if (!prepared) {
+      await beforeAppend();
+      prepared = true;
+    }
     const unsigned = {
       id: digestId(periodStart),
       periodStart,

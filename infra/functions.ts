@@ -270,7 +270,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     description: "Every 5 minutes: seals each tenant's closed audit hours into signed, chained digests",
     // Audit: the bySeal index; for the legacy backfill, byTime, the entry (GetItem) and the
     // attribute-limited UpdateItem that adds a legacy entry's integrity. State: digests, chain
-    // heads (one transaction each), signing keys and the cursor.
+    // heads (one transaction each), leaf-list pages, signing keys and the cursor.
     // Every State write is a PutItem (conditional for digests and heads, inside one transaction).
     tables: { Audit: 'seal', State: 'readAppend' },
     sealKey: true,

@@ -136,7 +136,7 @@ export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promis
           limit(async () => {
             const written = await sealTenantHour(deps, jwk.kid, t.tenantId, hour, t.merkle, async () => {
               // The leaf list is complete before the digest that it belongs to is written.
-              if (t.leaves.length > 0) store(t, hour);
+              if (t.leaves.length > 0) storeLeaves(t, hour);
               await Promise.all(t.writes);
             });
             result.digests += written;
@@ -144,7 +144,7 @@ export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promis
         );
       };
       /** Stores the tenant's unstored leaves as the page that starts at their first index. */
-      const store = (t: Sealing, at: string) => {
+      const storeLeaves = (t: Sealing, at: string) => {
         const write = deps.store.putLeaves(t.tenantId, at, t.merkle.size - t.leaves.length, t.leaves);
         write.catch(() => {}); // awaited before the digest; this only keeps it from being unhandled
         t.writes.push(write);
@@ -172,7 +172,7 @@ export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promis
             }
             current.merkle.add(Buffer.from(item.hash, 'hex'));
             current.leaves.push({ id: item.id, hash: item.hash });
-            if (current.leaves.length === leafPage) store(current, hour);
+            if (current.leaves.length === leafPage) storeLeaves(current, hour);
             result.entries++;
           }
           startKey = page.nextKey;

@@ -46,6 +46,7 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/v1/audit-events/{id}/proof', fn: 'audit-digests', auth: 'user' },
   { method: 'GET', path: '/v1/audit-digests', fn: 'audit-digests', auth: 'user' },
   { method: 'GET', path: '/v1/audit-digests/keys', fn: 'audit-digests', auth: 'user' },
+  { method: 'GET', path: '/v1/audit-digests/{id}/leaves', fn: 'audit-digests', auth: 'user' },
   { method: 'POST', path: '/v1/legal-holds', fn: 'trust', auth: 'user' },
   { method: 'GET', path: '/v1/legal-holds', fn: 'trust', auth: 'user' },
   { method: 'DELETE', path: '/v1/legal-holds/{id}', fn: 'trust', auth: 'user' },

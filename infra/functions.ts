@@ -20,6 +20,10 @@ import { QUEUE_LIMIT_SECONDS, RUN_LIMIT_SECONDS } from '../shared/domain/exports
  * - `expiry`: Query on the table and its indexes + UpdateItem only under a `dynamodb:Attributes`
  *   condition naming the key and the expiry attributes (`ttl`, `rx`): log entries stay immutable,
  *   only when they expire moves (legal holds, retention per tenant)
+ * - `seal`: GetItem and Query on the table and its indexes + UpdateItem only under a
+ *   `dynamodb:Attributes` condition naming the key and the integrity attributes (`h`, `sl`, `ss`,
+ *   and `e`, `integrity` for `e.integrity`): the legacy backfill's one permitted enrichment of an entry stored
+ *   before entry hashes, conditional on it having no hash (docs/data-model.md, Integrity)
  * Indexes are named from tables.ts, never `index/*`; nothing grants Scan.
  * TransactWriteItems needs no action of its own (each item's Put/Update/Delete is checked); a
  * ConditionCheck item would need dynamodb:ConditionCheckItem, which no level grants yet.
@@ -32,7 +36,8 @@ export type TableAccess =
   | 'write'
   | 'readWrite'
   | 'readUpdate'
-  | 'expiry';
+  | 'expiry'
+  | 'seal';
 
 export interface TableGrant {
   access: TableAccess;
@@ -263,10 +268,11 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   },
   'audit-sealer': {
     description: "Every 5 minutes: seals each tenant's closed audit hours into signed, chained digests",
-    // Audit: the bySeal index only. State: digests, chain heads (one transaction each), signing
-    // keys and the cursor.
+    // Audit: the bySeal index; for the legacy backfill, byTime, the entry (GetItem) and the
+    // attribute-limited UpdateItem that adds a legacy entry's integrity. State: digests, chain
+    // heads (one transaction each), leaf-list pages, signing keys and the cursor.
     // Every State write is a PutItem (conditional for digests and heads, inside one transaction).
-    tables: { Audit: 'query', State: 'readAppend' },
+    tables: { Audit: 'seal', State: 'readAppend' },
     sealKey: true,
     unexercised: { 'dynamodb:Query State': COARSE_LEVEL },
     memoryMb: 1024,
@@ -274,8 +280,9 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     schedule: { everyMinutes: 5 },
   },
   'audit-digests': {
-    description: 'GET /v1/audit-digests, /v1/audit-digests/keys and /v1/audit-events/{id}/proof',
-    // Audit: the entry (GetItem) and its hour's hashes (bySeal); State: digests and keys.
+    description:
+      'GET /v1/audit-digests, /v1/audit-digests/keys, /v1/audit-digests/{id}/leaves and /v1/audit-events/{id}/proof',
+    // Audit: the entry (GetItem) and its hour's hashes (bySeal); State: digests, keys, leaf lists.
     tables: { Audit: 'read', State: 'read' },
     // The audit store is built whole (it knows the write shards, though a proof reads none).
     settings: ['SHARDS'],

@@ -1,8 +1,10 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
+import type { DynamoDigestStore } from '../shared/adapters/dynamodb/digest-store.ts';
 import { runAs } from '../shared/adapters/invocation.ts';
-import { sealDepsFromConfig } from '../shared/composition/sealer.ts';
-import type { Config } from '../shared/config.ts';
+import { digestStoreFromConfig, sealDepsFromConfig } from '../shared/composition/sealer.ts';
+import { type Config, shardResolver } from '../shared/config.ts';
+import { backfillLegacyEntries } from '../shared/use-cases/audit/backfill.ts';
 import { type SealDeps, sealClosedHours } from '../shared/use-cases/audit/seal.ts';
 import type { LocalRoute } from './gateway.ts';
 import { parseLocalBody } from './local-body.ts';
@@ -15,20 +17,53 @@ import { parseLocalBody } from './local-body.ts';
 const sealBody = z
   .object({
     now: z.iso.datetime({ offset: true }).optional(),
-    /** Local extension: start at this hour and leave the shared cursor alone (tests sharing one stack). */
+    /** Local extension: start at this hour and leave the shared cursor alone (a replay). */
     fromHour: z.iso.datetime({ offset: true }).optional(),
+    /**
+     * Local extension: seal only these tenants (and leave the shared cursor alone). Tests share one
+     * stack: sealing every tenant's hours would seal another test's tenant at an hour of this
+     * test's choosing, and its chain would never go back to its earlier hours.
+     */
+    tenants: z.array(z.string().min(1)).min(1).max(100).optional(),
+    /** Local extension: first give the `tenants`' legacy entries (no hash) their integrity. */
+    backfill: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => !b.backfill || b.tenants !== undefined, {
+    path: ['backfill'],
+    message: 'backfill needs tenants',
+  });
 
-let deps: { config: Config; seal: SealDeps } | undefined;
+let deps: { config: Config; seal: SealDeps; legacy: DynamoDigestStore } | undefined;
 
-export async function sealNow(config: Config, now?: Date, fromHour?: string) {
-  if (deps?.config !== config) deps = { config, seal: sealDepsFromConfig(config) };
-  const { seal } = deps;
-  const result = await runAs('audit-sealer', () =>
-    sealClosedHours(seal, { now: now ?? new Date(), fromHour }),
-  );
-  return { digests: result.digests };
+export async function sealNow(
+  config: Config,
+  opts: { now?: Date; fromHour?: string; tenants?: string[]; backfill?: boolean } = {},
+) {
+  if (deps?.config !== config) {
+    deps = { config, seal: sealDepsFromConfig(config), legacy: digestStoreFromConfig(config) };
+  }
+  const { seal, legacy: store } = deps;
+  const shardsFor = shardResolver(config);
+  const backfill = opts.backfill ? (opts.tenants ?? []) : [];
+  return runAs('audit-sealer', async () => {
+    // The legacy backfill runs before sealing, so the first sealing starts at its oldest hour.
+    let enriched = 0;
+    let firstHour: string | undefined;
+    for (const tenantId of backfill) {
+      const done = await backfillLegacyEntries({ store, shardsFor }, { tenantId });
+      enriched += done.enriched;
+      const oldest = done.cursor.oldestHour;
+      if (oldest && (!firstHour || oldest < firstHour)) firstHour = oldest;
+    }
+    const result = await sealClosedHours(seal, {
+      now: opts.now ?? new Date(),
+      fromHour: opts.fromHour,
+      tenants: opts.tenants,
+      firstHour,
+    });
+    return { digests: result.digests, ...(opts.backfill ? { enriched } : {}) };
+  });
 }
 
 export function sealRoutes(config: () => Config): LocalRoute[] {
@@ -39,8 +74,11 @@ export function sealRoutes(config: () => Config): LocalRoute[] {
       handle: async (body) => {
         const parsed = parseLocalBody(sealBody, body);
         if ('error' in parsed) return parsed.error;
-        const now = parsed.data.now ? new Date(parsed.data.now) : undefined;
-        return { status: 200, body: await sealNow(config(), now, parsed.data.fromHour) };
+        const { now, ...rest } = parsed.data;
+        return {
+          status: 200,
+          body: await sealNow(config(), { ...rest, now: now ? new Date(now) : undefined }),
+        };
       },
     },
   ];

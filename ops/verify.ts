@@ -55,7 +55,7 @@ type Jwk = { kid: string; [k: string]: unknown };
 
 /** The fields of the answers verify reads. */
 interface Answer {
-  items: AuditDigest[];
+  items: AuditDigest[] & { id: string; hash: string }[];
   nextCursor: string | null;
   keys: Jwk[];
   id: string;
@@ -129,6 +129,65 @@ async function readEntries(
     if (Date.now() > deadline) throw new Error(`export ${id} still ${job.body?.status}`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/**
+ * A digest's leaf list (GET /v1/audit-digests/{id}/leaves, an extension of the contract), or why
+ * there is none. The caller trusts it only once it rebuilds the digest's signed root.
+ */
+async function readLeaves(
+  base: string,
+  token: string,
+  digestId: string,
+): Promise<{ leaves: { id: string; hash: string }[] } | { why: string }> {
+  const leaves: { id: string; hash: string }[] = [];
+  let cursor: string | null = null;
+  do {
+    const q = cursor ? `?${new URLSearchParams({ cursor })}` : '';
+    const res = await call(`${base}/v1/audit-digests/${encodeURIComponent(digestId)}/leaves${q}`, token);
+    if (res.status === 404) return { why: 'no leaf list is served for it' };
+    if (res.status !== 200) return { why: `its leaf list answered ${res.status}` };
+    leaves.push(...res.body.items);
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return { leaves };
+}
+
+/**
+ * What changed since sealing, by the digest's leaf list once it rebuilds the signed root: each
+ * sealed entry now missing (removed), each entry not sealed (added), each whose hash differs from
+ * the sealed one (changed). Null when the list cannot be had or trusted (`why`).
+ */
+async function diffAgainstLeaves(
+  base: string,
+  token: string,
+  digest: AuditDigest,
+  list: Entry[],
+  alreadyChanged: Set<string>,
+): Promise<{ found: string[] } | { why: string }> {
+  const got = await readLeaves(base, token, digest.id);
+  if ('why' in got) return got;
+  const merkle = new MerkleBuilder();
+  for (const leaf of got.leaves) merkle.add(Buffer.from(leaf.hash, 'hex'));
+  if (got.leaves.length !== digest.count || merkle.root().toString('hex') !== digest.rootHash)
+    return { why: 'its leaf list does not rebuild the signed root (not trusted)' };
+  // The root binds each leaf's hash and position; the tree is in id order, so the ids must ascend
+  // (a removed entry's id then lies between its neighbours', whose hashes its entries confirm).
+  if (got.leaves.some((l, i) => i > 0 && !(got.leaves[i - 1]!.id < l.id)))
+    return { why: 'its leaf list is not in id order (not trusted)' };
+  const sealed = new Map(got.leaves.map((l) => [l.id, l.hash]));
+  const present = new Map(list.map((e) => [e.id, e]));
+  const found: string[] = [];
+  for (const leaf of got.leaves) {
+    const e = present.get(leaf.id);
+    if (!e) found.push(`entry ${leaf.id} removed (sealed in digest ${digest.id}, no longer returned)`);
+    else if (e.integrity?.hash !== leaf.hash && !alreadyChanged.has(leaf.id))
+      found.push(`entry ${leaf.id} changed (its hash differs from the one sealed in digest ${digest.id})`);
+  }
+  for (const e of list) {
+    if (!sealed.has(e.id)) found.push(`entry ${e.id} added after sealing (not in digest ${digest.id})`);
+  }
+  return { found };
 }
 
 const label = (hour: string) => `${hour.slice(0, 16)}Z`;
@@ -241,10 +300,19 @@ export async function verifyWindow(options: VerifyOptions): Promise<VerifyReport
     // The root over the recomputed hashes.
     const merkle = new MerkleBuilder();
     for (const leaf of leaves) merkle.add(leaf);
-    if (merkle.root().toString('hex') !== digest.rootHash) {
+    const changed = new Set(found.flatMap((f) => /^entry (\S+) changed/.exec(f)?.[1] ?? []));
+    const diff =
+      merkle.root().toString('hex') !== digest.rootHash
+        ? await diffAgainstLeaves(base, options.token, digest, list, changed)
+        : undefined;
+    if (diff && 'found' in diff && (diff.found.length > 0 || changed.size > 0)) {
+      found.push(...diff.found);
+    } else if (merkle.root().toString('hex') !== digest.rootHash) {
+      // No trusted leaf list: name what the count and the root alone can tell.
+      const why = diff && 'why' in diff ? ` (${diff.why})` : '';
       if (list.length < digest.count) {
         found.push(
-          `${digest.count - list.length} entr${digest.count - list.length === 1 ? 'y' : 'ies'} removed (digest ${digest.id} sealed ${digest.count}, found ${list.length})`,
+          `${digest.count - list.length} entr${digest.count - list.length === 1 ? 'y' : 'ies'} removed (digest ${digest.id} sealed ${digest.count}, found ${list.length})${why}`,
         );
       } else if (list.length > digest.count) {
         found.push(
@@ -253,7 +321,7 @@ export async function verifyWindow(options: VerifyOptions): Promise<VerifyReport
           ),
         );
       } else if (!found.some((f) => f.startsWith('entry '))) {
-        found.push(`entries of digest ${digest.id} were replaced or reordered (root does not match)`);
+        found.push(`entries of digest ${digest.id} were replaced or reordered (root does not match)${why}`);
       }
     }
     previous = digest;

@@ -89,6 +89,44 @@ export const digestQuerySchema = z
 
 export const proofParamsSchema = z.object({ id: auditIdSchema });
 
+export const leavesParamsSchema = z.object({
+  id: z
+    .string()
+    .regex(/^dg-\d{4}-\d\d-\d\dT\d\d$/, 'is not a digest id')
+    .meta({ description: 'The digest id, e.g. `dg-2026-12-02T10`' }),
+});
+
+export const leavesQuerySchema = z
+  .object({
+    cursor: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,200}$/, 'is not a cursor of this list')
+      .optional()
+      .meta({ description: 'Opaque cursor from `nextCursor`' }),
+  })
+  .catchall(z.never({ error: 'is not a known parameter' }));
+
+export const leavesPageSchema = z
+  .object({
+    digestId: z.string(),
+    start: z.number().int().meta({ description: 'Position of the first item among all the leaves' }),
+    items: z.array(
+      z
+        .object({
+          id: z.string().meta({ description: "The entry's id" }),
+          hash: hex.meta({ description: "The entry's `integrity.hash` as sealed" }),
+        })
+        .meta({ id: 'AuditDigestLeaf' }),
+    ),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({
+    id: 'AuditDigestLeaves',
+    description:
+      "One page (up to 1,000) of a digest's leaves in Merkle order (by `id`). Trust none of it before the whole list " +
+      "rebuilds the digest's signed `rootHash` (and `count`)",
+  });
+
 export const paths: ZodOpenApiPathsObject = {
   '/v1/audit-digests': {
     get: {
@@ -116,6 +154,23 @@ export const paths: ZodOpenApiPathsObject = {
       responses: {
         '200': { description: 'The keys, rotated ones included', content: jsonContent(digestKeysSchema) },
         ...errors('401', '403', '429', '500', '503'),
+      },
+    },
+  },
+  '/v1/audit-digests/{id}/leaves': {
+    get: {
+      operationId: 'listAuditDigestLeaves',
+      summary: "A digest's leaf list: each sealed entry's id and hash, in Merkle order (owner, admin)",
+      description:
+        'An extension of the v1.1 contract, which is silent on it. Stored when the hour was sealed, so it still names ' +
+        'an entry that has since been removed: `npm run verify` rebuilds the signed `rootHash` from the whole list, ' +
+        'then diffs it against the entries it read, naming each removed, added or changed entry. 404 for an unknown ' +
+        'digest and for one sealed before leaf lists were kept.',
+      tags: ['Integrity'],
+      requestParams: { path: leavesParamsSchema, query: leavesQuerySchema },
+      responses: {
+        '200': { description: 'One page of leaves', content: jsonContent(leavesPageSchema) },
+        ...errors('400', '401', '403', '404', '429', '500', '503'),
       },
     },
   },

@@ -1,6 +1,7 @@
 // EventBridge rule, every 5 minutes: seals every tenant's closed audit hours (an hour closes 5
 // minutes after its end, SEAL_GRACE_MS) into signed, chained digests. Reads the bySeal index,
-// writes digests and chain heads to the State table, signs with the KMS key SEAL_KMS_KEY_ID.
+// writes digests, chain heads and each digest's leaf list to the State table, signs with the KMS
+// key SEAL_KMS_KEY_ID.
 // A run that nears its timeout stops between pages and saves the cursor; the next run resumes.
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';

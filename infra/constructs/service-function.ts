@@ -55,6 +55,8 @@ const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Dele
 const UPDATE_ACTIONS = ['dynamodb:UpdateItem'];
 /** What the `expiry` level may change on a log entry (shared/adapters/dynamodb/tables.ts). */
 const EXPIRY_ATTRIBUTES = [TTL_ATTRIBUTE, HELD_EXPIRY_ATTRIBUTE];
+/** What the `seal` level may add to a legacy audit entry (audit-keys.ts; `e` and `integrity` name `e.integrity`). */
+const SEAL_ATTRIBUTES = ['h', 'sl', 'ss', 'e', 'integrity'];
 
 /**
  * The one Lambda construct: Node.js 22 on ARM64, an esbuild bundle per function (the AWS SDK v3
@@ -181,16 +183,15 @@ export class ServiceFunction extends Construct {
         }),
       );
     }
-    if (access === 'expiry') {
-      // Only the key and the expiry attributes may appear in the update (its names and key).
+    if (access === 'expiry' || access === 'seal') {
+      // Only the key and the level's attributes may appear in the update (its names and key).
+      const allowed = access === 'expiry' ? EXPIRY_ATTRIBUTES : SEAL_ATTRIBUTES;
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
           actions: UPDATE_ACTIONS,
           resources: [table.tableArn],
           conditions: {
-            'ForAllValues:StringEquals': {
-              'dynamodb:Attributes': [def.partitionKey, ...EXPIRY_ATTRIBUTES],
-            },
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': [def.partitionKey, ...allowed] },
           },
         }),
       );

@@ -61,6 +61,7 @@ const EXPECTED_DYNAMO: Record<TableAccess, string[]> = {
   ],
   readUpdate: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   expiry: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+  seal: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
 };
 
 describe('functions', () => {
@@ -670,13 +671,25 @@ describe('the manifest', () => {
     }
   });
 
-  it('lets only the expiry worker update log entries, and only their key and expiry attributes', () => {
+  it('lets only the expiry worker and the sealer update log entries, each only its attributes', () => {
+    const allowed: Record<string, string[]> = {
+      'expiry-worker': ['Activity.Arn', 'Audit.Arn'],
+      'audit-sealer': ['Audit.Arn'],
+    };
     for (const name of s.api.functions.keys()) {
       const updates = (view.fn(name).grants('dynamodb:UpdateItem')['dynamodb:UpdateItem'] ?? []).filter(
         (r) => r.startsWith('Audit') || r.startsWith('Activity'),
       );
-      expect(updates, name).toEqual(name === 'expiry-worker' ? ['Activity.Arn', 'Audit.Arn'] : []);
+      expect(updates, name).toEqual(allowed[name] ?? []);
     }
+    const sealer = view
+      .fn('audit-sealer')
+      .statements.filter((st) => st.actions.includes('dynamodb:UpdateItem'));
+    expect(sealer).toHaveLength(1);
+    expect(sealer[0]!.actions).toEqual(['dynamodb:UpdateItem']);
+    expect(sealer[0]!.condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'h', 'sl', 'ss', 'e', 'integrity'] },
+    });
     const onLogs = view
       .fn('expiry-worker')
       .statements.filter(

@@ -107,6 +107,8 @@ const EXPECTED: Record<string, (c: Caller) => number> = {
   'GET /v1/audit-events/{id}/proof': only(['owner', 'admin'], 409),
   'GET /v1/audit-digests': only(['owner', 'admin']),
   'GET /v1/audit-digests/keys': only(['owner', 'admin']),
+  // An extension (a digest's leaf list): tenant A has no digest of that hour, so 404 to its readers.
+  'GET /v1/audit-digests/{id}/leaves': only(['owner', 'admin'], 404),
   'POST /v1/exports': only(['owner', 'admin'], 202),
   // The export was requested by tenant A's admin: only they and owners may read it; to anyone
   // else it does not exist (404); a service token may not use user routes (403).
@@ -206,6 +208,7 @@ async function requestFor(route: RouteDef): Promise<{ path: string; method: stri
     .replace('/v1/legal-holds/{id}', `/v1/legal-holds/${hold}`)
     .replace('/v1/reports/{id}', `/v1/reports/${report}`)
     .replace('/v1/exports/{id}', `/v1/exports/${exportId}`)
+    .replace('/v1/audit-digests/{id}', '/v1/audit-digests/dg-2020-01-01T00')
     .replace('{id}', AUDIT_IDS[0]!)
     .replace('{token}', downloadToken);
   const records: Record<string, unknown[]> = {

@@ -11,6 +11,7 @@ import { main } from '../../ops/verify.ts';
 import { DynamoAuditStore } from '../../shared/adapters/dynamodb/audit-store.ts';
 import { HOUR_MS, SEAL_GRACE_MS } from '../../shared/domain/audit/digest.ts';
 import { sealEntry } from '../../shared/domain/audit/integrity.ts';
+import { MerkleBuilder } from '../../shared/domain/audit/merkle.ts';
 import { auditEventInputSchema } from '../../shared/domain/audit/schema.ts';
 import { toEntry } from '../../shared/use-cases/audit/ingest.ts';
 import { api, baseUrl, tokensFor, uniqueTenant } from './helpers.ts';
@@ -60,9 +61,17 @@ async function storeAt(tenantId: string, i: number, recordedAt: string) {
   await store.put(entry, ttl);
 }
 
-async function seal(now: number, fromHour: number) {
+/**
+ * Seals `tenant`'s hours only: the stack is shared by every test file, and sealing all tenants
+ * would start other files' chains at hours of this file's choosing (they never go back).
+ */
+async function seal(tenant: string, now: number, fromHour: number) {
   const res = await api<{ digests: number }>('/_local/seal', {
-    body: { now: new Date(now).toISOString(), fromHour: new Date(fromHour).toISOString() },
+    body: {
+      now: new Date(now).toISOString(),
+      fromHour: new Date(fromHour).toISOString(),
+      tenants: [tenant],
+    },
     unchecked: true,
   });
   expect(res.status).toBe(200);
@@ -82,6 +91,7 @@ describe('sealing and npm run verify', () => {
   const tenant = uniqueTenant('integ');
   let owner: string;
   let verifyTo: string;
+  let sealAt: number;
   const firstHour = thisHour - 3 * HOUR_MS;
 
   beforeAll(async () => {
@@ -99,8 +109,9 @@ describe('sealing and npm run verify', () => {
     });
     expect(res.status).toBe(200);
     verifyTo = new Date().toISOString();
-    // As if two hours from now: this hour too is closed.
-    await seal(thisHour + 2 * HOUR_MS, firstHour);
+    // As if two hours after the ingest: its hour too is closed (even if the hour turned since thisHour).
+    sealAt = Date.now() + 2 * HOUR_MS;
+    await seal(tenant, sealAt, firstHour);
   }, 60_000);
 
   it('seals each hour with entries once, and verify exits 0 with one line per hour', async () => {
@@ -115,7 +126,7 @@ describe('sealing and npm run verify', () => {
     expect(out).toMatch(/ {2}3 entries {2}ok$/m);
     expect(code, out).toBe(0);
     // Sealing again writes nothing.
-    expect(await seal(thisHour + 2 * HOUR_MS, firstHour)).toBe(0);
+    expect(await seal(tenant, sealAt, firstHour)).toBe(0);
   }, 60_000);
 
   it('answers an inclusion proof that leads to the digest root', async () => {
@@ -150,16 +161,61 @@ describe('sealing and npm run verify', () => {
     expect((await verify(owner, firstHour, verifyTo)).code).toBe(0);
   }, 60_000);
 
-  it('names an hour with an entry deleted from the store', async () => {
+  it("serves each digest's leaf list (an extension), which rebuilds its root, to its tenant only", async () => {
+    const digests = await api(`/v1/audit-digests?from=${new Date(firstHour).toISOString()}`, {
+      token: owner,
+    });
+    const second = digests.body.items[1];
+    const res = await api(`/v1/audit-digests/${second.id}/leaves`, { token: owner });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ digestId: second.id, start: 0, nextCursor: null });
+    expect(res.body.items.map((l: { id: string }) => l.id)).toEqual([
+      'ev-0004',
+      'ev-0005',
+      'ev-0006',
+      'ev-0007',
+    ]);
+    const m = new MerkleBuilder();
+    for (const l of res.body.items) m.add(Buffer.from(l.hash, 'hex'));
+    expect(m.root().toString('hex')).toBe(second.rootHash);
+    const stranger = await tokensFor(uniqueTenant('integ-b'));
+    expect((await api(`/v1/audit-digests/${second.id}/leaves`, { token: stranger.owner })).status).toBe(404);
+    expect((await api(`/v1/audit-digests/${second.id}/leaves`, { token: stranger.learner })).status).toBe(
+      403,
+    );
+    expect((await api('/v1/audit-digests/ev-0001/leaves', { token: owner })).status).toBe(400);
+    expect((await api(`/v1/audit-digests/${second.id}/leaves?cursor=bogus`, { token: owner })).status).toBe(
+      404,
+    );
+  });
+
+  it('names an entry deleted from the store by its id, from the leaf list the root vouches for', async () => {
     const before = await doc.send(new GetCommand({ TableName: tables.audit, Key: pkOf('ev-0006') }));
     await doc.send(new DeleteCommand({ TableName: tables.audit, Key: pkOf('ev-0006') }));
+    const leafKey = {
+      pk: `LEAVES#${tenant}#${new Date(firstHour + HOUR_MS).toISOString()}`,
+      sk: '0000000000',
+    };
+    const page = await doc.send(new GetCommand({ TableName: tables.state, Key: leafKey }));
     try {
       const { code, out } = await verify(owner, firstHour, verifyTo);
       expect(code).toBe(1);
-      expect(out).toMatch(/1 entry removed \(digest dg-\S+ sealed 4, found 3\)/);
+      expect(out).toMatch(/entry ev-0006 removed \(sealed in digest dg-\S+, no longer returned\)/);
+      // A leaf list that does not rebuild the signed root is not trusted: the count still tells.
+      const forged = Buffer.from(page.Item?.hashes as Uint8Array);
+      forged[70] = forged[70]! ^ 1;
+      await doc.send(new PutCommand({ TableName: tables.state, Item: { ...page.Item, hashes: forged } }));
+      const untrusted = await verify(owner, firstHour, verifyTo);
+      expect(untrusted.code).toBe(1);
+      expect(untrusted.out).not.toMatch(/ev-0006 removed/);
+      expect(untrusted.out).toMatch(
+        /1 entry removed \(digest dg-\S+ sealed 4, found 3\) \(its leaf list does not rebuild the signed root/,
+      );
     } finally {
       await doc.send(new PutCommand({ TableName: tables.audit, Item: before.Item }));
+      await doc.send(new PutCommand({ TableName: tables.state, Item: page.Item }));
     }
+    expect((await verify(owner, firstHour, verifyTo)).code).toBe(0);
   }, 60_000);
 
   it('names a removed digest (the chain breaks)', async () => {
@@ -211,10 +267,10 @@ describe('sealing runs', () => {
     const end = hour + HOUR_MS;
     await storeAt(tenant, 1, new Date(hour + 10).toISOString());
     await storeAt(tenant, 2, new Date(end - 1).toISOString());
-    await seal(end + SEAL_GRACE_MS - 1, hour);
+    await seal(tenant, end + SEAL_GRACE_MS - 1, hour);
     const early = await api(`/v1/audit-digests?from=${new Date(hour).toISOString()}`, { token: owner });
     expect(early.body.items).toEqual([]);
-    await seal(end + SEAL_GRACE_MS, hour);
+    await seal(tenant, end + SEAL_GRACE_MS, hour);
     const sealed = await api(`/v1/audit-digests?from=${new Date(hour).toISOString()}`, { token: owner });
     expect(sealed.body.items).toHaveLength(1);
     expect(sealed.body.items[0]).toMatchObject({ periodStart: new Date(hour).toISOString(), count: 2 });
@@ -230,7 +286,7 @@ describe('sealing runs', () => {
       for (let k = 0; k < 3; k++)
         await storeAt(tenant, h * 10 + k, new Date(first + h * HOUR_MS + k * 1000).toISOString());
     }
-    await Promise.all([0, 1, 2, 3].map(() => seal(first + 4 * HOUR_MS, first)));
+    await Promise.all([0, 1, 2, 3].map(() => seal(tenant, first + 4 * HOUR_MS, first)));
     const res = await api(`/v1/audit-digests?from=${new Date(first).toISOString()}`, { token: owner });
     const items = res.body.items as {
       periodStart: string;

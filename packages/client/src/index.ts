@@ -240,6 +240,11 @@ export function createLogbookClient(options: LogbookClientOptions) {
         ),
       keys: () => unwrap(raw.GET('/v1/audit-digests/keys')),
       proof: (id: string) => unwrap(raw.GET('/v1/audit-events/{id}/proof', { params: { path: { id } } })),
+      /** A digest's leaf list, every page (an extension; trust it only once it rebuilds the root). */
+      leaves: (id: string) =>
+        iteratePages((cursor) =>
+          unwrap(raw.GET('/v1/audit-digests/{id}/leaves', { params: { path: { id }, query: { cursor } } })),
+        ),
     },
     exports,
   };

@@ -148,6 +148,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit-digests/{id}/leaves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A digest's leaf list: each sealed entry's id and hash, in Merkle order (owner, admin)
+         * @description An extension of the v1.1 contract, which is silent on it. Stored when the hour was sealed, so it still names an entry that has since been removed: `npm run verify` rebuilds the signed `rootHash` from the whole list, then diffs it against the entries it read, naming each removed, added or changed entry. 404 for an unknown digest and for one sealed before leaf lists were kept.
+         */
+        get: operations["listAuditDigestLeaves"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit-events/{id}/proof": {
         parameters: {
             query?: never;
@@ -1034,6 +1054,20 @@ export interface components {
             y: string;
         } & {
             [key: string]: unknown;
+        };
+        /** @description One page (up to 1,000) of a digest's leaves in Merkle order (by `id`). Trust none of it before the whole list rebuilds the digest's signed `rootHash` (and `count`) */
+        AuditDigestLeaves: {
+            digestId: string;
+            /** @description Position of the first item among all the leaves */
+            start: number;
+            items: components["schemas"]["AuditDigestLeaf"][];
+            nextCursor: string | null;
+        };
+        AuditDigestLeaf: {
+            /** @description The entry's id */
+            id: string;
+            /** @description The entry's `integrity.hash` as sealed */
+            hash: string;
         };
         AuditProof: {
             entryHash: string;
@@ -2058,6 +2092,100 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                     "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error; never carries internals. `{"message":"Internal Server Error"}` (application/json) comes from API Gateway when the function failed outright or its answer exceeded Lambda’s 6 MB response limit (list pages end early to stay far below it); the local gateway enforces the same limit. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency failed or the function ran out of time; nothing was acknowledged, safe to retry (problem+json). `{"message":"Service Unavailable"}` (application/json) comes from API Gateway when no answer arrived within its 30-second integration timeout; functions behind routes stop at 29 s so this is rare. The local gateway gives up after 30 s with the same answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    listAuditDigestLeaves: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The digest id, e.g. `dg-2026-12-02T10` */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of leaves */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditDigestLeaves"];
+                };
+            };
+            /** @description Invalid input; `errors` lists every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or wrongly signed token. On bearer-token (JWT) routes API Gateway’s JWT authorizer rejects it before any function runs and answers `{"message":"Unauthorized"}` (application/json); a token that verifies but carries no usable claims (no `tenant_id`, an unknown `role`) is a problem+json 401 from Logbook. Locally, where a service-role bearer token stands in for SigV4, a missing or bad token on a service route is the same gateway 401. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller’s role may not do this (problem+json, from Logbook). On service (IAM, SigV4) routes in AWS, API Gateway answers 403 with `{"message": …}` (application/json) before any function runs when the request is unsigned, wrongly signed, or signed by a principal not allowed `execute-api:Invoke` on the route (e.g. `{"message":"Forbidden"}`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unknown id, or one that belongs to another tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header. */

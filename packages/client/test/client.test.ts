@@ -48,6 +48,8 @@ describe('the Logbook client', () => {
       json(200, { items: [{ id: 'dg-2' }], nextCursor: null }),
       json(200, { keys: [{ kid: 'k1', kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] }),
       json(200, { entryHash: 'h', digestId: 'dg-1', leafIndex: 0, treeSize: 1, path: [] }),
+      json(200, { digestId: 'dg-1', start: 0, items: [{ id: 'a', hash: 'h' }], nextCursor: 'l1' }),
+      json(200, { digestId: 'dg-1', start: 1000, items: [{ id: 'b', hash: 'h' }], nextCursor: null }),
     );
     const client = createLogbookClient({ baseUrl: 'http://api', token: 'tok', fetch });
     const ids: string[] = [];
@@ -56,13 +58,19 @@ describe('the Logbook client', () => {
     expect(ids).toEqual(['dg-1', 'dg-2']);
     expect((await client.auditDigests.keys()).keys[0]?.kid).toBe('k1');
     expect((await client.auditDigests.proof('ev 1')).digestId).toBe('dg-1');
+    const leaves: string[] = [];
+    for await (const l of client.auditDigests.leaves('dg-1')) leaves.push(l.id);
+    expect(leaves).toEqual(['a', 'b']);
     const urls = seen.map((r) => new URL(r.url));
     expect(urls.map((u) => u.pathname)).toEqual([
       '/v1/audit-digests',
       '/v1/audit-digests',
       '/v1/audit-digests/keys',
       '/v1/audit-events/ev%201/proof',
+      '/v1/audit-digests/dg-1/leaves',
+      '/v1/audit-digests/dg-1/leaves',
     ]);
+    expect(urls[5]?.searchParams.get('cursor')).toBe('l1');
     expect(urls[0]?.searchParams.get('from')).toBe('2026-12-01T00:00:00Z');
     expect(urls[1]?.searchParams.get('cursor')).toBe('c1');
   });

@@ -4,10 +4,13 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { JWK } from 'jose';
-import type { AuditDigest } from '../../domain/audit/digest.ts';
+import type { AuditDigest, Leaf } from '../../domain/audit/digest.ts';
+import type { EntryIntegrity } from '../../domain/audit/integrity.ts';
 import type { MerkleState } from '../../domain/audit/merkle.ts';
+import { type AuditEntry, auditEntrySchema } from '../../domain/audit/schema.ts';
 import { toDomainError } from '../aws-errors.ts';
 import { auditKeys, SEAL_SHARDS } from './audit-keys.ts';
 
@@ -18,11 +21,17 @@ import { auditKeys, SEAL_SHARDS } from './audit-keys.ts';
  *    its head move in one transaction conditioned on the head the digest chains to, so two
  *    sealers (or a retry after a crash) can never write two digests of an hour or fork the chain;
  *  - `SEAL` / `KEY#<kid>`: every public key that ever signed (the keys route lists them);
- *  - `SEAL` / `CURSOR`: where the sealer resumes (hour, shard, page key, a tenant's Merkle state).
- * And, from the Audit table's bySeal index, an hour's hashes in Merkle order.
+ *  - `SEAL` / `CURSOR`: where the sealer resumes (hour, shard, page key, a tenant's Merkle state);
+ *  - `LEAVES#<tenant>#<periodStart>` / `<first leaf index, 10 digits>`: a page of the digest's leaf
+ *    list (LEAF_PAGE leaves: `ids` newline-joined, `hashes` their 32-byte hashes concatenated),
+ *    written once before the digest, read by GET /v1/audit-digests/{id}/leaves.
+ * And, from the Audit table's bySeal index, an hour's hashes in Merkle order; for the legacy
+ * backfill, a tenant's entries without a hash (byTime) and their one permitted enrichment.
  */
 const HEAD = 'HEAD';
 const digestPk = (tenantId: string) => `DIGESTS#${tenantId}`;
+const leavesPk = (tenantId: string, periodStart: string) => `LEAVES#${tenantId}#${periodStart}`;
+const leafSk = (start: number) => String(start).padStart(10, '0');
 
 export interface ChainHead {
   digestHash: string;
@@ -169,6 +178,43 @@ export class DynamoDigestStore {
     }
   }
 
+  /** Writes a page of a digest's leaf list once (a page already stored is left as it is). */
+  async putLeaves(tenantId: string, periodStart: string, start: number, leaves: Leaf[]): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.options.stateTable,
+          Item: {
+            pk: leavesPk(tenantId, periodStart),
+            sk: leafSk(start),
+            ids: leaves.map((l) => l.id).join('\n'),
+            hashes: Buffer.concat(leaves.map((l) => Buffer.from(l.hash, 'hex'))),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return;
+      throw toDomainError(err, 'The digest store');
+    }
+  }
+
+  /** The page of a digest's leaf list that starts at leaf `start`; null when none is stored. */
+  async leaves(tenantId: string, periodStart: string, start: number): Promise<Leaf[] | null> {
+    const out = await this.send(
+      this.client.send(
+        new GetCommand({
+          TableName: this.options.stateTable,
+          Key: { pk: leavesPk(tenantId, periodStart), sk: leafSk(start) },
+        }),
+      ),
+    );
+    if (!out.Item) return null;
+    const ids = String(out.Item.ids).split('\n');
+    const hashes = Buffer.from(out.Item.hashes as Uint8Array);
+    return ids.map((id, i) => ({ id, hash: hashes.subarray(i * 32, i * 32 + 32).toString('hex') }));
+  }
+
   async keys(): Promise<JWK[]> {
     const out: JWK[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -210,20 +256,28 @@ export class DynamoDigestStore {
     );
   }
 
-  /** One page of an hour's bySeal partition: tenants together, each tenant's entries by id. */
+  /**
+   * One page of an hour's bySeal partition: tenants together, each tenant's entries by id; with
+   * `tenantId`, only that tenant's (a key condition on the sort key's prefix, not a filter).
+   */
   async sealPage(
     hour: string,
     shard: number,
     startKey?: Record<string, unknown>,
     limit?: number,
+    tenantId?: string,
   ): Promise<SealPage> {
+    const sl = `${hour.slice(0, 13)}#${shard}`;
+    // A tenant's entries of an hour all lie in its one partition (auditKeys.sealHour).
+    if (tenantId !== undefined && auditKeys.sealHour(tenantId, hour) !== sl) return { items: [] };
     const out = await this.send(
       this.client.send(
         new QueryCommand({
           TableName: this.options.auditTable,
           IndexName: 'bySeal',
-          KeyConditionExpression: 'sl = :sl',
-          ExpressionAttributeValues: { ':sl': `${hour.slice(0, 13)}#${shard}` },
+          KeyConditionExpression: tenantId === undefined ? 'sl = :sl' : 'sl = :sl AND begins_with(ss, :t)',
+          ExpressionAttributeValues:
+            tenantId === undefined ? { ':sl': sl } : { ':sl': sl, ':t': `${tenantId}#` },
           ProjectionExpression: 'ss, h',
           ExclusiveStartKey: startKey,
           Limit: limit,
@@ -263,6 +317,78 @@ export class DynamoDigestStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return out;
+  }
+
+  /**
+   * One page of a tenant's byTime partition `shard`, only entries stored before entry hashes
+   * existed (the list entry has no `integrity`), each read whole (changes and details are hashed).
+   */
+  async legacyPage(
+    tenantId: string,
+    shard: number,
+    startKey?: Record<string, unknown>,
+    limit?: number,
+  ): Promise<{ items: AuditEntry[]; nextKey?: Record<string, unknown> }> {
+    const out = await this.send(
+      this.client.send(
+        new QueryCommand({
+          TableName: this.options.auditTable,
+          IndexName: 'byTime',
+          KeyConditionExpression: 'tp = :tp',
+          FilterExpression: 'attribute_not_exists(#e.#i)',
+          ExpressionAttributeNames: { '#e': 'e', '#i': 'integrity' },
+          ExpressionAttributeValues: { ':tp': auditKeys.time(tenantId, shard) },
+          ProjectionExpression: 'pk',
+          ExclusiveStartKey: startKey,
+          Limit: limit,
+        }),
+      ),
+    );
+    const items: AuditEntry[] = [];
+    for (const row of out.Items ?? []) {
+      const got = await this.send(
+        this.client.send(
+          new GetCommand({
+            TableName: this.options.auditTable,
+            Key: { pk: row.pk },
+            ProjectionExpression: '#e, #x',
+            ExpressionAttributeNames: { '#e': 'e', '#x': 'x' },
+            ConsistentRead: true,
+          }),
+        ),
+      );
+      if (!got.Item) continue;
+      items.push(auditEntrySchema.parse({ ...(got.Item.e as object), ...(got.Item.x as object) }));
+    }
+    return { items, nextKey: out.LastEvaluatedKey };
+  }
+
+  /**
+   * The one permitted change to a stored audit entry: a legacy entry gets its missing integrity
+   * (hash, salt) and its bySeal keys, only while it has no hash (conditional). False when it had.
+   */
+  async enrich(entry: AuditEntry, integrity: EntryIntegrity): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.options.auditTable,
+          Key: { pk: auditKeys.pk(entry.tenantId, entry.id) },
+          UpdateExpression: 'SET #h = :h, #sl = :sl, #ss = :ss, #e.#i = :i',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#h)',
+          ExpressionAttributeNames: { '#h': 'h', '#sl': 'sl', '#ss': 'ss', '#e': 'e', '#i': 'integrity' },
+          ExpressionAttributeValues: {
+            ':h': integrity.hash,
+            ':sl': auditKeys.sealHour(entry.tenantId, entry.recordedAt),
+            ':ss': auditKeys.sealSort(entry.tenantId, entry.id),
+            ':i': integrity,
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw toDomainError(err, 'The digest store');
+    }
   }
 }
 

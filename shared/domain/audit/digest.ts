@@ -61,3 +61,15 @@ export function lastClosedHour(now: number, graceMs = SEAL_GRACE_MS): number {
 export function digestId(periodStart: string): string {
   return `dg-${periodStart.slice(0, 13)}`;
 }
+
+/** One leaf of a digest's tree: the entry's id and its `integrity.hash`, in Merkle (id) order. */
+export interface Leaf {
+  id: string;
+  hash: string;
+}
+
+/**
+ * Leaves per stored page of a digest's leaf list. Pages start at multiples of it, so a run
+ * stopped (or crashed) midway and resumed writes exactly the same pages.
+ */
+export const LEAF_PAGE = 1000;

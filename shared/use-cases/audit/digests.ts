@@ -1,5 +1,5 @@
 import type { JWK } from 'jose';
-import { type AuditDigest, hourStart } from '../../domain/audit/digest.ts';
+import { type AuditDigest, hourStart, LEAF_PAGE, type Leaf } from '../../domain/audit/digest.ts';
 import { auditPath, MerkleBuilder } from '../../domain/audit/merkle.ts';
 import type { UserCaller } from '../../domain/caller.ts';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
@@ -16,6 +16,7 @@ export interface DigestReader {
   digest(tenantId: string, periodStart: string): Promise<AuditDigest | null>;
   keys(): Promise<JWK[]>;
   hourHashes(tenantId: string, hour: string): Promise<{ id: string; hash: string }[]>;
+  leaves(tenantId: string, periodStart: string, start: number): Promise<Leaf[] | null>;
 }
 
 export interface DigestRouteDeps {
@@ -81,4 +82,38 @@ export async function entryProof(deps: DigestRouteDeps, caller: UserCaller, id: 
     treeSize: digest.count,
     path: auditPath(leaves, leafIndex).map((p) => p.toString('hex')),
   };
+}
+
+/**
+ * One page of a digest's leaf list, as stored at sealing (pages of LEAF_PAGE from leaf 0). The
+ * cursor is the next page's first leaf. 404 for an unknown digest, and for one sealed before leaf
+ * lists were kept (or whose list is gone): nothing here is trusted until it rebuilds the root.
+ */
+export async function digestLeaves(
+  deps: DigestRouteDeps,
+  caller: UserCaller,
+  q: { id: string; cursor?: string },
+) {
+  assertAuditReader(caller);
+  const periodStart = `${q.id.slice(3)}:00:00.000Z`;
+  const start = q.cursor ? decodeLeafCursor(q.cursor) : 0;
+  const digest = await deps.digests.digest(caller.tenantId, periodStart);
+  if (!digest) throw new NotFoundError('No digest with this id.');
+  const items = start < digest.count ? await deps.digests.leaves(caller.tenantId, periodStart, start) : [];
+  if (!items)
+    throw new NotFoundError('No leaf list is stored for this digest (sealed before leaf lists were kept).');
+  const next = start + items.length;
+  return {
+    digestId: digest.id,
+    start,
+    items,
+    nextCursor: items.length > 0 && next < digest.count ? encodeLeafCursor(next) : null,
+  };
+}
+
+const encodeLeafCursor = (start: number) => Buffer.from(`leaf:${start}`, 'utf8').toString('base64url');
+function decodeLeafCursor(cursor: string): number {
+  const m = /^leaf:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m || Number(m[1]) % LEAF_PAGE !== 0) throw new NotFoundError('Unknown cursor.');
+  return Number(m[1]);
 }

@@ -6,6 +6,8 @@ import {
   digestId,
   HOUR_MS,
   hourStart,
+  LEAF_PAGE,
+  type Leaf,
   lastClosedHour,
   SEAL_GRACE_MS,
 } from '../../domain/audit/digest.ts';
@@ -21,13 +23,20 @@ export interface SealStore {
     previous: { digestHash: string; periodStart: string } | null,
   ): Promise<boolean>;
   putKey(jwk: JWK & { kid: string }, at: string): Promise<void>;
+  /**
+   * Stores leaves [start, start + leaves.length) of the tenant's digest of `periodStart`, written
+   * once (a page already there is left as it is): before the digest, so a digest never lacks it.
+   */
+  putLeaves(tenantId: string, periodStart: string, start: number, leaves: Leaf[]): Promise<void>;
   cursor(): Promise<SealCursorLike | null>;
   saveCursor(cursor: SealCursorLike): Promise<void>;
+  /** One page of an hour's partition; with `tenantId`, only that tenant's entries. */
   sealPage(
     hour: string,
     shard: number,
     startKey?: Record<string, unknown>,
     limit?: number,
+    tenantId?: string,
   ): Promise<{ items: { tenantId: string; id: string; hash: string }[]; nextKey?: Record<string, unknown> }>;
 }
 
@@ -35,7 +44,8 @@ export interface SealCursorLike {
   hour: string;
   shard: number;
   startKey?: Record<string, unknown>;
-  partial?: { tenantId: string; merkle: ReturnType<MerkleBuilder['state']> };
+  /** The tenant the page key cut: its Merkle state and its leaves not yet stored (< LEAF_PAGE). */
+  partial?: { tenantId: string; merkle: ReturnType<MerkleBuilder['state']>; leaves?: Leaf[] };
 }
 
 export interface SealDeps {
@@ -48,6 +58,8 @@ export interface SealDeps {
   concurrency?: number;
   /** Items per bySeal page (DynamoDB's 1 MB page when unset). */
   pageLimit?: number;
+  /** Leaves per stored leaf page (LEAF_PAGE when unset; small in tests). */
+  leafPage?: number;
 }
 
 export interface SealOptions {
@@ -58,6 +70,19 @@ export interface SealOptions {
    * resumes from the stored cursor, or on the very first run from the day before `now`.
    */
   fromHour?: string;
+  /**
+   * The very first run (no stored cursor) starts here when it is older than the day before `now`:
+   * the oldest hour of the entries the legacy backfill enriched (backfill.ts), so they are sealed
+   * at the tenant's first sealing, in hour order, before any later hour.
+   */
+  firstHour?: string;
+  /**
+   * Seal only these tenants' hours, each read on its own (`begins_with` on the index's sort key),
+   * and leave the shared cursor alone: a replay for some tenants, or tests sharing one stack, where
+   * sealing everyone's hours would start another test's chain at an hour of its choosing.
+   * Without `fromHour` the run starts where a first run would (a day back, or `firstHour`).
+   */
+  tenants?: readonly string[];
   /** Asked after each page: true = save the cursor and stop (the next invocation resumes). */
   shouldStop?: () => boolean;
 }
@@ -84,66 +109,117 @@ const FIRST_RUN_LOOKBACK_MS = 24 * HOUR_MS;
  */
 export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promise<SealResult> {
   const last = lastClosedHour(opts.now.getTime(), SEAL_GRACE_MS);
-  const shared = opts.fromHour === undefined;
+  const shared = opts.fromHour === undefined && opts.tenants === undefined;
   let cursor: SealCursorLike = shared
-    ? ((await deps.store.cursor()) ?? { hour: hourStart(last - FIRST_RUN_LOOKBACK_MS), shard: 0 })
-    : { hour: hourStart(Date.parse(opts.fromHour!)), shard: 0 };
+    ? ((await deps.store.cursor()) ?? { hour: firstRunHour(last, opts.firstHour), shard: 0 })
+    : {
+        hour:
+          opts.fromHour === undefined
+            ? firstRunHour(last, opts.firstHour)
+            : hourStart(Date.parse(opts.fromHour)),
+        shard: 0,
+      };
   const result: SealResult = { digests: 0, entries: 0, pages: 0, done: true, nextHour: cursor.hour };
-  if (Date.parse(cursor.hour) > last) return result;
+  if (Date.parse(cursor.hour) > last || opts.tenants?.length === 0) return result;
 
   const jwk = await deps.signer.publicJwk();
   await deps.store.putKey(jwk, deps.clock.now().toISOString());
   const limit = pLimit(Math.max(1, deps.concurrency ?? 16));
+  const leafPage = deps.leafPage ?? LEAF_PAGE;
 
   while (Date.parse(cursor.hour) <= last) {
     const hour = cursor.hour;
     for (let shard = cursor.shard; shard < deps.shards; shard++) {
-      let startKey = shard === cursor.shard ? cursor.startKey : undefined;
-      let current: { tenantId: string; merkle: MerkleBuilder } | undefined =
-        shard === cursor.shard && cursor.partial
-          ? { tenantId: cursor.partial.tenantId, merkle: new MerkleBuilder(cursor.partial.merkle) }
-          : undefined;
       const pending: Promise<void>[] = [];
-      const finish = (t: { tenantId: string; merkle: MerkleBuilder }) => {
+      const finish = (t: Sealing) => {
         pending.push(
           limit(async () => {
-            const written = await sealTenantHour(deps, jwk.kid, t.tenantId, hour, t.merkle);
+            const written = await sealTenantHour(deps, jwk.kid, t.tenantId, hour, t.merkle, async () => {
+              // The leaf list is complete before the digest that it belongs to is written.
+              if (t.leaves.length > 0) storeLeaves(t, hour);
+              await Promise.all(t.writes);
+            });
             result.digests += written;
           }),
         );
       };
-      for (;;) {
-        const page = await deps.store.sealPage(hour, shard, startKey, deps.pageLimit);
-        result.pages++;
-        for (const item of page.items) {
-          if (current?.tenantId !== item.tenantId) {
-            if (current) finish(current);
-            current = { tenantId: item.tenantId, merkle: new MerkleBuilder() };
+      /** Stores the tenant's unstored leaves as the page that starts at their first index. */
+      const storeLeaves = (t: Sealing, at: string) => {
+        const write = deps.store.putLeaves(t.tenantId, at, t.merkle.size - t.leaves.length, t.leaves);
+        write.catch(() => {}); // awaited before the digest; this only keeps it from being unhandled
+        t.writes.push(write);
+        t.leaves = [];
+      };
+      // The whole partition (tenants together), or each named tenant's part of it.
+      for (const only of opts.tenants ?? [undefined]) {
+        let startKey = shard === cursor.shard ? cursor.startKey : undefined;
+        let current: Sealing | undefined =
+          shard === cursor.shard && cursor.partial
+            ? {
+                tenantId: cursor.partial.tenantId,
+                merkle: new MerkleBuilder(cursor.partial.merkle),
+                leaves: cursor.partial.leaves ?? [],
+                writes: [],
+              }
+            : undefined;
+        for (;;) {
+          const page = await deps.store.sealPage(hour, shard, startKey, deps.pageLimit, only);
+          result.pages++;
+          for (const item of page.items) {
+            if (current?.tenantId !== item.tenantId) {
+              if (current) finish(current);
+              current = { tenantId: item.tenantId, merkle: new MerkleBuilder(), leaves: [], writes: [] };
+            }
+            current.merkle.add(Buffer.from(item.hash, 'hex'));
+            current.leaves.push({ id: item.id, hash: item.hash });
+            if (current.leaves.length === leafPage) storeLeaves(current, hour);
+            result.entries++;
           }
-          current.merkle.add(Buffer.from(item.hash, 'hex'));
-          result.entries++;
+          startKey = page.nextKey;
+          if (!startKey) break;
+          if (opts.shouldStop?.()) {
+            await Promise.all([...pending, ...(current?.writes ?? [])]);
+            cursor = {
+              hour,
+              shard,
+              startKey,
+              ...(current
+                ? {
+                    partial: {
+                      tenantId: current.tenantId,
+                      merkle: current.merkle.state(),
+                      leaves: current.leaves,
+                    },
+                  }
+                : {}),
+            };
+            if (shared) await deps.store.saveCursor(cursor);
+            return { ...result, done: false, nextHour: hour };
+          }
         }
-        startKey = page.nextKey;
-        if (!startKey) break;
-        if (opts.shouldStop?.()) {
-          await Promise.all(pending);
-          cursor = {
-            hour,
-            shard,
-            startKey,
-            ...(current ? { partial: { tenantId: current.tenantId, merkle: current.merkle.state() } } : {}),
-          };
-          if (shared) await deps.store.saveCursor(cursor);
-          return { ...result, done: false, nextHour: hour };
-        }
+        if (current) finish(current);
       }
-      if (current) finish(current);
       await Promise.all(pending);
     }
     cursor = { hour: new Date(Date.parse(hour) + HOUR_MS).toISOString(), shard: 0 };
     if (shared) await deps.store.saveCursor(cursor);
   }
   return { ...result, nextHour: cursor.hour };
+}
+
+/** A tenant's hour being read: its tree so far, leaves not stored yet, page writes under way. */
+interface Sealing {
+  tenantId: string;
+  merkle: MerkleBuilder;
+  leaves: Leaf[];
+  writes: Promise<void>[];
+}
+
+function firstRunHour(last: number, firstHour: string | undefined): string {
+  const lookback = hourStart(last - FIRST_RUN_LOOKBACK_MS);
+  if (firstHour === undefined) return lookback;
+  const first = hourStart(Date.parse(firstHour));
+  return first < lookback ? first : lookback;
 }
 
 /** One digest for the tenant's hour, unless the head is already at or past it. 1 if written. */
@@ -153,11 +229,17 @@ async function sealTenantHour(
   tenantId: string,
   hour: string,
   merkle: MerkleBuilder,
+  beforeAppend: () => Promise<void>,
 ): Promise<number> {
   const periodStart = hour;
+  let prepared = false;
   for (let attempt = 0; attempt < 3; attempt++) {
     const head = await deps.store.head(tenantId);
     if (head && head.periodStart >= periodStart) return 0;
+    if (!prepared) {
+      await beforeAppend();
+      prepared = true;
+    }
     const unsigned = {
       id: digestId(periodStart),
       periodStart,

@@ -59,6 +59,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         (dataDir
           ? join(dataDir, 'seal-key.pem')
           : join(tmpdir(), `logbook-seal-${process.pid}-${Date.now()}.pem`)),
+      // The local master key that wraps each person's data key (erasure), made the same way.
+      PERSON_KEYS_FILE:
+        process.env.PERSON_KEYS_FILE ??
+        (dataDir
+          ? join(dataDir, 'person-master.key')
+          : join(tmpdir(), `logbook-keys-${process.pid}-${Date.now()}.key`)),
+      // Warm key caches are short locally, so an erasure reaches `done` within seconds.
+      KEY_CACHE_SECONDS: process.env.KEY_CACHE_SECONDS ?? '1',
     });
     const config = () => loadConfig();
     gateway = await startGateway({ port: options.port, localRoutes: options.localRoutes?.(config) });

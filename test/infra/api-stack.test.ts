@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NOT_FOUND_FUNCTION, ROUTES } from '../../functions/routes.ts';
-import { FUNCTIONS, type TableAccess } from '../../infra/functions.ts';
+import { FUNCTIONS, type FunctionSpec, type TableAccess } from '../../infra/functions.ts';
 import { EXPORTS_PREFIX } from '../../infra/stacks/data-stack.ts';
 import { TABLES } from '../../shared/adapters/dynamodb/tables.ts';
 import { inspect, REPO_ROOT, SAMPLE_ROUTES, type Synth, synthLogbook, TEST_ISSUER } from './synth.ts';
@@ -61,6 +61,12 @@ const EXPECTED_DYNAMO: Record<TableAccess, string[]> = {
   ],
   readUpdate: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   expiry: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+  erasure: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+};
+const PERSON_KEY_ITEMS: Record<NonNullable<FunctionSpec['personKeys']>, string[]> = {
+  read: ['dynamodb:GetItem'],
+  create: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  erase: ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
 };
 
 describe('functions', () => {
@@ -101,6 +107,9 @@ describe('functions', () => {
           expected[action] = [...(expected[action] ?? []), `${def.id}.Arn`, ...onIndexes].sort();
         }
       }
+      for (const action of spec.personKeys ? PERSON_KEY_ITEMS[spec.personKeys] : []) {
+        expected[action] = [...(expected[action] ?? []), 'Keys.Arn'].sort();
+      }
       expect(grants).toEqual(expected);
     });
 
@@ -113,6 +122,7 @@ describe('functions', () => {
       if (spec.bucket) expected.add('EXPORTS_BUCKET');
       if (spec.signingSecret) expected.add('SIGNING_SECRET_ARN');
       if (spec.sealKey) expected.add('SEAL_KMS_KEY_ID');
+      if (spec.personKeys) expected.add('KEYS_TABLE').add('PERSON_KEYS_KMS_KEY_ID').add('KEY_CACHE_SECONDS');
       if (spec.sender) expected.add('SENDER_EMAIL');
       for (const target of spec.invoke ?? [])
         expected.add(`${target.toUpperCase().replace(/-/g, '_')}_FUNCTION`);
@@ -670,13 +680,57 @@ describe('the manifest', () => {
     }
   });
 
-  it('lets only the expiry worker update log entries, and only their key and expiry attributes', () => {
+  it('gives person keys only to the functions that read or write audit entries, each its own level', () => {
+    for (const [name, spec] of Object.entries(FUNCTIONS)) {
+      const kms = view.fn(name).grants('kms:');
+      const onKey = Object.entries(kms).filter(([, resources]) =>
+        resources.some((r) => r.startsWith('PersonKeysKey')),
+      );
+      const actions = onKey.map(([action]) => action).sort();
+      expect(actions, name).toEqual(
+        spec.personKeys === 'create'
+          ? ['kms:Decrypt', 'kms:GenerateDataKey']
+          : spec.personKeys
+            ? ['kms:Decrypt']
+            : [],
+      );
+    }
+    const keyStatements = view
+      .fn('audit-ingest')
+      .statements.filter((st) => st.actions.includes('kms:GenerateDataKey'));
+    expect(keyStatements[0]!.condition).toEqual({
+      'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'personId'] },
+    });
+    s.dataTemplate.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeySpec: Match.absent(),
+    });
+  });
+
+  it('lets only the expiry and erasure workers update log entries, each only its named attributes', () => {
     for (const name of s.api.functions.keys()) {
       const updates = (view.fn(name).grants('dynamodb:UpdateItem')['dynamodb:UpdateItem'] ?? []).filter(
         (r) => r.startsWith('Audit') || r.startsWith('Activity'),
       );
-      expect(updates, name).toEqual(name === 'expiry-worker' ? ['Activity.Arn', 'Audit.Arn'] : []);
+      expect(updates, name).toEqual(
+        name === 'expiry-worker'
+          ? ['Activity.Arn', 'Audit.Arn']
+          : name === 'erasure-worker'
+            ? ['Audit.Arn']
+            : [],
+      );
     }
+    // The erasure worker: commitments and erased markers in the list view, the plaintext helpers.
+    const erasure = view
+      .fn('erasure-worker')
+      .statements.filter(
+        (st) => st.actions.includes('dynamodb:UpdateItem') && st.resources.includes('Audit.Arn'),
+      );
+    expect(erasure).toHaveLength(1);
+    expect(erasure[0]!.actions).toEqual(['dynamodb:UpdateItem']);
+    expect(erasure[0]!.condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'e', 'f', 'ipp'] },
+    });
     const onLogs = view
       .fn('expiry-worker')
       .statements.filter(

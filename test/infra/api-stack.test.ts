@@ -304,8 +304,10 @@ describe('functions', () => {
   it('audit-query can read audit entries but never write them', () => {
     const grants = view.fn('audit-query').grants('dynamodb:');
     expect(Object.keys(grants).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
-    expect(grants['dynamodb:GetItem']).toEqual(['Audit.Arn']);
+    // Keys: each person's wrapped data key, read by key (no Query, no write).
+    expect(grants['dynamodb:GetItem']).toEqual(['Audit.Arn', 'Keys.Arn']);
     expect(grants['dynamodb:Query']).toContain('Audit.Arn/index/byTime');
+    expect(grants['dynamodb:Query']!.some((r) => r.startsWith('Keys.Arn'))).toBe(false);
     // The state table: only the tenant's retention and legal holds, by Query.
     expect(
       grants['dynamodb:Query']!.every((r) => r.startsWith('Audit.Arn') || r.startsWith('State.Arn')),
@@ -314,7 +316,9 @@ describe('functions', () => {
 
   it('audit-ingest can only put audit entries: no UpdateItem, no batch write, Query only on the state table', () => {
     expect(view.fn('audit-ingest').grants('dynamodb:')).toEqual({
-      'dynamodb:PutItem': ['Audit.Arn'],
+      // Keys: a person's data key is read, or made once (a conditional put).
+      'dynamodb:GetItem': ['Keys.Arn'],
+      'dynamodb:PutItem': ['Audit.Arn', 'Keys.Arn'],
       'dynamodb:Query': ['State.Arn', 'State.Arn/index/byDue'],
     });
   });
@@ -426,8 +430,8 @@ describe('functions', () => {
       expect(main![1].Properties.RedrivePolicy.maxReceiveCount).toBe(5);
       expect(main![1].Properties.SqsManagedSseEnabled).toBe(true);
     }
-    // Two queues with their dead-letter queues, and the export worker's on-failure queue.
-    s.apiTemplate.resourceCountIs('AWS::SQS::Queue', 5);
+    // Three queues with their dead-letter queues, and the export worker's on-failure queue.
+    s.apiTemplate.resourceCountIs('AWS::SQS::Queue', 7);
   });
 
   it('runs the expiry worker from the expiry-jobs queue, two at most, and lets three functions send to it', () => {
@@ -441,9 +445,19 @@ describe('functions', () => {
     });
     for (const name of ['trust', 'expiry-worker', 'expiry-resumer']) {
       expect(view.fn(name).env.EXPIRY_JOBS_QUEUE_URL, name).toBe('Queue-expiry-jobs');
-      expect(view.fn(name).grants('sqs:SendMessage')['sqs:SendMessage'], name).toEqual([
-        'Queue-expiry-jobs.Arn',
-      ]);
+      expect(view.fn(name).grants('sqs:SendMessage')['sqs:SendMessage'], name).toEqual(
+        name === 'trust' ? ['Queue-erasure-jobs.Arn', 'Queue-expiry-jobs.Arn'] : ['Queue-expiry-jobs.Arn'],
+      );
+    }
+  });
+
+  it('runs the erasure worker from the erasure-jobs queue, two at most; trust and the worker send to it', () => {
+    const mappings = Object.values(s.apiTemplate.findResources('AWS::Lambda::EventSourceMapping'));
+    const mapping = mappings.find((m) => view.render(m.Properties.FunctionName) === 'fn:erasure-worker');
+    expect(view.render(mapping!.Properties.EventSourceArn)).toBe('Queue-erasure-jobs.Arn');
+    expect(mapping!.Properties).toMatchObject({ BatchSize: 1, ScalingConfig: { MaximumConcurrency: 2 } });
+    for (const name of ['trust', 'erasure-worker']) {
+      expect(view.fn(name).env.ERASURE_JOBS_QUEUE_URL, name).toBe('Queue-erasure-jobs');
     }
   });
 });

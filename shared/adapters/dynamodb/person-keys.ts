@@ -1,5 +1,5 @@
+import { randomBytes } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ulid } from 'ulidx';
 import type { PersonKey } from '../../domain/audit/personal.ts';
 import type { PersonKeys } from '../../use-cases/audit/ports.ts';
 import { currentFunction } from '../invocation.ts';
@@ -8,7 +8,7 @@ import { isConditionFailure, toDomainError } from './errors.ts';
 
 /**
  * The Keys table: one item per (tenant, person), pk `tenant#person`, holding the person's current
- * data key wrapped by the KeyWrapper (`w`) and its version (`v`, a ULID). An erasure deletes the
+ * data key wrapped by the KeyWrapper (`w`) and its version (`v`, 12 random base64url characters). An erasure deletes the
  * item; a person seen again later gets a new item, so a new version, and what was sealed under the
  * old one stays unreadable. Two writers making a person's first key race on a conditional put;
  * the loser reads the winner's key.
@@ -93,7 +93,8 @@ export class DynamoPersonKeys implements PersonKeys {
 
   private async create(tenantId: string, personId: string): Promise<PersonKey> {
     const { plain, wrapped } = await this.wrapper.generate({ tenantId, personId });
-    const version = ulid();
+    // Short (every sealed field group of every index item names it) and never reused.
+    const version = randomBytes(9).toString('base64url');
     try {
       await this.client.send(
         new PutCommand({

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomFillSync } from 'node:crypto';
 import { attribution, summarise } from './describe.ts';
-import { commitment, type EntryIntegrity, type PersonalPath } from './integrity.ts';
+import { commitment, type EntryIntegrity, PERSONAL_PATHS, type PersonalPath } from './integrity.ts';
 import type { AuditEntry, AuditListItem } from './schema.ts';
 
 /**
@@ -38,8 +38,11 @@ export interface SealedPerson {
   p: string;
   /** Key version the fields are sealed under. */
   k: string;
-  /** The paths sealed (so an erased entry still knows which fields it had). */
-  f: PersonalPath[];
+  /**
+   * The paths sealed, as indexes into PERSONAL_PATHS (`"0145"`: every index item carries this, so
+   * it is short), so an erased entry still knows which fields it had.
+   */
+  f: string;
   /** base64url(iv ‖ tag ‖ ciphertext). */
   c: string;
 }
@@ -166,6 +169,11 @@ export function sealListItem(e: AuditListItem, keyOf: (person: string) => Person
   delete out.summary;
   delete out.attribution;
   const entrySalt = e.integrity?.salt;
+  const given = e.integrity?.salts;
+  // The salt of a field: given per field (ingest), else derived from an entry salt (older callers).
+  const saltOf = (path: PersonalPath): string | undefined =>
+    given?.[path] ??
+    (entrySalt === undefined ? undefined : derivedFieldSalt(entrySalt, path).toString('base64url'));
   const pd: SealedPerson[] = [];
   const sealed = new Set<PersonalPath>();
   for (const role of ROLES) {
@@ -176,7 +184,8 @@ export function sealListItem(e: AuditListItem, keyOf: (person: string) => Person
     const fields: SealedFields = { v: {}, s: {} };
     for (const path of paths) {
       fields.v[path] = getPath(e, path) as string;
-      if (entrySalt !== undefined) fields.s[path] = derivedFieldSalt(entrySalt, path).toString('base64url');
+      const salt = saltOf(path);
+      if (salt !== undefined) fields.s[path] = salt;
       setPath(out, path, undefined);
       sealed.add(path);
     }
@@ -185,23 +194,22 @@ export function sealListItem(e: AuditListItem, keyOf: (person: string) => Person
       r: role,
       p: person,
       k: key.version,
-      f: paths,
+      f: paths.map((path) => PERSONAL_PATHS.indexOf(path)).join(''),
       c: encrypt(key.key, JSON.stringify(fields), aadOf(e.tenantId, e.id, role, person)),
     });
   }
   if (pd.length > 0) out.pd = pd;
   if (e.integrity) {
     const integrity: Record<string, unknown> = { hash: e.integrity.hash };
-    if (entrySalt !== undefined) {
-      const salts: Partial<Record<PersonalPath, string>> = {};
-      for (const role of ROLES) {
-        for (const path of ROLE_PATHS[role]) {
-          if (sealed.has(path) || getPath(e, path) === undefined) continue;
-          salts[path] = derivedFieldSalt(entrySalt, path).toString('base64url');
-        }
+    const salts: Partial<Record<PersonalPath, string>> = {};
+    for (const role of ROLES) {
+      for (const path of ROLE_PATHS[role]) {
+        if (sealed.has(path) || getPath(e, path) === undefined) continue;
+        const salt = saltOf(path);
+        if (salt !== undefined) salts[path] = salt;
       }
-      if (Object.keys(salts).length > 0) integrity.salts = salts;
     }
+    if (Object.keys(salts).length > 0) integrity.salts = salts;
     out.integrity = integrity;
   }
   return out as StoredListItem;
@@ -243,7 +251,8 @@ export function openListItem(
           fields = undefined;
         }
       }
-      for (const path of sealedPerson.f) {
+      for (const index of sealedPerson.f) {
+        const path = PERSONAL_PATHS[Number(index)]!;
         const value = fields?.v[path];
         setPath(out, path, value ?? ERASED);
         const salt = fields?.s[path];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { entryHash, sealEntry } from '../../../shared/domain/audit/integrity.ts';
+import { entryHash, sealEntry, sealEntryFields } from '../../../shared/domain/audit/integrity.ts';
 import {
   decrypt,
   ERASED,
@@ -94,6 +94,23 @@ describe('AES-256-GCM sealing', () => {
     });
     expect(opened.integrity?.salt).toBeUndefined();
     expect(entryHash(opened, opened.integrity!)).toBe(e.integrity!.hash);
+  });
+});
+
+describe('per-field salts, as ingest makes them', () => {
+  it('seals each field with its own salt, reads back, and survives an erasure', () => {
+    const entry = toEntry(input, 'e2', '2026-11-22T09:00:01.000Z');
+    entry.integrity = sealEntryFields(entry);
+    const stored = sealListItem(entry, keyOf);
+    expect(stored.integrity).toEqual({ hash: entry.integrity.hash });
+    const opened = openListItem(stored as Record<string, unknown>, find([]));
+    expect(opened.integrity?.salts).toEqual(entry.integrity.salts);
+    expect(entryHash(opened, opened.integrity!)).toBe(entry.integrity.hash);
+    const erased = applyErasure(stored, 'u9');
+    const after = openListItem(erased, find(['u9']));
+    expect(after.impersonator?.name).toBe(ERASED);
+    expect(after.integrity?.salts).not.toHaveProperty('impersonator.name');
+    expect(entryHash(after, after.integrity!)).toBe(entry.integrity.hash);
   });
 });
 

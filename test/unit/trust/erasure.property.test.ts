@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { entryHash, sealEntry } from '../../../shared/domain/audit/integrity.ts';
+import { entryHash, sealEntryFields } from '../../../shared/domain/audit/integrity.ts';
 import {
   ERASED,
   erasureChange,
@@ -164,7 +164,7 @@ describe('erasure over random timelines', () => {
               ip: '192.0.2.1',
             });
             const entry = toEntry(input, id, '2026-12-01T11:00:01.000Z');
-            entry.integrity = sealEntry(entry);
+            entry.integrity = sealEntryFields(entry);
             const { changes: _c, details: _d, ...listItem } = entry;
             const stored = JSON.parse(JSON.stringify(sealListItem(listItem, current)));
             rows.set(id, { stored, hash: entry.integrity.hash });

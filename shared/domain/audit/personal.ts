@@ -30,10 +30,8 @@ export const ROLE_PATHS: Readonly<Record<PersonRole, readonly PersonalPath[]>> =
 };
 const ROLES: readonly PersonRole[] = ['a', 'i', 's', 'o'];
 
-/** One person's sealed fields of an entry. */
+/** One person's sealed fields of an entry (all their roles in it: one encryption per person). */
 export interface SealedPerson {
-  /** Role. */
-  r: PersonRole;
   /** Person id. */
   p: string;
   /** Key version the fields are sealed under. */
@@ -146,15 +144,10 @@ export function decrypt(key: Buffer, sealed: string, aad: string): string {
   return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
 }
 
-const aadOf = (tenantId: string, id: string, role: PersonRole, person: string) =>
-  `${tenantId}#${id}#${role}#${person}`;
+const aadOf = (tenantId: string, id: string, person: string) => `${tenantId}#${id}#${person}`;
 
-interface SealedFields {
-  /** Values by path. */
-  v: Partial<Record<PersonalPath, string>>;
-  /** base64url field salts by path. */
-  s: Partial<Record<PersonalPath, string>>;
-}
+/** The plaintext of a sealed group: the values, then the base64url field salts (or null), in `f` order. */
+type SealedFields = [string[], (string | null)[]];
 
 /**
  * The list view as stored: each person's fields sealed under their key (keyOf answers for every
@@ -174,28 +167,30 @@ export function sealListItem(e: AuditListItem, keyOf: (person: string) => Person
   const saltOf = (path: PersonalPath): string | undefined =>
     given?.[path] ??
     (entrySalt === undefined ? undefined : derivedFieldSalt(entrySalt, path).toString('base64url'));
-  const pd: SealedPerson[] = [];
+  const byPerson = new Map<string, PersonalPath[]>();
   const sealed = new Set<PersonalPath>();
   for (const role of ROLES) {
     const person = personOf(e, role);
     if (person === undefined) continue;
     const paths = pathsPresent(e, role);
     if (paths.length === 0) continue;
-    const fields: SealedFields = { v: {}, s: {} };
+    byPerson.set(person, [...(byPerson.get(person) ?? []), ...paths]);
+  }
+  const pd: SealedPerson[] = [];
+  for (const [person, paths] of byPerson) {
+    const fields: SealedFields = [[], []];
     for (const path of paths) {
-      fields.v[path] = getPath(e, path) as string;
-      const salt = saltOf(path);
-      if (salt !== undefined) fields.s[path] = salt;
+      fields[0].push(getPath(e, path) as string);
+      fields[1].push(saltOf(path) ?? null);
       setPath(out, path, undefined);
       sealed.add(path);
     }
     const key = keyOf(person);
     pd.push({
-      r: role,
       p: person,
       k: key.version,
       f: paths.map((path) => PERSONAL_PATHS.indexOf(path)).join(''),
-      c: encrypt(key.key, JSON.stringify(fields), aadOf(e.tenantId, e.id, role, person)),
+      c: encrypt(key.key, JSON.stringify(fields), aadOf(e.tenantId, e.id, person)),
     });
   }
   if (pd.length > 0) out.pd = pd;
@@ -241,22 +236,18 @@ export function openListItem(
       if (key) {
         try {
           fields = JSON.parse(
-            decrypt(
-              key,
-              sealedPerson.c,
-              aadOf(String(stored.tenantId), String(stored.id), sealedPerson.r, sealedPerson.p),
-            ),
+            decrypt(key, sealedPerson.c, aadOf(String(stored.tenantId), String(stored.id), sealedPerson.p)),
           ) as SealedFields;
         } catch {
           fields = undefined;
         }
       }
-      for (const index of sealedPerson.f) {
-        const path = PERSONAL_PATHS[Number(index)]!;
-        const value = fields?.v[path];
+      for (let i = 0; i < sealedPerson.f.length; i++) {
+        const path = PERSONAL_PATHS[Number(sealedPerson.f[i])]!;
+        const value = fields?.[0][i];
         setPath(out, path, value ?? ERASED);
-        const salt = fields?.s[path];
-        if (value !== undefined && salt !== undefined) salts[path] = salt;
+        const salt = fields?.[1][i];
+        if (value !== undefined && typeof salt === 'string') salts[path] = salt;
       }
     }
     if (integrity) {

@@ -65,8 +65,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         (dataDir
           ? join(dataDir, 'person-master.key')
           : join(tmpdir(), `logbook-keys-${process.pid}-${Date.now()}.key`)),
-      // Warm key caches are short locally, so an erasure reaches `done` within seconds.
-      KEY_CACHE_SECONDS: process.env.KEY_CACHE_SECONDS ?? '1',
     });
     const config = () => loadConfig();
     gateway = await startGateway({ port: options.port, localRoutes: options.localRoutes?.(config) });

@@ -6,7 +6,7 @@ import { CachedTrustReader, DynamoTrustStore, forgetTrustState } from '../adapte
 import { sqsClient } from '../adapters/sqs/client.ts';
 import { localErasureQueue, SqsErasureQueue } from '../adapters/sqs/erasure-queue.ts';
 import { localExpiryQueue, SqsExpiryQueue } from '../adapters/sqs/expiry-queue.ts';
-import { type Config, shardResolver } from '../config.ts';
+import { type Config, isDeployed, shardResolver } from '../config.ts';
 import { systemClock } from '../domain/time.ts';
 import { ingestAuditEvents } from '../use-cases/audit/ingest.ts';
 import type { ErasureDeps, ErasureWorkerDeps } from '../use-cases/trust/erasure.ts';
@@ -134,6 +134,10 @@ export function buildErasureWorkerDeps(config: Config): ErasureWorkerDeps {
       activityTable: config.ACTIVITY_TABLE,
       directoryTable: config.DIRECTORY_TABLE,
       shardsFor,
+      // In AWS other Lambdas may hold the key for up to KEY_CACHE_SECONDS after it is deleted.
+      // Locally every function runs in this one process, and deleting the key drops every
+      // function's cached copy at once: nothing is left to wait for.
+      waitSeconds: isDeployed() ? keys.cacheSeconds : 0,
     }),
     clock: systemClock,
   };

@@ -34,6 +34,8 @@ export interface DynamoErasureTargetsOptions {
   activityTable: string;
   directoryTable: string;
   shardsFor: (tenantId: string) => number;
+  /** How long a process elsewhere may still hold a deleted key (default: the key cache's age). */
+  waitSeconds?: number;
 }
 
 export class DynamoErasureTargets implements ErasureTargets {
@@ -44,7 +46,7 @@ export class DynamoErasureTargets implements ErasureTargets {
     private readonly keys: PersonKeys,
     private readonly options: DynamoErasureTargetsOptions,
   ) {
-    this.keyCacheSeconds = keys.cacheSeconds;
+    this.keyCacheSeconds = options.waitSeconds ?? keys.cacheSeconds;
   }
 
   shards(tenantId: string): number {

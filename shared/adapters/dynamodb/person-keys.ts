@@ -145,7 +145,11 @@ export class DynamoPersonKeys implements PersonKeys {
     } catch (err) {
       throw toDomainError(err, STORE);
     }
-    CACHE.delete(this.cacheKey(tenantId, personId));
+    // Every function's copy in this process (locally they all share it; in AWS, other Lambdas'
+    // copies expire within cacheSeconds, which an erasure waits out).
+    const suffix = `|${this.options.tableName}|${tenantId}#${personId}`;
+    for (const key of CACHE.keys())
+      if (key.endsWith(suffix) || key.includes(`${suffix}#gone#`)) CACHE.delete(key);
   }
 }
 

@@ -49,8 +49,9 @@ let erasureDeps: { config: Config; deps: ErasureWorkerDeps } | undefined;
 
 /**
  * Runs every queued erasure step (and the steps they queue) until none is left, each marked as
- * the erasure worker's invocation. A step queued with a delay (the wait for key caches, short
- * locally) is slept out. `maxSteps` stops early (tests of a job killed midway).
+ * the erasure worker's invocation, one page per step. A step queued with a delay is slept out
+ * (locally the erasure does not wait for key caches: they all live in this process and are
+ * dropped with the key). `maxSteps` stops early (tests of a job killed midway).
  */
 export async function drainErasureJobs(
   config: Config,

@@ -27,8 +27,8 @@ export class SqsErasureQueue implements ErasureQueue {
 
 /**
  * Locally there is no SQS: steps wait in this process until `POST /_local/erasure-jobs` (or
- * `npm start`'s ticker) runs them. A delayed step keeps its delay (`notBefore`), so the job's wait
- * for key caches is real; the drain sleeps it out (KEY_CACHE_SECONDS is short locally).
+ * `npm start`'s ticker) runs them. A delayed step keeps its delay (`notBefore`), which the drain
+ * sleeps out.
  */
 const KEY = Symbol.for('logbook.erasure-jobs');
 const registry = globalThis as Record<symbol, { task: ErasureTask; notBefore: number }[] | undefined>;

@@ -6,8 +6,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { PersonalPath } from '../../domain/audit/integrity.ts';
-import { ERASED, erasureChange } from '../../domain/audit/personal.ts';
+import { applyErasure, ERASED, erasureChange } from '../../domain/audit/personal.ts';
 import type { ErasureStream } from '../../domain/trust/erasure.ts';
 import type { PersonKeys } from '../../use-cases/audit/ports.ts';
 import type { ErasurePage, ErasureTargets } from '../../use-cases/trust/ports.ts';
@@ -99,75 +98,60 @@ export class DynamoErasureTargets implements ErasureTargets {
     return { changed, ...(next ? { after: next } : {}) };
   }
 
-  /** One entry: read by key, opened, and changed once. True when something changed. */
+  /**
+   * One entry: read by key, opened, and changed once. True when something changed. The update
+   * names only top-level attributes (`e`, `f`, `ipp`: what the `erasure` grant's
+   * `dynamodb:Attributes` condition allows) and writes the whole list view, on condition that it is
+   * still the one read (another erasure of the same entry in between: read again and redo).
+   */
   private async eraseEntry(tenantId: string, personId: string, pk: string): Promise<boolean> {
-    let stored: Record<string, unknown> | undefined;
-    try {
-      const out = await this.client.send(
-        new GetCommand({
-          TableName: this.options.auditTable,
-          Key: { pk },
-          ProjectionExpression: '#e',
-          ExpressionAttributeNames: { '#e': 'e' },
-          ConsistentRead: true,
-        }),
-      );
-      stored = out.Item?.e as Record<string, unknown> | undefined;
-    } catch (err) {
-      throw toDomainError(err, 'The audit store');
-    }
-    if (!stored) return false;
-    const [opened] = await this.audit.open(tenantId, [stored]);
-    const change = erasureChange(stored, opened!, personId);
-    if (!change) return false;
-    const names: Record<string, string> = { '#pk': 'pk', '#e': 'e' };
-    const values: Record<string, unknown> = {};
-    const set: string[] = [];
-    const remove: string[] = [];
-    const name = (part: string) => {
-      const alias = `#n${Object.keys(names).length}`;
-      names[alias] = part;
-      return alias;
-    };
-    const at = (path: PersonalPath) => ['#e', ...path.split('.').map(name)].join('.');
-    if (stored.integrity) {
-      values[':c'] = change.commitments;
-      set.push(`#e.${name('integrity')}.${name('commitments')} = :c`);
-      if (change.salts) {
-        values[':s'] = change.salts;
-        set.push(`#e.${name('integrity')}.${name('salts')} = :s`);
-        remove.push(`#e.${name('integrity')}.${name('salt')}`);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      let item: Record<string, unknown> | undefined;
+      try {
+        const out = await this.client.send(
+          new GetCommand({
+            TableName: this.options.auditTable,
+            Key: { pk },
+            ProjectionExpression: '#e, #f',
+            ExpressionAttributeNames: { '#e': 'e', '#f': 'f' },
+            ConsistentRead: true,
+          }),
+        );
+        item = out.Item;
+      } catch (err) {
+        throw toDomainError(err, 'The audit store');
+      }
+      const stored = item?.e as Record<string, unknown> | undefined;
+      if (!stored) return false;
+      const [opened] = await this.audit.open(tenantId, [stored]);
+      const change = erasureChange(stored, opened!, personId);
+      if (!change) return false;
+      const next = applyErasure(stored, change);
+      const f = { ...((item?.f as Record<string, unknown> | undefined) ?? {}) };
+      if (change.objectName) delete f.on;
+      if (change.ip) delete f.ip;
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.options.auditTable,
+            Key: { pk },
+            UpdateExpression: `SET #e = :e, #f = :f${change.ip ? ' REMOVE #ipp' : ''}`,
+            ConditionExpression: 'attribute_exists(#pk) AND #e = :old',
+            ExpressionAttributeNames: {
+              '#pk': 'pk',
+              '#e': 'e',
+              '#f': 'f',
+              ...(change.ip ? { '#ipp': 'ipp' } : {}),
+            },
+            ExpressionAttributeValues: { ':e': next, ':f': f, ':old': stored },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (!isConditionFailure(err)) throw toDomainError(err, 'The audit store');
       }
     }
-    if (change.markers.length > 0) {
-      values[':x'] = ERASED;
-      for (const path of change.markers) set.push(`${at(path)} = :x`);
-      // Derived text is derived at read time; the stored copy of an old entry goes.
-      remove.push(`#e.${name('summary')}`, `#e.${name('attribution')}`);
-    }
-    if (change.objectName) remove.push(`${name('f')}.${name('on')}`);
-    if (change.ip) remove.push(`${name('f')}.${name('ip')}`, name('ipp'));
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.options.auditTable,
-          Key: { pk },
-          UpdateExpression: [
-            set.length ? `SET ${set.join(', ')}` : '',
-            remove.length ? `REMOVE ${remove.join(', ')}` : '',
-          ]
-            .filter(Boolean)
-            .join(' '),
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: names,
-          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-        }),
-      );
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw toDomainError(err, 'The audit store');
-    }
-    return true;
+    throw toDomainError(new Error(`entry ${pk} kept changing during its erasure`), 'The audit store');
   }
 
   async activityPage(

@@ -341,3 +341,26 @@ export function erasureChange(
     ip,
   };
 }
+
+/** The stored list view with an erasure's change applied (what the erasure worker writes back). */
+export function applyErasure(
+  stored: Record<string, unknown>,
+  change: ErasureChange,
+): Record<string, unknown> {
+  const next = structuredClone(stored);
+  const integrity = next.integrity as Record<string, unknown> | undefined;
+  if (integrity) {
+    integrity.commitments = change.commitments;
+    if (change.salts) {
+      integrity.salts = change.salts;
+      delete integrity.salt;
+    }
+  }
+  for (const path of change.markers) setPath(next, path, ERASED);
+  // Derived text is derived at read time; an old entry's stored copy goes with the plaintext.
+  if (change.markers.length > 0) {
+    delete next.summary;
+    delete next.attribution;
+  }
+  return next;
+}

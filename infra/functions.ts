@@ -378,7 +378,8 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
       Directory: 'query',
       State: 'readWrite',
     },
-    personKeys: 'create',
+    // Reads entries it exports; the runs it records have a system actor (no person, no key made).
+    personKeys: 'read',
     bucket: { access: 'write', prefix: 'exports/' },
     signingSecret: true,
     sender: true,

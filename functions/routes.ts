@@ -52,6 +52,8 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'DELETE', path: '/v1/legal-holds/{id}', fn: 'trust', auth: 'user' },
   { method: 'GET', path: '/v1/settings/retention', fn: 'trust', auth: 'user' },
   { method: 'PUT', path: '/v1/settings/retention', fn: 'trust', auth: 'user' },
+  { method: 'POST', path: '/v1/erasures', fn: 'trust', auth: 'user' },
+  { method: 'GET', path: '/v1/erasures/{id}', fn: 'trust', auth: 'user' },
 ];
 
 /** Served for any path and method no route matches (API Gateway's `$default` route). */

@@ -24,6 +24,8 @@ import { QUEUE_LIMIT_SECONDS, RUN_LIMIT_SECONDS } from '../shared/domain/exports
  *   `dynamodb:Attributes` condition naming the key and the integrity attributes (`h`, `sl`, `ss`,
  *   and `e`, `integrity` for `e.integrity`): the legacy backfill's one permitted enrichment of an entry stored
  *   before entry hashes, conditional on it having no hash (docs/data-model.md, Integrity)
+ * - `erasure`: read + UpdateItem only under a `dynamodb:Attributes` condition naming the key, the
+ *   list view `e` (commitments, erased markers) and the plaintext helpers `f` and `ipp`
  * Indexes are named from tables.ts, never `index/*`; nothing grants Scan.
  * TransactWriteItems needs no action of its own (each item's Put/Update/Delete is checked); a
  * ConditionCheck item would need dynamodb:ConditionCheckItem, which no level grants yet.
@@ -37,7 +39,8 @@ export type TableAccess =
   | 'readWrite'
   | 'readUpdate'
   | 'expiry'
-  | 'seal';
+  | 'seal'
+  | 'erasure';
 
 export interface TableGrant {
   access: TableAccess;
@@ -62,7 +65,7 @@ export type SettingName =
   | 'SERVICE_CALLERS';
 
 /** SQS queues the API stack creates (each with a dead-letter queue) when a function names one. */
-export type QueueName = 'schedule-runs' | 'expiry-jobs';
+export type QueueName = 'schedule-runs' | 'expiry-jobs' | 'erasure-jobs';
 
 export interface FunctionSpec {
   description: string;
@@ -73,6 +76,12 @@ export interface FunctionSpec {
   signingSecret?: boolean;
   /** SEAL_KMS_KEY_ID and kms:Sign + kms:GetPublicKey on the digest-signing key. */
   sealKey?: boolean;
+  /**
+   * Persons' data keys (KEYS_TABLE, PERSON_KEYS_KMS_KEY_ID, KEY_CACHE_SECONDS): `read` =
+   * GetItem on Keys + kms:Decrypt (readers of audit entries); `create` adds PutItem +
+   * kms:GenerateDataKey (whoever writes audit entries); `erase` adds DeleteItem (the erasure worker).
+   */
+  personKeys?: 'read' | 'create' | 'erase';
   /** SENDER_EMAIL and ses:SendEmail from it. */
   sender?: boolean;
   /** Functions this one invokes asynchronously (`<NAME>_FUNCTION`, lambda:InvokeFunction). */
@@ -121,6 +130,10 @@ export const UNEXERCISED_LOCALLY: Readonly<Record<string, string>> = {
     "Locally the tick hands each claimed run to the run worker in-process (local/schedules.ts); in AWS it is SendMessageBatch on the run queue (shared/adapters/sqs/run-queue.ts), and Lambda's on-failure destination of an asynchronous invoke.",
   'kms:Sign':
     'Locally a P-256 key file in DATA_DIR signs digests (shared/adapters/kms/digest-signer.ts localDigestSigner); in AWS the sealer signs each digest with Sign on the KMS key (kmsDigestSigner). KMS has no local stand-in.',
+  'kms:GenerateDataKey':
+    "Locally a master key file in DATA_DIR wraps persons' data keys (shared/adapters/kms/data-keys.ts localKeyWrapper); in AWS GenerateDataKey makes each person's key (kmsKeyWrapper). KMS has no local stand-in.",
+  'kms:Decrypt':
+    "Locally the master key file unwraps persons' data keys; in AWS Decrypt does, on a cache miss (kmsKeyWrapper).",
   'kms:GetPublicKey':
     "Locally the public key comes from the key file; in AWS the sealer reads the KMS key's public half once per cold start with GetPublicKey, to list it as a JWK (kmsDigestSigner).",
   ...Object.fromEntries(
@@ -164,6 +177,8 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     description: 'POST /v1/audit-events',
     // State: each tenant's retention and legal holds (one Query, cached 10 s): the age check and held entries.
     tables: { Audit: 'append', State: 'query' },
+    // Personal fields are sealed under each person's data key.
+    personKeys: 'create',
     settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS', 'SERVICE_CALLERS'],
     memoryMb: 512,
     timeoutSeconds: 29,
@@ -172,6 +187,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     description: 'GET /v1/audit-events and /v1/audit-events/{id}',
     // State: the tenant's retention and legal holds, which decide what reads return.
     tables: { Audit: 'read', State: 'query' },
+    personKeys: 'read',
     signingSecret: true,
     // Lists and gets hide entries past the tenant's retention (these are its defaults), as exports do.
     settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS', 'COST_HEADERS'],
@@ -212,6 +228,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     // State: the job and the requester's list line in one transaction; the list is a Query of that
     // line's partition, and its jobs are read with BatchGetItem.
     tables: { State: { access: 'readWrite', batch: 'read' }, Audit: 'append', Directory: 'query' },
+    personKeys: 'create',
     signingSecret: true,
     invoke: ['export-worker'],
     unexercised: {
@@ -232,6 +249,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
       Directory: 'query',
       State: 'readUpdate',
     },
+    personKeys: 'read',
     bucket: { access: 'write', prefix: 'exports/' },
     settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS'],
     unexercised: {
@@ -262,6 +280,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   reports: {
     description: 'Saved reports and their schedules',
     tables: { State: 'readWrite', Directory: 'query', Audit: 'append' },
+    personKeys: 'create',
     signingSecret: true,
     settings: ['AUDIT_RETENTION_MONTHS', 'SHARDS'],
     timeoutSeconds: 29,
@@ -284,17 +303,20 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
       'GET /v1/audit-digests, /v1/audit-digests/keys, /v1/audit-digests/{id}/leaves and /v1/audit-events/{id}/proof',
     // Audit: the entry (GetItem) and its hour's hashes (bySeal); State: digests, keys, leaf lists.
     tables: { Audit: 'read', State: 'read' },
+    personKeys: 'read',
     // The audit store is built whole (it knows the write shards, though a proof reads none).
     settings: ['SHARDS'],
     timeoutSeconds: 29,
     memoryMb: 512,
   },
   trust: {
-    description: 'Legal holds and retention per tenant: /v1/legal-holds, /v1/settings/retention',
+    description:
+      'Legal holds, retention per tenant and erasures: /v1/legal-holds, /v1/settings/retention, /v1/erasures',
     // State: holds, the setting and expiry jobs; Audit: each change recorded through the ingest;
     // Directory: the owner's name in that entry.
     tables: { State: 'readWrite', Audit: 'append', Directory: 'query' },
-    sendsTo: ['expiry-jobs'],
+    personKeys: 'create',
+    sendsTo: ['expiry-jobs', 'erasure-jobs'],
     unexercised: { 'dynamodb:DeleteItem State': COARSE_LEVEL },
     settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS'],
     timeoutSeconds: 29,
@@ -312,6 +334,26 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
       'dynamodb:UpdateItem State': COARSE_LEVEL,
     },
     settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS'],
+    memoryMb: 512,
+    timeoutSeconds: 5 * 60,
+  },
+  'erasure-worker': {
+    description:
+      "One step of an erasure per SQS message: the person's audit entries get commitments, their key and directory record go",
+    // Audit: the person's entries through byActor, bySubject, byObject and (for impersonators,
+    // who have no index) byTime, each read by key and updated once (`e`, `f`, `ipp` only).
+    // Activity: the learner's entries counted (byUser). Directory: the record replaced by a
+    // tombstone. State: the erasure's checkpoint. Keys: the person's key deleted.
+    tables: { Audit: 'erasure', Activity: 'query', Directory: 'readAppend', State: 'readWrite' },
+    personKeys: 'erase',
+    sendsTo: ['erasure-jobs'],
+    consumes: { queue: 'erasure-jobs', maxConcurrency: 2 },
+    unexercised: {
+      'dynamodb:DeleteItem State': COARSE_LEVEL,
+      'dynamodb:UpdateItem State': COARSE_LEVEL,
+      'dynamodb:Query Directory': COARSE_LEVEL,
+    },
+    settings: ['SHARDS'],
     memoryMb: 512,
     timeoutSeconds: 5 * 60,
   },
@@ -343,6 +385,8 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
       Directory: 'query',
       State: 'readWrite',
     },
+    // Reads entries it exports; the runs it records have a system actor (no person, no key made).
+    personKeys: 'read',
     bucket: { access: 'write', prefix: 'exports/' },
     signingSecret: true,
     sender: true,

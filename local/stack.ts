@@ -59,6 +59,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         (dataDir
           ? join(dataDir, 'seal-key.pem')
           : join(tmpdir(), `logbook-seal-${process.pid}-${Date.now()}.pem`)),
+      // The local master key that wraps each person's data key (erasure), made the same way.
+      PERSON_KEYS_FILE:
+        process.env.PERSON_KEYS_FILE ??
+        (dataDir
+          ? join(dataDir, 'person-master.key')
+          : join(tmpdir(), `logbook-keys-${process.pid}-${Date.now()}.key`)),
     });
     const config = () => loadConfig();
     gateway = await startGateway({ port: options.port, localRoutes: options.localRoutes?.(config) });

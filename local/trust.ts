@@ -5,9 +5,11 @@ import { z } from 'zod';
 import { TABLES } from '../shared/adapters/dynamodb/tables.ts';
 import { runAs } from '../shared/adapters/invocation.ts';
 import { LOCAL_CREDENTIALS } from '../shared/adapters/local-credentials.ts';
+import { localErasureQueue } from '../shared/adapters/sqs/erasure-queue.ts';
 import { localExpiryQueue } from '../shared/adapters/sqs/expiry-queue.ts';
-import { buildExpiryDeps, buildResumerDeps } from '../shared/composition/trust.ts';
+import { buildErasureWorkerDeps, buildExpiryDeps, buildResumerDeps } from '../shared/composition/trust.ts';
 import type { Config } from '../shared/config.ts';
+import { type ErasureWorkerDeps, runErasureTask } from '../shared/use-cases/trust/erasure.ts';
 import { type ExpiryDeps, resumeStalledJobs, runExpiryTask } from '../shared/use-cases/trust/expiry.ts';
 import type { LocalRoute } from './gateway.ts';
 import { parseLocalBody } from './local-body.ts';
@@ -42,6 +44,36 @@ export async function drainExpiryJobs(config: Config): Promise<{ steps: number; 
   }
   return { steps, done };
 }
+
+let erasureDeps: { config: Config; deps: ErasureWorkerDeps } | undefined;
+
+/**
+ * Runs every queued erasure step (and the steps they queue) until none is left, each marked as
+ * the erasure worker's invocation, one page per step. A step queued with a delay is slept out
+ * (locally the erasure does not wait for key caches: they all live in this process and are
+ * dropped with the key). `maxSteps` stops early (tests of a job killed midway).
+ */
+export async function drainErasureJobs(
+  config: Config,
+  maxSteps = Number.POSITIVE_INFINITY,
+): Promise<{ steps: number; done: number; left: number }> {
+  if (erasureDeps?.config !== config) erasureDeps = { config, deps: buildErasureWorkerDeps(config) };
+  const deps = { ...erasureDeps.deps, pagesPerStep: 1 };
+  let steps = 0;
+  let done = 0;
+  for (let next = localErasureQueue.take(); next; next = localErasureQueue.take()) {
+    const wait = next.notBefore - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const task = next.task;
+    const outcome = await runAs('erasure-worker', () => runErasureTask(deps, task));
+    steps += 1;
+    if (outcome === 'done') done += 1;
+    if (steps >= maxSteps) break;
+  }
+  return { steps, done, left: localErasureQueue.size() };
+}
+
+const drainBody = z.object({ maxSteps: z.number().int().min(1).optional() }).strict();
 
 const sweepBody = z
   .object({
@@ -108,6 +140,15 @@ export function trustRoutes(config: () => Config): LocalRoute[] {
     },
     {
       method: 'POST',
+      path: '/_local/erasure-jobs',
+      handle: async (body) => {
+        const parsed = parseLocalBody(drainBody, body ?? {});
+        if ('error' in parsed) return parsed.error;
+        return { status: 200, body: await drainErasureJobs(config(), parsed.data.maxSteps) };
+      },
+    },
+    {
+      method: 'POST',
       path: '/_local/ttl-sweep',
       handle: async (body) => {
         const parsed = parseLocalBody(sweepBody, body);
@@ -121,11 +162,12 @@ export function trustRoutes(config: () => Config): LocalRoute[] {
   ];
 }
 
-/** Under `npm start`: queued expiry jobs run every 5 seconds. Returns a stop function. */
+/** Under `npm start`: queued expiry jobs and erasure steps run every 5 seconds. Returns a stop function. */
 export function startExpiryTicker(config: () => Config, onError: (err: unknown) => void): () => void {
   const job = new Cron('*/5 * * * * *', { protect: true }, async () => {
     try {
       if (localExpiryQueue.size() > 0) await drainExpiryJobs(config());
+      if (localErasureQueue.size() > 0) await drainErasureJobs(config());
     } catch (err) {
       onError(err);
     }

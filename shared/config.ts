@@ -22,6 +22,16 @@ const schema = z.object({
   ACTIVITY_TABLE: z.string(),
   DIRECTORY_TABLE: z.string(),
   STATE_TABLE: z.string(),
+  /** Each person's wrapped data key (erasure by crypto-shredding). */
+  KEYS_TABLE: z.string(),
+  /**
+   * The symmetric KMS key that wraps persons' data keys, in AWS. Locally unset: an AES-256 master
+   * key in PERSON_KEYS_FILE (under DATA_DIR, created on first start) wraps instead.
+   */
+  PERSON_KEYS_KMS_KEY_ID: z.string().optional(),
+  PERSON_KEYS_FILE: z.string().optional(),
+  /** How long a process keeps an unwrapped person key; an erasure waits this long before `done`. */
+  KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600),
   EXPORTS_BUCKET: z.string(),
   /** Endpoints of local stand-ins; unset in AWS. */
   DYNAMODB_ENDPOINT: optionalUrl,
@@ -54,6 +64,8 @@ const schema = z.object({
    * expiry worker consumes and continues); locally the jobs wait in-process (POST /_local/expiry-jobs).
    */
   EXPIRY_JOBS_QUEUE_URL: z.url().optional(),
+  /** URL of the SQS queue of erasure steps (AWS only); locally they wait in-process (POST /_local/erasure-jobs). */
+  ERASURE_JOBS_QUEUE_URL: z.url().optional(),
   /**
    * Per-tenant write shard counts, e.g. `acme=4,globex=16`; others use DEFAULT_SHARDS. A count may
    * grow (reads fan out over every shard below it) but must never shrink.
@@ -109,6 +121,8 @@ export const LOCAL_DEFAULTS = {
   ACTIVITY_TABLE: 'logbook-activity',
   DIRECTORY_TABLE: 'logbook-directory',
   STATE_TABLE: 'logbook-state',
+  KEYS_TABLE: 'logbook-keys',
+  KEY_CACHE_SECONDS: '300',
   EXPORTS_BUCKET: 'logbook-exports',
   AUDIT_RETENTION_MONTHS: '18',
   ACTIVITY_RETENTION_MONTHS: '84',
@@ -135,6 +149,7 @@ export const LOCAL_ONLY_SETTINGS: readonly SettingKey[] = [
   'SES_ENDPOINT',
   'SIGNING_SECRET',
   'SEAL_KEY_FILE',
+  'PERSON_KEYS_FILE',
 ];
 
 /** Set for every function without a manifest entry asking: by the Lambda runtime, or by ServiceFunction. */

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { erasureInputSchema, erasureViewSchema } from '../../shared/domain/trust/erasure.ts';
 import { legalHoldInputSchema, legalHoldSchema } from '../../shared/domain/trust/holds.ts';
 import { jobProgressSchema } from '../../shared/domain/trust/jobs.ts';
 import { retentionInputSchema } from '../../shared/domain/trust/retention.ts';
 import { errors, jsonContent, problemSchema } from '../../shared/http/openapi.ts';
 
 export const holdIdParams = z.object({ id: z.string().min(1).max(64) });
+export const erasureIdParams = z.object({ id: z.string().min(1).max(64) });
 
 export const holdListSchema = z.object({ items: z.array(legalHoldSchema) }).meta({ id: 'LegalHoldList' });
 
@@ -31,7 +33,43 @@ const HOLD_RULE =
   'store’s TTL never deletes it (a background job removes the stored expiry of covered entries; entries ' +
   'ingested later are stored without one). Released, normal retention applies again.';
 
+const ERASURE_RULE =
+  'Once `done`, the person’s name and e-mail read "[erased]" wherever they appear (actor, impersonator, subject, ' +
+  'learner, and the name of an object that is their own user record), and so do the IP address and user agent of ' +
+  'entries they acted in — in reads, details, descriptions, exports and e-mails — and their directory record is ' +
+  'gone. Their personal fields are stored encrypted under a key of their own; the erasure writes each field’s ' +
+  'commitment (`integrity.commitments`) and destroys the key, so ids, actions, objects, times and results stay ' +
+  'and every entry hash and digest still verifies. Entries recorded for the same person id afterwards are stored ' +
+  'as usual.';
+
 export const paths: ZodOpenApiPathsObject = {
+  '/v1/erasures': {
+    post: {
+      operationId: 'requestErasure',
+      summary: 'Erase a person (owner)',
+      description: `${ERASURE_RULE} The work runs in the background; poll \`GET /v1/erasures/{id}\`. Recorded in the audit log (Person, Erased) with the person’s id only.`,
+      tags,
+      requestBody: { content: jsonContent(erasureInputSchema) },
+      responses: {
+        '202': { description: 'Accepted: the erasure, pending', content: jsonContent(erasureViewSchema) },
+        ...errors('400', '401', '403', '413', '429', '500', '503'),
+        '409': { description: 'Conflict: an active legal hold covers the person', content: problem },
+      },
+    },
+  },
+  '/v1/erasures/{id}': {
+    get: {
+      operationId: 'getErasure',
+      summary: 'An erasure and its progress (owner)',
+      description: ERASURE_RULE,
+      tags,
+      requestParams: { path: erasureIdParams },
+      responses: {
+        '200': { description: 'The erasure', content: jsonContent(erasureViewSchema) },
+        ...errors('401', '403', '404', '429', '500', '503'),
+      },
+    },
+  },
   '/v1/legal-holds': {
     post: {
       operationId: 'placeLegalHold',

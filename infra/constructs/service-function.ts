@@ -57,6 +57,10 @@ const UPDATE_ACTIONS = ['dynamodb:UpdateItem'];
 const EXPIRY_ATTRIBUTES = [TTL_ATTRIBUTE, HELD_EXPIRY_ATTRIBUTE];
 /** What the `seal` level may add to a legacy audit entry (audit-keys.ts; `e` and `integrity` name `e.integrity`). */
 const SEAL_ATTRIBUTES = ['h', 'sl', 'ss', 'e', 'integrity'];
+/** What the `erasure` level may change on an audit entry: the list view and the plaintext helpers. */
+const ERASURE_ATTRIBUTES = ['e', 'f', 'ipp'];
+/** How long a warm function keeps an unwrapped person key (an erasure waits this long). */
+export const KEY_CACHE_SECONDS = 300;
 
 /**
  * The one Lambda construct: Node.js 22 on ARM64, an esbuild bundle per function (the AWS SDK v3
@@ -154,6 +158,14 @@ export class ServiceFunction extends Construct {
     this.setEnv(def.envVar, table.tableName);
     const queries = access !== 'append' && access !== 'write';
     const itemReads = queries && access !== 'query' && access !== 'expiry';
+    const limited =
+      access === 'expiry'
+        ? EXPIRY_ATTRIBUTES
+        : access === 'erasure'
+          ? ERASURE_ATTRIBUTES
+          : access === 'seal'
+            ? SEAL_ATTRIBUTES
+            : undefined;
     const writes =
       access === 'readWrite' || access === 'write'
         ? WRITE_ACTIONS
@@ -183,15 +195,16 @@ export class ServiceFunction extends Construct {
         }),
       );
     }
-    if (access === 'expiry' || access === 'seal') {
-      // Only the key and the level's attributes may appear in the update (its names and key).
-      const allowed = access === 'expiry' ? EXPIRY_ATTRIBUTES : SEAL_ATTRIBUTES;
+    if (limited) {
+      // Only the key and the named attributes may appear in the update (its names and key).
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
           actions: UPDATE_ACTIONS,
           resources: [table.tableArn],
           conditions: {
-            'ForAllValues:StringEquals': { 'dynamodb:Attributes': [def.partitionKey, ...allowed] },
+            'ForAllValues:StringEquals': {
+              'dynamodb:Attributes': [def.partitionKey, ...limited],
+            },
           },
         }),
       );
@@ -234,6 +247,34 @@ export class ServiceFunction extends Construct {
   }
 
   /** SIGNING_SECRET_ARN, and GetSecretValue on that secret (read once per cold start). */
+  /**
+   * KEYS_TABLE, PERSON_KEYS_KMS_KEY_ID and KEY_CACHE_SECONDS; GetItem on the Keys table and
+   * kms:Decrypt on the key, plus PutItem and kms:GenerateDataKey (`create`) or DeleteItem
+   * (`erase`). KMS calls only under an EncryptionContext naming a tenant and a person.
+   */
+  bindPersonKeys(bound: BoundTable, key: IKey, level: 'read' | 'create' | 'erase'): this {
+    const { table, def } = bound;
+    this.setEnv(def.envVar, table.tableName);
+    this.setEnv('PERSON_KEYS_KMS_KEY_ID', key.keyArn);
+    this.setEnv('KEY_CACHE_SECONDS', String(KEY_CACHE_SECONDS));
+    const items = [
+      'dynamodb:GetItem',
+      ...(level === 'create' ? ['dynamodb:PutItem'] : []),
+      ...(level === 'erase' ? ['dynamodb:DeleteItem'] : []),
+    ];
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: items, resources: [table.tableArn] }));
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt', ...(level === 'create' ? ['kms:GenerateDataKey'] : [])],
+        resources: [key.keyArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'personId'] },
+        },
+      }),
+    );
+    return this;
+  }
+
   /** SEAL_KMS_KEY_ID, and kms:Sign and kms:GetPublicKey on that key only. */
   bindSealKey(key: IKey): this {
     this.setEnv('SEAL_KMS_KEY_ID', key.keyArn);

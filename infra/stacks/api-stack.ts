@@ -345,6 +345,7 @@ export class ApiStack extends Stack {
     if (spec.bucket) fn.bindBucket(data.exportsBucket, spec.bucket.access, spec.bucket.prefix);
     if (spec.signingSecret) fn.bindSigningSecret(data.signingSecret);
     if (spec.sealKey) fn.bindSealKey(data.sealKey);
+    if (spec.personKeys) fn.bindPersonKeys(data.tables.Keys, data.personKeysKey, spec.personKeys);
     if (spec.sender) fn.bindSender(settings.senderEmail, settings.sesSandboxRecipients);
     for (const target of spec.invoke ?? []) {
       const targetFn = ctx.functions.get(target);

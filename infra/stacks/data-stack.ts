@@ -28,6 +28,8 @@ export class DataStack extends Stack {
   readonly signingSecret: Secret;
   /** Signs audit digests (ECDSA P-256); its private half never leaves KMS. */
   readonly sealKey: Key;
+  /** Wraps each person's data key (envelope encryption; erasure by crypto-shredding). */
+  readonly personKeysKey: Key;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -88,6 +90,15 @@ export class DataStack extends Stack {
       description: 'Logbook: signs the hourly audit digests (ECDSA P-256 / SHA-256)',
       keySpec: KeySpec.ECC_NIST_P256,
       keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // Symmetric: GenerateDataKey makes each person's data key, Decrypt unwraps it (under the
+    // EncryptionContext {tenantId, personId}). Yearly rotation keeps old wrapped keys readable.
+    // Retained: without it no stored personal field can be read again.
+    this.personKeysKey = new Key(this, 'PersonKeysKey', {
+      description: "Logbook: wraps each person's data key (personal fields of the audit log)",
+      enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
   }

@@ -1,5 +1,7 @@
 import { DynamoAuditStore } from '../adapters/dynamodb/audit-store.ts';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
+import { DynamoPersonKeys } from '../adapters/dynamodb/person-keys.ts';
+import { kmsKeyWrapper, localKeyWrapper } from '../adapters/kms/data-keys.ts';
 import { type Config, shardResolver } from '../config.ts';
 import { systemClock } from '../domain/time.ts';
 import { signingKeyLoader } from '../signing.ts';
@@ -10,6 +12,20 @@ import { trustReaderFromConfig } from './trust-reader.ts';
 // The composition root of the audit log: its store, built once per cold start by the audit
 // handlers, and by exports and reports, which record their own events through its ingest.
 
+/** Each person's data key: KMS-wrapped in AWS, wrapped by the local master key file elsewhere. */
+export function personKeysFromConfig(
+  config: Config,
+  client = dynamoDocumentClient(config),
+): DynamoPersonKeys {
+  const wrapper = config.PERSON_KEYS_KMS_KEY_ID
+    ? kmsKeyWrapper(config.PERSON_KEYS_KMS_KEY_ID, config.AWS_REGION)
+    : localKeyWrapper(config.PERSON_KEYS_FILE ?? '.logbook/person-master.key');
+  return new DynamoPersonKeys(client, wrapper, {
+    tableName: config.KEYS_TABLE,
+    cacheSeconds: config.KEY_CACHE_SECONDS,
+  });
+}
+
 /** The store as handlers build it, once per cold start. */
 export function auditStoreFromConfig(
   config: Config,
@@ -18,6 +34,7 @@ export function auditStoreFromConfig(
   return new DynamoAuditStore(client, {
     tableName: config.AUDIT_TABLE,
     shardsFor: shardResolver(config),
+    keys: personKeysFromConfig(config, client),
   });
 }
 

@@ -1,14 +1,19 @@
+import { DynamoErasureTargets } from '../adapters/dynamodb/audit-erasure.ts';
+import { DynamoAuditStore } from '../adapters/dynamodb/audit-store.ts';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
 import { logExpiryStoreFromConfig } from '../adapters/dynamodb/log-expiry.ts';
 import { CachedTrustReader, DynamoTrustStore, forgetTrustState } from '../adapters/dynamodb/trust-store.ts';
 import { sqsClient } from '../adapters/sqs/client.ts';
+import { localErasureQueue, SqsErasureQueue } from '../adapters/sqs/erasure-queue.ts';
 import { localExpiryQueue, SqsExpiryQueue } from '../adapters/sqs/expiry-queue.ts';
-import { type Config, shardResolver } from '../config.ts';
+import { type Config, isDeployed, shardResolver } from '../config.ts';
 import { systemClock } from '../domain/time.ts';
 import { ingestAuditEvents } from '../use-cases/audit/ingest.ts';
+import type { ErasureDeps, ErasureWorkerDeps } from '../use-cases/trust/erasure.ts';
 import type { ExpiryDeps } from '../use-cases/trust/expiry.ts';
 import type { ExpiryQueue, TrustDeps } from '../use-cases/trust/manage.ts';
-import { auditStoreFromConfig } from './audit.ts';
+import type { ErasureQueue } from '../use-cases/trust/ports.ts';
+import { auditStoreFromConfig, personKeysFromConfig } from './audit.ts';
 import { directoryStoreFromConfig } from './directory.ts';
 import { trustReaderFromConfig } from './trust-reader.ts';
 
@@ -75,6 +80,65 @@ export function buildResumerDeps(config: Config) {
   return {
     stalled: (before: string) => store.stalledJobs(before),
     queue: expiryQueueFromConfig(config),
+    clock: systemClock,
+  };
+}
+
+/** Erasure steps go to SQS in AWS and wait in this process locally (shared/adapters/sqs/erasure-queue.ts). */
+export function erasureQueueFromConfig(config: Config): ErasureQueue {
+  const url = config.ERASURE_JOBS_QUEUE_URL;
+  return url ? new SqsErasureQueue(sqsClient(config), url) : localErasureQueue;
+}
+
+/** The composition root of `/v1/erasures` (the trust function). */
+export function buildErasureDeps(config: Config): ErasureDeps {
+  const client = dynamoDocumentClient(config);
+  const store = new DynamoTrustStore(client, { tableName: config.STATE_TABLE });
+  const directory = directoryStoreFromConfig(config, client);
+  const ingest = {
+    store: auditStoreFromConfig(config, client),
+    clock: systemClock,
+    retentionMonths: config.AUDIT_RETENTION_MONTHS,
+    trust: trustReaderFromConfig(config, client),
+  };
+  return {
+    store,
+    holds: async (tenantId) => (await store.load(tenantId)).holds.filter((h) => h.status === 'active'),
+    queue: erasureQueueFromConfig(config),
+    audit: {
+      async record(events) {
+        await ingestAuditEvents(ingest, events);
+      },
+    },
+    async nameOf(tenantId, userId) {
+      const snap = await directory.snapshot(tenantId);
+      return snap.displayName(userId);
+    },
+    clock: systemClock,
+  };
+}
+
+/** The composition root of the erasure worker (SQS) and, locally, of the drain route. */
+export function buildErasureWorkerDeps(config: Config): ErasureWorkerDeps {
+  const client = dynamoDocumentClient(config);
+  const store = new DynamoTrustStore(client, { tableName: config.STATE_TABLE });
+  const keys = personKeysFromConfig(config, client);
+  const shardsFor = shardResolver(config);
+  const audit = new DynamoAuditStore(client, { tableName: config.AUDIT_TABLE, shardsFor, keys });
+  return {
+    store,
+    holds: async (tenantId) => (await store.load(tenantId)).holds.filter((h) => h.status === 'active'),
+    queue: erasureQueueFromConfig(config),
+    targets: new DynamoErasureTargets(client, audit, keys, {
+      auditTable: config.AUDIT_TABLE,
+      activityTable: config.ACTIVITY_TABLE,
+      directoryTable: config.DIRECTORY_TABLE,
+      shardsFor,
+      // In AWS other Lambdas may hold the key for up to KEY_CACHE_SECONDS after it is deleted.
+      // Locally every function runs in this one process, and deleting the key drops every
+      // function's cached copy at once: nothing is left to wait for.
+      waitSeconds: isDeployed() ? keys.cacheSeconds : 0,
+    }),
     clock: systemClock,
   };
 }

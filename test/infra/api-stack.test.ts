@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NOT_FOUND_FUNCTION, ROUTES } from '../../functions/routes.ts';
-import { FUNCTIONS, type TableAccess } from '../../infra/functions.ts';
+import { FUNCTIONS, type FunctionSpec, type TableAccess } from '../../infra/functions.ts';
 import { EXPORTS_PREFIX } from '../../infra/stacks/data-stack.ts';
 import { TABLES } from '../../shared/adapters/dynamodb/tables.ts';
 import { inspect, REPO_ROOT, SAMPLE_ROUTES, type Synth, synthLogbook, TEST_ISSUER } from './synth.ts';
@@ -62,6 +62,12 @@ const EXPECTED_DYNAMO: Record<TableAccess, string[]> = {
   readUpdate: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   expiry: ['dynamodb:Query', 'dynamodb:UpdateItem'],
   seal: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+  erasure: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+};
+const PERSON_KEY_ITEMS: Record<NonNullable<FunctionSpec['personKeys']>, string[]> = {
+  read: ['dynamodb:GetItem'],
+  create: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  erase: ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
 };
 
 describe('functions', () => {
@@ -102,6 +108,9 @@ describe('functions', () => {
           expected[action] = [...(expected[action] ?? []), `${def.id}.Arn`, ...onIndexes].sort();
         }
       }
+      for (const action of spec.personKeys ? PERSON_KEY_ITEMS[spec.personKeys] : []) {
+        expected[action] = [...(expected[action] ?? []), 'Keys.Arn'].sort();
+      }
       expect(grants).toEqual(expected);
     });
 
@@ -114,6 +123,7 @@ describe('functions', () => {
       if (spec.bucket) expected.add('EXPORTS_BUCKET');
       if (spec.signingSecret) expected.add('SIGNING_SECRET_ARN');
       if (spec.sealKey) expected.add('SEAL_KMS_KEY_ID');
+      if (spec.personKeys) expected.add('KEYS_TABLE').add('PERSON_KEYS_KMS_KEY_ID').add('KEY_CACHE_SECONDS');
       if (spec.sender) expected.add('SENDER_EMAIL');
       for (const target of spec.invoke ?? [])
         expected.add(`${target.toUpperCase().replace(/-/g, '_')}_FUNCTION`);
@@ -295,8 +305,10 @@ describe('functions', () => {
   it('audit-query can read audit entries but never write them', () => {
     const grants = view.fn('audit-query').grants('dynamodb:');
     expect(Object.keys(grants).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
-    expect(grants['dynamodb:GetItem']).toEqual(['Audit.Arn']);
+    // Keys: each person's wrapped data key, read by key (no Query, no write).
+    expect(grants['dynamodb:GetItem']).toEqual(['Audit.Arn', 'Keys.Arn']);
     expect(grants['dynamodb:Query']).toContain('Audit.Arn/index/byTime');
+    expect(grants['dynamodb:Query']!.some((r) => r.startsWith('Keys.Arn'))).toBe(false);
     // The state table: only the tenant's retention and legal holds, by Query.
     expect(
       grants['dynamodb:Query']!.every((r) => r.startsWith('Audit.Arn') || r.startsWith('State.Arn')),
@@ -305,7 +317,9 @@ describe('functions', () => {
 
   it('audit-ingest can only put audit entries: no UpdateItem, no batch write, Query only on the state table', () => {
     expect(view.fn('audit-ingest').grants('dynamodb:')).toEqual({
-      'dynamodb:PutItem': ['Audit.Arn'],
+      // Keys: a person's data key is read, or made once (a conditional put).
+      'dynamodb:GetItem': ['Keys.Arn'],
+      'dynamodb:PutItem': ['Audit.Arn', 'Keys.Arn'],
       'dynamodb:Query': ['State.Arn', 'State.Arn/index/byDue'],
     });
   });
@@ -417,8 +431,8 @@ describe('functions', () => {
       expect(main![1].Properties.RedrivePolicy.maxReceiveCount).toBe(5);
       expect(main![1].Properties.SqsManagedSseEnabled).toBe(true);
     }
-    // Two queues with their dead-letter queues, and the export worker's on-failure queue.
-    s.apiTemplate.resourceCountIs('AWS::SQS::Queue', 5);
+    // Three queues with their dead-letter queues, and the export worker's on-failure queue.
+    s.apiTemplate.resourceCountIs('AWS::SQS::Queue', 7);
   });
 
   it('runs the expiry worker from the expiry-jobs queue, two at most, and lets three functions send to it', () => {
@@ -432,9 +446,19 @@ describe('functions', () => {
     });
     for (const name of ['trust', 'expiry-worker', 'expiry-resumer']) {
       expect(view.fn(name).env.EXPIRY_JOBS_QUEUE_URL, name).toBe('Queue-expiry-jobs');
-      expect(view.fn(name).grants('sqs:SendMessage')['sqs:SendMessage'], name).toEqual([
-        'Queue-expiry-jobs.Arn',
-      ]);
+      expect(view.fn(name).grants('sqs:SendMessage')['sqs:SendMessage'], name).toEqual(
+        name === 'trust' ? ['Queue-erasure-jobs.Arn', 'Queue-expiry-jobs.Arn'] : ['Queue-expiry-jobs.Arn'],
+      );
+    }
+  });
+
+  it('runs the erasure worker from the erasure-jobs queue, two at most; trust and the worker send to it', () => {
+    const mappings = Object.values(s.apiTemplate.findResources('AWS::Lambda::EventSourceMapping'));
+    const mapping = mappings.find((m) => view.render(m.Properties.FunctionName) === 'fn:erasure-worker');
+    expect(view.render(mapping!.Properties.EventSourceArn)).toBe('Queue-erasure-jobs.Arn');
+    expect(mapping!.Properties).toMatchObject({ BatchSize: 1, ScalingConfig: { MaximumConcurrency: 2 } });
+    for (const name of ['trust', 'erasure-worker']) {
+      expect(view.fn(name).env.ERASURE_JOBS_QUEUE_URL, name).toBe('Queue-erasure-jobs');
     }
   });
 });
@@ -671,10 +695,38 @@ describe('the manifest', () => {
     }
   });
 
-  it('lets only the expiry worker and the sealer update log entries, each only its attributes', () => {
+  it('gives person keys only to the functions that read or write audit entries, each its own level', () => {
+    for (const [name, spec] of Object.entries(FUNCTIONS)) {
+      const kms = view.fn(name).grants('kms:');
+      const onKey = Object.entries(kms).filter(([, resources]) =>
+        resources.some((r) => r.startsWith('PersonKeysKey')),
+      );
+      const actions = onKey.map(([action]) => action).sort();
+      expect(actions, name).toEqual(
+        spec.personKeys === 'create'
+          ? ['kms:Decrypt', 'kms:GenerateDataKey']
+          : spec.personKeys
+            ? ['kms:Decrypt']
+            : [],
+      );
+    }
+    const keyStatements = view
+      .fn('audit-ingest')
+      .statements.filter((st) => st.actions.includes('kms:GenerateDataKey'));
+    expect(keyStatements[0]!.condition).toEqual({
+      'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'personId'] },
+    });
+    s.dataTemplate.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeySpec: Match.absent(),
+    });
+  });
+
+  it('lets only the expiry worker, the sealer and the erasure worker update log entries, each only its attributes', () => {
     const allowed: Record<string, string[]> = {
       'expiry-worker': ['Activity.Arn', 'Audit.Arn'],
       'audit-sealer': ['Audit.Arn'],
+      'erasure-worker': ['Audit.Arn'],
     };
     for (const name of s.api.functions.keys()) {
       const updates = (view.fn(name).grants('dynamodb:UpdateItem')['dynamodb:UpdateItem'] ?? []).filter(
@@ -689,6 +741,17 @@ describe('the manifest', () => {
     expect(sealer[0]!.actions).toEqual(['dynamodb:UpdateItem']);
     expect(sealer[0]!.condition).toEqual({
       'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'h', 'sl', 'ss', 'e', 'integrity'] },
+    });
+    // The erasure worker: commitments and erased markers in the list view, the plaintext helpers.
+    const erasure = view
+      .fn('erasure-worker')
+      .statements.filter(
+        (st) => st.actions.includes('dynamodb:UpdateItem') && st.resources.includes('Audit.Arn'),
+      );
+    expect(erasure).toHaveLength(1);
+    expect(erasure[0]!.actions).toEqual(['dynamodb:UpdateItem']);
+    expect(erasure[0]!.condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'e', 'f', 'ipp'] },
     });
     const onLogs = view
       .fn('expiry-worker')

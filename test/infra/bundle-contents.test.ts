@@ -55,7 +55,7 @@ function expectedSdk(spec: FunctionSpec): string[] {
   if ((spec.invoke ?? []).length > 0) pkgs.add('client-lambda');
   if ((spec.sendsTo ?? []).length > 0) pkgs.add('client-sqs');
   if (spec.signingSecret) pkgs.add('client-secrets-manager');
-  if (spec.sealKey) pkgs.add('client-kms');
+  if (spec.sealKey || spec.personKeys) pkgs.add('client-kms');
   return [...pkgs].sort();
 }
 

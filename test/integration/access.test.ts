@@ -137,6 +137,9 @@ const EXPECTED: Record<string, (c: Caller) => number> = {
   'DELETE /v1/legal-holds/{id}': only(['owner']),
   'GET /v1/settings/retention': only(['owner', 'admin']),
   'PUT /v1/settings/retention': only(['owner']),
+  // Erasure of a person: owners only (API.md "Trust → Erasure of a person").
+  'POST /v1/erasures': only(['owner'], 202),
+  'GET /v1/erasures/{id}': only(['owner']),
 };
 
 const tenantA = uniqueTenant('acc-a');
@@ -146,6 +149,7 @@ let tokens: Record<'A' | 'B', Record<Caller, string | undefined>>;
 let exportId = '';
 let reportId = '';
 let downloadToken = '';
+let erasureId = '';
 
 async function callerTokens(tenant: string): Promise<Record<Caller, string | undefined>> {
   const t = await tokensFor(tenant);
@@ -205,6 +209,7 @@ async function requestFor(route: RouteDef): Promise<{ path: string; method: stri
       : reportId;
   const hold = route.path === '/v1/legal-holds/{id}' ? await newHold() : '';
   const path = route.path
+    .replace('/v1/erasures/{id}', `/v1/erasures/${erasureId}`)
     .replace('/v1/legal-holds/{id}', `/v1/legal-holds/${hold}`)
     .replace('/v1/reports/{id}', `/v1/reports/${report}`)
     .replace('/v1/exports/{id}', `/v1/exports/${exportId}`)
@@ -238,6 +243,8 @@ async function requestFor(route: RouteDef): Promise<{ path: string; method: stri
   if (route.path === '/v1/legal-holds')
     body = { name: 'Matrix', reason: 'Access matrix', personIds: ['nobody'] };
   if (route.path === '/v1/settings/retention') body = { auditMonths: 18 };
+  // A person no entry names: the erasure finds nothing to change.
+  if (route.path === '/v1/erasures') body = { personId: 'nobody-erased' };
   if (route.method === 'DELETE' || route.method === 'GET') body = undefined;
   return { path, method: route.method, body };
 }
@@ -316,6 +323,9 @@ beforeAll(async () => {
   }
   expect(downloadToken).toBeTruthy();
   reportId = await newReport(true);
+  const erasure = await api('/v1/erasures', { token: tokens.A.owner, body: { personId: 'nobody-erased' } });
+  expect(erasure.status, erasure.text).toBe(202);
+  erasureId = erasure.body.id;
 });
 
 afterAll(() => {

@@ -151,8 +151,14 @@ describe('ingest under DynamoDB throttling, errors and lost responses', () => {
         tenantId: tenant,
         action: sent.action,
         object: sent.object,
-        actor: sent.actor,
+        // The actor's name is stored sealed under their own key (domain/audit/personal.ts).
+        actor: { type: sent.actor.type, id: sent.actor.id },
       });
+      const sealed = (stored?.e as { pd?: { p: string }[] } | undefined)?.pd;
+      expect(
+        sealed?.map((s) => s.p),
+        sent.id,
+      ).toEqual([sent.actor.id]);
       expect((stored?.x as { details?: unknown } | undefined)?.details).toEqual({ n });
     }
     // The plan really bit: every kind was injected, and failures reached the callers.

@@ -17,7 +17,9 @@ declare module 'vitest' {
     dynamoEndpoint: string;
     s3Endpoint: string;
     sesEndpoint: string;
-    tables: { audit: string; activity: string; directory: string; state: string };
+    tables: { audit: string; activity: string; directory: string; state: string; keys: string };
+    /** The local master key file that wraps persons' data keys (tests that store entries directly). */
+    personKeysFile: string;
     bucket: string;
   }
 }
@@ -42,6 +44,7 @@ export default async function setup(project: TestProject) {
       ACTIVITY_TABLE: stack.config.ACTIVITY_TABLE,
       DIRECTORY_TABLE: stack.config.DIRECTORY_TABLE,
       STATE_TABLE: stack.config.STATE_TABLE,
+      KEYS_TABLE: stack.config.KEYS_TABLE,
       EXPORTS_BUCKET: stack.config.EXPORTS_BUCKET,
       SENDER_EMAIL: stack.config.SENDER_EMAIL,
     },
@@ -55,7 +58,9 @@ export default async function setup(project: TestProject) {
     activity: stack.config.ACTIVITY_TABLE,
     directory: stack.config.DIRECTORY_TABLE,
     state: stack.config.STATE_TABLE,
+    keys: stack.config.KEYS_TABLE,
   });
+  project.provide('personKeysFile', stack.config.PERSON_KEYS_FILE ?? '');
   project.provide('bucket', stack.config.EXPORTS_BUCKET);
   return async () => {
     await stack.stop();

@@ -480,6 +480,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/erasures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase a person (owner)
+         * @description Once `done`, the person’s name and e-mail read "[erased]" wherever they appear (actor, impersonator, subject, learner, and the name of an object that is their own user record), and so do the IP address and user agent of entries they acted in — in reads, details, descriptions, exports and e-mails — and their directory record is gone. Their personal fields are stored encrypted under a key of their own; the erasure writes each field’s commitment (`integrity.commitments`) and destroys the key, so ids, actions, objects, times and results stay and every entry hash and digest still verifies. Entries recorded for the same person id afterwards are stored as usual. The work runs in the background; poll `GET /v1/erasures/{id}`. Recorded in the audit log (Person, Erased) with the person’s id only.
+         */
+        post: operations["requestErasure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/erasures/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An erasure and its progress (owner)
+         * @description Once `done`, the person’s name and e-mail read "[erased]" wherever they appear (actor, impersonator, subject, learner, and the name of an object that is their own user record), and so do the IP address and user agent of entries they acted in — in reads, details, descriptions, exports and e-mails — and their directory record is gone. Their personal fields are stored encrypted under a key of their own; the erasure writes each field’s commitment (`integrity.commitments`) and destroys the key, so ids, actions, objects, times and results stay and every entry hash and digest still verifies. Entries recorded for the same person id afterwards are stored as usual.
+         */
+        get: operations["getErasure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/legal-holds": {
         parameters: {
             query?: never;
@@ -583,10 +623,10 @@ export interface components {
                 name: string;
             };
             /** @enum {string} */
-            action: "Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Exported" | "Merged";
+            action: "Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Erased" | "Exported" | "Merged";
             object: {
                 /** @enum {string} */
-                type: "User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Contact" | "Group";
+                type: "User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Person" | "Contact" | "Group";
                 id: string;
                 name?: string;
             };
@@ -800,6 +840,10 @@ export interface components {
              */
             filters?: components["schemas"]["AuditFilters"] | components["schemas"]["ActivityFilters"];
         };
+        ErasureInput: {
+            /** @description The id of the person to erase */
+            personId: string;
+        };
         LegalHoldInput: {
             /** @description What the matter is called */
             name: string;
@@ -880,10 +924,10 @@ export interface components {
                 name: string;
             };
             /** @enum {string} */
-            action: "Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Exported" | "Merged";
+            action: "Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Erased" | "Exported" | "Merged";
             object: {
                 /** @enum {string} */
-                type: "User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Contact" | "Group";
+                type: "User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Person" | "Contact" | "Group";
                 id: string;
                 name?: string;
             };
@@ -963,10 +1007,10 @@ export interface components {
                 name: string;
             };
             /** @enum {string} */
-            action: "Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Exported" | "Merged";
+            action: "Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Erased" | "Exported" | "Merged";
             object: {
                 /** @enum {string} */
-                type: "User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Contact" | "Group";
+                type: "User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Person" | "Contact" | "Group";
                 id: string;
                 name?: string;
             };
@@ -1262,6 +1306,21 @@ export interface components {
             /** @constant */
             status: "queued";
         };
+        Erasure: {
+            id: string;
+            personId: string;
+            /**
+             * @description `blocked`: a legal hold placed while the erasure ran covers the person; it stopped
+             * @enum {string}
+             */
+            status: "pending" | "done" | "blocked";
+            /** @description Audit entries changed so far */
+            auditEntries: number;
+            /** @description Activity entries of the person */
+            activityEntries: number;
+            requestedAt: string;
+            completedAt?: string;
+        };
         LegalHold: {
             id: string;
             name: string;
@@ -1306,9 +1365,9 @@ export interface components {
             /** @description Actor ids. Several values: repeat the parameter or separate them with commas; any of them matches. */
             actorId?: string[];
             /** @description Actions from the catalog (`GET /v1/catalog` lists them with labels, as `actions`). Several values: repeat the parameter or separate them with commas; any of them matches. */
-            action?: ("Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Exported" | "Merged")[];
+            action?: ("Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Erased" | "Exported" | "Merged")[];
             /** @description Object types from the catalog (`GET /v1/catalog` lists them with labels, as `objectTypes`). Several values: repeat the parameter or separate them with commas; any of them matches. */
-            objectType?: ("User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Contact" | "Group")[];
+            objectType?: ("User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Person" | "Contact" | "Group")[];
             /** @description Object ids. Several values: repeat the parameter or separate them with commas; any of them matches. */
             objectId?: string[];
             /** @description Case-insensitive substring of the object’s name */
@@ -1404,9 +1463,9 @@ export interface components {
             /** @description Actor ids. Several values: repeat the parameter or separate them with commas; any of them matches. */
             actorId?: string[];
             /** @description Actions from the catalog (`GET /v1/catalog` lists them with labels, as `actions`). Several values: repeat the parameter or separate them with commas; any of them matches. */
-            action?: ("Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Exported" | "Merged")[];
+            action?: ("Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Erased" | "Exported" | "Merged")[];
             /** @description Object types from the catalog (`GET /v1/catalog` lists them with labels, as `objectTypes`). Several values: repeat the parameter or separate them with commas; any of them matches. */
-            objectType?: ("User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Contact" | "Group")[];
+            objectType?: ("User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Person" | "Contact" | "Group")[];
             /** @description Object ids. Several values: repeat the parameter or separate them with commas; any of them matches. */
             objectId?: string[];
             /** @description Case-insensitive substring of the object’s name */
@@ -1667,9 +1726,9 @@ export interface operations {
                 /** @description Actor ids. Several values: repeat the parameter or separate them with commas; any of them matches. */
                 actorId?: string[];
                 /** @description Actions from the catalog (`GET /v1/catalog` lists them with labels, as `actions`). Several values: repeat the parameter or separate them with commas; any of them matches. */
-                action?: ("Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Exported" | "Merged")[];
+                action?: ("Created" | "Updated" | "Deleted" | "PasswordChanged" | "LoginAs" | "ForceLoggedOut" | "Deactivated" | "Reactivated" | "MarkedAsCompleted" | "Archived" | "Unarchived" | "Unfinalized" | "Restored" | "Invited" | "Assigned" | "Unassigned" | "Published" | "Unpublished" | "Purged" | "Completed" | "ForceCompleted" | "Started" | "StatusReset" | "Enrolled" | "Unenrolled" | "Retaken" | "RetakeForced" | "Added" | "Removed" | "AddedToCourse" | "RemovedFromCourse" | "AddedToTrainingPlan" | "RemovedFromTrainingPlan" | "AddedToGroup" | "RemovedFromGroup" | "AddedToInstitution" | "RemovedFromInstitution" | "PrerequisitesUpdated" | "OrderChanged" | "StorageCreated" | "Granted" | "Revoked" | "LevelIncreased" | "LevelDecreased" | "Imported" | "Registered" | "Unregistered" | "Approved" | "Canceled" | "Rejected" | "Issued" | "Reissued" | "Downloaded" | "Expired" | "Uploaded" | "Generated" | "Copied" | "CategoriesChanged" | "RoleChanged" | "Released" | "Rerun" | "Erased" | "Exported" | "Merged")[];
                 /** @description Object types from the catalog (`GET /v1/catalog` lists them with labels, as `objectTypes`). Several values: repeat the parameter or separate them with commas; any of them matches. */
-                objectType?: ("User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Contact" | "Group")[];
+                objectType?: ("User" | "Team" | "TeamMembership" | "Item" | "Learnlist" | "Channel" | "Event" | "Quiz" | "Survey" | "Objective" | "OneToOne" | "Skill" | "Task" | "Integration" | "CsvExport" | "ApiApplication" | "Webhook" | "Setting" | "Session" | "Course" | "TrainingPlan" | "Catalog" | "SessionGroup" | "CompletionSet" | "CatalogAdmin" | "CourseAdmin" | "LmsAdmin" | "AssessmentSupervisor" | "SessionInstructor" | "Enrollment" | "EnrollmentRequest" | "UserSkill" | "Attendance" | "CatalogVisitor" | "SessionRegistration" | "LearnerRecord" | "Certificate" | "Assessment" | "ContentPackage" | "ExternalApp" | "LearningModule" | "AssessmentAttempt" | "ContentPackageAttempt" | "ExternalAppAttempt" | "LearningModuleAttempt" | "QuizAttempt" | "ApiKey" | "TeamMember" | "InstitutionGroup" | "Learner" | "Qualification" | "CourseAdministrator" | "CourseStaff" | "Report" | "Export" | "Class" | "Schedule" | "ReportSchedule" | "LegalHold" | "Person" | "Contact" | "Group")[];
                 /** @description Object ids. Several values: repeat the parameter or separate them with commas; any of them matches. */
                 objectId?: string[];
                 /** @description Case-insensitive substring of the object’s name */
@@ -4321,6 +4380,189 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestErasure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ErasureInput"];
+            };
+        };
+        responses: {
+            /** @description Accepted: the erasure, pending */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erasure"];
+                };
+            };
+            /** @description Invalid input; `errors` lists every bad field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or wrongly signed token. On bearer-token (JWT) routes API Gateway’s JWT authorizer rejects it before any function runs and answers `{"message":"Unauthorized"}` (application/json); a token that verifies but carries no usable claims (no `tenant_id`, an unknown `role`) is a problem+json 401 from Logbook. Locally, where a service-role bearer token stands in for SigV4, a missing or bad token on a service route is the same gateway 401. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller’s role may not do this (problem+json, from Logbook). On service (IAM, SigV4) routes in AWS, API Gateway answers 403 with `{"message": …}` (application/json) before any function runs when the request is unsigned, wrongly signed, or signed by a principal not allowed `execute-api:Invoke` on the route (e.g. `{"message":"Forbidden"}`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Conflict: an active legal hold covers the person */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the route allows (problem+json), or larger than API Gateway’s 10 MB request limit: `{"message":"Request Entity Too Large"}` (application/json), locally too. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error; never carries internals. `{"message":"Internal Server Error"}` (application/json) comes from API Gateway when the function failed outright or its answer exceeded Lambda’s 6 MB response limit (list pages end early to stay far below it); the local gateway enforces the same limit. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency failed or the function ran out of time; nothing was acknowledged, safe to retry (problem+json). `{"message":"Service Unavailable"}` (application/json) comes from API Gateway when no answer arrived within its 30-second integration timeout; functions behind routes stop at 29 s so this is rare. The local gateway gives up after 30 s with the same answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getErasure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The erasure */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erasure"];
+                };
+            };
+            /** @description Missing, expired or wrongly signed token. On bearer-token (JWT) routes API Gateway’s JWT authorizer rejects it before any function runs and answers `{"message":"Unauthorized"}` (application/json); a token that verifies but carries no usable claims (no `tenant_id`, an unknown `role`) is a problem+json 401 from Logbook. Locally, where a service-role bearer token stands in for SigV4, a missing or bad token on a service route is the same gateway 401. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller’s role may not do this (problem+json, from Logbook). On service (IAM, SigV4) routes in AWS, API Gateway answers 403 with `{"message": …}` (application/json) before any function runs when the request is unsigned, wrongly signed, or signed by a principal not allowed `execute-api:Invoke` on the route (e.g. `{"message":"Forbidden"}`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unknown id, or one that belongs to another tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Throttled; retry after the Retry-After header (problem+json). The stage’s own throttling (a deployment setting) answers `{"message":"Too Many Requests"}` (application/json) without a Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Unexpected error; never carries internals. `{"message":"Internal Server Error"}` (application/json) comes from API Gateway when the function failed outright or its answer exceeded Lambda’s 6 MB response limit (list pages end early to stay far below it); the local gateway enforces the same limit. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description A dependency failed or the function ran out of time; nothing was acknowledged, safe to retry (problem+json). `{"message":"Service Unavailable"}` (application/json) comes from API Gateway when no answer arrived within its 30-second integration timeout; functions behind routes stop at 29 s so this is rare. The local gateway gives up after 30 s with the same answer. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };

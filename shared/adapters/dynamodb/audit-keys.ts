@@ -1,5 +1,6 @@
 import { normaliseContentType } from '../../domain/audit/filters.ts';
 import { ipKey } from '../../domain/audit/ip.ts';
+import { type PersonKey, type StoredListItem, sealListItem } from '../../domain/audit/personal.ts';
 import type { AuditEntry, AuditListItem } from '../../domain/audit/schema.ts';
 import { itemPosition } from '../../query/position.ts';
 import { shardOf } from '../../query/shards.ts';
@@ -70,8 +71,11 @@ export interface AuditItem {
   /** bySeal partition (`hour#sealShard`) and sort key (`tenant#id`): sparse, hashed entries only. */
   sl?: string;
   ss?: string;
-  /** The list-view entry. */
-  e: AuditListItem;
+  /**
+   * The list-view entry; sealed (personal fields encrypted per person in `e.pd`, derived text
+   * out) when the writer has person keys, as every deployed writer does.
+   */
+  e: AuditListItem | StoredListItem;
   /** What only the detail view shows. */
   x: { changes?: AuditEntry['changes']; details?: AuditEntry['details'] };
   /** Filter helpers: lower-cased object name, fixed-width hex IP, bare content type. */
@@ -87,6 +91,7 @@ export function toAuditItem(
   shards: number,
   expiresAtEpochSeconds: number,
   held = false,
+  keyOf?: (person: string) => PersonKey,
 ): AuditItem {
   const t = entry.tenantId;
   const shard = shardOf(entry.id, shards);
@@ -100,7 +105,7 @@ export function toAuditItem(
     otp: auditKeys.objectType(t, shard, entry.object.type),
     srp: auditKeys.source(t, shard, entry.source.kind),
     tap: auditKeys.typeAction(t, shard, entry.object.type, entry.action),
-    e: listItem,
+    e: keyOf ? sealListItem(listItem, keyOf) : listItem,
     x: {},
     f: {},
     ...(held

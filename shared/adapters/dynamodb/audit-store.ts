@@ -5,8 +5,15 @@
 
 import { DynamoDBServiceException, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, type GetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import pLimit from 'p-limit';
 import type { AuditFilters } from '../../domain/audit/filters.ts';
 import { cidrKeyRange, ipKey } from '../../domain/audit/ip.ts';
+import {
+  openListItem,
+  type PersonKey,
+  personsToSeal,
+  type SealedPerson,
+} from '../../domain/audit/personal.ts';
 import {
   type AuditEntry,
   type AuditListItem,
@@ -18,7 +25,12 @@ import { isVisible, type Visibility } from '../../domain/trust/visibility.ts';
 import { logger } from '../../observability.ts';
 import type { ExpressionBuilder } from '../../query/expression.ts';
 import { idOfPosition } from '../../query/position.ts';
-import type { AuditEventStore, AuditStorePage, AuditStoreQuery } from '../../use-cases/audit/ports.ts';
+import type {
+  AuditEventStore,
+  AuditStorePage,
+  AuditStoreQuery,
+  PersonKeys,
+} from '../../use-cases/audit/ports.ts';
 import { isThrottling } from '../aws-errors.ts';
 import { toAttributeMap } from './attributes.ts';
 import { auditKeys, toAuditItem } from './audit-keys.ts';
@@ -42,6 +54,12 @@ export interface DynamoAuditStoreOptions {
   tableName: string;
   /** Write shards of a tenant (shardResolver(config)). */
   shardsFor: (tenantId: string) => number;
+  /**
+   * Each person's data key: entries are written with their personal fields sealed, and read with
+   * them opened (or `"[erased]"`). Absent (unit tests, tools): written in plaintext, sealed fields
+   * read as erased.
+   */
+  keys?: PersonKeys;
 }
 
 export class DynamoAuditStore implements AuditEventStore {
@@ -55,7 +73,22 @@ export class DynamoAuditStore implements AuditEventStore {
     expiresAtEpochSeconds: number,
     held = false,
   ): Promise<'created' | 'duplicate'> {
-    const item = toAuditItem(entry, this.options.shardsFor(entry.tenantId), expiresAtEpochSeconds, held);
+    const keys = this.options.keys;
+    let keyOf: ((person: string) => PersonKey) | undefined;
+    if (keys) {
+      const found = new Map<string, PersonKey>();
+      for (const person of personsToSeal(entry)) {
+        found.set(person, await keys.current(entry.tenantId, person));
+      }
+      keyOf = (person) => found.get(person)!;
+    }
+    const item = toAuditItem(
+      entry,
+      this.options.shardsFor(entry.tenantId),
+      expiresAtEpochSeconds,
+      held,
+      keyOf,
+    );
     // Marshalled here by the lean converter (the hot path; see attributes.ts), so the low-level
     // PutItem goes through the same client untouched by its marshaller. Outside the try: a value
     // the marshaller refuses is refused on every retry, never a 503.
@@ -100,8 +133,34 @@ export class DynamoAuditStore implements AuditEventStore {
       const e = item.e as AuditListItem;
       if (!isVisible(visibility, e.occurredAt, ttl, auditPersons(e))) return null;
     } else if (!(Number(ttl) >= nowEpochSeconds)) return null;
-    const entry = auditEntrySchema.parse({ ...(item.e as object), ...(item.x as object) });
+    const [opened] = await this.open(tenantId, [item.e as Record<string, unknown>]);
+    const entry = auditEntrySchema.parse({ ...opened, ...(item.x as object) });
     return entry.tenantId === tenantId ? entry : null;
+  }
+
+  /**
+   * Stored list views as the API shows them (domain/audit/personal.ts openListItem): each sealed
+   * person's key looked up once (cached per process), their fields opened or `"[erased]"`.
+   */
+  async open(tenantId: string, stored: readonly Record<string, unknown>[]): Promise<AuditListItem[]> {
+    const wanted = new Map<string, { person: string; version: string }>();
+    for (const e of stored) {
+      for (const s of (e.pd as SealedPerson[] | undefined) ?? [])
+        wanted.set(`${s.p}\u0000${s.k}`, { person: s.p, version: s.k });
+    }
+    const found = new Map<string, Buffer | null>();
+    const keys = this.options.keys;
+    if (keys && wanted.size > 0) {
+      const limit = pLimit(16);
+      await Promise.all(
+        [...wanted.entries()].map(([id, { person, version }]) =>
+          limit(async () => found.set(id, await keys.find(tenantId, person, version))),
+        ),
+      );
+    }
+    return stored.map((e) =>
+      openListItem(e, (person, version) => found.get(`${person}\u0000${version}`) ?? null),
+    );
   }
 
   async hydrate(tenantId: string, items: readonly AuditListItem[]): Promise<AuditEntry[]> {
@@ -164,8 +223,12 @@ export class DynamoAuditStore implements AuditEventStore {
       returned: result.items.length,
       queries: result.queries,
     });
+    const opened = await this.open(
+      q.tenantId,
+      result.items.map((item) => item.e as Record<string, unknown>),
+    );
     return {
-      items: result.items.map((item) => auditListItemSchema.parse(item.e)),
+      items: opened.map((e) => auditListItemSchema.parse(e)),
       nextPosition: result.nextPosition,
       scanned: result.scanned,
       index: plan.index,

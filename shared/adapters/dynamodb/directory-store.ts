@@ -63,6 +63,11 @@ export function clearDirectoryCache(): void {
   CACHE.clear();
 }
 
+/** Drops every function's cached snapshot of the tenant in this process (a record was replaced). */
+export function forgetDirectoryTenant(tableName: string, tenantId: string): void {
+  for (const key of CACHE.keys()) if (key.endsWith(`|${tableName}|${tenantId}`)) CACHE.delete(key);
+}
+
 export class DynamoDirectoryStore implements DirectoryStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,

@@ -12,9 +12,9 @@ export interface IndexDef {
 
 export interface TableDef {
   /** Logical id, also the CDK construct id. */
-  id: 'Audit' | 'Activity' | 'Directory' | 'State';
+  id: 'Audit' | 'Activity' | 'Directory' | 'State' | 'Keys';
   /** Environment variable that carries the physical name. */
-  envVar: 'AUDIT_TABLE' | 'ACTIVITY_TABLE' | 'DIRECTORY_TABLE' | 'STATE_TABLE';
+  envVar: 'AUDIT_TABLE' | 'ACTIVITY_TABLE' | 'DIRECTORY_TABLE' | 'STATE_TABLE' | 'KEYS_TABLE';
   partitionKey: string;
   sortKey?: string;
   ttlAttribute?: string;
@@ -107,4 +107,21 @@ export const STATE_TABLE: TableDef = {
   indexes: [{ name: 'byDue', partitionKey: 'dp', sortKey: 'nextRunAt', include: ['tenantId', 'reportId'] }],
 };
 
-export const TABLES: readonly TableDef[] = [AUDIT_TABLE, ACTIVITY_TABLE, DIRECTORY_TABLE, STATE_TABLE];
+/**
+ * Each person's data key, wrapped (envelope encryption; dynamodb/person-keys.ts): pk
+ * `tenant#person`, the wrapped key `w` and its version `v`. An erasure deletes the item.
+ */
+export const KEYS_TABLE: TableDef = {
+  id: 'Keys',
+  envVar: 'KEYS_TABLE',
+  partitionKey: 'pk',
+  indexes: [],
+};
+
+export const TABLES: readonly TableDef[] = [
+  AUDIT_TABLE,
+  ACTIVITY_TABLE,
+  DIRECTORY_TABLE,
+  STATE_TABLE,
+  KEYS_TABLE,
+];

@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
+import { type ErasureRecord, erasureRecordSchema } from '../../domain/trust/erasure.ts';
 import { type LegalHold, legalHoldSchema } from '../../domain/trust/holds.ts';
 import { type ExpiryJob, expiryJobSchema } from '../../domain/trust/jobs.ts';
 import type { RetentionMonths, TrustLog } from '../../domain/trust/retention.ts';
@@ -167,6 +168,35 @@ export class DynamoTrustStore {
         }),
       );
       return out.Item ? expiryJobSchema.parse(out.Item.j) : null;
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  /** An erasure (`ERASURE#id`, outside the HOLD#…RETENTION range every read loads). */
+  async putErasure(record: ErasureRecord): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.options.tableName,
+          Item: { pk: pk(record.tenantId), sk: `ERASURE#${record.id}`, j: record },
+        }),
+      );
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  async getErasure(tenantId: string, id: string): Promise<ErasureRecord | null> {
+    try {
+      const out = await this.client.send(
+        new GetCommand({
+          TableName: this.options.tableName,
+          Key: { pk: pk(tenantId), sk: `ERASURE#${id}` },
+          ConsistentRead: true,
+        }),
+      );
+      return out.Item ? erasureRecordSchema.parse(out.Item.j) : null;
     } catch (err) {
       fail(err);
     }

@@ -84,6 +84,7 @@ export const ACTIONS = {
   RoleChanged: { label: 'Role changed', verb: 'changed the role of {object}' },
   Released: { label: 'Released', verb: 'released {object}' },
   Rerun: { label: 'Re-run', verb: 're-ran {object}' },
+  Erased: { label: 'Erased', verb: 'erased {object}' },
   // CRM
   Exported: { label: 'Exported', verb: 'exported {object}' },
   Merged: { label: 'Merged', verb: 'merged {object}' },
@@ -156,6 +157,7 @@ export const OBJECT_TYPES = {
   Schedule: 'Schedule',
   ReportSchedule: 'Report schedule',
   LegalHold: 'Legal hold',
+  Person: 'Person',
   // CRM
   Contact: 'Contact',
   Group: 'Group',

@@ -137,7 +137,22 @@ function freshSalt(): string {
   return POOL.toString('base64url', poolAt - 16, poolAt);
 }
 
-/** A fresh salt and the entry's hash: what ingest stores beside the entry. */
+/** A fresh entry salt and the entry's hash (entries stored before per-field salts; tools, tests). */
 export function sealEntry(entry: Hashable, salt = freshSalt()): EntryIntegrity {
   return { hash: entryHash(entry, { salt }), salt };
+}
+
+/**
+ * What ingest stores beside the entry: a fresh random salt per personal field present (16 bytes,
+ * `integrity.salts`, which the recipe accepts as given) and the hash. Each field's salt can then
+ * be stored with its value, encrypted under the key of the person it belongs to
+ * (domain/audit/personal.ts), so no salt is shared between people: destroying one person's key
+ * leaves nothing from which their commitments could be brute-forced. No per-field SHA-256 either.
+ */
+export function sealEntryFields(entry: Hashable): EntryIntegrity {
+  const salts: Partial<Record<PersonalPath, string>> = {};
+  for (const path of PERSONAL_PATHS) {
+    if (personalValue(entry, path) !== undefined) salts[path] = freshSalt();
+  }
+  return { hash: entryHash(entry, { salts }), salts };
 }

@@ -1,5 +1,5 @@
 import { attribution, summarise } from '../../domain/audit/describe.ts';
-import { sealEntry } from '../../domain/audit/integrity.ts';
+import { sealEntryFields } from '../../domain/audit/integrity.ts';
 import {
   type AuditEntry,
   type AuditEventInput,
@@ -102,7 +102,7 @@ export async function ingestAuditEvents(
     if (problems.length > 0) continue;
     try {
       if (!input.id) entry.id = deps.newId ? deps.newId() : serverId(entry);
-      entry.integrity = sealEntry(entry);
+      entry.integrity = sealEntryFields(entry);
     } catch {
       // canonicalize refuses a string with a lone UTF-16 surrogate: no canonical form, no hash.
       errors.push({ path: `events[${index}]`, message: 'contains a string with a lone UTF-16 surrogate' });

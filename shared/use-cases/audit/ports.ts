@@ -1,6 +1,7 @@
 // What the audit use cases need from storage; the DynamoDB adapter and test fakes implement it.
 
 import type { AuditFilters } from '../../domain/audit/filters.ts';
+import type { PersonKey } from '../../domain/audit/personal.ts';
 import type { AuditEntry, AuditListItem } from '../../domain/audit/schema.ts';
 import type { Visibility } from '../../domain/trust/visibility.ts';
 
@@ -54,3 +55,18 @@ export interface AuditEventReader {
 export type AuditEventStore = AuditEventWriter & AuditEventReader;
 
 export type { Clock } from '../../domain/time.ts';
+
+/**
+ * Each person's data key (domain/audit/personal.ts): envelope encryption under KMS in AWS, a
+ * master key file locally; unwrapped keys cached per process for at most KEY_CACHE_SECONDS.
+ */
+export interface PersonKeys {
+  /** The person's current key, made on first use (a new version after an erasure). */
+  current(tenantId: string, personId: string): Promise<PersonKey>;
+  /** The key of that version, or null when it is gone (the person was erased). */
+  find(tenantId: string, personId: string, version: string): Promise<Buffer | null>;
+  /** Deletes the person's key for good (an erasure); a no-op when there is none. */
+  destroy(tenantId: string, personId: string): Promise<void>;
+  /** How long a process may keep using a key after it was destroyed elsewhere, in seconds. */
+  readonly cacheSeconds: number;
+}

@@ -1,7 +1,52 @@
+import type { ErasureRecord, ErasureStream, ErasureTask } from '../../domain/trust/erasure.ts';
 import type { ExpiryTask } from '../../domain/trust/jobs.ts';
 
 /** The queue of expiry jobs (SQS in AWS, in process locally), as the trust use cases see it. */
 export interface ExpiryQueue {
   /** Hands a job on to the expiry worker, after `delaySeconds` when given. */
   enqueue(task: ExpiryTask, delaySeconds?: number): Promise<void>;
+}
+
+/** The queue of erasure steps (SQS in AWS, in process locally). */
+export interface ErasureQueue {
+  enqueue(task: ErasureTask, delaySeconds?: number): Promise<void>;
+}
+
+/** Erasure records (the state table). */
+export interface ErasureStore {
+  putErasure(record: ErasureRecord): Promise<void>;
+  getErasure(tenantId: string, id: string): Promise<ErasureRecord | null>;
+}
+
+/** One page of a person's audit entries, as the erasure walks them. */
+export interface ErasurePage {
+  /** Entries changed in this page (commitments written, helpers removed). */
+  changed: number;
+  /** Where the next page starts; undefined: this stream (or shard) is done. */
+  after?: Record<string, unknown>;
+}
+
+/** What an erasure needs of the logs, the directory and the key store. */
+export interface ErasureTargets {
+  shards(tenantId: string): number;
+  /** Erases the person's fields in one page of one stream (idempotent per entry). */
+  auditPage(
+    tenantId: string,
+    personId: string,
+    stream: ErasureStream,
+    shard: number,
+    after: Record<string, unknown> | undefined,
+  ): Promise<ErasurePage>;
+  /** Counts the person's activity entries (one page). */
+  activityPage(
+    tenantId: string,
+    personId: string,
+    after: Record<string, unknown> | undefined,
+  ): Promise<{ count: number; after?: Record<string, unknown> }>;
+  /** Deletes the person's data key. */
+  destroyKey(tenantId: string, personId: string): Promise<void>;
+  /** Replaces the person's directory record by a tombstone whose name reads "[erased]". */
+  tombstone(tenantId: string, personId: string): Promise<void>;
+  /** Seconds a warm process may keep using a deleted key. */
+  readonly keyCacheSeconds: number;
 }

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { attribution, summarise } from '../../../shared/domain/audit/describe.ts';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { toAuditItem } from '../../../shared/adapters/dynamodb/audit-keys.ts';
@@ -111,9 +112,11 @@ describe('DynamoAuditStore reads', () => {
   it('reads one entry consistently and hides it once past retention', async () => {
     const item = toAuditItem(entry, 1, 2_000);
     ddb.on(GetCommand).resolves({ Item: item });
-    expect(await store().get('t1', 'e1', 1_999)).toEqual(entry);
+    // Summary and attribution are derived at read time from what the reader may see.
+    const shown = { ...entry, summary: summarise(entry), attribution: attribution(entry) };
+    expect(await store().get('t1', 'e1', 1_999)).toEqual(shown);
     // Kept through the second its retention ends (as DynamoDB's TTL), gone after it.
-    expect(await store().get('t1', 'e1', 2_000)).toEqual(entry);
+    expect(await store().get('t1', 'e1', 2_000)).toEqual(shown);
     expect(await store().get('t1', 'e1', 2_001)).toBeNull();
     expect(ddb).toHaveReceivedCommandWith(GetCommand, { Key: { pk: 't1#e1' }, ConsistentRead: true });
   });

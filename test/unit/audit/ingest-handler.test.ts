@@ -1,5 +1,5 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -17,6 +17,9 @@ beforeEach(() => {
   ddb.reset();
   // The tenant's retention and legal holds (state table): none set.
   ddb.on(QueryCommand).resolves({ Items: [] });
+  // Each person's data key (Keys table): none yet, so one is made and stored.
+  ddb.on(GetCommand).resolves({});
+  ddb.on(PutCommand).resolves({});
 });
 
 const context = { awsRequestId: 'r1', functionName: 'audit-ingest' } as Context;

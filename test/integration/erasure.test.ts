@@ -1,0 +1,343 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { main } from '../../ops/verify.ts';
+import { DynamoAuditStore } from '../../shared/adapters/dynamodb/audit-store.ts';
+import { DynamoPersonKeys } from '../../shared/adapters/dynamodb/person-keys.ts';
+import { localKeyWrapper } from '../../shared/adapters/kms/data-keys.ts';
+import { SEAL_GRACE_MS } from '../../shared/domain/audit/digest.ts';
+import { sealEntry } from '../../shared/domain/audit/integrity.ts';
+import { auditEventInputSchema } from '../../shared/domain/audit/schema.ts';
+import { toEntry } from '../../shared/use-cases/audit/ingest.ts';
+import { api, baseUrl, tokensFor, uniqueTenant } from './helpers.ts';
+import { rawDynamo } from './support/raw-dynamo.ts';
+
+/**
+ * Erasure of a person (API.md "Trust → Erasure of a person"), through the HTTP API into the
+ * emulators: a learner appears as actor, subject, User object, impersonator and learner, an admin
+ * acts on them; the hour is sealed; the learner is erased (the job driven by
+ * `/_local/erasure-jobs`, stopped midway and resumed); then reads, exports, the directory and
+ * `npm run verify` are checked. Every time is relative to the moment the test runs.
+ */
+const raw = rawDynamo();
+afterAll(() => raw.destroy());
+
+// The sealed hour must hold only entries from before the seal, so the learner's entries of that
+// hour are stored as ingest would have stored them an hour ago (sealed under the same local key
+// store the gateway uses); every other entry goes through the API.
+const doc = DynamoDBDocumentClient.from(
+  new DynamoDBClient({
+    region: 'eu-west-1',
+    endpoint: inject('dynamoEndpoint'),
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  }),
+  { marshallOptions: { removeUndefinedValues: true } },
+);
+const keys = new DynamoPersonKeys(doc, localKeyWrapper(inject('personKeysFile')), {
+  tableName: inject('tables').keys,
+  cacheSeconds: 0,
+});
+const store = new DynamoAuditStore(doc, { tableName: inject('tables').audit, shardsFor: () => 1, keys });
+afterAll(() => doc.destroy());
+type Tokens = Awaited<ReturnType<typeof tokensFor>>;
+
+const HOUR_MS = 3_600_000;
+const LEE = {
+  id: 'u-lee',
+  name: 'Leonora Quellwater',
+  email: 'leonora.quellwater@example.com',
+  ip: '203.0.113.77',
+  ua: 'QuellBrowser/9.1',
+};
+const ADAM = { id: 'u-adam', name: 'Adam Admin', ip: '198.51.100.5' };
+const SECRETS = [LEE.name, 'Leonora', 'Quellwater', LEE.email, LEE.ip, LEE.ua];
+
+async function local(path: string, body: unknown = {}) {
+  const res = await fetch(`${baseUrl()}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(200);
+  return res.json();
+}
+const drain = (maxSteps?: number) => local('/_local/erasure-jobs', maxSteps ? { maxSteps } : {});
+
+function events(tenant: string, at: string) {
+  return [
+    {
+      id: 'by-admin',
+      tenantId: tenant,
+      occurredAt: at,
+      actor: { type: 'user', id: ADAM.id, name: ADAM.name, email: 'adam@example.com' },
+      action: 'Deactivated',
+      object: { type: 'User', id: LEE.id, name: LEE.name },
+      subject: { id: LEE.id, name: LEE.name },
+      source: { kind: 'web' },
+      ip: ADAM.ip,
+      userAgent: 'AdminBrowser/1.0',
+    },
+    {
+      id: 'by-lee',
+      tenantId: tenant,
+      occurredAt: at,
+      actor: { type: 'user', id: LEE.id, name: LEE.name, email: LEE.email },
+      action: 'Updated',
+      object: { type: 'Task', id: 'task-1', name: 'Onboarding' },
+      source: { kind: 'web' },
+      ip: LEE.ip,
+      userAgent: LEE.ua,
+      changes: [{ field: 'title', before: 'a', after: 'b' }],
+    },
+    {
+      id: 'lee-impersonates',
+      tenantId: tenant,
+      occurredAt: at,
+      actor: { type: 'user', id: 'u-other', name: 'Olga Other' },
+      impersonator: { id: LEE.id, name: LEE.name },
+      action: 'Updated',
+      object: { type: 'Task', id: 'task-2', name: 'Checklist' },
+      source: { kind: 'web' },
+    },
+  ];
+}
+
+async function auditItems(t: Tokens, q = '') {
+  const res = await api(`/v1/audit-events?from=2000-01-01T00:00:00Z&limit=100${q}`, { token: t.owner });
+  expect(res.status, res.text).toBe(200);
+  return res.body.items as Record<string, any>[];
+}
+async function exportText(t: Tokens, log: 'audit' | 'activity', format: 'csv' | 'json') {
+  const created = await api('/v1/exports', {
+    token: t.owner,
+    body: { log, format, filters: { from: '2000-01-01T00:00:00Z' } },
+  });
+  expect(created.status, created.text).toBe(202);
+  for (let i = 0; i < 150; i++) {
+    const res = await api(`/v1/exports/${created.body.id}`, { token: t.owner });
+    if (res.body.status === 'succeeded') {
+      const redirect = await fetch(res.body.downloadUrl, { redirect: 'manual' });
+      return (await fetch(redirect.headers.get('location')!)).text();
+    }
+    expect(res.body.status).not.toBe('failed');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('export did not finish');
+}
+async function verify(token: string, from: number, to: string) {
+  const lines: string[] = [];
+  const code = await main(
+    ['--url', baseUrl(), '--token', token, '--from', new Date(from).toISOString(), '--to', to],
+    (l) => lines.push(l),
+  );
+  return { code, out: lines.join('\n') };
+}
+
+describe('erasure of a person', () => {
+  const tenant = uniqueTenant('erase');
+  let t: Tokens;
+  let erasureId: string;
+  const thisHour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+  let verifyTo: string;
+
+  const lastHour = thisHour - HOUR_MS;
+
+  beforeAll(async () => {
+    t = await tokensFor(tenant);
+    const users = [
+      {
+        id: LEE.id,
+        firstName: 'Leonora',
+        lastName: 'Quellwater',
+        email: LEE.email,
+        role: 'Learner',
+        status: 'active',
+      },
+      {
+        id: ADAM.id,
+        firstName: 'Adam',
+        lastName: 'Admin',
+        email: 'adam@example.com',
+        role: 'Admin',
+        status: 'active',
+      },
+    ];
+    const dir = await api('/v1/directory/users', {
+      method: 'PUT',
+      token: t.service,
+      body: { tenantId: tenant, users },
+    });
+    expect(dir.status, dir.text).toBe(200);
+    const at = new Date(lastHour + 60_000).toISOString();
+    for (const raw of events(tenant, at)) {
+      const input = auditEventInputSchema.parse(raw);
+      const entry = toEntry(input, input.id!, new Date(lastHour + 61_000).toISOString());
+      entry.integrity = sealEntry(entry);
+      await store.put(entry, Math.floor(Date.now() / 1000) + 86_400 * 30);
+    }
+    // And one through the API, now.
+    const now = events(tenant, new Date().toISOString())[1]!;
+    const res = await api('/v1/audit-events', {
+      token: t.service,
+      body: { events: [{ ...now, id: 'by-lee-now' }] },
+    });
+    expect(res.status, res.text).toBe(200);
+    const act = await api('/v1/activity-events', {
+      token: t.service,
+      body: {
+        events: [{ id: 'lee-login', tenantId: tenant, occurredAt: at, userId: LEE.id, action: 'LoggedIn' }],
+      },
+    });
+    expect(act.status, act.text).toBe(200);
+  }, 60_000);
+
+  it('stores no personal value of the entry in the clear, and reads it back whole', async () => {
+    const item = (
+      await raw.send(
+        new GetCommand({ TableName: inject('tables').audit, Key: { pk: `${tenant}#by-lee-now` } }),
+      )
+    ).Item!;
+    const text = JSON.stringify(item.e);
+    for (const secret of SECRETS) expect(text).not.toContain(secret);
+    const byLee = (await auditItems(t)).find((i) => i.id === 'by-lee-now')!;
+    expect(byLee.actor).toMatchObject({ name: LEE.name, email: LEE.email });
+    expect(byLee.ip).toBe(LEE.ip);
+    expect(byLee.summary).toContain(LEE.name);
+    // The IP filter works on sealed entries.
+    expect((await auditItems(t, `&ip=${LEE.ip}`)).map((i) => i.id).sort()).toEqual(['by-lee', 'by-lee-now']);
+  });
+
+  it('refuses a person under an active legal hold with 409, and writes nothing', async () => {
+    const hold = await api('/v1/legal-holds', {
+      token: t.owner,
+      body: { name: 'Case 7', reason: 'litigation', personIds: ['u-held'] },
+    });
+    expect(hold.status, hold.text).toBe(201);
+    const res = await api('/v1/erasures', { token: t.owner, body: { personId: 'u-held' }, unchecked: true });
+    expect(res.status).toBe(409);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect((await auditItems(t, '&objectType=Person')).length).toBe(0);
+  });
+
+  it('is for owners only', async () => {
+    const res = await api('/v1/erasures', { token: t.admin, body: { personId: LEE.id }, unchecked: true });
+    expect(res.status).toBe(403);
+    const bad = await api('/v1/erasures', { token: t.owner, body: {}, unchecked: true });
+    expect(bad.status).toBe(400);
+  });
+
+  it('seals the hour, erases the learner in resumable steps, and reports done with counts', async () => {
+    const sealed = await api<{ digests: number }>('/_local/seal', {
+      body: {
+        // The last hour is closed (its grace passed); this one is not.
+        now: new Date(thisHour + SEAL_GRACE_MS + 1000).toISOString(),
+        fromHour: new Date(lastHour).toISOString(),
+      },
+      unchecked: true,
+    });
+    expect(sealed.status).toBe(200);
+    verifyTo = new Date(thisHour).toISOString();
+    const before = await verify(t.owner, lastHour, verifyTo);
+    expect(before.code, before.out).toBe(0);
+
+    const res = await api('/v1/erasures', { token: t.owner, body: { personId: LEE.id } });
+    expect(res.status, res.text).toBe(202);
+    expect(res.body).toMatchObject({ personId: LEE.id, status: 'pending' });
+    erasureId = res.body.id;
+    // Stopped after two steps (as if the worker died): still pending, and it resumes.
+    await drain(2);
+    const midway = await api(`/v1/erasures/${erasureId}`, { token: t.owner });
+    expect(midway.body.status).toBe('pending');
+    await drain();
+    const done = await api(`/v1/erasures/${erasureId}`, { token: t.owner });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({
+      id: erasureId,
+      personId: LEE.id,
+      status: 'done',
+      auditEntries: 4,
+      activityEntries: 1,
+    });
+    expect(done.body.completedAt).toBeDefined();
+  }, 60_000);
+
+  it('shows "[erased]" for the learner everywhere, and the admin keeps their own name', async () => {
+    const items = await auditItems(t);
+    const byAdmin = items.find((i) => i.id === 'by-admin')!;
+    expect(byAdmin.actor.name).toBe(ADAM.name);
+    expect(byAdmin.ip).toBe(ADAM.ip);
+    expect(byAdmin.subject.name).toBe('[erased]');
+    expect(byAdmin.object.name).toBe('[erased]');
+    const byLee = items.find((i) => i.id === 'by-lee')!;
+    expect(byLee.actor).toMatchObject({ id: LEE.id, name: '[erased]', email: '[erased]' });
+    expect(byLee.ip).toBe('[erased]');
+    expect(byLee.userAgent).toBe('[erased]');
+    expect(items.find((i) => i.id === 'lee-impersonates')!.impersonator.name).toBe('[erased]');
+    const detail = await api(`/v1/audit-events/by-lee`, { token: t.owner });
+    expect(detail.body.changes).toEqual([{ field: 'title', before: 'a', after: 'b' }]);
+    for (const secret of SECRETS) {
+      expect(JSON.stringify(items)).not.toContain(secret);
+      expect(detail.text).not.toContain(secret);
+    }
+    expect(await auditItems(t, `&ip=${LEE.ip}`)).toEqual([]);
+    expect((await auditItems(t, `&ip=${ADAM.ip}`)).map((i) => i.id)).toEqual(['by-admin']);
+    const activity = await api('/v1/activity?from=2000-01-01T00:00:00Z', { token: t.owner });
+    expect(activity.body.items[0].user).toEqual({ id: LEE.id, name: '[erased]' });
+    expect(activity.text).not.toContain('Leonora');
+  });
+
+  it('leaves no plaintext of the learner in exports made after it', async () => {
+    for (const log of ['audit', 'activity'] as const) {
+      for (const format of ['csv', 'json'] as const) {
+        const text = await exportText(t, log, format);
+        expect(text.length).toBeGreaterThan(0);
+        for (const secret of SECRETS) expect(text, `${log} ${format}`).not.toContain(secret);
+      }
+    }
+  }, 60_000);
+
+  it('keeps every digest and entry hash verifiable (npm run verify exits 0)', async () => {
+    const { code, out } = await verify(t.owner, lastHour, verifyTo);
+    expect(code, out).toBe(0);
+  }, 60_000);
+
+  it('is recorded in the audit log with the person’s id and no personal data', async () => {
+    const recorded = await auditItems(t, '&objectType=Person');
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({ action: 'Erased', object: { type: 'Person', id: LEE.id } });
+    for (const secret of SECRETS) expect(JSON.stringify(recorded[0])).not.toContain(secret);
+  });
+
+  it('does nothing more when repeated (idempotent)', async () => {
+    const again = await api('/v1/erasures', { token: t.owner, body: { personId: LEE.id } });
+    expect(again.status).toBe(202);
+    await drain();
+    const done = await api(`/v1/erasures/${again.body.id}`, { token: t.owner });
+    expect(done.body).toMatchObject({ status: 'done', auditEntries: 0 });
+    expect((await verify(t.owner, lastHour, verifyTo)).code).toBe(0);
+  }, 60_000);
+
+  it('stores and reads entries recorded for the same person id afterwards as usual', async () => {
+    const res = await api('/v1/audit-events', {
+      token: t.service,
+      body: {
+        events: [
+          {
+            id: 'after',
+            tenantId: tenant,
+            occurredAt: new Date().toISOString(),
+            actor: { type: 'user', id: LEE.id, name: 'Lee Again', email: 'lee.again@example.com' },
+            action: 'Updated',
+            object: { type: 'Task', id: 'task-3', name: 'Later' },
+            source: { kind: 'web' },
+          },
+        ],
+      },
+    });
+    expect(res.status, res.text).toBe(200);
+    const after = (await auditItems(t)).find((i) => i.id === 'after')!;
+    expect(after.actor).toMatchObject({ name: 'Lee Again', email: 'lee.again@example.com' });
+    // The old entries stay erased.
+    expect((await auditItems(t)).find((i) => i.id === 'by-lee')!.actor.name).toBe('[erased]');
+  });
+});

@@ -292,6 +292,9 @@ describe('erasure of a person', () => {
         const text = await exportText(t, log, format);
         expect(text.length).toBeGreaterThan(0);
         for (const secret of SECRETS) expect(text, `${log} ${format}`).not.toContain(secret);
+        // The directory tombstone's stored placeholder address never shows: the learner reads [erased].
+        expect(text, `${log} ${format}`).not.toContain('erased.invalid');
+        if (log === 'activity' && format === 'csv') expect(text).toContain('[erased]');
       }
     }
   }, 60_000);

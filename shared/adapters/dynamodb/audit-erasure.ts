@@ -11,7 +11,7 @@ import type { ErasureStream } from '../../domain/trust/erasure.ts';
 import type { PersonKeys } from '../../use-cases/audit/ports.ts';
 import type { ErasurePage, ErasureTargets } from '../../use-cases/trust/ports.ts';
 import type { DynamoAuditStore } from './audit-store.ts';
-import { forgetDirectoryTenant } from './directory-store.ts';
+import { forgetDirectoryTenant, TOMBSTONE_EMAIL } from './directory-store.ts';
 import { isConditionFailure, toDomainError } from './errors.ts';
 
 /**
@@ -211,7 +211,7 @@ export class DynamoErasureTargets implements ErasureTargets {
           TableName: this.options.directoryTable,
           Item: {
             ...key,
-            r: { ...tomb, id: personId, firstName: ERASED, lastName: '', email: 'erased@erased.invalid' },
+            r: { ...tomb, id: personId, firstName: ERASED, lastName: '', email: TOMBSTONE_EMAIL },
           },
         }),
       );

@@ -4,6 +4,7 @@
 
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { ERASED } from '../../domain/audit/personal.ts';
 import {
   type ContentRecord,
   contentRecordSchema,
@@ -30,6 +31,9 @@ export interface DynamoDirectoryStoreOptions {
   /** Epoch ms, for the cache's age. */
   now?: () => number;
 }
+
+/** The e-mail an erased person's directory tombstone stores (the record schema needs one). */
+export const TOMBSTONE_EMAIL = 'erased@erased.invalid';
 
 export const SK_PREFIX: Record<DirectoryKind, string> = {
   users: 'USER#',
@@ -104,6 +108,8 @@ export class DynamoDirectoryStore implements DirectoryStore {
         ExpressionAttributeValues: { ':pk': tenantId },
       });
       for await (const item of items) addItem(data, item);
+      // An erased person's tombstone stores a valid placeholder e-mail; every reader sees `[erased]`.
+      for (const u of data.users) if (u.email === TOMBSTONE_EMAIL) u.email = ERASED;
     } catch (err) {
       throw toDomainError(err);
     }

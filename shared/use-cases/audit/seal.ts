@@ -107,16 +107,10 @@ export interface SealOptions {
    */
   fromHour?: string;
   /**
-   * The very first run (no stored cursor) starts here when it is older than the day before `now`:
-   * the oldest hour of the entries the legacy backfill enriched (backfill.ts), so they are sealed
-   * at the tenant's first sealing, in hour order, before any later hour.
-   */
-  firstHour?: string;
-  /**
    * Seal only these tenants' hours, each read on its own (`begins_with` on the index's sort key),
    * and leave the shared cursor alone: a replay for some tenants, or tests sharing one stack, where
    * sealing everyone's hours would start another test's chain at an hour of its choosing.
-   * Without `fromHour` the run starts where a first run would (a day back, or `firstHour`).
+   * Without `fromHour` the run starts where a first run would (a day back).
    */
   tenants?: readonly string[];
   /** Asked after each page: true = save the cursor and stop (the next invocation resumes). */
@@ -155,12 +149,9 @@ export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promis
   const last = opts.catchUp ? Math.min(closed, Date.parse(opts.catchUp.through)) : closed;
   const shared = opts.fromHour === undefined && opts.tenants === undefined;
   let cursor: SealCursorLike = shared
-    ? ((await deps.store.cursor()) ?? { hour: firstRunHour(last, opts.firstHour), shard: 0 })
+    ? ((await deps.store.cursor()) ?? { hour: firstRunHour(last), shard: 0 })
     : {
-        hour:
-          opts.fromHour === undefined
-            ? firstRunHour(last, opts.firstHour)
-            : hourStart(Date.parse(opts.fromHour)),
+        hour: opts.fromHour === undefined ? firstRunHour(last) : hourStart(Date.parse(opts.fromHour)),
         shard: 0,
       };
   const result: SealResult = {
@@ -357,11 +348,8 @@ async function startChain(
   return { done: sealed.done, digests: sealed.digests, enriched };
 }
 
-function firstRunHour(last: number, firstHour: string | undefined): string {
-  const lookback = hourStart(last - FIRST_RUN_LOOKBACK_MS);
-  if (firstHour === undefined) return lookback;
-  const first = hourStart(Date.parse(firstHour));
-  return first < lookback ? first : lookback;
+function firstRunHour(last: number): string {
+  return hourStart(last - FIRST_RUN_LOOKBACK_MS);
 }
 
 /** One digest for the tenant's hour, unless the head is already at or past it. 1 if written. */

@@ -187,19 +187,6 @@ describe('sealing split across invocations', () => {
     );
   });
 
-  it('starts the very first run at the oldest backfilled hour when that is older than a day', async () => {
-    const store = new MemorySealStore(dataset());
-    const late = new Date(H + 30 * 3_600_000 + 6 * 60_000);
-    // Without firstHour the first run looks back one day only: the dataset's hours are older.
-    expect((await sealClosedHours(deps(new MemorySealStore(dataset())), { now: late })).digests).toBe(0);
-    const first = await sealClosedHours(deps(store), { now: late, firstHour: new Date(H).toISOString() });
-    expect(first.digests).toBe(18);
-    // Once the cursor exists, firstHour changes nothing.
-    expect(
-      (await sealClosedHours(deps(store), { now: late, firstHour: new Date(H).toISOString() })).digests,
-    ).toBe(0);
-  });
-
   it('seals only the named tenants, each read on its own, and leaves the shared cursor alone', async () => {
     const whole = new MemorySealStore(dataset());
     await sealClosedHours(deps(whole), { now, fromHour: new Date(H).toISOString() });
@@ -220,14 +207,9 @@ describe('sealing split across invocations', () => {
     expect((await sealClosedHours(deps(store), { now, fromHour: new Date(H).toISOString() })).digests).toBe(
       12,
     );
-    // Without fromHour, a run for some tenants starts where a first run would (firstHour here).
+    // Without fromHour, a run for some tenants starts where a first run would (a day back).
     const fresh = new MemorySealStore(dataset());
-    const late = new Date(H + 30 * 3_600_000 + 6 * 60_000);
-    const first = await sealClosedHours(deps(fresh), {
-      now: late,
-      tenants: ['a0'],
-      firstHour: new Date(H).toISOString(),
-    });
+    const first = await sealClosedHours(deps(fresh), { now, tenants: ['a0'] });
     expect(first.digests).toBe(3);
     expect(fresh.saved).toBeNull();
     expect((await sealClosedHours(deps(fresh), { now, tenants: [] })).digests).toBe(0);

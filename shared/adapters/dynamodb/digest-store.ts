@@ -11,7 +11,6 @@ import type { AuditDigest, Leaf } from '../../domain/audit/digest.ts';
 import type { EntryIntegrity } from '../../domain/audit/integrity.ts';
 import type { MerkleState } from '../../domain/audit/merkle.ts';
 import { type AuditEntry, auditEntrySchema } from '../../domain/audit/schema.ts';
-import type { BackfillCursor } from '../../use-cases/audit/backfill.ts';
 import { toDomainError } from '../aws-errors.ts';
 import { auditKeys, SEAL_SHARDS } from './audit-keys.ts';
 
@@ -52,6 +51,13 @@ export interface SealCursor {
   startKey?: Record<string, unknown>;
   /** The tenant whose leaves the page key cut, with its Merkle state and first id. */
   partial?: { tenantId: string; merkle: MerkleState };
+}
+
+/** The legacy backfill's progress (its cursor, shared/use-cases/audit/backfill.ts). */
+export interface BackfillCursor {
+  shard: number;
+  startKey?: Record<string, unknown>;
+  oldestHour?: string;
 }
 
 export interface SealPage {

@@ -180,29 +180,33 @@ export async function sealClosedHours(deps: SealDeps, opts: SealOptions): Promis
           limit(async () => {
             await Promise.all(t.writes);
             const starts = deps.start !== undefined && !opts.catchUp;
-            const head = t.starting || !starts ? null : await deps.store.head(t.tenantId);
-            if (starts && (t.starting || !head || head.starting)) {
-              // No chain yet: backfill, then seal from the oldest hour through this one (re-read).
-              const started = await startChain(deps, opts, t.tenantId, hour, head);
-              result.digests += started.digests;
-              result.enriched += started.enriched;
-              if (!started.done) waiting = true;
-              return;
+            let head = t.starting || !starts ? undefined : await deps.store.head(t.tenantId);
+            if (!t.starting && (!starts || (head && !head.starting))) {
+              const written = await sealTenantHour(
+                deps,
+                opts,
+                jwk.kid,
+                t.tenantId,
+                hour,
+                t.merkle,
+                async () => {
+                  // The leaf list is complete before the digest that it belongs to is written.
+                  if (t.leaves.length > 0) storeLeaves(t, hour);
+                  await Promise.all(t.writes);
+                },
+                head,
+              );
+              if (written !== CHAIN_STARTING) {
+                result.digests += written;
+                return;
+              }
+              head = await deps.store.head(t.tenantId);
             }
-            const written = await sealTenantHour(
-              deps,
-              opts,
-              jwk.kid,
-              t.tenantId,
-              hour,
-              t.merkle,
-              async () => {
-                // The leaf list is complete before the digest that it belongs to is written.
-                if (t.leaves.length > 0) storeLeaves(t, hour);
-                await Promise.all(t.writes);
-              },
-            );
-            result.digests += written;
+            // No chain yet: backfill, then seal from the oldest hour through this one (re-read).
+            const started = await startChain(deps, opts, t.tenantId, hour, head ?? null);
+            result.digests += started.digests;
+            result.enriched += started.enriched;
+            if (!started.done) waiting = true;
           }),
         );
       };
@@ -352,7 +356,13 @@ function firstRunHour(last: number): string {
   return hourStart(last - FIRST_RUN_LOOKBACK_MS);
 }
 
-/** One digest for the tenant's hour, unless the head is already at or past it. 1 if written. */
+/** sealTenantHour found the tenant's chain not started (or not caught up): startChain's turn. */
+const CHAIN_STARTING = -1;
+
+/**
+ * One digest for the tenant's hour, unless the head is already at or past it. 1 if written;
+ * CHAIN_STARTING (with chain starts on, outside a catch-up) when the head is missing or `starting`.
+ */
 async function sealTenantHour(
   deps: SealDeps,
   opts: SealOptions,
@@ -361,12 +371,15 @@ async function sealTenantHour(
   hour: string,
   merkle: MerkleBuilder,
   beforeAppend: () => Promise<void>,
+  /** The head as just read (saves a read on the first attempt). */
+  known?: { digestHash: string; periodStart: string; starting?: boolean } | null,
 ): Promise<number> {
   const periodStart = hour;
   let prepared = false;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const head = await deps.store.head(tenantId);
+    const head = attempt === 0 && known !== undefined ? known : await deps.store.head(tenantId);
     if (head && head.periodStart >= periodStart) return 0;
+    if (deps.start && !opts.catchUp && (!head || head.starting)) return CHAIN_STARTING;
     if (!prepared) {
       await beforeAppend();
       prepared = true;

@@ -289,9 +289,12 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     description: "Every 5 minutes: seals each tenant's closed audit hours into signed, chained digests",
     // Audit: the bySeal index; for the legacy backfill, byTime, the entry (GetItem) and the
     // attribute-limited UpdateItem that adds a legacy entry's integrity. State: digests, chain
-    // heads (one transaction each), leaf-list pages, signing keys and the cursor.
+    // heads (one transaction each), leaf-list pages, signing keys, the cursor and each chainless
+    // tenant's backfill progress.
     // Every State write is a PutItem (conditional for digests and heads, inside one transaction).
     tables: { Audit: 'seal', State: 'readAppend' },
+    // SHARDS: a chainless tenant's backfill walks its byTime shards.
+    settings: ['SHARDS'],
     sealKey: true,
     unexercised: { 'dynamodb:Query State': COARSE_LEVEL },
     memoryMb: 1024,

@@ -1,10 +1,8 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
-import type { DynamoDigestStore } from '../shared/adapters/dynamodb/digest-store.ts';
 import { runAs } from '../shared/adapters/invocation.ts';
-import { digestStoreFromConfig, sealDepsFromConfig } from '../shared/composition/sealer.ts';
-import { type Config, shardResolver } from '../shared/config.ts';
-import { backfillLegacyEntries } from '../shared/use-cases/audit/backfill.ts';
+import { sealDepsFromConfig } from '../shared/composition/sealer.ts';
+import type { Config } from '../shared/config.ts';
 import { type SealDeps, sealClosedHours } from '../shared/use-cases/audit/seal.ts';
 import type { LocalRoute } from './gateway.ts';
 import { parseLocalBody } from './local-body.ts';
@@ -25,44 +23,28 @@ const sealBody = z
      * test's choosing, and its chain would never go back to its earlier hours.
      */
     tenants: z.array(z.string().min(1)).min(1).max(100).optional(),
-    /** Local extension: first give the `tenants`' legacy entries (no hash) their integrity. */
-    backfill: z.boolean().optional(),
   })
-  .strict()
-  .refine((b) => !b.backfill || b.tenants !== undefined, {
-    path: ['backfill'],
-    message: 'backfill needs tenants',
-  });
+  .strict();
 
-let deps: { config: Config; seal: SealDeps; legacy: DynamoDigestStore } | undefined;
+let deps: { config: Config; seal: SealDeps } | undefined;
 
+/**
+ * The scheduled sealer's run (as at `now`): a tenant without a chain gets its legacy backfill
+ * first and its chain starts at its oldest entry's hour (seal.ts), as in AWS.
+ */
 export async function sealNow(
   config: Config,
-  opts: { now?: Date; fromHour?: string; tenants?: string[]; backfill?: boolean } = {},
+  opts: { now?: Date; fromHour?: string; tenants?: string[] } = {},
 ) {
-  if (deps?.config !== config) {
-    deps = { config, seal: sealDepsFromConfig(config), legacy: digestStoreFromConfig(config) };
-  }
-  const { seal, legacy: store } = deps;
-  const shardsFor = shardResolver(config);
-  const backfill = opts.backfill ? (opts.tenants ?? []) : [];
+  if (deps?.config !== config) deps = { config, seal: sealDepsFromConfig(config) };
+  const { seal } = deps;
   return runAs('audit-sealer', async () => {
-    // The legacy backfill runs before sealing, so the first sealing starts at its oldest hour.
-    let enriched = 0;
-    let firstHour: string | undefined;
-    for (const tenantId of backfill) {
-      const done = await backfillLegacyEntries({ store, shardsFor }, { tenantId });
-      enriched += done.enriched;
-      const oldest = done.cursor.oldestHour;
-      if (oldest && (!firstHour || oldest < firstHour)) firstHour = oldest;
-    }
     const result = await sealClosedHours(seal, {
       now: opts.now ?? new Date(),
       fromHour: opts.fromHour,
       tenants: opts.tenants,
-      firstHour,
     });
-    return { digests: result.digests, ...(opts.backfill ? { enriched } : {}) };
+    return { digests: result.digests, enriched: result.enriched };
   });
 }
 

@@ -7,7 +7,7 @@ import { SEAL_SHARDS } from '../adapters/dynamodb/audit-keys.ts';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
 import { DynamoDigestStore } from '../adapters/dynamodb/digest-store.ts';
 import { digestSignerFromConfig } from '../adapters/kms/digest-signer.ts';
-import type { Config } from '../config.ts';
+import { type Config, shardResolver } from '../config.ts';
 import { systemClock } from '../domain/time.ts';
 import type { DigestRouteDeps } from '../use-cases/audit/digests.ts';
 import type { SealDeps } from '../use-cases/audit/seal.ts';
@@ -22,11 +22,14 @@ export function digestStoreFromConfig(
 
 /** The sealer's dependencies, as the audit-sealer function and the local stack build them. */
 export function sealDepsFromConfig(config: Config): SealDeps {
+  const store = digestStoreFromConfig(config);
   return {
-    store: digestStoreFromConfig(config),
+    store,
     signer: digestSignerFromConfig(config),
     clock: systemClock,
     shards: SEAL_SHARDS,
+    // A tenant's chain starts after its legacy backfill, at its oldest entry's hour.
+    start: { store, shardsFor: shardResolver(config) },
   };
 }
 

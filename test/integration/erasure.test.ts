@@ -232,6 +232,8 @@ describe('erasure of a person', () => {
         // The last hour is closed (its grace passed); this one is not.
         now: new Date(thisHour + SEAL_GRACE_MS + 1000).toISOString(),
         fromHour: new Date(lastHour).toISOString(),
+        // This tenant only: the stack is shared, and another file's chains must start where it says.
+        tenants: [tenant],
       },
       unchecked: true,
     });

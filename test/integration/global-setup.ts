@@ -31,6 +31,9 @@ export default async function setup(project: TestProject) {
   // Before any handler builds its SDK clients: every call a function sends is recorded.
   resetRecording();
   startRecording();
+  // DynamoDB Local keeps the in-memory tables in its Java heap: the whole suite's data outgrew the
+  // 256 MB that suits `npm start`, and a Scan then answered InternalFailure (README, "Where things are").
+  process.env.JAVA_TOOL_OPTIONS ??= '-Xmx1g';
   const stack = await startLocalStack({
     dataDir: null,
     port: 0,

@@ -11,7 +11,9 @@ import { api, baseUrl, tokensFor, uniqueTenant } from './helpers.ts';
 
 /**
  * Issue 17: an entry stored before integrity (old shape: no `integrity`, no hash, no bySeal keys)
- * is sealed by the same recipe at its tenant's first sealing, and `npm run verify` passes.
+ * is sealed by the same recipe at its tenant's first sealing, and `npm run verify` passes. The
+ * sealing is the scheduled sealer's own run (POST /_local/seal, no backfill option): a tenant
+ * without a chain is backfilled first and its chain starts at the oldest backfilled hour.
  */
 const doc = DynamoDBDocumentClient.from(
   new DynamoDBClient({
@@ -49,10 +51,10 @@ describe('legacy entries at the first sealing', () => {
   const recordedAt = new Date(legacyHour + 60_000).toISOString();
   let sealAt: string;
 
-  /** Backfills and seals this tenant only (the stack is shared: other files seal their own). */
+  /** Seals this tenant only (the stack is shared: other files seal their own). */
   const sealTenant = (body: Record<string, unknown> = {}) =>
-    api<{ digests: number; enriched?: number }>('/_local/seal', {
-      body: { now: sealAt, tenants: [tenant], backfill: true, ...body },
+    api<{ digests: number; enriched: number }>('/_local/seal', {
+      body: { now: sealAt, tenants: [tenant], ...body },
       unchecked: true,
     });
 
@@ -89,7 +91,8 @@ describe('legacy entries at the first sealing', () => {
       token: owner,
     });
     expect(digests.body.items).toEqual([]);
-    const bad = await api('/_local/seal', { body: { backfill: true }, unchecked: true });
+    // The backfill is no option any more: every sealing starts a chain after it.
+    const bad = await api('/_local/seal', { body: { tenants: [tenant], backfill: true }, unchecked: true });
     expect(bad.status).toBe(400);
     expect(bad.text).toMatch(/backfill/);
   });
@@ -101,7 +104,8 @@ describe('legacy entries at the first sealing', () => {
     expect(before.Item?.h).toBeUndefined();
     expect(before.Item?.sl).toBeUndefined();
 
-    // No fromHour: the first sealing starts at the oldest backfilled hour, a day and more back.
+    // No fromHour, no backfill option: the sealer meets the tenant at its new entries' hour, finds
+    // no chain, backfills it and starts the chain at the oldest backfilled hour, a day and more back.
     const sealed = await sealTenant();
     expect(sealed.status).toBe(200);
     expect(sealed.body).toEqual({ digests: 2, enriched: 1 });

@@ -21,6 +21,8 @@ import { auditKeys, SEAL_SHARDS } from './audit-keys.ts';
  *    its head move in one transaction conditioned on the head the digest chains to, so two
  *    sealers (or a retry after a crash) can never write two digests of an hour or fork the chain;
  *  - `SEAL` / `KEY#<kid>`: every public key that ever signed (the keys route lists them);
+ *  - `DIGESTS#<tenant>` / `BACKFILL`: the tenant's legacy backfill progress (cursor, done), read
+ *    and written only while its chain has not started;
  *  - `SEAL` / `CURSOR`: where the sealer resumes (hour, shard, page key, a tenant's Merkle state);
  *  - `LEAVES#<tenant>#<periodStart>` / `<first leaf index, 10 digits>`: a page of the digest's leaf
  *    list (LEAF_PAGE leaves: `ids` newline-joined, `hashes` their 32-byte hashes concatenated),
@@ -29,6 +31,7 @@ import { auditKeys, SEAL_SHARDS } from './audit-keys.ts';
  * backfill, a tenant's entries without a hash (byTime) and their one permitted enrichment.
  */
 const HEAD = 'HEAD';
+const BACKFILL = 'BACKFILL';
 const digestPk = (tenantId: string) => `DIGESTS#${tenantId}`;
 const leavesPk = (tenantId: string, periodStart: string) => `LEAVES#${tenantId}#${periodStart}`;
 const leafSk = (start: number) => String(start).padStart(10, '0');
@@ -36,6 +39,8 @@ const leafSk = (start: number) => String(start).padStart(10, '0');
 export interface ChainHead {
   digestHash: string;
   periodStart: string;
+  /** The tenant's chain start is not caught up yet (seal.ts startChain). */
+  starting?: boolean;
 }
 
 export interface SealCursor {
@@ -46,6 +51,13 @@ export interface SealCursor {
   startKey?: Record<string, unknown>;
   /** The tenant whose leaves the page key cut, with its Merkle state and first id. */
   partial?: { tenantId: string; merkle: MerkleState };
+}
+
+/** The legacy backfill's progress (its cursor, shared/use-cases/audit/backfill.ts). */
+export interface BackfillCursor {
+  shard: number;
+  startKey?: Record<string, unknown>;
+  oldestHour?: string;
 }
 
 export interface SealPage {
@@ -78,7 +90,11 @@ export class DynamoDigestStore {
       ),
     );
     return out.Item
-      ? { digestHash: String(out.Item.digestHash), periodStart: String(out.Item.periodStart) }
+      ? {
+          digestHash: String(out.Item.digestHash),
+          periodStart: String(out.Item.periodStart),
+          ...(out.Item.starting === true ? { starting: true } : {}),
+        }
       : null;
   }
 
@@ -86,7 +102,12 @@ export class DynamoDigestStore {
    * Writes the digest and moves the head onto it, if the head is still `previous`. False when
    * another sealer got there first (the caller re-reads the head).
    */
-  async append(tenantId: string, digest: AuditDigest, previous: ChainHead | null): Promise<boolean> {
+  async append(
+    tenantId: string,
+    digest: AuditDigest,
+    previous: ChainHead | null,
+    starting = false,
+  ): Promise<boolean> {
     const pk = digestPk(tenantId);
     try {
       await this.client.send(
@@ -102,7 +123,13 @@ export class DynamoDigestStore {
             {
               Put: {
                 TableName: this.options.stateTable,
-                Item: { pk, sk: HEAD, digestHash: digest.digestHash, periodStart: digest.periodStart },
+                Item: {
+                  pk,
+                  sk: HEAD,
+                  digestHash: digest.digestHash,
+                  periodStart: digest.periodStart,
+                  ...(starting ? { starting: true } : {}),
+                },
                 ...(previous
                   ? {
                       ConditionExpression: 'digestHash = :prev',
@@ -317,6 +344,60 @@ export class DynamoDigestStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return out;
+  }
+
+  async backfillState(tenantId: string): Promise<{ done: boolean; cursor: BackfillCursor } | null> {
+    const out = await this.send(
+      this.client.send(
+        new GetCommand({
+          TableName: this.options.stateTable,
+          Key: { pk: digestPk(tenantId), sk: BACKFILL },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return out.Item ? { done: out.Item.done === true, cursor: out.Item.cursor as BackfillCursor } : null;
+  }
+
+  /**
+   * Saves the backfill's progress and returns what is stored. The oldest backfilled hour only
+   * moves back: two sealers backfilling one tenant at once each see only the entries they found
+   * unenriched, so a write that would move it forward is refused (conditional) and merged instead.
+   */
+  async saveBackfillState(
+    tenantId: string,
+    state: { done: boolean; cursor: BackfillCursor },
+  ): Promise<{ done: boolean; cursor: BackfillCursor }> {
+    let next = state;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const oldest = next.cursor.oldestHour;
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.options.stateTable,
+            Item: { pk: digestPk(tenantId), sk: BACKFILL, done: next.done, cursor: next.cursor },
+            ...(oldest === undefined
+              ? { ConditionExpression: 'attribute_not_exists(#c.#o)' }
+              : {
+                  ConditionExpression: 'attribute_not_exists(#c.#o) OR #c.#o >= :o',
+                  ExpressionAttributeValues: { ':o': oldest },
+                }),
+            ExpressionAttributeNames: { '#c': 'cursor', '#o': 'oldestHour' },
+          }),
+        );
+        return next;
+      } catch (err) {
+        if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') {
+          throw toDomainError(err, 'The digest store');
+        }
+      }
+      const stored = await this.backfillState(tenantId);
+      const kept = stored?.cursor.oldestHour;
+      if (kept !== undefined && (oldest === undefined || kept < oldest)) {
+        next = { ...next, cursor: { ...next.cursor, oldestHour: kept } };
+      }
+    }
+    throw toDomainError(new Error('backfill state kept changing'), 'The digest store');
   }
 
   /**

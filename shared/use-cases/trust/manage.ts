@@ -4,12 +4,7 @@ import type { UserCaller } from '../../domain/caller.ts';
 import { ForbiddenError, NotFoundError } from '../../domain/errors.ts';
 import type { Clock } from '../../domain/time.ts';
 import type { LegalHold, LegalHoldInput } from '../../domain/trust/holds.ts';
-import {
-  type ExpiryJob,
-  type ExpiryTask,
-  type jobProgressSchema,
-  progressOf,
-} from '../../domain/trust/jobs.ts';
+import { type ExpiryJob, type jobProgressSchema, progressOf } from '../../domain/trust/jobs.ts';
 import type { RetentionInput, RetentionMonths, TrustLog } from '../../domain/trust/retention.ts';
 import type { ExpiryQueue } from './ports.ts';
 

@@ -1,27 +1,12 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ErasureTask } from '../../domain/trust/erasure.ts';
 import type { ErasureQueue } from '../../use-cases/trust/ports.ts';
-import { toDomainError } from '../aws-errors.ts';
+import { SqsTaskQueue } from './task-queue.ts';
 
 /** Erasure steps in AWS: one SQS message per step (`{tenantId, erasureId}`). */
-export class SqsErasureQueue implements ErasureQueue {
-  constructor(
-    private readonly client: SQSClient,
-    private readonly queueUrl: string,
-  ) {}
-
-  async enqueue(task: ErasureTask, delaySeconds?: number): Promise<void> {
-    await this.client
-      .send(
-        new SendMessageCommand({
-          QueueUrl: this.queueUrl,
-          MessageBody: JSON.stringify(task),
-          ...(delaySeconds ? { DelaySeconds: Math.min(900, delaySeconds) } : {}),
-        }),
-      )
-      .catch((err: unknown) => {
-        throw toDomainError(err, 'The erasure queue');
-      });
+export class SqsErasureQueue extends SqsTaskQueue<ErasureTask> implements ErasureQueue {
+  constructor(client: SQSClient, queueUrl: string) {
+    super(client, queueUrl, 'The erasure queue');
   }
 }
 

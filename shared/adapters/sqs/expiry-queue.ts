@@ -1,27 +1,12 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ExpiryTask } from '../../domain/trust/jobs.ts';
 import type { ExpiryQueue } from '../../use-cases/trust/ports.ts';
-import { toDomainError } from '../aws-errors.ts';
+import { SqsTaskQueue } from './task-queue.ts';
 
 /** Expiry jobs in AWS: one SQS message per step of a job (`{tenantId, jobId}`). */
-export class SqsExpiryQueue implements ExpiryQueue {
-  constructor(
-    private readonly client: SQSClient,
-    private readonly queueUrl: string,
-  ) {}
-
-  async enqueue(task: ExpiryTask, delaySeconds?: number): Promise<void> {
-    await this.client
-      .send(
-        new SendMessageCommand({
-          QueueUrl: this.queueUrl,
-          MessageBody: JSON.stringify(task),
-          ...(delaySeconds ? { DelaySeconds: Math.min(900, delaySeconds) } : {}),
-        }),
-      )
-      .catch((err: unknown) => {
-        throw toDomainError(err, 'The expiry job queue');
-      });
+export class SqsExpiryQueue extends SqsTaskQueue<ExpiryTask> implements ExpiryQueue {
+  constructor(client: SQSClient, queueUrl: string) {
+    super(client, queueUrl, 'The expiry job queue');
   }
 }
 

@@ -11,8 +11,9 @@ import type { AuditDigest, Leaf } from '../../domain/audit/digest.ts';
 import type { EntryIntegrity } from '../../domain/audit/integrity.ts';
 import type { MerkleState } from '../../domain/audit/merkle.ts';
 import { type AuditEntry, auditEntrySchema } from '../../domain/audit/schema.ts';
-import { toDomainError } from '../aws-errors.ts';
 import { auditKeys, SEAL_SHARDS } from './audit-keys.ts';
+import { isConditionFailure, toDomainError } from './errors.ts';
+import { queryAll } from './paginate.ts';
 
 /**
  * Digests, chain heads, signing keys and the sealer's cursor, in the State table:
@@ -200,7 +201,7 @@ export class DynamoDigestStore {
         }),
       );
     } catch (err) {
-      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return;
+      if (isConditionFailure(err)) return;
       throw toDomainError(err, 'The digest store');
     }
   }
@@ -221,7 +222,7 @@ export class DynamoDigestStore {
         }),
       );
     } catch (err) {
-      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return;
+      if (isConditionFailure(err)) return;
       throw toDomainError(err, 'The digest store');
     }
   }
@@ -243,23 +244,14 @@ export class DynamoDigestStore {
   }
 
   async keys(): Promise<JWK[]> {
-    const out: JWK[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.send(
-        this.client.send(
-          new QueryCommand({
-            TableName: this.options.stateTable,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :key)',
-            ExpressionAttributeValues: { ':pk': 'SEAL', ':key': 'KEY#' },
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      for (const item of page.Items ?? []) out.push(item.jwk as JWK);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    const items = await this.send(
+      queryAll(this.client, {
+        TableName: this.options.stateTable,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :key)',
+        ExpressionAttributeValues: { ':pk': 'SEAL', ':key': 'KEY#' },
+      }),
+    );
+    return items.map((item) => item.jwk as JWK);
   }
 
   async cursor(): Promise<SealCursor | null> {
@@ -323,27 +315,16 @@ export class DynamoDigestStore {
 
   /** A tenant's hashes of an hour, by id (for proofs). */
   async hourHashes(tenantId: string, hour: string): Promise<{ id: string; hash: string }[]> {
-    const out: { id: string; hash: string }[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.send(
-        this.client.send(
-          new QueryCommand({
-            TableName: this.options.auditTable,
-            IndexName: 'bySeal',
-            KeyConditionExpression: 'sl = :sl AND begins_with(ss, :t)',
-            ExpressionAttributeValues: { ':sl': auditKeys.sealHour(tenantId, hour), ':t': `${tenantId}#` },
-            ProjectionExpression: 'ss, h',
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      for (const i of page.Items ?? []) {
-        out.push({ id: String(i.ss).slice(tenantId.length + 1), hash: String(i.h) });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+    const items = await this.send(
+      queryAll(this.client, {
+        TableName: this.options.auditTable,
+        IndexName: 'bySeal',
+        KeyConditionExpression: 'sl = :sl AND begins_with(ss, :t)',
+        ExpressionAttributeValues: { ':sl': auditKeys.sealHour(tenantId, hour), ':t': `${tenantId}#` },
+        ProjectionExpression: 'ss, h',
+      }),
+    );
+    return items.map((i) => ({ id: String(i.ss).slice(tenantId.length + 1), hash: String(i.h) }));
   }
 
   async backfillState(tenantId: string): Promise<{ done: boolean; cursor: BackfillCursor } | null> {
@@ -387,7 +368,7 @@ export class DynamoDigestStore {
         );
         return next;
       } catch (err) {
-        if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') {
+        if (!isConditionFailure(err)) {
           throw toDomainError(err, 'The digest store');
         }
       }
@@ -467,7 +448,7 @@ export class DynamoDigestStore {
       );
       return true;
     } catch (err) {
-      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(err)) return false;
       throw toDomainError(err, 'The digest store');
     }
   }

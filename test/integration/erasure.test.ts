@@ -1,7 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { main } from '../../ops/verify.ts';
 import { DynamoAuditStore } from '../../shared/adapters/dynamodb/audit-store.ts';
 import { DynamoPersonKeys } from '../../shared/adapters/dynamodb/person-keys.ts';
 import { localKeyWrapper } from '../../shared/adapters/kms/data-keys.ts';
@@ -11,6 +9,7 @@ import { auditEventInputSchema } from '../../shared/domain/audit/schema.ts';
 import { toEntry } from '../../shared/use-cases/audit/ingest.ts';
 import { api, baseUrl, tokensFor, uniqueTenant } from './helpers.ts';
 import { rawDynamo } from './support/raw-dynamo.ts';
+import { runVerify } from './support/verify.ts';
 
 /**
  * Erasure of a person (API.md "Trust → Erasure of a person"), through the HTTP API into the
@@ -25,14 +24,7 @@ afterAll(() => raw.destroy());
 // The sealed hour must hold only entries from before the seal, so the learner's entries of that
 // hour are stored as ingest would have stored them an hour ago (sealed under the same local key
 // store the gateway uses); every other entry goes through the API.
-const doc = DynamoDBDocumentClient.from(
-  new DynamoDBClient({
-    region: 'eu-west-1',
-    endpoint: inject('dynamoEndpoint'),
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  }),
-  { marshallOptions: { removeUndefinedValues: true } },
-);
+const doc = rawDynamo({ removeUndefinedValues: true });
 const keys = new DynamoPersonKeys(doc, localKeyWrapper(inject('personKeysFile')), {
   tableName: inject('tables').keys,
   cacheSeconds: 0,
@@ -124,15 +116,6 @@ async function exportText(t: Tokens, log: 'audit' | 'activity', format: 'csv' | 
   }
   throw new Error('export did not finish');
 }
-async function verify(token: string, from: number, to: string) {
-  const lines: string[] = [];
-  const code = await main(
-    ['--url', baseUrl(), '--token', token, '--from', new Date(from).toISOString(), '--to', to],
-    (l) => lines.push(l),
-  );
-  return { code, out: lines.join('\n') };
-}
-
 describe('erasure of a person', () => {
   const tenant = uniqueTenant('erase');
   let t: Tokens;
@@ -239,7 +222,7 @@ describe('erasure of a person', () => {
     });
     expect(sealed.status).toBe(200);
     verifyTo = new Date(thisHour).toISOString();
-    const before = await verify(t.owner, lastHour, verifyTo);
+    const before = await runVerify(t.owner, lastHour, verifyTo);
     expect(before.code, before.out).toBe(0);
 
     const res = await api('/v1/erasures', { token: t.owner, body: { personId: LEE.id } });
@@ -302,7 +285,7 @@ describe('erasure of a person', () => {
   }, 60_000);
 
   it('keeps every digest and entry hash verifiable (npm run verify exits 0)', async () => {
-    const { code, out } = await verify(t.owner, lastHour, verifyTo);
+    const { code, out } = await runVerify(t.owner, lastHour, verifyTo);
     expect(code, out).toBe(0);
   }, 60_000);
 
@@ -319,7 +302,7 @@ describe('erasure of a person', () => {
     await drain();
     const done = await api(`/v1/erasures/${again.body.id}`, { token: t.owner });
     expect(done.body).toMatchObject({ status: 'done', auditEntries: 0 });
-    expect((await verify(t.owner, lastHour, verifyTo)).code).toBe(0);
+    expect((await runVerify(t.owner, lastHour, verifyTo)).code).toBe(0);
   }, 60_000);
 
   it('stores and reads entries recorded for the same person id afterwards as usual', async () => {

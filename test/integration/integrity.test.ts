@@ -1,20 +1,14 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { main } from '../../ops/verify.ts';
 import { DynamoAuditStore } from '../../shared/adapters/dynamodb/audit-store.ts';
 import { HOUR_MS, SEAL_GRACE_MS } from '../../shared/domain/audit/digest.ts';
 import { sealEntry } from '../../shared/domain/audit/integrity.ts';
 import { MerkleBuilder } from '../../shared/domain/audit/merkle.ts';
 import { auditEventInputSchema } from '../../shared/domain/audit/schema.ts';
 import { toEntry } from '../../shared/use-cases/audit/ingest.ts';
-import { api, baseUrl, tokensFor, uniqueTenant } from './helpers.ts';
+import { api, tokensFor, uniqueTenant } from './helpers.ts';
+import { rawDynamo } from './support/raw-dynamo.ts';
+import { runVerify } from './support/verify.ts';
 
 /**
  * Integrity end to end: entries ingested through the API (this hour) and stored as earlier
@@ -22,14 +16,7 @@ import { api, baseUrl, tokensFor, uniqueTenant } from './helpers.ts';
  * `npm run verify` (its main, in process) through the API only; then tampered with directly in
  * DynamoDB Local, one case at a time, each restored before the next.
  */
-const doc = DynamoDBDocumentClient.from(
-  new DynamoDBClient({
-    region: 'eu-west-1',
-    endpoint: inject('dynamoEndpoint'),
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  }),
-  { marshallOptions: { removeUndefinedValues: true } },
-);
+const doc = rawDynamo({ removeUndefinedValues: true });
 const tables = inject('tables');
 const store = new DynamoAuditStore(doc, { tableName: tables.audit, shardsFor: () => 1 });
 const thisHour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
@@ -78,15 +65,6 @@ async function seal(tenant: string, now: number, fromHour: number) {
   return res.body.digests;
 }
 
-async function verify(token: string, from: number, to: string) {
-  const lines: string[] = [];
-  const code = await main(
-    ['--url', baseUrl(), '--token', token, '--from', new Date(from).toISOString(), '--to', to],
-    (l) => lines.push(l),
-  );
-  return { code, out: lines.join('\n') };
-}
-
 describe('sealing and npm run verify', () => {
   const tenant = uniqueTenant('integ');
   let owner: string;
@@ -121,7 +99,7 @@ describe('sealing and npm run verify', () => {
     expect(digests.status).toBe(200);
     expect(digests.body.items.map((d: { count: number }) => d.count)).toEqual([4, 4, 4, 3]);
     expect(digests.body.items[0].previousDigestHash).toBeNull();
-    const { code, out } = await verify(owner, firstHour, verifyTo);
+    const { code, out } = await runVerify(owner, firstHour, verifyTo);
     expect(out).toMatch(/^\d{4}-\d\d-\d\dT\d\d:00Z {2}4 entries {2}ok$/m);
     expect(out).toMatch(/ {2}3 entries {2}ok$/m);
     expect(code, out).toBe(0);
@@ -152,13 +130,13 @@ describe('sealing and npm run verify', () => {
       }),
     );
     try {
-      const { code, out } = await verify(owner, firstHour, verifyTo);
+      const { code, out } = await runVerify(owner, firstHour, verifyTo);
       expect(code).toBe(1);
       expect(out).toMatch(/entry ev-0002 changed/);
     } finally {
       await doc.send(new PutCommand({ TableName: tables.audit, Item: before.Item }));
     }
-    expect((await verify(owner, firstHour, verifyTo)).code).toBe(0);
+    expect((await runVerify(owner, firstHour, verifyTo)).code).toBe(0);
   }, 60_000);
 
   it("serves each digest's leaf list (an extension), which rebuilds its root, to its tenant only", async () => {
@@ -198,14 +176,14 @@ describe('sealing and npm run verify', () => {
     };
     const page = await doc.send(new GetCommand({ TableName: tables.state, Key: leafKey }));
     try {
-      const { code, out } = await verify(owner, firstHour, verifyTo);
+      const { code, out } = await runVerify(owner, firstHour, verifyTo);
       expect(code).toBe(1);
       expect(out).toMatch(/entry ev-0006 removed \(sealed in digest dg-\S+, no longer returned\)/);
       // A leaf list that does not rebuild the signed root is not trusted: the count still tells.
       const forged = Buffer.from(page.Item?.hashes as Uint8Array);
       forged[70] = forged[70]! ^ 1;
       await doc.send(new PutCommand({ TableName: tables.state, Item: { ...page.Item, hashes: forged } }));
-      const untrusted = await verify(owner, firstHour, verifyTo);
+      const untrusted = await runVerify(owner, firstHour, verifyTo);
       expect(untrusted.code).toBe(1);
       expect(untrusted.out).not.toMatch(/ev-0006 removed/);
       expect(untrusted.out).toMatch(
@@ -215,7 +193,7 @@ describe('sealing and npm run verify', () => {
       await doc.send(new PutCommand({ TableName: tables.audit, Item: before.Item }));
       await doc.send(new PutCommand({ TableName: tables.state, Item: page.Item }));
     }
-    expect((await verify(owner, firstHour, verifyTo)).code).toBe(0);
+    expect((await runVerify(owner, firstHour, verifyTo)).code).toBe(0);
   }, 60_000);
 
   it('names a removed digest (the chain breaks)', async () => {
@@ -223,7 +201,7 @@ describe('sealing and npm run verify', () => {
     const before = await doc.send(new GetCommand({ TableName: tables.state, Key: key }));
     await doc.send(new DeleteCommand({ TableName: tables.state, Key: key }));
     try {
-      const { code, out } = await verify(owner, firstHour, verifyTo);
+      const { code, out } = await runVerify(owner, firstHour, verifyTo);
       expect(code).toBe(1);
       expect(out).toMatch(/closed hour has no digest: ev-0004, ev-0005, ev-0006, ev-0007 unsealed/);
       expect(out).toMatch(/chain broken: a digest between dg-\S+ and dg-\S+ was removed/);
@@ -244,18 +222,18 @@ describe('sealing and npm run verify', () => {
       }),
     );
     try {
-      const forged = await verify(owner, firstHour, verifyTo);
+      const forged = await runVerify(owner, firstHour, verifyTo);
       expect(forged.code).toBe(1);
       expect(forged.out).toMatch(/entry ev-0050 changed/);
       await doc.send(new DeleteCommand({ TableName: tables.audit, Key: pkOf('ev-0050') }));
       await storeAt(tenant, 50, new Date(firstHour + 30 * 60_000).toISOString());
-      const added = await verify(owner, firstHour, verifyTo);
+      const added = await runVerify(owner, firstHour, verifyTo);
       expect(added.code).toBe(1);
       expect(added.out).toMatch(/entry ev-0050 added after sealing/);
     } finally {
       await doc.send(new DeleteCommand({ TableName: tables.audit, Key: pkOf('ev-0050') }));
     }
-    expect((await verify(owner, firstHour, verifyTo)).code).toBe(0);
+    expect((await runVerify(owner, firstHour, verifyTo)).code).toBe(0);
   }, 90_000);
 });
 
@@ -299,7 +277,7 @@ describe('sealing runs', () => {
     expect(items[0]!.previousDigestHash).toBeNull();
     expect(items[1]!.previousDigestHash).toBe(items[0]!.digestHash);
     expect(items[2]!.previousDigestHash).toBe(items[1]!.digestHash);
-    const { code, out } = await verify(owner, first, new Date(first + 3 * HOUR_MS).toISOString());
+    const { code, out } = await runVerify(owner, first, new Date(first + 3 * HOUR_MS).toISOString());
     expect(code, out).toBe(0);
   }, 60_000);
 

@@ -1,13 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { main } from '../../ops/verify.ts';
 import { DynamoAuditStore } from '../../shared/adapters/dynamodb/audit-store.ts';
 import { HOUR_MS } from '../../shared/domain/audit/digest.ts';
 import { entryHash } from '../../shared/domain/audit/integrity.ts';
 import { auditEventInputSchema } from '../../shared/domain/audit/schema.ts';
 import { toEntry } from '../../shared/use-cases/audit/ingest.ts';
-import { api, baseUrl, tokensFor, uniqueTenant } from './helpers.ts';
+import { api, tokensFor, uniqueTenant } from './helpers.ts';
+import { rawDynamo } from './support/raw-dynamo.ts';
+import { runVerify } from './support/verify.ts';
 
 /**
  * Issue 17: an entry stored before integrity (old shape: no `integrity`, no hash, no bySeal keys)
@@ -15,14 +15,7 @@ import { api, baseUrl, tokensFor, uniqueTenant } from './helpers.ts';
  * sealing is the scheduled sealer's own run (POST /_local/seal, no backfill option): a tenant
  * without a chain is backfilled first and its chain starts at the oldest backfilled hour.
  */
-const doc = DynamoDBDocumentClient.from(
-  new DynamoDBClient({
-    region: 'eu-west-1',
-    endpoint: inject('dynamoEndpoint'),
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  }),
-  { marshallOptions: { removeUndefinedValues: true } },
-);
+const doc = rawDynamo({ removeUndefinedValues: true });
 const tables = inject('tables');
 const store = new DynamoAuditStore(doc, { tableName: tables.audit, shardsFor: () => 1 });
 const thisHour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
@@ -132,22 +125,9 @@ describe('legacy entries at the first sealing', () => {
     expect(proof.status).toBe(200);
     expect(proof.body).toMatchObject({ leafIndex: 0, treeSize: 1 });
 
-    const lines: string[] = [];
-    const code = await main(
-      [
-        '--url',
-        baseUrl(),
-        '--token',
-        owner,
-        '--from',
-        new Date(legacyHour).toISOString(),
-        '--to',
-        new Date().toISOString(),
-      ],
-      (l) => lines.push(l),
-    );
-    expect(code, lines.join('\n')).toBe(0);
-    expect(lines.join('\n')).toMatch(/ {2}1 entries {2}ok$/m);
+    const { code, out } = await runVerify(owner, legacyHour, new Date().toISOString());
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/ {2}1 entries {2}ok$/m);
 
     // A second run enriches nothing and seals nothing.
     const again = await sealTenant();

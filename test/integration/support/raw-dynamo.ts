@@ -4,13 +4,14 @@ import { inject } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../../shared/adapters/local-credentials.ts';
 
 /** DynamoDB Local read directly (no gateway, no fault proxy): what is really stored. */
-export function rawDynamo(): DynamoDBDocumentClient {
+export function rawDynamo(options: { removeUndefinedValues?: boolean } = {}): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(
     new DynamoDBClient({
       region: 'eu-west-1',
       endpoint: inject('dynamoEndpoint'),
       credentials: LOCAL_CREDENTIALS,
     }),
+    { marshallOptions: { removeUndefinedValues: options.removeUndefinedValues ?? false } },
   );
 }
 

@@ -5,18 +5,18 @@ import { parseInput } from '../../shared/domain/issues.ts';
 import { costHeaders } from '../../shared/http/cost.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
+import {
+  activityQuerySchema,
+  directoryNamesQuerySchema,
+  directoryUsersQuerySchema,
+  myActivityQuerySchema,
+} from '../../shared/http/routes/activity-query.ts';
 import { listActivity, listMyActivity } from '../../shared/use-cases/activity/query.ts';
 import {
   listDirectoryGroups,
   listDirectoryTeams,
   listDirectoryUsers,
 } from '../../shared/use-cases/directory/read.ts';
-import {
-  activityQuerySchema,
-  directoryNamesQuerySchema,
-  directoryUsersQuerySchema,
-  myActivityQuerySchema,
-} from './schema.ts';
 
 const config = loadConfig();
 // Read at the cold start, as every setting: a function deployed without it fails to load.

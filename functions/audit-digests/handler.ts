@@ -4,12 +4,17 @@ import { parseInput } from '../../shared/domain/issues.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import {
+  digestQuerySchema,
+  leavesParamsSchema,
+  leavesQuerySchema,
+  proofParamsSchema,
+} from '../../shared/http/routes/audit-digests.ts';
+import {
   digestLeaves,
   entryProof,
   listDigestKeys,
   listDigests,
 } from '../../shared/use-cases/audit/digests.ts';
-import { digestQuerySchema, leavesParamsSchema, leavesQuerySchema, proofParamsSchema } from './schema.ts';
 
 const deps = digestRouteDeps(loadConfig());
 

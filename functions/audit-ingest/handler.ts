@@ -3,9 +3,9 @@ import { loadConfig } from '../../shared/config.ts';
 import { parseInput } from '../../shared/domain/issues.ts';
 import { apiHandler, MB } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
+import { ingestEnvelopeSchema } from '../../shared/http/routes/audit-ingest.ts';
 import { recordIngest } from '../../shared/observability.ts';
 import { ingestAuditEvents } from '../../shared/use-cases/audit/ingest.ts';
-import { ingestEnvelopeSchema } from './schema.ts';
 
 const config = loadConfig();
 const deps = auditIngestDeps(config);

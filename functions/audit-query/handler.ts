@@ -4,8 +4,8 @@ import { parseInput } from '../../shared/domain/issues.ts';
 import { costHeaders } from '../../shared/http/cost.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
+import { auditIdParamsSchema, auditQuerySchema } from '../../shared/http/routes/audit-query.ts';
 import { assertAuditReader, getAuditEvent, listAuditEvents } from '../../shared/use-cases/audit/query.ts';
-import { auditIdParamsSchema, auditQuerySchema } from './schema.ts';
 
 const config = loadConfig();
 // Read at the cold start, as every setting: a function deployed without it fails to load.

@@ -4,12 +4,17 @@ import { parseInput } from '../../shared/domain/issues.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import {
+  putContentSchema,
+  putGroupsSchema,
+  putTeamsSchema,
+  putUsersSchema,
+} from '../../shared/http/routes/directory.ts';
+import {
   upsertContent,
   upsertGroups,
   upsertTeams,
   upsertUsers,
 } from '../../shared/use-cases/directory/upsert.ts';
-import { putContentSchema, putGroupsSchema, putTeamsSchema, putUsersSchema } from './schema.ts';
 
 const config = loadConfig();
 const deps = { directory: directoryStoreFromConfig(config) };

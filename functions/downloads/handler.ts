@@ -3,8 +3,8 @@ import { loadConfig } from '../../shared/config.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { redirect } from '../../shared/http/responses.ts';
+import { downloadParamsSchema } from '../../shared/http/routes/downloads.ts';
 import { resolveDownload } from '../../shared/use-cases/exports/download.ts';
-import { downloadParamsSchema } from './schema.ts';
 
 const deps = downloadDeps(loadConfig());
 

@@ -4,10 +4,10 @@ import { exportRequestSchema } from '../../shared/domain/exports/export-job.ts';
 import { parseInput } from '../../shared/domain/issues.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
+import { exportIdParamsSchema, listExportsQuery } from '../../shared/http/routes/exports.ts';
 import { getExport } from '../../shared/use-cases/exports/get.ts';
 import { listMyExports } from '../../shared/use-cases/exports/list.ts';
 import { requestExport } from '../../shared/use-cases/exports/request.ts';
-import { exportIdParamsSchema, listExportsQuery } from './schema.ts';
 
 const deps = exportRequestDeps(loadConfig());
 

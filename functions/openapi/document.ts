@@ -1,19 +1,19 @@
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { FILTER_COMPONENTS } from '../../shared/http/filter-docs.ts';
-import { paths as activityIngest } from '../activity-ingest/schema.ts';
-import { paths as activityQuery } from '../activity-query/schema.ts';
-import { paths as auditDigests } from '../audit-digests/schema.ts';
-import { paths as auditIngest } from '../audit-ingest/schema.ts';
-import { paths as auditQuery } from '../audit-query/schema.ts';
-import { paths as catalog } from '../catalog/schema.ts';
-import { paths as directory } from '../directory/schema.ts';
-import { paths as downloads } from '../downloads/schema.ts';
-import { paths as exportsPaths } from '../exports/schema.ts';
-import { paths as health } from '../health/schema.ts';
-import { paths as reports } from '../reports/schema.ts';
+import { paths as activityIngest } from '../../shared/http/routes/activity-ingest.ts';
+import { paths as activityQuery } from '../../shared/http/routes/activity-query.ts';
+import { paths as auditDigests } from '../../shared/http/routes/audit-digests.ts';
+import { paths as auditIngest } from '../../shared/http/routes/audit-ingest.ts';
+import { paths as auditQuery } from '../../shared/http/routes/audit-query.ts';
+import { paths as catalog } from '../../shared/http/routes/catalog.ts';
+import { paths as directory } from '../../shared/http/routes/directory.ts';
+import { paths as downloads } from '../../shared/http/routes/downloads.ts';
+import { paths as exportsPaths } from '../../shared/http/routes/exports.ts';
+import { paths as health } from '../../shared/http/routes/health.ts';
+import { paths as openapi } from '../../shared/http/routes/openapi.ts';
+import { paths as reports } from '../../shared/http/routes/reports.ts';
+import { paths as trust } from '../../shared/http/routes/trust.ts';
 import { ROUTES } from '../routes.ts';
-import { paths as trust } from '../trust/schema.ts';
-import { paths as openapi } from './schema.ts';
 
 /**
  * The OpenAPI 3.1 document, generated from the zod schemas the handlers validate with. Each

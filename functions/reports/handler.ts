@@ -4,8 +4,8 @@ import { parseInput } from '../../shared/domain/issues.ts';
 import { reportInputSchema, scheduleInputSchema } from '../../shared/domain/reports/report.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
+import { listReportsQuery, reportIdParams } from '../../shared/http/routes/reports.ts';
 import * as reports from '../../shared/use-cases/reports/manage.ts';
-import { listReportsQuery, reportIdParams } from './schema.ts';
 
 const deps = buildManageDeps(loadConfig());
 

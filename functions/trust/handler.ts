@@ -6,9 +6,9 @@ import { legalHoldInputSchema } from '../../shared/domain/trust/holds.ts';
 import { retentionInputSchema } from '../../shared/domain/trust/retention.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
 import { json } from '../../shared/http/responses.ts';
+import { erasureIdParams, holdIdParams } from '../../shared/http/routes/trust.ts';
 import * as erasure from '../../shared/use-cases/trust/erasure.ts';
 import * as trust from '../../shared/use-cases/trust/manage.ts';
-import { erasureIdParams, holdIdParams } from './schema.ts';
 
 /** `/v1/legal-holds`, `/v1/settings/retention` and `/v1/erasures`. */
 const config = loadConfig();

@@ -6,9 +6,9 @@ import {
   directoryNamesQuerySchema,
   directoryUsersQuerySchema,
   myActivityQuerySchema,
-} from '../../functions/activity-query/schema.ts';
-import { auditQuerySchema } from '../../functions/audit-query/schema.ts';
-import { listExportsQuery } from '../../functions/exports/schema.ts';
+} from '../../shared/http/routes/activity-query.ts';
+import { auditQuerySchema } from '../../shared/http/routes/audit-query.ts';
+import { listExportsQuery } from '../../shared/http/routes/exports.ts';
 import { type ApiResponse, api, tokensFor, uniqueTenant } from './helpers.ts';
 import { rawDynamo } from './support/raw-dynamo.ts';
 

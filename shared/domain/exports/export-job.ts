@@ -13,6 +13,11 @@ export const EXPORT_FORMATS = ['csv', 'json'] as const;
 export const EXPORT_VARIANTS = ['standard', 'elearning'] as const;
 export const EXPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 
+/** API.md: a user has at most 3 exports queued or running; a fourth is a 429. */
+export const MAX_ACTIVE_EXPORTS = 3;
+/** Retry-After of that 429: an export of a normal view finishes within a minute or so. */
+export const EXPORT_QUOTA_RETRY_SECONDS = 30;
+
 export const exportLogSchema = z.enum(EXPORT_LOGS);
 export const exportFormatSchema = z.enum(EXPORT_FORMATS);
 export const exportVariantSchema = z.enum(EXPORT_VARIANTS);

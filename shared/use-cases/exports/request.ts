@@ -5,6 +5,7 @@
 import { activityDenial, canReadAudit, canReadOrgActivity, type UserCaller } from '../../domain/caller.ts';
 import { DomainError, ForbiddenError, QuotaExceededError } from '../../domain/errors.ts';
 import {
+  EXPORT_QUOTA_RETRY_SECONDS,
   type ExportFormat,
   type ExportJob,
   type ExportLog,
@@ -12,6 +13,7 @@ import {
   type ExportSourceKind,
   type ExportVariant,
   fileExtension,
+  MAX_ACTIVE_EXPORTS,
   type QueryFilters,
 } from '../../domain/exports/export-job.ts';
 import { toQueryForm } from '../../domain/query-values.ts';
@@ -63,11 +65,6 @@ export interface RequestMeta {
   /** At most this many of the requester's exports queued or running (API.md: 3 per user). */
   maxActive?: number;
 }
-
-/** API.md: a user has at most 3 exports queued or running; a fourth is a 429. */
-export const MAX_ACTIVE_EXPORTS = 3;
-/** Retry-After of that 429: an export of a normal view finishes within a minute or so. */
-export const EXPORT_QUOTA_RETRY_SECONDS = 30;
 
 /** Filter names that page a list and mean nothing for a whole-view export. */
 const PAGING = new Set(['limit', 'cursor']);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { activityQuerySchema } from '../../../functions/activity-query/schema.ts';
-import { auditQuerySchema } from '../../../functions/audit-query/schema.ts';
 import { ValidationError } from '../../../shared/domain/errors.ts';
 import { parseInput } from '../../../shared/domain/issues.ts';
+import { activityQuerySchema } from '../../../shared/http/routes/activity-query.ts';
+import { auditQuerySchema } from '../../../shared/http/routes/audit-query.ts';
 import { assertMayReadActivityLog } from '../../../shared/use-cases/activity/query.ts';
 import { assertMayExport } from '../../../shared/use-cases/exports/request.ts';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { activityEntrySchema } from '../../shared/domain/activity/event.ts';
-import { activityFiltersSchema, myActivityFiltersSchema } from '../../shared/domain/activity/filters.ts';
-import { booleanFlag } from '../../shared/domain/query-values.ts';
+import { activityEntrySchema } from '../../domain/activity/event.ts';
+import { activityFiltersSchema, myActivityFiltersSchema } from '../../domain/activity/filters.ts';
+import { booleanFlag } from '../../domain/query-values.ts';
 import {
   COST_HEADERS_DOC,
   errors,
@@ -10,7 +10,7 @@ import {
   jsonContent,
   listQueryBase,
   READ_BUDGET_NOTE,
-} from '../../shared/http/openapi.ts';
+} from '../openapi.ts';
 
 export const activityQuerySchema = activityFiltersSchema.extend(listQueryBase).strict();
 export const myActivityQuerySchema = myActivityFiltersSchema.extend(listQueryBase).strict();

@@ -5,8 +5,8 @@ import {
   putTeamsSchema,
   putUsersSchema,
   upsertedSchema,
-} from '../../shared/domain/directory/schemas.ts';
-import { errors, jsonContent } from '../../shared/http/openapi.ts';
+} from '../../domain/directory/schemas.ts';
+import { errors, jsonContent } from '../openapi.ts';
 
 export { putContentSchema, putGroupsSchema, putTeamsSchema, putUsersSchema };
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { errors, errorWhen, PUBLIC_SECURITY, problemSchema } from '../../shared/http/openapi.ts';
+import { errors, errorWhen, PUBLIC_SECURITY, problemSchema } from '../openapi.ts';
 
 export const downloadParamsSchema = z.object({
   token: z.string().min(1).max(2048).meta({ description: 'The signed token from an export’s `downloadUrl`' }),

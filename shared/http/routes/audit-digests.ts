@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { auditIdSchema, timestampSchema } from '../../shared/domain/audit/schema.ts';
-import { errors, jsonContent, problemSchema } from '../../shared/http/openapi.ts';
+import { auditIdSchema, timestampSchema } from '../../domain/audit/schema.ts';
+import { errors, jsonContent, problemSchema } from '../openapi.ts';
 
 const hex = z.string().regex(/^[0-9a-f]{64}$/);
 

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import {
+  EXPORT_QUOTA_RETRY_SECONDS,
   exportAcceptedSchema,
   exportRequestSchema,
   exportViewSchema,
-} from '../../shared/domain/exports/export-job.ts';
-import { ERROR_RESPONSES, errors, errorWhen, jsonContent, listQueryBase } from '../../shared/http/openapi.ts';
-import { EXPORT_QUOTA_RETRY_SECONDS, MAX_ACTIVE_EXPORTS } from '../../shared/use-cases/exports/request.ts';
+  MAX_ACTIVE_EXPORTS,
+} from '../../domain/exports/export-job.ts';
+import { ERROR_RESPONSES, errors, errorWhen, jsonContent, listQueryBase } from '../openapi.ts';
 
 export const exportIdParamsSchema = z.object({
   id: z.string().min(1).max(64).meta({ description: 'The export id from `POST /v1/exports`' }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { ingestRequestSchema, ingestResultSchema, MAX_BATCH } from '../../shared/domain/audit/schema.ts';
-import { errors, jsonContent } from '../../shared/http/openapi.ts';
+import { ingestRequestSchema, ingestResultSchema, MAX_BATCH } from '../../domain/audit/schema.ts';
+import { errors, jsonContent } from '../openapi.ts';
 
 /**
  * The envelope only: each event is validated by the use case, so one 400 lists every bad path

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { erasureInputSchema, erasureViewSchema } from '../../shared/domain/trust/erasure.ts';
-import { legalHoldInputSchema, legalHoldSchema } from '../../shared/domain/trust/holds.ts';
-import { jobProgressSchema } from '../../shared/domain/trust/jobs.ts';
-import { retentionInputSchema } from '../../shared/domain/trust/retention.ts';
-import { errors, jsonContent, problemSchema } from '../../shared/http/openapi.ts';
+import { erasureInputSchema, erasureViewSchema } from '../../domain/trust/erasure.ts';
+import { legalHoldInputSchema, legalHoldSchema } from '../../domain/trust/holds.ts';
+import { jobProgressSchema } from '../../domain/trust/jobs.ts';
+import { retentionInputSchema } from '../../domain/trust/retention.ts';
+import { errors, jsonContent, problemSchema } from '../openapi.ts';
 
 export const holdIdParams = z.object({ id: z.string().min(1).max(64) });
 export const erasureIdParams = z.object({ id: z.string().min(1).max(64) });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { errors, jsonContent } from '../../shared/http/openapi.ts';
+import { errors, jsonContent } from '../openapi.ts';
 
 export const paths: ZodOpenApiPathsObject = {
   '/v1/openapi.json': {

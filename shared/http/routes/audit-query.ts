@@ -1,14 +1,8 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { auditFiltersShape, fromNotAfterTo } from '../../shared/domain/audit/filters.ts';
-import { auditEntrySchema, auditIdSchema, auditPageSchema } from '../../shared/domain/audit/schema.ts';
-import {
-  COST_HEADERS_DOC,
-  errors,
-  jsonContent,
-  listQueryBase,
-  READ_BUDGET_NOTE,
-} from '../../shared/http/openapi.ts';
+import { auditFiltersShape, fromNotAfterTo } from '../../domain/audit/filters.ts';
+import { auditEntrySchema, auditIdSchema, auditPageSchema } from '../../domain/audit/schema.ts';
+import { COST_HEADERS_DOC, errors, jsonContent, listQueryBase, READ_BUDGET_NOTE } from '../openapi.ts';
 
 /** The list route's query: the filters plus `limit` and `cursor`. Unknown parameters are a 400. */
 export const auditQuerySchema = z

@@ -5,8 +5,8 @@ import {
   reportInputSchema,
   reportSchema,
   scheduleInputSchema,
-} from '../../shared/domain/reports/report.ts';
-import { errors, jsonContent, listQueryBase, problemSchema } from '../../shared/http/openapi.ts';
+} from '../../domain/reports/report.ts';
+import { errors, jsonContent, listQueryBase, problemSchema } from '../openapi.ts';
 
 export const reportIdParams = z.object({ id: z.string().min(1).max(64) });
 export const listReportsQuery = z.object(listQueryBase).strict();

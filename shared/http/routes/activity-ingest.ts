@@ -1,6 +1,6 @@
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { ingestActivityBodySchema, ingestResultSchema } from '../../shared/domain/activity/event.ts';
-import { errors, jsonContent } from '../../shared/http/openapi.ts';
+import { ingestActivityBodySchema, ingestResultSchema } from '../../domain/activity/event.ts';
+import { errors, jsonContent } from '../openapi.ts';
 
 export const paths: ZodOpenApiPathsObject = {
   '/v1/activity-events': {

@@ -1,9 +1,8 @@
-import { activityQueryDeps } from '../../shared/composition/activity.ts';
+import { activityQueryService } from '../../shared/composition/activity.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { canReadOrgActivity, type UserCaller } from '../../shared/domain/caller.ts';
-import { parseInput } from '../../shared/domain/issues.ts';
 import { costHeaders } from '../../shared/http/cost.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
+import { parseInput } from '../../shared/http/input.ts';
 import { json } from '../../shared/http/responses.ts';
 import {
   activityQuerySchema,
@@ -11,26 +10,17 @@ import {
   directoryUsersQuerySchema,
   myActivityQuerySchema,
 } from '../../shared/http/routes/activity-query.ts';
-import { listActivity, listMyActivity } from '../../shared/use-cases/activity/query.ts';
-import {
-  listDirectoryGroups,
-  listDirectoryTeams,
-  listDirectoryUsers,
-} from '../../shared/use-cases/directory/read.ts';
 
 const config = loadConfig();
 // Read at the cold start, as every setting: a function deployed without it fails to load.
 const costSettings = { COST_HEADERS: config.COST_HEADERS };
-const { query: deps, pickers: pickerDeps } = activityQueryDeps(config);
+const activity = activityQueryService(config);
 
-type ActivityList = Awaited<ReturnType<typeof listActivity>>;
+type ActivityList = Awaited<ReturnType<typeof activity.list>>;
 
-/** The page with cost headers for org-wide readers. */
-function answer(caller: UserCaller, out: ActivityList) {
-  const cost = costHeaders(costSettings, canReadOrgActivity(caller), {
-    scanned: out.scanned,
-    index: out.plan.index,
-  });
+/** The page, with cost headers for org-wide readers. */
+function answer(orgWide: boolean, out: ActivityList) {
+  const cost = costHeaders(costSettings, orgWide, { scanned: out.scanned, index: out.plan.index });
   return json(200, { items: out.items, nextCursor: out.nextCursor }, cost);
 }
 
@@ -43,26 +33,20 @@ export const handler = apiHandler(
   {
     'GET /v1/activity': async ({ caller, query }) => {
       const { limit, cursor, ...filters } = parseInput(activityQuerySchema, query);
-      return answer(caller, await listActivity(await deps(), caller, filters, { limit, cursor }));
+      return answer(activity.readsOrgWide(caller), await activity.list(caller, filters, { limit, cursor }));
     },
     'GET /v1/me/activity': async ({ caller, query }) => {
       const { limit, cursor, ...filters } = parseInput(myActivityQuerySchema, query);
-      return answer(caller, await listMyActivity(await deps(), caller, filters, { limit, cursor }));
+      return answer(
+        activity.readsOrgWide(caller),
+        await activity.listMine(caller, filters, { limit, cursor }),
+      );
     },
     'GET /v1/directory/users': async ({ caller, query }) =>
-      json(
-        200,
-        await listDirectoryUsers(await pickerDeps(), caller, parseInput(directoryUsersQuerySchema, query)),
-      ),
+      json(200, await activity.users(caller, parseInput(directoryUsersQuerySchema, query))),
     'GET /v1/directory/teams': async ({ caller, query }) =>
-      json(
-        200,
-        await listDirectoryTeams(await pickerDeps(), caller, parseInput(directoryNamesQuerySchema, query)),
-      ),
+      json(200, await activity.teams(caller, parseInput(directoryNamesQuerySchema, query))),
     'GET /v1/directory/groups': async ({ caller, query }) =>
-      json(
-        200,
-        await listDirectoryGroups(await pickerDeps(), caller, parseInput(directoryNamesQuerySchema, query)),
-      ),
+      json(200, await activity.groups(caller, parseInput(directoryNamesQuerySchema, query))),
   },
 );

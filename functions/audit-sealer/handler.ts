@@ -8,18 +8,16 @@
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { sealDepsFromConfig } from '../../shared/composition/sealer.ts';
+import { sealService } from '../../shared/composition/sealer.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { logger, metrics, withMetrics } from '../../shared/observability.ts';
-import { sealClosedHours } from '../../shared/use-cases/audit/seal.ts';
 
-const config = loadConfig();
-const deps = sealDepsFromConfig(config);
+const sealer = sealService(loadConfig());
 /** Stop with this much time left: the pending digests and the cursor still get written. */
 const RESERVE_MS = 90_000;
 
 export const handler = withMetrics(async (event: Partial<ScheduledEvent> = {}, context?: Context) => {
-  const result = await sealClosedHours(deps, {
+  const result = await sealer.sealClosedHours({
     now: new Date(),
     shouldStop: () => (context ? context.getRemainingTimeInMillis() < RESERVE_MS : false),
   });

@@ -4,17 +4,15 @@
 // dead-letter queue); the resumer re-queues a job whose checkpoint went stale.
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { buildExpiryDeps } from '../../shared/composition/trust.ts';
+import { expiryTaskSchema, expiryWorkerService } from '../../shared/composition/trust.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { expiryTaskSchema } from '../../shared/domain/trust/jobs.ts';
 import { queueHandler } from '../../shared/http/queue-handler.ts';
 import { logger, metrics } from '../../shared/observability.ts';
-import { runExpiryTask } from '../../shared/use-cases/trust/expiry.ts';
 
-const deps = buildExpiryDeps(loadConfig());
+const expiry = expiryWorkerService(loadConfig());
 
 export const handler = queueHandler('expiry worker', expiryTaskSchema, async (task) => {
-  const outcome = await runExpiryTask(deps, task);
+  const outcome = await expiry.runTask(task);
   metrics.addMetric(`ExpiryJobSteps_${outcome}`, MetricUnit.Count, 1);
   logger.info('expiry job step', { ...task, outcome });
 });

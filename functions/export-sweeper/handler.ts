@@ -5,15 +5,14 @@
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
-import { exportSweepDeps } from '../../shared/composition/export-sweeper.ts';
+import { exportSweepService } from '../../shared/composition/export-sweeper.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { logger, metrics, withMetrics } from '../../shared/observability.ts';
-import { sweepStuckExports } from '../../shared/use-cases/exports/sweep.ts';
 
-const deps = exportSweepDeps(loadConfig());
+const sweeper = exportSweepService(loadConfig());
 
 export const handler = withMetrics(async (event: Partial<ScheduledEvent> = {}) => {
-  const result = await sweepStuckExports(deps);
+  const result = await sweeper.sweep();
   // Each one is an export that failed: counted with the worker's own failures, and on its own.
   metrics.addMetric('ExportsTimedOut', MetricUnit.Count, result.failed.length);
   if (result.failed.length > 0) metrics.addMetric('ExportsFailed', MetricUnit.Count, result.failed.length);

@@ -1,11 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
-import { exportWorkerDeps } from '../../shared/composition/exports.ts';
+import { exportWorkerService } from '../../shared/composition/exports.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { logger, metrics, withMetrics } from '../../shared/observability.ts';
-import { executeExport } from '../../shared/use-cases/exports/execute.ts';
 
-const deps = exportWorkerDeps(loadConfig());
+const worker = exportWorkerService(loadConfig());
 
 const eventSchema = z.object({ tenantId: z.string().min(1), exportId: z.string().min(1) });
 
@@ -20,7 +19,7 @@ export const handler = withMetrics(async (event: unknown) => {
     logger.error('export worker: malformed event', { issues: ref.error.issues });
     return { status: 'skipped' as const };
   }
-  const outcome = await executeExport(deps, ref.data);
+  const outcome = await worker.execute(ref.data);
   logger.info('export worker: done', { ...ref.data, status: outcome.status });
   metrics.addMetric(
     outcome.status === 'succeeded' ? 'ExportsSucceeded' : 'ExportsFailed',

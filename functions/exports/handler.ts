@@ -1,29 +1,29 @@
-import { exportRequestDeps } from '../../shared/composition/export-requests.ts';
+import { exportRequestService } from '../../shared/composition/export-requests.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { exportRequestSchema } from '../../shared/domain/exports/export-job.ts';
-import { parseInput } from '../../shared/domain/issues.ts';
 import { apiHandler } from '../../shared/http/handler.ts';
+import { parseInput } from '../../shared/http/input.ts';
 import { json } from '../../shared/http/responses.ts';
-import { exportIdParamsSchema, listExportsQuery } from '../../shared/http/routes/exports.ts';
-import { getExport } from '../../shared/use-cases/exports/get.ts';
-import { listMyExports } from '../../shared/use-cases/exports/list.ts';
-import { requestExport } from '../../shared/use-cases/exports/request.ts';
+import {
+  exportIdParamsSchema,
+  exportRequestSchema,
+  listExportsQuery,
+} from '../../shared/http/routes/exports.ts';
 
-const deps = exportRequestDeps(loadConfig());
+const exportsService = exportRequestService(loadConfig());
 
 /** POST /v1/exports (202, runs in the background), GET /v1/exports (the caller's) and GET /v1/exports/{id}. */
 export const handler = apiHandler(
   { auth: 'user', maxBodyBytes: 64 * 1024 },
   {
     'GET /v1/exports': async ({ caller, query }) =>
-      json(200, await listMyExports(deps, caller, parseInput(listExportsQuery, query))),
+      json(200, await exportsService.listMine(caller, parseInput(listExportsQuery, query))),
     'GET /v1/exports/{id}': async ({ caller, params }) => {
       const { id } = parseInput(exportIdParamsSchema, params);
-      return json(200, await getExport(deps, caller, id));
+      return json(200, await exportsService.get(caller, id));
     },
     'POST /v1/exports': async ({ caller, event, body }) => {
       const input = parseInput(exportRequestSchema, body ?? {});
-      const accepted = await requestExport(deps, caller, input, {
+      const accepted = await exportsService.request(caller, input, {
         source: 'web',
         ip: event.requestContext.http.sourceIp,
         userAgent: event.headers['user-agent'],

@@ -4,15 +4,14 @@
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
-import { buildTickDeps } from '../../shared/composition/schedule.ts';
+import { scheduleTickService } from '../../shared/composition/schedule.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { logger, metrics, withMetrics } from '../../shared/observability.ts';
-import { dispatchDueSchedules } from '../../shared/use-cases/reports/dispatch.ts';
 
-const deps = buildTickDeps(loadConfig());
+const schedules = scheduleTickService(loadConfig());
 
 export const handler = withMetrics(async (event: ScheduledEvent) => {
-  const runs = await dispatchDueSchedules(deps);
+  const runs = await schedules.dispatch();
   metrics.addMetric(
     'ScheduledRunsQueued',
     MetricUnit.Count,

@@ -5,17 +5,16 @@
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { exportDeps } from '../../shared/composition/exports.ts';
-import { buildRunDeps, runTaskSchema } from '../../shared/composition/schedule.ts';
+import { runTaskSchema, scheduleRunService } from '../../shared/composition/schedule.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { queueHandler } from '../../shared/http/queue-handler.ts';
 import { logger, metrics } from '../../shared/observability.ts';
-import { executeRun } from '../../shared/use-cases/reports/dispatch.ts';
 
 const config = loadConfig();
-const deps = buildRunDeps(config, exportDeps(config));
+const runs = scheduleRunService(config, exportDeps(config));
 
 export const handler = queueHandler('schedule run worker', runTaskSchema, async (task) => {
-  const status = await executeRun(deps, task);
+  const status = await runs.execute(task);
   metrics.addMetric(`ScheduledRuns_${status}`, MetricUnit.Count, 1);
   logger.info('schedule run done', { ...task, status });
 });

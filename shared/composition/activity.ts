@@ -6,11 +6,18 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoActivityStore } from '../adapters/dynamodb/activity-store.ts';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
 import { type Config, shardResolver } from '../config.ts';
+import { canReadOrgActivity } from '../domain/caller.ts';
 import { systemClock } from '../domain/time.ts';
 import { signingKeyLoader } from '../signing.ts';
-import type { IngestActivityDeps } from '../use-cases/activity/ingest.ts';
-import type { ActivityQueryDeps } from '../use-cases/activity/query.ts';
-import type { DirectoryReadDeps } from '../use-cases/directory/read.ts';
+import { type IngestActivityDeps, ingestActivityEvents } from '../use-cases/activity/ingest.ts';
+import { type ActivityQueryDeps, listActivity, listMyActivity } from '../use-cases/activity/query.ts';
+import {
+  type DirectoryReadDeps,
+  listDirectoryGroups,
+  listDirectoryTeams,
+  listDirectoryUsers,
+} from '../use-cases/directory/read.ts';
+import { bind, bindAsync } from './bind.ts';
 import { directoryStoreFromConfig } from './directory.ts';
 import { trustReaderFromConfig } from './trust-reader.ts';
 
@@ -64,5 +71,26 @@ export function activityQueryDeps(config: Config): {
       trust,
     }),
     pickers: async () => ({ directory, signingKey: await signingKey() }),
+  };
+}
+
+/** The activity-ingest function's use case, bound to its deps. */
+export function activityIngestService(config: Config) {
+  return { ingest: bind(activityIngestDeps(config), ingestActivityEvents) };
+}
+
+/**
+ * The activity-query function's use cases: the log's two lists, whether a caller reads it
+ * org-wide (cost headers), and the directory's pickers, scoped like the log.
+ */
+export function activityQueryService(config: Config) {
+  const { query, pickers } = activityQueryDeps(config);
+  return {
+    list: bindAsync(query, listActivity),
+    listMine: bindAsync(query, listMyActivity),
+    readsOrgWide: canReadOrgActivity,
+    users: bindAsync(pickers, listDirectoryUsers),
+    teams: bindAsync(pickers, listDirectoryTeams),
+    groups: bindAsync(pickers, listDirectoryGroups),
   };
 }

@@ -5,8 +5,14 @@ import { kmsKeyWrapper, localKeyWrapper } from '../adapters/kms/data-keys.ts';
 import { type Config, shardResolver } from '../config.ts';
 import { systemClock } from '../domain/time.ts';
 import { signingKeyLoader } from '../signing.ts';
-import type { IngestAuditDeps } from '../use-cases/audit/ingest.ts';
-import type { QueryAuditDeps } from '../use-cases/audit/query.ts';
+import { type IngestAuditDeps, ingestAuditEvents } from '../use-cases/audit/ingest.ts';
+import {
+  assertAuditReader,
+  getAuditEvent,
+  listAuditEvents,
+  type QueryAuditDeps,
+} from '../use-cases/audit/query.ts';
+import { bind } from './bind.ts';
 import { trustReaderFromConfig } from './trust-reader.ts';
 
 // The composition root of the audit log: its store, built once per cold start by the audit
@@ -56,5 +62,20 @@ export function auditQueryDeps(config: Config): QueryAuditDeps {
     clock: systemClock,
     retentionMonths: config.AUDIT_RETENTION_MONTHS,
     signingKey: signingKeyLoader(config),
+  };
+}
+
+/** The audit-ingest function's use case, bound to its deps: a batch validated, redacted, written. */
+export function auditIngestService(config: Config) {
+  return { ingest: bind(auditIngestDeps(config), ingestAuditEvents) };
+}
+
+/** The audit-query function's use cases: the reader check, a page of entries, one entry. */
+export function auditQueryService(config: Config) {
+  const deps = auditQueryDeps(config);
+  return {
+    assertReader: assertAuditReader,
+    list: bind(deps, listAuditEvents),
+    get: bind(deps, getAuditEvent),
   };
 }

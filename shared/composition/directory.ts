@@ -5,10 +5,23 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
 import { DynamoDirectoryStore } from '../adapters/dynamodb/directory-store.ts';
 import type { Config } from '../config.ts';
+import { upsertContent, upsertGroups, upsertTeams, upsertUsers } from '../use-cases/directory/upsert.ts';
+import { bind } from './bind.ts';
 
 export function directoryStoreFromConfig(
   config: Config,
   client: DynamoDBDocumentClient = dynamoDocumentClient(config),
 ): DynamoDirectoryStore {
   return new DynamoDirectoryStore(client, { tableName: config.DIRECTORY_TABLE });
+}
+
+/** The directory function's use cases (`PUT /v1/directory/*`), bound to the store. */
+export function directoryUpsertService(config: Config) {
+  const deps = { directory: directoryStoreFromConfig(config) };
+  return {
+    users: bind(deps, upsertUsers),
+    teams: bind(deps, upsertTeams),
+    groups: bind(deps, upsertGroups),
+    content: bind(deps, upsertContent),
+  };
 }

@@ -9,7 +9,8 @@ import { S3ExportLinks } from '../adapters/s3/export-links.ts';
 import type { Config } from '../config.ts';
 import { systemClock } from '../domain/time.ts';
 import { signingKeyLoader } from '../signing.ts';
-import type { DownloadDeps } from '../use-cases/exports/download.ts';
+import { type DownloadDeps, resolveDownload } from '../use-cases/exports/download.ts';
+import { bind } from './bind.ts';
 
 export function downloadDeps(config: Config): DownloadDeps {
   const dynamo = dynamoDocumentClient(config);
@@ -19,4 +20,9 @@ export function downloadDeps(config: Config): DownloadDeps {
     links: { signingKey: signingKeyLoader(config) },
     clock: systemClock,
   };
+}
+
+/** The downloads function's use case: a token resolved to a freshly presigned URL. */
+export function downloadService(config: Config) {
+  return { resolve: bind(downloadDeps(config), resolveDownload) };
 }

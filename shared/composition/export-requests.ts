@@ -14,10 +14,11 @@ import { localInvoker } from '../adapters/lambda/local-invoke.ts';
 import { observeClient } from '../adapters/sdk-observer.ts';
 import type { Config } from '../config.ts';
 import { systemClock } from '../domain/time.ts';
-import type { GetExportDeps } from '../use-cases/exports/get.ts';
-import type { ListExportsDeps } from '../use-cases/exports/list.ts';
+import { type GetExportDeps, getExport } from '../use-cases/exports/get.ts';
+import { type ListExportsDeps, listMyExports } from '../use-cases/exports/list.ts';
 import type { ExportDispatcher, LinkSettings } from '../use-cases/exports/ports.ts';
-import type { RequestExportDeps } from '../use-cases/exports/request.ts';
+import { type RequestExportDeps, requestExport } from '../use-cases/exports/request.ts';
+import { bind } from './bind.ts';
 import { directoryStoreFromConfig } from './directory.ts';
 import { exportLinks } from './export-links.ts';
 import { directoryLookup, exportAuditRecorder, filterChecks } from './log-sources.ts';
@@ -51,4 +52,14 @@ export function exportRequestDeps(config: Config): ExportRequestDeps {
   };
   cached = { config, deps };
   return deps;
+}
+
+/** The exports function's use cases: the caller's exports, one export, a new request. */
+export function exportRequestService(config: Config) {
+  const deps = exportRequestDeps(config);
+  return {
+    listMine: bind(deps, listMyExports),
+    get: bind(deps, getExport),
+    request: bind(deps, requestExport),
+  };
 }

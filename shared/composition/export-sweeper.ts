@@ -6,7 +6,8 @@ import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
 import { DynamoExportStore, DynamoOpenExports } from '../adapters/dynamodb/export-store.ts';
 import type { Config } from '../config.ts';
 import { systemClock } from '../domain/time.ts';
-import type { SweepExportsDeps } from '../use-cases/exports/sweep.ts';
+import { type SweepExportsDeps, sweepStuckExports } from '../use-cases/exports/sweep.ts';
+import { bind } from './bind.ts';
 
 export function exportSweepDeps(config: Config): SweepExportsDeps {
   const dynamo = dynamoDocumentClient(config);
@@ -15,4 +16,9 @@ export function exportSweepDeps(config: Config): SweepExportsDeps {
     open: new DynamoOpenExports(dynamo, { tableName: config.STATE_TABLE }),
     clock: systemClock,
   };
+}
+
+/** The export-sweeper function's use case, bound to the state table. */
+export function exportSweepService(config: Config) {
+  return { sweep: bind(exportSweepDeps(config), sweepStuckExports) };
 }

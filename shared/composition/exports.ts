@@ -13,9 +13,10 @@ import { s3Client } from '../adapters/s3/client.ts';
 import { S3ExportFiles } from '../adapters/s3/export-files.ts';
 import type { Config } from '../config.ts';
 import { systemClock } from '../domain/time.ts';
-import type { ExecuteExportDeps } from '../use-cases/exports/execute.ts';
+import { type ExecuteExportDeps, executeExport } from '../use-cases/exports/execute.ts';
 import type { LinkSettings } from '../use-cases/exports/ports.ts';
 import type { RunExportDeps } from '../use-cases/exports/run.ts';
+import { bind } from './bind.ts';
 import { directoryStoreFromConfig } from './directory.ts';
 import { exportLinks } from './export-links.ts';
 import { directoryLookup, entrySources, logSources } from './log-sources.ts';
@@ -52,4 +53,9 @@ export function exportWorkerDeps(config: Config): ExecuteExportDeps {
     directory: directoryLookup(directoryStore),
     clock: systemClock,
   };
+}
+
+/** The export worker's use case, bound to its deps. */
+export function exportWorkerService(config: Config) {
+  return { execute: bind(exportWorkerDeps(config), executeExport) };
 }

@@ -11,8 +11,14 @@ import { runTaskSchema, SqsRunQueue } from '../adapters/sqs/run-queue.ts';
 import type { Config } from '../config.ts';
 import { type Clock, systemClock } from '../domain/time.ts';
 import { runExport } from '../use-cases/exports/run.ts';
-import type { RunDeps, TickDeps } from '../use-cases/reports/dispatch.ts';
+import {
+  dispatchDueSchedules,
+  executeRun,
+  type RunDeps,
+  type TickDeps,
+} from '../use-cases/reports/dispatch.ts';
 import type { ExportRunner } from '../use-cases/reports/ports.ts';
+import { bind } from './bind.ts';
 import type { ExportDeps } from './exports.ts';
 import { reportAdapters, reportAuditRecorder } from './reports.ts';
 
@@ -64,4 +70,14 @@ export function buildRunDeps(config: Config, exportRun: ExportDeps, clock: Clock
     clock,
     linkDays: config.EXPORT_LINK_DAYS,
   };
+}
+
+/** The schedule dispatcher's use case (the tick), bound to its deps. */
+export function scheduleTickService(config: Config) {
+  return { dispatch: bind(buildTickDeps(config), dispatchDueSchedules) };
+}
+
+/** The schedule run worker's use case; exports come built by ./exports.ts, as for `buildRunDeps`. */
+export function scheduleRunService(config: Config, exportRun: ExportDeps) {
+  return { execute: bind(buildRunDeps(config, exportRun), executeRun) };
 }

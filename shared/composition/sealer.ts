@@ -9,9 +9,16 @@ import { DynamoDigestStore } from '../adapters/dynamodb/digest-store.ts';
 import { digestSignerFromConfig } from '../adapters/kms/digest-signer.ts';
 import { type Config, shardResolver } from '../config.ts';
 import { systemClock } from '../domain/time.ts';
-import type { DigestRouteDeps } from '../use-cases/audit/digests.ts';
-import type { SealDeps } from '../use-cases/audit/seal.ts';
+import {
+  type DigestRouteDeps,
+  digestLeaves,
+  entryProof,
+  listDigestKeys,
+  listDigests,
+} from '../use-cases/audit/digests.ts';
+import { type SealDeps, sealClosedHours } from '../use-cases/audit/seal.ts';
 import { auditStoreFromConfig } from './audit.ts';
+import { bind } from './bind.ts';
 
 export function digestStoreFromConfig(
   config: Config,
@@ -40,5 +47,21 @@ export function digestRouteDeps(config: Config): DigestRouteDeps {
     digests: digestStoreFromConfig(config, client),
     entries: auditStoreFromConfig(config, client),
     clock: systemClock,
+  };
+}
+
+/** The audit-sealer function's use case, bound to its deps. */
+export function sealService(config: Config) {
+  return { sealClosedHours: bind(sealDepsFromConfig(config), sealClosedHours) };
+}
+
+/** The audit-digests function's use cases: digests, keys, a digest's leaves, an entry's proof. */
+export function digestRouteService(config: Config) {
+  const deps = digestRouteDeps(config);
+  return {
+    list: bind(deps, listDigests),
+    keys: bind(deps, listDigestKeys),
+    leaves: bind(deps, digestLeaves),
+    proof: bind(deps, entryProof),
   };
 }

@@ -9,11 +9,26 @@ import { localExpiryQueue, SqsExpiryQueue } from '../adapters/sqs/expiry-queue.t
 import { type Config, isDeployed, shardResolver } from '../config.ts';
 import { systemClock } from '../domain/time.ts';
 import { ingestAuditEvents } from '../use-cases/audit/ingest.ts';
-import type { ErasureDeps, ErasureWorkerDeps } from '../use-cases/trust/erasure.ts';
-import type { ExpiryDeps } from '../use-cases/trust/expiry.ts';
-import type { ExpiryQueue, TrustDeps } from '../use-cases/trust/manage.ts';
+import {
+  type ErasureDeps,
+  type ErasureWorkerDeps,
+  getErasure,
+  requestErasure,
+  runErasureTask,
+} from '../use-cases/trust/erasure.ts';
+import { type ExpiryDeps, resumeStalledJobs, runExpiryTask } from '../use-cases/trust/expiry.ts';
+import {
+  type ExpiryQueue,
+  getRetention,
+  listHolds,
+  placeHold,
+  putRetention,
+  releaseHold,
+  type TrustDeps,
+} from '../use-cases/trust/manage.ts';
 import type { ErasureQueue } from '../use-cases/trust/ports.ts';
 import { auditStoreFromConfig, personKeysFromConfig } from './audit.ts';
+import { bind } from './bind.ts';
 import { directoryStoreFromConfig } from './directory.ts';
 import { trustReaderFromConfig } from './trust-reader.ts';
 
@@ -141,4 +156,38 @@ export function buildErasureWorkerDeps(config: Config): ErasureWorkerDeps {
     }),
     clock: systemClock,
   };
+}
+
+/** The messages of the expiry and erasure queues, as their workers read them. */
+export { erasureTaskSchema } from '../domain/trust/erasure.ts';
+export { expiryTaskSchema } from '../domain/trust/jobs.ts';
+
+/** The trust function's use cases: legal holds, retention, erasures, each bound to its deps. */
+export function trustService(config: Config) {
+  const deps = buildTrustDeps(config);
+  const erasures = buildErasureDeps(config);
+  return {
+    placeHold: bind(deps, placeHold),
+    listHolds: bind(deps, listHolds),
+    releaseHold: bind(deps, releaseHold),
+    getRetention: bind(deps, getRetention),
+    putRetention: bind(deps, putRetention),
+    requestErasure: bind(erasures, requestErasure),
+    getErasure: bind(erasures, getErasure),
+  };
+}
+
+/** The expiry worker's use case: one step of an expiry job. */
+export function expiryWorkerService(config: Config) {
+  return { runTask: bind(buildExpiryDeps(config), runExpiryTask) };
+}
+
+/** The expiry resumer's use case: stalled jobs queued again. */
+export function expiryResumerService(config: Config) {
+  return { resumeStalled: bind(buildResumerDeps(config), resumeStalledJobs) };
+}
+
+/** The erasure worker's use case: one step of an erasure. */
+export function erasureWorkerService(config: Config) {
+  return { runTask: bind(buildErasureWorkerDeps(config), runErasureTask) };
 }

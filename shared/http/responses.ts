@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
-import type { FieldError } from '../domain/errors.ts';
+import { type FieldError, NotFoundError } from '../domain/errors.ts';
 
 export type HttpResult = Exclude<APIGatewayProxyResultV2, string>;
 
@@ -11,6 +11,11 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 
 export function redirect(location: string): HttpResult {
   return { statusCode: 302, headers: { location, 'cache-control': 'no-store' }, body: '' };
+}
+
+/** Answers 404 (problem+json, through the handler's error middleware) with this detail. */
+export function notFound(detail: string): never {
+  throw new NotFoundError(detail);
 }
 
 export interface Problem {

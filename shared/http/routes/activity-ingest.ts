@@ -2,6 +2,9 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { ingestActivityBodySchema, ingestResultSchema } from '../../domain/activity/event.ts';
 import { errors, jsonContent } from '../openapi.ts';
 
+/** The envelope the handler parses; each event is validated by the use case. */
+export { ingestActivityEnvelopeSchema } from '../../domain/activity/event.ts';
+
 export const paths: ZodOpenApiPathsObject = {
   '/v1/activity-events': {
     post: {

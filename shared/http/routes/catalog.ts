@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { errors, jsonContent } from '../openapi.ts';
 
+/** The body of `GET /v1/catalog`: the domain's catalogs, static. */
+export { CATALOG } from '../../domain/catalog.ts';
+
 const entrySchema = z
   .object({
     value: z.string().meta({ description: 'What the filter takes' }),

@@ -9,6 +9,9 @@ import {
 } from '../../domain/exports/export-job.ts';
 import { ERROR_RESPONSES, errors, errorWhen, jsonContent, listQueryBase } from '../openapi.ts';
 
+/** The request body `POST /v1/exports` parses (the domain's). */
+export { exportRequestSchema };
+
 export const exportIdParamsSchema = z.object({
   id: z.string().min(1).max(64).meta({ description: 'The export id from `POST /v1/exports`' }),
 });

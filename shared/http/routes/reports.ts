@@ -8,6 +8,9 @@ import {
 } from '../../domain/reports/report.ts';
 import { errors, jsonContent, listQueryBase, problemSchema } from '../openapi.ts';
 
+/** The request bodies the report routes parse (the domain's). */
+export { reportInputSchema, scheduleInputSchema };
+
 export const reportIdParams = z.object({ id: z.string().min(1).max(64) });
 export const listReportsQuery = z.object(listQueryBase).strict();
 export const reportPageSchema = z

@@ -6,6 +6,9 @@ import { jobProgressSchema } from '../../domain/trust/jobs.ts';
 import { retentionInputSchema } from '../../domain/trust/retention.ts';
 import { errors, jsonContent, problemSchema } from '../openapi.ts';
 
+/** The request bodies the trust routes parse (the domain's). */
+export { erasureInputSchema, legalHoldInputSchema, retentionInputSchema };
+
 export const holdIdParams = z.object({ id: z.string().min(1).max(64) });
 export const erasureIdParams = z.object({ id: z.string().min(1).max(64) });
 

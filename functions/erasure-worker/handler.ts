@@ -3,17 +3,15 @@
 // its message (redelivered, then the dead-letter queue); every step is safe to repeat.
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { buildErasureWorkerDeps } from '../../shared/composition/trust.ts';
+import { erasureTaskSchema, erasureWorkerService } from '../../shared/composition/trust.ts';
 import { loadConfig } from '../../shared/config.ts';
-import { erasureTaskSchema } from '../../shared/domain/trust/erasure.ts';
 import { queueHandler } from '../../shared/http/queue-handler.ts';
 import { logger, metrics } from '../../shared/observability.ts';
-import { runErasureTask } from '../../shared/use-cases/trust/erasure.ts';
 
-const deps = buildErasureWorkerDeps(loadConfig());
+const erasure = erasureWorkerService(loadConfig());
 
 export const handler = queueHandler('erasure worker', erasureTaskSchema, async (task) => {
-  const outcome = await runErasureTask(deps, task);
+  const outcome = await erasure.runTask(task);
   metrics.addMetric(`ErasureSteps_${outcome}`, MetricUnit.Count, 1);
   logger.info('erasure step', { ...task, outcome });
 });

@@ -3,15 +3,14 @@
 // on the state table's sparse `byDue` index (`dp` = `EXPIRY#running`), never a Scan.
 
 import type { ScheduledEvent } from 'aws-lambda';
-import { buildResumerDeps } from '../../shared/composition/trust.ts';
+import { expiryResumerService } from '../../shared/composition/trust.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { logger, withMetrics } from '../../shared/observability.ts';
-import { resumeStalledJobs } from '../../shared/use-cases/trust/expiry.ts';
 
-const deps = buildResumerDeps(loadConfig());
+const expiry = expiryResumerService(loadConfig());
 
 export const handler = withMetrics(async (event: Partial<ScheduledEvent> = {}) => {
-  const requeued = await resumeStalledJobs(deps);
+  const requeued = await expiry.resumeStalled();
   logger.info('expiry resumer: done', { trigger: event.time, requeued });
   return { requeued };
 });

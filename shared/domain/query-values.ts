@@ -48,6 +48,54 @@ export function listDoc(items: JsonSchema, description: string) {
   };
 }
 
+/** The most values one list filter takes. */
+const MAX_LIST_VALUES = 100;
+
+export interface ListFilterOptions {
+  /** The JSON schema of the documented items (default: non-empty strings). */
+  items?: JsonSchema;
+  /**
+   * The audit log's canonical lists: commas split the items of a JSON array too, an empty list
+   * has its own message, and the values come out de-duplicated and sorted (so equal filters
+   * bind cursors equally). The activity log keeps the values as given.
+   */
+  canonical?: boolean;
+}
+
+/**
+ * A list filter of either log: a comma-separated string, or in JSON an array of strings; items
+ * trimmed, blanks dropped, each checked by `item`; 1 to 100 of them; documented by `listDoc`.
+ */
+export function listFilter<T extends z.ZodType<unknown, string>>(
+  item: T,
+  description: string,
+  { items = { type: 'string', minLength: 1 }, canonical = false }: ListFilterOptions = {},
+) {
+  const doc = listDoc(items, description);
+  const split = (raw: string | string[]) =>
+    Array.isArray(raw) ? (canonical ? raw.flatMap((v) => v.split(',')) : raw) : raw.split(',');
+  return z
+    .union([z.string(), z.array(z.string())])
+    .transform((raw) =>
+      split(raw)
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(item)
+        .min(1, canonical ? 'must name at least one value' : undefined)
+        .max(MAX_LIST_VALUES),
+    )
+    .transform((values) => {
+      const out = values as z.output<T>[];
+      return canonical ? [...new Set(out)].sort() : out;
+    })
+    .meta(doc.render)
+    .optional()
+    .meta(doc.param);
+}
+
 /** The JSON schema of an enum's items, for `listDoc`. */
 export function enumItems(values: readonly string[]): JsonSchema {
   return { type: 'string', enum: [...values] };

@@ -10,30 +10,17 @@ import {
   enumItems,
   enumValue,
   FROM_DOC,
-  listDoc,
+  listFilter,
   TO_DOC,
   windowBoundSchema,
 } from '../query-values.ts';
 import { ACTIVITY_ACTIONS } from './event.ts';
 
-const MAX_LIST = 100;
-
-function list<T extends z.ZodType<string, string>>(
+const list = <T extends z.ZodType<string, string>>(
   item: T,
   description: string,
-  items: Record<string, unknown> = { type: 'string', minLength: 1 },
-) {
-  const doc = listDoc(items, description);
-  return z
-    .union([z.string(), z.array(z.string())])
-    .transform((raw) =>
-      (Array.isArray(raw) ? raw : raw.split(',')).map((s) => s.trim()).filter((s) => s.length > 0),
-    )
-    .pipe(z.array(item).min(1).max(MAX_LIST))
-    .meta(doc.render)
-    .optional()
-    .meta(doc.param);
-}
+  items?: Record<string, unknown>,
+) => listFilter(item, description, { items });
 
 const bool = booleanFlag;
 

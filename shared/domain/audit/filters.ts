@@ -9,7 +9,7 @@ import {
   enumItems,
   enumValue,
   FROM_DOC,
-  listDoc,
+  listFilter,
   TO_DOC,
   windowBoundSchema,
 } from '../query-values.ts';
@@ -17,28 +17,12 @@ import { ACTION_NAMES, OBJECT_TYPE_NAMES } from './catalog.ts';
 import { canonicalIp, isCidr, isIp } from './ip.ts';
 import { SOURCE_KINDS } from './schema.ts';
 
-const MAX_VALUES = 100;
-
-function list<T extends z.ZodType<unknown, string>>(
+/** Audit lists are canonical: de-duplicated and sorted, so equal filters bind cursors equally. */
+const list = <T extends z.ZodType<unknown, string>>(
   item: T,
   description: string,
-  items: Record<string, unknown> = { type: 'string', minLength: 1 },
-) {
-  const doc = listDoc(items, description);
-  return z
-    .union([z.string(), z.array(z.string())])
-    .transform((raw) =>
-      (Array.isArray(raw) ? raw : raw.split(','))
-        .flatMap((v) => v.split(','))
-        .map((v) => v.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(item).min(1, 'must name at least one value').max(MAX_VALUES))
-    .transform((values) => [...new Set(values as z.output<T>[])].sort())
-    .meta(doc.render)
-    .optional()
-    .meta(doc.param);
-}
+  items?: Record<string, unknown>,
+) => listFilter(item, description, { items, canonical: true });
 
 const id = z.string().min(1).max(256);
 

@@ -1,7 +1,7 @@
 import type { ActivityCriteria } from '../../domain/activity/criteria.ts';
 import type { IngestStatus, StoredActivity } from '../../domain/activity/event.ts';
-import type { Visibility } from '../../domain/trust/visibility.ts';
 import type { DirectoryReader } from '../directory/ports.ts';
+import type { LogStorePage, LogStoreQuery } from '../logs/ports.ts';
 
 export type { DirectoryReader };
 
@@ -12,27 +12,13 @@ export interface ActivityWriter {
   put(entry: StoredActivity, ttl: number, held?: boolean): Promise<IngestStatus>;
 }
 
-export interface ActivityStoreQuery {
-  tenantId: string;
+export interface ActivityStoreQuery extends LogStoreQuery {
   criteria: ActivityCriteria;
-  from: string;
-  to: string;
-  order: 'asc' | 'desc';
-  limit: number;
-  /** Position (`occurredAt#id`) of the last entry already returned. */
-  after?: string;
-  nowEpochSeconds: number;
   /** How many people the tenant's directory knows: a planner hint. */
   population?: number;
-  /** The tenant's retention and holds; absent: the TTL alone decides. */
-  visibility?: Visibility;
 }
 
-export interface ActivityPage {
-  items: StoredActivity[];
-  nextPosition: string | null;
-  /** Items DynamoDB read (ScannedCount), the cost figure. */
-  scanned: number;
+export interface ActivityPage extends LogStorePage<StoredActivity> {
   /** The index the planner chose, and how many key streams it merged. */
   plan: { index: string; streams: number };
 }

@@ -4,6 +4,7 @@ import type { AuditFilters } from '../../domain/audit/filters.ts';
 import type { PersonKey } from '../../domain/audit/personal.ts';
 import type { AuditEntry, AuditListItem } from '../../domain/audit/schema.ts';
 import type { Visibility } from '../../domain/trust/visibility.ts';
+import type { LogStorePage, LogStoreQuery } from '../logs/ports.ts';
 
 export interface AuditEventWriter {
   /**
@@ -13,28 +14,11 @@ export interface AuditEventWriter {
   put(entry: AuditEntry, expiresAtEpochSeconds: number, held?: boolean): Promise<'created' | 'duplicate'>;
 }
 
-export interface AuditStoreQuery {
-  tenantId: string;
+export interface AuditStoreQuery extends LogStoreQuery {
   filters: AuditFilters;
-  /** ISO; inclusive. */
-  from: string;
-  /** ISO; exclusive. */
-  to: string;
-  order: 'asc' | 'desc';
-  limit: number;
-  /** Position (`occurredAt#id`) of the last item already returned. */
-  after?: string;
-  nowEpochSeconds: number;
-  /** The tenant's retention and holds; absent: the TTL alone decides. */
-  visibility?: Visibility;
 }
 
-export interface AuditStorePage {
-  items: AuditListItem[];
-  /** Position of the last item when more may follow, else null. */
-  nextPosition: string | null;
-  /** Items the store read to answer (DynamoDB ScannedCount). */
-  scanned: number;
+export interface AuditStorePage extends LogStorePage<AuditListItem> {
   /** The index the planner chose. */
   index: string;
 }

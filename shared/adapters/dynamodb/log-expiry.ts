@@ -2,37 +2,9 @@ import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-s
 import type { Config } from '../../config.ts';
 import { auditPersons } from '../../domain/trust/holds.ts';
 import type { TrustLog } from '../../domain/trust/retention.ts';
+import type { ExpiryEntry, ExpiryPage, LogExpiryPort } from '../../use-cases/trust/ports.ts';
 import { isConditionFailure, toDomainError } from './errors.ts';
 import { HELD_EXPIRY_ATTRIBUTE, TTL_ATTRIBUTE } from './tables.ts';
-
-/** One stored entry as an expiry job sees it. */
-export interface ExpiryEntry {
-  pk: string;
-  occurredAt: string;
-  /** Absent while held. */
-  ttl?: number;
-  persons: (string | undefined)[];
-}
-
-export interface ExpiryPage {
-  entries: ExpiryEntry[];
-  /** Where the next page of this shard starts; undefined: the shard is done. */
-  after?: Record<string, unknown>;
-}
-
-/** What expiry jobs need of the log tables: walk a tenant oldest first, set one entry's expiry. */
-export interface LogExpiryStore {
-  shards(tenantId: string): number;
-  page(
-    log: TrustLog,
-    tenantId: string,
-    shard: number,
-    after: Record<string, unknown> | undefined,
-    limit: number,
-  ): Promise<ExpiryPage>;
-  /** `held`: the TTL removed (the expiry kept in `rx`); else `ttl` set and `rx` removed. */
-  setExpiry(log: TrustLog, pk: string, expiry: number, held: boolean): Promise<void>;
-}
 
 /**
  * The tenant's `byTime` index (partition `tenant#shard`, sorted by `occurredAt#id`), one shard at
@@ -46,7 +18,7 @@ export interface DynamoLogExpiryStoreOptions {
   shardsFor: (tenantId: string) => number;
 }
 
-export class DynamoLogExpiryStore implements LogExpiryStore {
+export class DynamoLogExpiryStore implements LogExpiryPort {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly options: DynamoLogExpiryStoreOptions,

@@ -2,30 +2,10 @@ import pLimit from 'p-limit';
 import type { Clock } from '../../domain/time.ts';
 import { coverageOf, isHeld } from '../../domain/trust/holds.ts';
 import type { ExpiryJob, ExpiryTask } from '../../domain/trust/jobs.ts';
-import { expiryEpoch, monthsOf, type TrustLog } from '../../domain/trust/retention.ts';
+import { expiryEpoch, monthsOf } from '../../domain/trust/retention.ts';
 import type { TrustReader } from '../../domain/trust/visibility.ts';
 import type { ExpiryQueue, TrustStorePort } from './manage.ts';
-
-/** One stored entry as a job sees it (shared/adapters/dynamodb/log-expiry.ts). */
-export interface ExpiryEntry {
-  pk: string;
-  occurredAt: string;
-  /** Absent while held. */
-  ttl?: number;
-  persons: (string | undefined)[];
-}
-
-export interface LogExpiryPort {
-  shards(tenantId: string): number;
-  page(
-    log: TrustLog,
-    tenantId: string,
-    shard: number,
-    after: Record<string, unknown> | undefined,
-    limit: number,
-  ): Promise<{ entries: ExpiryEntry[]; after?: Record<string, unknown> }>;
-  setExpiry(log: TrustLog, pk: string, expiry: number, held: boolean): Promise<void>;
-}
+import type { ExpiryEntry, LogExpiryPort } from './ports.ts';
 
 export interface ExpiryDeps {
   store: Pick<TrustStorePort, 'getJob' | 'putJob'>;

@@ -1,5 +1,6 @@
 import type { ErasureRecord, ErasureStream, ErasureTask } from '../../domain/trust/erasure.ts';
 import type { ExpiryTask } from '../../domain/trust/jobs.ts';
+import type { TrustLog } from '../../domain/trust/retention.ts';
 
 /** The queue of expiry jobs (SQS in AWS, in process locally), as the trust use cases see it. */
 export interface ExpiryQueue {
@@ -49,4 +50,33 @@ export interface ErasureTargets {
   tombstone(tenantId: string, personId: string): Promise<void>;
   /** Seconds a warm process may keep using a deleted key. */
   readonly keyCacheSeconds: number;
+}
+
+/** One stored entry as an expiry job sees it. */
+export interface ExpiryEntry {
+  pk: string;
+  occurredAt: string;
+  /** Absent while held. */
+  ttl?: number;
+  persons: (string | undefined)[];
+}
+
+export interface ExpiryPage {
+  entries: ExpiryEntry[];
+  /** Where the next page of this shard starts; undefined: the shard is done. */
+  after?: Record<string, unknown>;
+}
+
+/** What expiry jobs need of the log tables: walk a tenant oldest first, set one entry's expiry. */
+export interface LogExpiryPort {
+  shards(tenantId: string): number;
+  page(
+    log: TrustLog,
+    tenantId: string,
+    shard: number,
+    after: Record<string, unknown> | undefined,
+    limit: number,
+  ): Promise<ExpiryPage>;
+  /** `held`: the TTL removed (the expiry kept in `rx`); else `ttl` set and `rx` removed. */
+  setExpiry(log: TrustLog, pk: string, expiry: number, held: boolean): Promise<void>;
 }

@@ -6,11 +6,7 @@ import type { LegalHold } from '../../../shared/domain/trust/holds.ts';
 import type { ExpiryJob, ExpiryTask } from '../../../shared/domain/trust/jobs.ts';
 import { isVisible, type TrustState, visibilityOf } from '../../../shared/domain/trust/visibility.ts';
 import { ingestActivityEvents } from '../../../shared/use-cases/activity/ingest.ts';
-import {
-  type ExpiryEntry,
-  type LogExpiryPort,
-  runExpiryTask,
-} from '../../../shared/use-cases/trust/expiry.ts';
+import { runExpiryTask } from '../../../shared/use-cases/trust/expiry.ts';
 import {
   placeHold,
   putRetention,
@@ -18,6 +14,7 @@ import {
   type StoredRetention,
   type TrustDeps,
 } from '../../../shared/use-cases/trust/manage.ts';
+import type { ExpiryEntry, LogExpiryPort } from '../../../shared/use-cases/trust/ports.ts';
 
 /**
  * A simulated timeline of one tenant's activity log: entries for random persons, legal holds

@@ -185,23 +185,11 @@ export async function placeHold(
     createdBy: caller.userId,
   };
   await deps.store.createHold(caller.tenantId, hold);
-  deps.changed(caller.tenantId);
-  await startExpiryJobs(deps, caller.tenantId, 'hold', ['audit', 'activity'], now);
-  await deps.audit.record([
-    {
-      tenantId: caller.tenantId,
-      occurredAt: now,
-      actor: await actorOf(deps, caller),
-      action: 'Created',
-      object: { type: 'LegalHold', id: hold.id, name: hold.name },
-      source: { kind: 'web' },
-      changes: [
-        { field: 'name', after: hold.name },
-        { field: 'reason', after: hold.reason },
-        { field: 'scope', after: hold.personIds ? 'persons' : 'tenant' },
-        ...(hold.personIds ? [{ field: 'personIds', after: hold.personIds }] : []),
-      ],
-    },
+  await holdChanged(deps, caller, hold, now, 'Created', [
+    { field: 'name', after: hold.name },
+    { field: 'reason', after: hold.reason },
+    { field: 'scope', after: hold.personIds ? 'persons' : 'tenant' },
+    ...(hold.personIds ? [{ field: 'personIds', after: hold.personIds }] : []),
   ]);
   return hold;
 }
@@ -211,18 +199,36 @@ export async function releaseHold(deps: TrustDeps, caller: UserCaller, id: strin
   if (!/^[0-9A-Za-z]{1,64}$/.test(id)) throw new NotFoundError('No legal hold with this id.');
   const now = deps.clock.now().toISOString();
   const hold = await deps.store.releaseHold(caller.tenantId, id, now, caller.userId);
+  await holdChanged(deps, caller, hold, now, 'Released', [
+    { field: 'status', before: 'active', after: 'released' },
+  ]);
+  return hold;
+}
+
+/**
+ * After a hold is placed or released: this process's cached trust state dropped, an expiry job
+ * started per log (stored expiries follow the hold), and the change recorded in the audit log.
+ */
+async function holdChanged(
+  deps: TrustDeps,
+  caller: UserCaller,
+  hold: LegalHold,
+  now: string,
+  action: 'Created' | 'Released',
+  changes: TrustAuditEvent['changes'],
+): Promise<void> {
   deps.changed(caller.tenantId);
-  await startExpiryJobs(deps, caller.tenantId, 'release', ['audit', 'activity'], now);
+  const reason = action === 'Created' ? 'hold' : 'release';
+  await startExpiryJobs(deps, caller.tenantId, reason, ['audit', 'activity'], now);
   await deps.audit.record([
     {
       tenantId: caller.tenantId,
       occurredAt: now,
       actor: await actorOf(deps, caller),
-      action: 'Released',
+      action,
       object: { type: 'LegalHold', id: hold.id, name: hold.name },
       source: { kind: 'web' },
-      changes: [{ field: 'status', before: 'active', after: 'released' }],
+      changes,
     },
   ]);
-  return hold;
 }

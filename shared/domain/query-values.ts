@@ -51,25 +51,37 @@ export function listDoc(items: JsonSchema, description: string) {
 /** The most values one list filter takes. */
 const MAX_LIST_VALUES = 100;
 
-export interface ListFilterOptions {
-  /** The JSON schema of the documented items (default: non-empty strings). */
-  items?: JsonSchema;
-  /**
-   * The audit log's canonical lists: commas split the items of a JSON array too, an empty list
-   * has its own message, and the values come out de-duplicated and sorted (so equal filters
-   * bind cursors equally). The activity log keeps the values as given.
-   */
-  canonical?: boolean;
-}
-
 /**
- * A list filter of either log: a comma-separated string, or in JSON an array of strings; items
- * trimmed, blanks dropped, each checked by `item`; 1 to 100 of them; documented by `listDoc`.
+ * A list filter of the activity log: a comma-separated string, or in JSON an array of strings;
+ * items trimmed, blanks dropped, each checked by `item`; 1 to 100 of them, kept as given;
+ * documented by `listDoc` (`items`: the documented item schema, default non-empty strings).
  */
 export function listFilter<T extends z.ZodType<unknown, string>>(
   item: T,
   description: string,
-  { items = { type: 'string', minLength: 1 }, canonical = false }: ListFilterOptions = {},
+  items?: JsonSchema,
+) {
+  return listOf(item, description, items, false);
+}
+
+/**
+ * The audit log's list filter: as `listFilter`, but canonical: commas split the items of a JSON
+ * array too, an empty list has its own message, and the values come out de-duplicated and
+ * sorted (so equal filters bind cursors equally).
+ */
+export function canonicalListFilter<T extends z.ZodType<unknown, string>>(
+  item: T,
+  description: string,
+  items?: JsonSchema,
+) {
+  return listOf(item, description, items, true);
+}
+
+function listOf<T extends z.ZodType<unknown, string>>(
+  item: T,
+  description: string,
+  items: JsonSchema = { type: 'string', minLength: 1 },
+  canonical: boolean,
 ) {
   const doc = listDoc(items, description);
   const split = (raw: string | string[]) =>

@@ -16,11 +16,7 @@ import {
 } from '../query-values.ts';
 import { ACTIVITY_ACTIONS } from './event.ts';
 
-const list = <T extends z.ZodType<string, string>>(
-  item: T,
-  description: string,
-  items?: Record<string, unknown>,
-) => listFilter(item, description, { items });
+const list = listFilter;
 
 const bool = booleanFlag;
 

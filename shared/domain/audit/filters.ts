@@ -6,10 +6,10 @@
 import { z } from 'zod';
 import {
   booleanFlag,
+  canonicalListFilter,
   enumItems,
   enumValue,
   FROM_DOC,
-  listFilter,
   TO_DOC,
   windowBoundSchema,
 } from '../query-values.ts';
@@ -18,11 +18,7 @@ import { canonicalIp, isCidr, isIp } from './ip.ts';
 import { SOURCE_KINDS } from './schema.ts';
 
 /** Audit lists are canonical: de-duplicated and sorted, so equal filters bind cursors equally. */
-const list = <T extends z.ZodType<unknown, string>>(
-  item: T,
-  description: string,
-  items?: Record<string, unknown>,
-) => listFilter(item, description, { items, canonical: true });
+const list = canonicalListFilter;
 
 const id = z.string().min(1).max(256);
 

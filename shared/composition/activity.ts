@@ -17,7 +17,7 @@ import {
   listDirectoryTeams,
   listDirectoryUsers,
 } from '../use-cases/directory/read.ts';
-import { bind, bindAsync } from './bind.ts';
+import { bindAll, bindAllAsync } from './bind.ts';
 import { directoryStoreFromConfig } from './directory.ts';
 import { trustReaderFromConfig } from './trust-reader.ts';
 
@@ -76,7 +76,7 @@ export function activityQueryDeps(config: Config): {
 
 /** The activity-ingest function's use case, bound to its deps. */
 export function activityIngestService(config: Config) {
-  return { ingest: bind(activityIngestDeps(config), ingestActivityEvents) };
+  return bindAll(activityIngestDeps(config), { ingest: ingestActivityEvents });
 }
 
 /**
@@ -86,11 +86,12 @@ export function activityIngestService(config: Config) {
 export function activityQueryService(config: Config) {
   const { query, pickers } = activityQueryDeps(config);
   return {
-    list: bindAsync(query, listActivity),
-    listMine: bindAsync(query, listMyActivity),
+    ...bindAllAsync(query, { list: listActivity, listMine: listMyActivity }),
     readsOrgWide: canReadOrgActivity,
-    users: bindAsync(pickers, listDirectoryUsers),
-    teams: bindAsync(pickers, listDirectoryTeams),
-    groups: bindAsync(pickers, listDirectoryGroups),
+    ...bindAllAsync(pickers, {
+      users: listDirectoryUsers,
+      teams: listDirectoryTeams,
+      groups: listDirectoryGroups,
+    }),
   };
 }

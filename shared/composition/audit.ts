@@ -12,7 +12,7 @@ import {
   listAuditEvents,
   type QueryAuditDeps,
 } from '../use-cases/audit/query.ts';
-import { bind } from './bind.ts';
+import { bindAll } from './bind.ts';
 import { trustReaderFromConfig } from './trust-reader.ts';
 
 // The composition root of the audit log: its store, built once per cold start by the audit
@@ -67,15 +67,11 @@ export function auditQueryDeps(config: Config): QueryAuditDeps {
 
 /** The audit-ingest function's use case, bound to its deps: a batch validated, redacted, written. */
 export function auditIngestService(config: Config) {
-  return { ingest: bind(auditIngestDeps(config), ingestAuditEvents) };
+  return bindAll(auditIngestDeps(config), { ingest: ingestAuditEvents });
 }
 
 /** The audit-query function's use cases: the reader check, a page of entries, one entry. */
 export function auditQueryService(config: Config) {
-  const deps = auditQueryDeps(config);
-  return {
-    assertReader: assertAuditReader,
-    list: bind(deps, listAuditEvents),
-    get: bind(deps, getAuditEvent),
-  };
+  const useCases = bindAll(auditQueryDeps(config), { list: listAuditEvents, get: getAuditEvent });
+  return { assertReader: assertAuditReader, ...useCases };
 }

@@ -2,21 +2,34 @@
 // once per cold start, so a handler calls `audit.list(caller, filters, page)` and never passes
 // (or even names) deps itself.
 
-/** `useCase(deps, ...args)` as `(...args)`, with deps built once. */
-export function bind<D, A extends unknown[], R>(
-  deps: D,
-  useCase: (deps: D, ...args: A) => R,
-): (...args: A) => R {
-  return (...args) => useCase(deps, ...args);
+/** A use case over deps `D`: `(deps, ...args) => result`. */
+type UseCase<D> = (deps: D, ...args: never[]) => unknown;
+
+/** The use cases `U` with their deps bound: `(...args) => result`. */
+export type Bound<U> = {
+  [K in keyof U]: U[K] extends (deps: never, ...args: infer A) => infer R ? (...args: A) => R : never;
+};
+
+/** Each use case of `useCases` as `(...args) => useCase(deps, ...args)`, under the same key. */
+export function bindAll<D, U extends Record<string, UseCase<D>>>(deps: D, useCases: U): Bound<U> {
+  const bound: Record<string, unknown> = {};
+  for (const [name, useCase] of Object.entries(useCases)) {
+    bound[name] = (...args: never[]) => useCase(deps, ...args);
+  }
+  return bound as Bound<U>;
 }
 
 /**
- * As `bind`, for deps that resolve on first use (a signing key loaded once): each call awaits
- * them, so a failed load fails the request that needed it, as before.
+ * As `bindAll`, for deps that resolve on first use (a signing key loaded once): each call awaits
+ * them first, so a failed load fails the request that needed them, as before.
  */
-export function bindAsync<D, A extends unknown[], R>(
+export function bindAllAsync<D, U extends Record<string, (deps: D, ...args: never[]) => Promise<unknown>>>(
   deps: () => Promise<D>,
-  useCase: (deps: D, ...args: A) => Promise<R>,
-): (...args: A) => Promise<R> {
-  return async (...args) => useCase(await deps(), ...args);
+  useCases: U,
+): Bound<U> {
+  const bound: Record<string, unknown> = {};
+  for (const [name, useCase] of Object.entries(useCases)) {
+    bound[name] = async (...args: never[]) => useCase(await deps(), ...args);
+  }
+  return bound as Bound<U>;
 }

@@ -6,7 +6,7 @@ import { dynamoDocumentClient } from '../adapters/dynamodb/client.ts';
 import { DynamoDirectoryStore } from '../adapters/dynamodb/directory-store.ts';
 import type { Config } from '../config.ts';
 import { upsertContent, upsertGroups, upsertTeams, upsertUsers } from '../use-cases/directory/upsert.ts';
-import { bind } from './bind.ts';
+import { bindAll } from './bind.ts';
 
 export function directoryStoreFromConfig(
   config: Config,
@@ -18,10 +18,10 @@ export function directoryStoreFromConfig(
 /** The directory function's use cases (`PUT /v1/directory/*`), bound to the store. */
 export function directoryUpsertService(config: Config) {
   const deps = { directory: directoryStoreFromConfig(config) };
-  return {
-    users: bind(deps, upsertUsers),
-    teams: bind(deps, upsertTeams),
-    groups: bind(deps, upsertGroups),
-    content: bind(deps, upsertContent),
-  };
+  return bindAll(deps, {
+    users: upsertUsers,
+    teams: upsertTeams,
+    groups: upsertGroups,
+    content: upsertContent,
+  });
 }

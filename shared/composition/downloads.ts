@@ -10,7 +10,7 @@ import type { Config } from '../config.ts';
 import { systemClock } from '../domain/time.ts';
 import { signingKeyLoader } from '../signing.ts';
 import { type DownloadDeps, resolveDownload } from '../use-cases/exports/download.ts';
-import { bind } from './bind.ts';
+import { bindAll } from './bind.ts';
 
 export function downloadDeps(config: Config): DownloadDeps {
   const dynamo = dynamoDocumentClient(config);
@@ -24,5 +24,5 @@ export function downloadDeps(config: Config): DownloadDeps {
 
 /** The downloads function's use case: a token resolved to a freshly presigned URL. */
 export function downloadService(config: Config) {
-  return { resolve: bind(downloadDeps(config), resolveDownload) };
+  return bindAll(downloadDeps(config), { resolve: resolveDownload });
 }

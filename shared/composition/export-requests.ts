@@ -18,7 +18,7 @@ import { type GetExportDeps, getExport } from '../use-cases/exports/get.ts';
 import { type ListExportsDeps, listMyExports } from '../use-cases/exports/list.ts';
 import type { ExportDispatcher, LinkSettings } from '../use-cases/exports/ports.ts';
 import { type RequestExportDeps, requestExport } from '../use-cases/exports/request.ts';
-import { bind } from './bind.ts';
+import { bindAll } from './bind.ts';
 import { directoryStoreFromConfig } from './directory.ts';
 import { exportLinks } from './export-links.ts';
 import { directoryLookup, exportAuditRecorder, filterChecks } from './log-sources.ts';
@@ -56,10 +56,9 @@ export function exportRequestDeps(config: Config): ExportRequestDeps {
 
 /** The exports function's use cases: the caller's exports, one export, a new request. */
 export function exportRequestService(config: Config) {
-  const deps = exportRequestDeps(config);
-  return {
-    listMine: bind(deps, listMyExports),
-    get: bind(deps, getExport),
-    request: bind(deps, requestExport),
-  };
+  return bindAll(exportRequestDeps(config), {
+    listMine: listMyExports,
+    get: getExport,
+    request: requestExport,
+  });
 }

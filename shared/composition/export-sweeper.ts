@@ -7,7 +7,7 @@ import { DynamoExportStore, DynamoOpenExports } from '../adapters/dynamodb/expor
 import type { Config } from '../config.ts';
 import { systemClock } from '../domain/time.ts';
 import { type SweepExportsDeps, sweepStuckExports } from '../use-cases/exports/sweep.ts';
-import { bind } from './bind.ts';
+import { bindAll } from './bind.ts';
 
 export function exportSweepDeps(config: Config): SweepExportsDeps {
   const dynamo = dynamoDocumentClient(config);
@@ -20,5 +20,5 @@ export function exportSweepDeps(config: Config): SweepExportsDeps {
 
 /** The export-sweeper function's use case, bound to the state table. */
 export function exportSweepService(config: Config) {
-  return { sweep: bind(exportSweepDeps(config), sweepStuckExports) };
+  return bindAll(exportSweepDeps(config), { sweep: sweepStuckExports });
 }

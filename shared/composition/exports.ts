@@ -16,7 +16,7 @@ import { systemClock } from '../domain/time.ts';
 import { type ExecuteExportDeps, executeExport } from '../use-cases/exports/execute.ts';
 import type { LinkSettings } from '../use-cases/exports/ports.ts';
 import type { RunExportDeps } from '../use-cases/exports/run.ts';
-import { bind } from './bind.ts';
+import { bindAll } from './bind.ts';
 import { directoryStoreFromConfig } from './directory.ts';
 import { exportLinks } from './export-links.ts';
 import { directoryLookup, entrySources, logSources } from './log-sources.ts';
@@ -57,5 +57,5 @@ export function exportWorkerDeps(config: Config): ExecuteExportDeps {
 
 /** The export worker's use case, bound to its deps. */
 export function exportWorkerService(config: Config) {
-  return { execute: bind(exportWorkerDeps(config), executeExport) };
+  return bindAll(exportWorkerDeps(config), { execute: executeExport });
 }

@@ -12,19 +12,11 @@ import { systemClock } from '../domain/time.ts';
 import { signingKeyLoader } from '../signing.ts';
 import { auditRecorder } from '../use-cases/reports/audit-recorder.ts';
 import { logFilters } from '../use-cases/reports/log-filters.ts';
-import {
-  createReport,
-  deleteReport,
-  deleteSchedule,
-  getReport,
-  listReports,
-  type ManageDeps,
-  putSchedule,
-  updateReport,
-} from '../use-cases/reports/manage.ts';
+import type { ManageDeps } from '../use-cases/reports/manage.ts';
+import * as manage from '../use-cases/reports/manage.ts';
 import type { AuditRecorder } from '../use-cases/reports/ports.ts';
 import { auditStoreFromConfig } from './audit.ts';
-import { bindAsync } from './bind.ts';
+import { bindAllAsync } from './bind.ts';
 import { directoryStoreFromConfig } from './directory.ts';
 
 /**
@@ -68,14 +60,13 @@ export function buildManageDeps(config: Config): Promise<ManageDeps & { cursorKe
 /** The reports function's use cases (saved reports and their schedules), bound to its deps. */
 export function reportService(config: Config) {
   const ready = buildManageDeps(config);
-  const deps = () => ready;
-  return {
-    create: bindAsync(deps, createReport),
-    list: bindAsync(deps, listReports),
-    get: bindAsync(deps, getReport),
-    update: bindAsync(deps, updateReport),
-    delete: bindAsync(deps, deleteReport),
-    putSchedule: bindAsync(deps, putSchedule),
-    deleteSchedule: bindAsync(deps, deleteSchedule),
-  };
+  return bindAllAsync(() => ready, {
+    create: manage.createReport,
+    list: manage.listReports,
+    get: manage.getReport,
+    update: manage.updateReport,
+    delete: manage.deleteReport,
+    putSchedule: manage.putSchedule,
+    deleteSchedule: manage.deleteSchedule,
+  });
 }

@@ -18,7 +18,7 @@ import {
   type TickDeps,
 } from '../use-cases/reports/dispatch.ts';
 import type { ExportRunner } from '../use-cases/reports/ports.ts';
-import { bind } from './bind.ts';
+import { bindAll } from './bind.ts';
 import type { ExportDeps } from './exports.ts';
 import { reportAdapters, reportAuditRecorder } from './reports.ts';
 
@@ -74,10 +74,10 @@ export function buildRunDeps(config: Config, exportRun: ExportDeps, clock: Clock
 
 /** The schedule dispatcher's use case (the tick), bound to its deps. */
 export function scheduleTickService(config: Config) {
-  return { dispatch: bind(buildTickDeps(config), dispatchDueSchedules) };
+  return bindAll(buildTickDeps(config), { dispatch: dispatchDueSchedules });
 }
 
 /** The schedule run worker's use case; exports come built by ./exports.ts, as for `buildRunDeps`. */
 export function scheduleRunService(config: Config, exportRun: ExportDeps) {
-  return { execute: bind(buildRunDeps(config, exportRun), executeRun) };
+  return bindAll(buildRunDeps(config, exportRun), { execute: executeRun });
 }

@@ -18,7 +18,7 @@ import {
 } from '../use-cases/audit/digests.ts';
 import { type SealDeps, sealClosedHours } from '../use-cases/audit/seal.ts';
 import { auditStoreFromConfig } from './audit.ts';
-import { bind } from './bind.ts';
+import { bindAll } from './bind.ts';
 
 export function digestStoreFromConfig(
   config: Config,
@@ -52,16 +52,11 @@ export function digestRouteDeps(config: Config): DigestRouteDeps {
 
 /** The audit-sealer function's use case, bound to its deps. */
 export function sealService(config: Config) {
-  return { sealClosedHours: bind(sealDepsFromConfig(config), sealClosedHours) };
+  return bindAll(sealDepsFromConfig(config), { sealClosedHours });
 }
 
 /** The audit-digests function's use cases: digests, keys, a digest's leaves, an entry's proof. */
 export function digestRouteService(config: Config) {
-  const deps = digestRouteDeps(config);
-  return {
-    list: bind(deps, listDigests),
-    keys: bind(deps, listDigestKeys),
-    leaves: bind(deps, digestLeaves),
-    proof: bind(deps, entryProof),
-  };
+  const useCases = { list: listDigests, keys: listDigestKeys, leaves: digestLeaves, proof: entryProof };
+  return bindAll(digestRouteDeps(config), useCases);
 }

@@ -28,7 +28,7 @@ import {
 } from '../use-cases/trust/manage.ts';
 import type { ErasureQueue } from '../use-cases/trust/ports.ts';
 import { auditStoreFromConfig, personKeysFromConfig } from './audit.ts';
-import { bind } from './bind.ts';
+import { bindAll } from './bind.ts';
 import { directoryStoreFromConfig } from './directory.ts';
 import { trustReaderFromConfig } from './trust-reader.ts';
 
@@ -164,30 +164,22 @@ export { expiryTaskSchema } from '../domain/trust/jobs.ts';
 
 /** The trust function's use cases: legal holds, retention, erasures, each bound to its deps. */
 export function trustService(config: Config) {
-  const deps = buildTrustDeps(config);
-  const erasures = buildErasureDeps(config);
-  return {
-    placeHold: bind(deps, placeHold),
-    listHolds: bind(deps, listHolds),
-    releaseHold: bind(deps, releaseHold),
-    getRetention: bind(deps, getRetention),
-    putRetention: bind(deps, putRetention),
-    requestErasure: bind(erasures, requestErasure),
-    getErasure: bind(erasures, getErasure),
-  };
+  const holds = { placeHold, listHolds, releaseHold, getRetention, putRetention };
+  const trust = bindAll(buildTrustDeps(config), holds);
+  return { ...trust, ...bindAll(buildErasureDeps(config), { requestErasure, getErasure }) };
 }
 
 /** The expiry worker's use case: one step of an expiry job. */
 export function expiryWorkerService(config: Config) {
-  return { runTask: bind(buildExpiryDeps(config), runExpiryTask) };
+  return bindAll(buildExpiryDeps(config), { runTask: runExpiryTask });
 }
 
 /** The expiry resumer's use case: stalled jobs queued again. */
 export function expiryResumerService(config: Config) {
-  return { resumeStalled: bind(buildResumerDeps(config), resumeStalledJobs) };
+  return bindAll(buildResumerDeps(config), { resumeStalled: resumeStalledJobs });
 }
 
 /** The erasure worker's use case: one step of an erasure. */
 export function erasureWorkerService(config: Config) {
-  return { runTask: bind(buildErasureWorkerDeps(config), runErasureTask) };
+  return bindAll(buildErasureWorkerDeps(config), { runTask: runErasureTask });
 }

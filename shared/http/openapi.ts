@@ -98,6 +98,21 @@ export function jsonContent<S extends z.ZodType>(schema: S) {
   return { 'application/json': { schema } };
 }
 
+/**
+ * The answers of a list route: one page (200, with its cost headers where the list sends them)
+ * and the errors every list can give.
+ */
+export function pageResponses(
+  description: string,
+  page: z.ZodType,
+  headers?: typeof COST_HEADERS_DOC,
+): ZodOpenApiResponsesObject {
+  return {
+    '200': { description, ...(headers ? { headers } : {}), content: jsonContent(page) },
+    ...errors('400', '401', '403', '429', '500', '503'),
+  };
+}
+
 /** What every list of log entries says about its read budget. */
 export const READ_BUDGET_NOTE = `Read budget: ${READ_BUDGET_TEXT}`;
 

@@ -9,6 +9,7 @@ import {
   errorWhen,
   jsonContent,
   listQueryBase,
+  pageResponses,
   READ_BUDGET_NOTE,
 } from '../openapi.ts';
 
@@ -81,8 +82,7 @@ function directoryReadPaths(): ZodOpenApiPathsObject {
       tags: ['Directory'],
       requestParams: { query },
       responses: {
-        '200': { description: 'One page', content: jsonContent(page) },
-        ...errors('400', '401', '403', '429', '500', '503'),
+        ...pageResponses('One page', page),
       },
     },
   });
@@ -152,12 +152,7 @@ export const paths: ZodOpenApiPathsObject = {
       tags: ['Activity log'],
       requestParams: { query: myActivityQuerySchema },
       responses: {
-        '200': {
-          description: 'A page of the caller’s entries',
-          headers: costHeaders,
-          content: jsonContent(pageSchema),
-        },
-        ...errors('400', '401', '403', '429', '500', '503'),
+        ...pageResponses('A page of the caller’s entries', pageSchema, costHeaders),
       },
     },
   },

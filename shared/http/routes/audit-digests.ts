@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { auditIdSchema, timestampSchema } from '../../domain/audit/schema.ts';
-import { errors, jsonContent, problemSchema } from '../openapi.ts';
+import { errors, jsonContent, pageResponses, problemSchema } from '../openapi.ts';
 
 const hex = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -72,6 +72,15 @@ export const proofSchema = z
   })
   .meta({ id: 'AuditProof' });
 
+/** The cursor of the digests' list and of a digest's leaves. */
+const digestCursor = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,200}$/, 'is not a cursor of this list')
+  .optional()
+  .meta({ description: 'Opaque cursor from `nextCursor`' });
+/** Any other query parameter is a 400 naming it. */
+const unknownParam = z.never({ error: 'is not a known parameter' });
+
 export const digestQuerySchema = z
   .object({
     from: timestampSchema
@@ -79,13 +88,9 @@ export const digestQuerySchema = z
       .meta({ description: 'periodStart at or after (default: the beginning)' }),
     to: timestampSchema.optional().meta({ description: 'periodStart before (default: now)' }),
     limit: z.coerce.number().int().min(1).max(500).default(100),
-    cursor: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,200}$/, 'is not a cursor of this list')
-      .optional()
-      .meta({ description: 'Opaque cursor from `nextCursor`' }),
+    cursor: digestCursor,
   })
-  .catchall(z.never({ error: 'is not a known parameter' }));
+  .catchall(unknownParam);
 
 export const proofParamsSchema = z.object({ id: auditIdSchema });
 
@@ -98,13 +103,9 @@ export const leavesParamsSchema = z.object({
 
 export const leavesQuerySchema = z
   .object({
-    cursor: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,200}$/, 'is not a cursor of this list')
-      .optional()
-      .meta({ description: 'Opaque cursor from `nextCursor`' }),
+    cursor: digestCursor,
   })
-  .catchall(z.never({ error: 'is not a known parameter' }));
+  .catchall(unknownParam);
 
 export const leavesPageSchema = z
   .object({
@@ -138,8 +139,7 @@ export const paths: ZodOpenApiPathsObject = {
       tags: ['Integrity'],
       requestParams: { query: digestQuerySchema },
       responses: {
-        '200': { description: 'One page', content: jsonContent(digestPageSchema) },
-        ...errors('400', '401', '403', '429', '500', '503'),
+        ...pageResponses('One page', digestPageSchema),
       },
     },
   },

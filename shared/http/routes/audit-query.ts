@@ -2,7 +2,14 @@ import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { auditFiltersShape, fromNotAfterTo } from '../../domain/audit/filters.ts';
 import { auditEntrySchema, auditIdSchema, auditPageSchema } from '../../domain/audit/schema.ts';
-import { COST_HEADERS_DOC, errors, jsonContent, listQueryBase, READ_BUDGET_NOTE } from '../openapi.ts';
+import {
+  COST_HEADERS_DOC,
+  errors,
+  jsonContent,
+  listQueryBase,
+  pageResponses,
+  READ_BUDGET_NOTE,
+} from '../openapi.ts';
 
 /** The list route's query: the filters plus `limit` and `cursor`. Unknown parameters are a 400. */
 export const auditQuerySchema = z
@@ -27,12 +34,7 @@ export const paths: ZodOpenApiPathsObject = {
       tags: ['Audit log'],
       requestParams: { query: z.object({ ...auditFiltersShape, ...listQueryBase }) },
       responses: {
-        '200': {
-          description: 'One page, newest first unless `order=asc`',
-          headers: COST_HEADERS_DOC,
-          content: jsonContent(auditPageSchema),
-        },
-        ...errors('400', '401', '403', '429', '500', '503'),
+        ...pageResponses('One page, newest first unless `order=asc`', auditPageSchema, COST_HEADERS_DOC),
       },
     },
   },

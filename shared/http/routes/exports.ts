@@ -7,7 +7,7 @@ import {
   exportViewSchema,
   MAX_ACTIVE_EXPORTS,
 } from '../../domain/exports/export-job.ts';
-import { ERROR_RESPONSES, errors, errorWhen, jsonContent, listQueryBase } from '../openapi.ts';
+import { ERROR_RESPONSES, errors, errorWhen, jsonContent, listQueryBase, pageResponses } from '../openapi.ts';
 
 /** The request body `POST /v1/exports` parses (the domain's). */
 export { exportRequestSchema };
@@ -59,8 +59,7 @@ export const paths: ZodOpenApiPathsObject = {
       tags: ['Exports'],
       requestParams: { query: listExportsQuery },
       responses: {
-        '200': { description: 'One page of the caller’s exports', content: jsonContent(exportPageSchema) },
-        ...errors('400', '401', '403', '429', '500', '503'),
+        ...pageResponses('One page of the caller’s exports', exportPageSchema),
       },
     },
     post: {

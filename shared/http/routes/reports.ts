@@ -6,7 +6,7 @@ import {
   reportSchema,
   scheduleInputSchema,
 } from '../../domain/reports/report.ts';
-import { errors, jsonContent, listQueryBase, problemSchema } from '../openapi.ts';
+import { errors, jsonContent, listQueryBase, pageResponses, problemSchema } from '../openapi.ts';
 
 /** The request bodies the report routes parse (the domain's). */
 export { reportInputSchema, scheduleInputSchema };
@@ -54,8 +54,7 @@ export const paths: ZodOpenApiPathsObject = {
       tags,
       requestParams: { query: listReportsQuery },
       responses: {
-        '200': { description: 'One page of reports', content: jsonContent(reportPageSchema) },
-        ...errors('400', '401', '403', '429', '500', '503'),
+        ...pageResponses('One page of reports', reportPageSchema),
       },
     },
   },

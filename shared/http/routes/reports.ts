@@ -22,6 +22,18 @@ const problem = { 'application/problem+json': { schema: problemSchema } };
 const CHANGED =
   'the report was changed or deleted by another request between reading and writing it (read it again and retry)';
 const conflict = (why: string) => ({ '409': { description: `Conflict: ${why}`, content: problem } });
+/** A write on one report that answers with it (update, schedule). */
+const reportWritten = (description: string, conflictWhy: string) => ({
+  '200': { description, content: jsonContent(reportSchema) },
+  ...errors('400', '401', '403', '404', '413', '429', '500', '503'),
+  ...conflict(conflictWhy),
+});
+/** A delete on one report (the report, its schedule). */
+const removed = (description: string) => ({
+  '204': { description },
+  ...errors('401', '403', '404', '429', '500', '503'),
+  ...conflict(CHANGED),
+});
 const QUOTAS =
   `A tenant has at most ${REPORT_QUOTA.reports} saved reports and ${REPORT_QUOTA.schedules} schedules (paused ones ` +
   'count until removed). The counts move in the same DynamoDB transaction as the write, under a condition, so ' +
@@ -77,11 +89,7 @@ export const paths: ZodOpenApiPathsObject = {
       tags,
       requestParams: idParam,
       requestBody: { content: jsonContent(reportInputSchema) },
-      responses: {
-        '200': { description: 'The updated report', content: jsonContent(reportSchema) },
-        ...errors('400', '401', '403', '404', '413', '429', '500', '503'),
-        ...conflict(CHANGED),
-      },
+      responses: reportWritten('The updated report', CHANGED),
     },
     delete: {
       operationId: 'deleteReport',
@@ -89,11 +97,7 @@ export const paths: ZodOpenApiPathsObject = {
       description: ACCESS,
       tags,
       requestParams: idParam,
-      responses: {
-        '204': { description: 'Deleted' },
-        ...errors('401', '403', '404', '429', '500', '503'),
-        ...conflict(CHANGED),
-      },
+      responses: removed('Deleted'),
     },
   },
   '/v1/reports/{id}/schedule': {
@@ -110,11 +114,10 @@ export const paths: ZodOpenApiPathsObject = {
       tags,
       requestParams: idParam,
       requestBody: { content: jsonContent(scheduleInputSchema) },
-      responses: {
-        '200': { description: 'The report with its schedule', content: jsonContent(reportSchema) },
-        ...errors('400', '401', '403', '404', '413', '429', '500', '503'),
-        ...conflict(`the tenant already has ${REPORT_QUOTA.schedules} schedules (adding one), or ${CHANGED}`),
-      },
+      responses: reportWritten(
+        'The report with its schedule',
+        `the tenant already has ${REPORT_QUOTA.schedules} schedules (adding one), or ${CHANGED}`,
+      ),
     },
     delete: {
       operationId: 'deleteReportSchedule',
@@ -122,11 +125,7 @@ export const paths: ZodOpenApiPathsObject = {
       description: `${ACCESS} The report stays; no further e-mails are sent. A report without a schedule answers 404.`,
       tags,
       requestParams: idParam,
-      responses: {
-        '204': { description: 'Removed' },
-        ...errors('401', '403', '404', '429', '500', '503'),
-        ...conflict(CHANGED),
-      },
+      responses: removed('Removed'),
     },
   },
 };

@@ -113,6 +113,21 @@ export function pageResponses(
   };
 }
 
+/**
+ * The part every platform service's write shares (SigV4): a required JSON body, its result
+ * (200), and the errors a write can give.
+ */
+export function serviceWrite(body: z.ZodType, resultDescription: string, result: z.ZodType) {
+  return {
+    security: [{ sigv4: [] }],
+    requestBody: { required: true, content: jsonContent(body) },
+    responses: {
+      '200': { description: resultDescription, content: jsonContent(result) },
+      ...errors('400', '401', '403', '413', '429', '500', '503'),
+    },
+  };
+}
+
 /** What every list of log entries says about its read budget. */
 export const READ_BUDGET_NOTE = `Read budget: ${READ_BUDGET_TEXT}`;
 

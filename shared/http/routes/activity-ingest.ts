@@ -1,6 +1,6 @@
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { ingestActivityBodySchema, ingestResultSchema } from '../../domain/activity/event.ts';
-import { errors, jsonContent } from '../openapi.ts';
+import { serviceWrite } from '../openapi.ts';
 
 /** The envelope the handler parses; each event is validated by the use case. */
 export { ingestActivityEnvelopeSchema } from '../../domain/activity/event.ts';
@@ -21,15 +21,7 @@ export const paths: ZodOpenApiPathsObject = {
         'in magnitude) are a 400. A 429/503 means the batch may be partly written: retry it whole, which ' +
         'completes it exactly once.',
       tags: ['Activity log'],
-      security: [{ sigv4: [] }],
-      requestBody: { required: true, content: jsonContent(ingestActivityBodySchema) },
-      responses: {
-        '200': {
-          description: 'One result per event, in input order',
-          content: jsonContent(ingestResultSchema),
-        },
-        ...errors('400', '401', '403', '413', '429', '500', '503'),
-      },
+      ...serviceWrite(ingestActivityBodySchema, 'One result per event, in input order', ingestResultSchema),
     },
   },
 };

@@ -81,9 +81,7 @@ function directoryReadPaths(): ZodOpenApiPathsObject {
         'the platform last pushed it (`PUT /v1/directory/*`), seen within about 30 seconds of a write.',
       tags: ['Directory'],
       requestParams: { query },
-      responses: {
-        ...pageResponses('One page', page),
-      },
+      responses: pageResponses('One page', page),
     },
   });
   return {
@@ -151,9 +149,7 @@ export const paths: ZodOpenApiPathsObject = {
         READ_BUDGET_NOTE,
       tags: ['Activity log'],
       requestParams: { query: myActivityQuerySchema },
-      responses: {
-        ...pageResponses('A page of the caller’s entries', pageSchema, costHeaders),
-      },
+      responses: pageResponses('A page of the caller’s entries', pageSchema, costHeaders),
     },
   },
   ...directoryReadPaths(),

@@ -138,9 +138,7 @@ export const paths: ZodOpenApiPathsObject = {
         'Verify a window with `npm run verify` or by hand (docs/trust.md).',
       tags: ['Integrity'],
       requestParams: { query: digestQuerySchema },
-      responses: {
-        ...pageResponses('One page', digestPageSchema),
-      },
+      responses: pageResponses('One page', digestPageSchema),
     },
   },
   '/v1/audit-digests/keys': {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { ingestRequestSchema, ingestResultSchema, MAX_BATCH } from '../../domain/audit/schema.ts';
-import { errors, jsonContent } from '../openapi.ts';
+import { serviceWrite } from '../openapi.ts';
 
 /**
  * The envelope only: each event is validated by the use case, so one 400 lists every bad path
@@ -31,12 +31,7 @@ export const paths: ZodOpenApiPathsObject = {
         '`duplicate`). A 500 means storage refused the write for good: it comes without Retry-After and retrying ' +
         'it unchanged will not help.',
       tags: ['Audit log'],
-      security: [{ sigv4: [] }],
-      requestBody: { required: true, content: jsonContent(ingestRequestSchema) },
-      responses: {
-        '200': { description: 'Per-event results, in input order', content: jsonContent(ingestResultSchema) },
-        ...errors('400', '401', '403', '413', '429', '500', '503'),
-      },
+      ...serviceWrite(ingestRequestSchema, 'Per-event results, in input order', ingestResultSchema),
     },
   },
 };

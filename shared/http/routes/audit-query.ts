@@ -33,9 +33,11 @@ export const paths: ZodOpenApiPathsObject = {
         READ_BUDGET_NOTE,
       tags: ['Audit log'],
       requestParams: { query: z.object({ ...auditFiltersShape, ...listQueryBase }) },
-      responses: {
-        ...pageResponses('One page, newest first unless `order=asc`', auditPageSchema, COST_HEADERS_DOC),
-      },
+      responses: pageResponses(
+        'One page, newest first unless `order=asc`',
+        auditPageSchema,
+        COST_HEADERS_DOC,
+      ),
     },
   },
   '/v1/audit-events/{id}': {

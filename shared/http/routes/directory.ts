@@ -6,11 +6,11 @@ import {
   putUsersSchema,
   upsertedSchema,
 } from '../../domain/directory/schemas.ts';
-import { errors, jsonContent } from '../openapi.ts';
+import { serviceWrite } from '../openapi.ts';
 
 export { putContentSchema, putGroupsSchema, putTeamsSchema, putUsersSchema };
 
-const put = (operationId: string, summary: string, body: Parameters<typeof jsonContent>[0]) => ({
+const put = (operationId: string, summary: string, body: Parameters<typeof serviceWrite>[0]) => ({
   put: {
     operationId,
     summary,
@@ -19,12 +19,7 @@ const put = (operationId: string, summary: string, body: Parameters<typeof jsonC
       'writes nothing). A record with a known id replaces the stored one. The tenant is the body’s ' +
       '`tenantId`. Reads use the directory within about 30 seconds of a write.',
     tags: ['Directory'],
-    security: [{ sigv4: [] }],
-    requestBody: { required: true, content: jsonContent(body) },
-    responses: {
-      '200': { description: 'Records written', content: jsonContent(upsertedSchema) },
-      ...errors('400', '401', '403', '413', '429', '500', '503'),
-    },
+    ...serviceWrite(body, 'Records written', upsertedSchema),
   },
 });
 

@@ -58,9 +58,7 @@ export const paths: ZodOpenApiPathsObject = {
         'is bound to the tenant and the caller.',
       tags: ['Exports'],
       requestParams: { query: listExportsQuery },
-      responses: {
-        ...pageResponses('One page of the caller’s exports', exportPageSchema),
-      },
+      responses: pageResponses('One page of the caller’s exports', exportPageSchema),
     },
     post: {
       operationId: 'createExport',

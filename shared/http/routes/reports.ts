@@ -65,9 +65,7 @@ export const paths: ZodOpenApiPathsObject = {
       description: 'Newest first. A shared audit report is listed only for owners and admins.',
       tags,
       requestParams: { query: listReportsQuery },
-      responses: {
-        ...pageResponses('One page of reports', reportPageSchema),
-      },
+      responses: pageResponses('One page of reports', reportPageSchema),
     },
   },
   '/v1/reports/{id}': {

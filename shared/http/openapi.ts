@@ -128,6 +128,24 @@ export function serviceWrite(body: z.ZodType, resultDescription: string, result:
   };
 }
 
+/** The answers of a read without input (the caller's tenant is the subject): 200, or an error. */
+export function readResponses(description: string, body: z.ZodType): ZodOpenApiResponsesObject {
+  return {
+    '200': { description, content: jsonContent(body) },
+    ...errors('401', '403', '429', '500', '503'),
+  };
+}
+
+/** A page of `item`s, as the list routes answer it, named `id` in the document's components. */
+export function pageOf(item: z.ZodType, id: string) {
+  return z
+    .object({
+      items: z.array(item),
+      nextCursor: z.string().nullable().meta({ description: 'null on the last page' }),
+    })
+    .meta({ id });
+}
+
 /** What every list of log entries says about its read budget. */
 export const READ_BUDGET_NOTE = `Read budget: ${READ_BUDGET_TEXT}`;
 

@@ -9,6 +9,7 @@ import {
   errorWhen,
   jsonContent,
   listQueryBase,
+  pageOf,
   pageResponses,
   READ_BUDGET_NOTE,
 } from '../openapi.ts';
@@ -16,12 +17,7 @@ import {
 export const activityQuerySchema = activityFiltersSchema.extend(listQueryBase).strict();
 export const myActivityQuerySchema = myActivityFiltersSchema.extend(listQueryBase).strict();
 
-const pageSchema = z
-  .object({
-    items: z.array(activityEntrySchema),
-    nextCursor: z.string().nullable().meta({ description: 'null on the last page' }),
-  })
-  .meta({ id: 'ActivityPage' });
+const pageSchema = pageOf(activityEntrySchema, 'ActivityPage');
 
 // The directory's read side for pickers (recipients, Team, Group, People). Served here, beside the
 // activity log it scopes: this function already reads the directory (Query) and signs cursors,
@@ -51,14 +47,6 @@ const directoryUserItemSchema = z
 const namedItemSchema = z
   .object({ id: z.string(), name: z.string() })
   .meta({ id: 'DirectoryName', description: 'A team or group to pick' });
-
-const pageOf = (item: z.ZodType, id: string) =>
-  z
-    .object({
-      items: z.array(item),
-      nextCursor: z.string().nullable().meta({ description: 'null on the last page' }),
-    })
-    .meta({ id });
 
 const DIRECTORY_SCOPE =
   'Owners, admins, hr, reporters, learning designers, and curators with `reporting` see the tenant’s whole ' +

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import { auditIdSchema, timestampSchema } from '../../domain/audit/schema.ts';
-import { errors, jsonContent, pageResponses, problemSchema } from '../openapi.ts';
+import { errors, jsonContent, pageResponses, problemSchema, readResponses } from '../openapi.ts';
 
 const hex = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -149,10 +149,7 @@ export const paths: ZodOpenApiPathsObject = {
         'Public JWKs (EC P-256) with `kid`; a rotated key stays listed, so digests it signed still verify. ' +
         'The private keys never leave the signer (AWS KMS).',
       tags: ['Integrity'],
-      responses: {
-        '200': { description: 'The keys, rotated ones included', content: jsonContent(digestKeysSchema) },
-        ...errors('401', '403', '429', '500', '503'),
-      },
+      responses: readResponses('The keys, rotated ones included', digestKeysSchema),
     },
   },
   '/v1/audit-digests/{id}/leaves': {

@@ -7,7 +7,15 @@ import {
   exportViewSchema,
   MAX_ACTIVE_EXPORTS,
 } from '../../domain/exports/export-job.ts';
-import { ERROR_RESPONSES, errors, errorWhen, jsonContent, listQueryBase, pageResponses } from '../openapi.ts';
+import {
+  ERROR_RESPONSES,
+  errors,
+  errorWhen,
+  jsonContent,
+  listQueryBase,
+  pageOf,
+  pageResponses,
+} from '../openapi.ts';
 
 /** The request body `POST /v1/exports` parses (the domain's). */
 export { exportRequestSchema };
@@ -18,12 +26,7 @@ export const exportIdParamsSchema = z.object({
 
 export const listExportsQuery = z.object(listQueryBase).strict();
 
-const exportPageSchema = z
-  .object({
-    items: z.array(exportViewSchema),
-    nextCursor: z.string().nullable().meta({ description: 'null on the last page' }),
-  })
-  .meta({ id: 'ExportPage' });
+const exportPageSchema = pageOf(exportViewSchema, 'ExportPage');
 
 const FILE_NOTES =
   'CSV: RFC 4180 (CRLF records; a field with a comma, quote, CR or LF is quoted, quotes doubled), UTF-8 ' +

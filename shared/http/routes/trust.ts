@@ -4,7 +4,7 @@ import { erasureInputSchema, erasureViewSchema } from '../../domain/trust/erasur
 import { legalHoldInputSchema, legalHoldSchema } from '../../domain/trust/holds.ts';
 import { jobProgressSchema } from '../../domain/trust/jobs.ts';
 import { retentionInputSchema } from '../../domain/trust/retention.ts';
-import { errors, jsonContent, problemSchema } from '../openapi.ts';
+import { errors, jsonContent, problemSchema, readResponses } from '../openapi.ts';
 
 /** The request bodies the trust routes parse (the domain's). */
 export { erasureInputSchema, legalHoldInputSchema, retentionInputSchema };
@@ -90,10 +90,7 @@ export const paths: ZodOpenApiPathsObject = {
       summary: 'The tenant’s legal holds, active and released (owner, admin)',
       description: 'Newest first.',
       tags,
-      responses: {
-        '200': { description: 'Every hold', content: jsonContent(holdListSchema) },
-        ...errors('401', '403', '429', '500', '503'),
-      },
+      responses: readResponses('Every hold', holdListSchema),
     },
   },
   '/v1/legal-holds/{id}': {
@@ -121,13 +118,7 @@ export const paths: ZodOpenApiPathsObject = {
         'The months each log keeps an entry (the deployment’s defaults, 18 and 84, until an owner sets them) and, ' +
         'per log, the progress of the background job its last change started.',
       tags,
-      responses: {
-        '200': {
-          description: 'The months each log keeps, and job progress',
-          content: jsonContent(retentionSchema),
-        },
-        ...errors('401', '403', '429', '500', '503'),
-      },
+      responses: readResponses('The months each log keeps, and job progress', retentionSchema),
     },
     put: {
       operationId: 'putRetention',

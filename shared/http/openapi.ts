@@ -180,5 +180,8 @@ export const listQueryBase = {
   cursor: z.string().min(1).optional().meta({ description: 'Opaque cursor from `nextCursor`' }),
 };
 
+/** The query of a list with no filters (the caller's exports, reports): a page size and a cursor. */
+export const pageQuerySchema = z.object(listQueryBase).strict();
+
 /** Routes that need no token. */
 export const PUBLIC_SECURITY: [] = [];

@@ -12,8 +12,8 @@ import {
   errors,
   errorWhen,
   jsonContent,
-  listQueryBase,
   pageOf,
+  pageQuerySchema,
   pageResponses,
 } from '../openapi.ts';
 
@@ -24,7 +24,7 @@ export const exportIdParamsSchema = z.object({
   id: z.string().min(1).max(64).meta({ description: 'The export id from `POST /v1/exports`' }),
 });
 
-export const listExportsQuery = z.object(listQueryBase).strict();
+export const listExportsQuery = pageQuerySchema;
 
 const exportPageSchema = pageOf(exportViewSchema, 'ExportPage');
 

@@ -6,13 +6,13 @@ import {
   reportSchema,
   scheduleInputSchema,
 } from '../../domain/reports/report.ts';
-import { errors, jsonContent, listQueryBase, pageResponses, problemSchema } from '../openapi.ts';
+import { errors, jsonContent, pageQuerySchema, pageResponses, problemSchema } from '../openapi.ts';
 
 /** The request bodies the report routes parse (the domain's). */
 export { reportInputSchema, scheduleInputSchema };
 
 export const reportIdParams = z.object({ id: z.string().min(1).max(64) });
-export const listReportsQuery = z.object(listQueryBase).strict();
+export const listReportsQuery = pageQuerySchema;
 export const reportPageSchema = z
   .object({ items: z.array(reportSchema), nextCursor: z.string().nullable() })
   .meta({ id: 'ReportPage' });

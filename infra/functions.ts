@@ -206,6 +206,8 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     // Entries carry the ids platforms send; the directory is read at query time, never here.
     // State: each tenant's retention and legal holds, as for the audit ingest.
     tables: { Activity: 'append', State: 'query' },
+    // The recorder's name (recordedBy) is sealed under their data key, as in audit entries.
+    personKeys: 'create',
     settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS', 'SERVICE_CALLERS'],
     memoryMb: 512,
     timeoutSeconds: 29,
@@ -216,6 +218,8 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     // (users, teams, groups) read the same snapshot with the same scoping, and sign their cursors.
     // State: the tenant's retention and legal holds.
     tables: { Activity: 'query', Directory: 'query', State: 'query' },
+    // Opens the recorder's sealed name (recordedBy), or shows "[erased]" once their key is gone.
+    personKeys: 'read',
     signingSecret: true,
     settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS', 'COST_HEADERS'],
     memoryMb: 512,

@@ -78,8 +78,9 @@ export interface FunctionSpec {
   sealKey?: boolean;
   /**
    * Persons' data keys (KEYS_TABLE, PERSON_KEYS_KMS_KEY_ID, KEY_CACHE_SECONDS): `read` =
-   * GetItem on Keys + kms:Decrypt (readers of audit entries); `create` adds PutItem +
-   * kms:GenerateDataKey (whoever writes audit entries); `erase` adds DeleteItem (the erasure worker).
+   * GetItem on Keys + kms:Decrypt (readers of audit entries, and of activity entries, whose
+   * recorder's name is sealed); `create` adds PutItem + kms:GenerateDataKey (whoever writes audit
+   * or activity entries); `erase` adds DeleteItem (the erasure worker).
    */
   personKeys?: 'read' | 'create' | 'erase';
   /** SENDER_EMAIL and ses:SendEmail from it. */

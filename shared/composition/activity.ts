@@ -17,6 +17,7 @@ import {
   listDirectoryTeams,
   listDirectoryUsers,
 } from '../use-cases/directory/read.ts';
+import { personKeysFromConfig } from './audit.ts';
 import { bindAll, bindAllAsync } from './bind.ts';
 import { directoryStoreFromConfig } from './directory.ts';
 import { trustReaderFromConfig } from './trust-reader.ts';
@@ -28,6 +29,7 @@ export function activityStoreFromConfig(
   return new DynamoActivityStore(client, {
     tableName: config.ACTIVITY_TABLE,
     shardsFor: shardResolver(config),
+    keys: personKeysFromConfig(config, client),
   });
 }
 

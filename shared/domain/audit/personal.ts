@@ -380,41 +380,55 @@ export function sealListItem(e: AuditListItem, keyOf: (person: string) => Person
   return out as StoredListItem;
 }
 
-/** Bit of each PERSONAL_PATHS index, by the object holding the field and the field's name. */
-const NESTED_BITS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
-  actor: { name: 1 << 0, email: 1 << 1 },
-  impersonator: { name: 1 << 2 },
-  subject: { name: 1 << 3 },
-  object: { name: 1 << 6 },
-};
-const TOP_BITS: Readonly<Record<string, number>> = { ip: 1 << 4, userAgent: 1 << 5 };
-
 /**
- * A copy of the list view without summary, attribution, integrity and the fields whose bits are
- * in `sealed`, built key by key (not spread and `delete`d: an object that lost keys is slower to
- * marshall).
+ * A copy of the list view without summary, attribution, integrity and the personal fields whose
+ * bits (1 << PERSONAL_PATHS index) are in `sealed`, built key by key (not spread and `delete`d:
+ * an object that lost keys is slower to marshall).
  */
 function withoutSealed(e: AuditListItem, sealed: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const src = e as unknown as Record<string, unknown>;
   for (const key in src) {
     const value = src[key];
-    if (key === 'summary' || key === 'attribution' || key === 'integrity') continue;
-    const top = TOP_BITS[key];
-    if (top !== undefined && (sealed & top) !== 0) continue;
-    const nested = NESTED_BITS[key];
-    if (nested === undefined || value === undefined) {
-      out[key] = value;
-      continue;
+    switch (key) {
+      case 'summary':
+      case 'attribution':
+      case 'integrity':
+        continue;
+      case 'ip':
+        if (sealed & (1 << 4)) continue;
+        break;
+      case 'userAgent':
+        if (sealed & (1 << 5)) continue;
+        break;
+      case 'actor':
+        out.actor = copyWithout(value, sealed & 1, 'name', sealed & 2, 'email');
+        continue;
+      case 'impersonator':
+        out.impersonator = copyWithout(value, sealed & 4, 'name');
+        continue;
+      case 'subject':
+        out.subject = copyWithout(value, sealed & 8, 'name');
+        continue;
+      case 'object':
+        out.object = copyWithout(value, sealed & 64, 'name');
+        continue;
     }
-    const copy: Record<string, unknown> = {};
-    for (const field in value as Record<string, unknown>) {
-      const bit = nested[field];
-      if (bit === undefined || (sealed & bit) === 0) copy[field] = (value as Record<string, unknown>)[field];
-    }
-    out[key] = copy;
+    out[key] = value;
   }
   return out;
+}
+
+/** A copy of `value` (a plain object, or undefined as it is) without the fields whose flag is set. */
+function copyWithout(value: unknown, drop: number, field: string, drop2 = 0, field2 = ''): unknown {
+  if (value === undefined || (drop === 0 && drop2 === 0))
+    return value === undefined ? value : { ...(value as object) };
+  const copy: Record<string, unknown> = {};
+  for (const k in value as Record<string, unknown>) {
+    if ((drop !== 0 && k === field) || (drop2 !== 0 && k === field2)) continue;
+    copy[k] = (value as Record<string, unknown>)[k];
+  }
+  return copy;
 }
 
 /**

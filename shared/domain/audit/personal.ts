@@ -8,12 +8,13 @@ import type { AuditEntry, AuditListItem } from './schema.ts';
  *
  * Each person named by an entry (actor, impersonator, subject, and the user an entry is about when
  * its object is a `User`) has a data key of their own (PersonKeys). Their personal fields of the
- * entry, together with the field salts of those fields (integrity.ts), are stored AES-256-GCM
- * encrypted under that key, inside the list view (`e.pd`, so the indexes carry it and no
- * projection changes). The entry salt itself is never stored: each field's salt lives with its
- * value, so destroying a person's key destroys both, and a commitment of a guessable value (an
- * e-mail, an IP) can no longer be brute-forced. Reads return the field salts as
- * `integrity.salts`, which the recipe accepts unchanged.
+ * entry, together with the seed their field salts derive from (personalSalts), are stored
+ * AES-256-GCM encrypted under that key, one encryption per person, inside the list view (`e.pd`,
+ * so the indexes carry it and no projection changes; SEAL FORMAT below). No entry salt is stored
+ * and no field salt outside its person's ciphertext, so destroying a person's key destroys their
+ * values and salts, and a commitment of a guessable value (an e-mail, an IP) can no longer be
+ * brute-forced. Reads return the field salts as `integrity.salts`, which the recipe accepts
+ * unchanged.
  *
  * An erasure writes the commitments of the person's fields (`integrity.commitments`) and then
  * deletes their key: from then on their fields read `"[erased]"`, and the hash still verifies.

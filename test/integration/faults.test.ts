@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FaultKind } from '../../local/fault-proxy.ts';
+import { sealedKeys } from '../../shared/domain/audit/personal.ts';
 import { api, tokensFor, uniqueTenant } from './helpers.ts';
 import { type PrivateStack, privateStackWithFaults } from './support/private-gateway.ts';
 import { rawDynamo, scanAll } from './support/raw-dynamo.ts';
@@ -154,9 +155,9 @@ describe('ingest under DynamoDB throttling, errors and lost responses', () => {
         // The actor's name is stored sealed under their own key (domain/audit/personal.ts).
         actor: { type: sent.actor.type, id: sent.actor.id },
       });
-      const sealed = (stored?.e as { pd?: { p: string }[] } | undefined)?.pd;
+      const sealed = sealedKeys((stored?.e ?? {}) as Record<string, unknown>);
       expect(
-        sealed?.map((s) => s.p),
+        sealed.map((s) => s.person),
         sent.id,
       ).toEqual([sent.actor.id]);
       expect((stored?.x as { details?: unknown } | undefined)?.details).toEqual({ n });

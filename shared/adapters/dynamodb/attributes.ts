@@ -1,8 +1,9 @@
 // A lean marshaller for the ingest hot path: the stored audit and activity items are plain JSON
-// (strings, safe numbers, booleans, null, arrays, plain objects), and `marshall` from
-// @aws-sdk/util-dynamodb spends most of its time asking every value what class it is
-// (`constructor.name` checks, a binary-type list built per string). This handles exactly the
-// plain-JSON cases and hands every other value (a class instance, a Set, a Buffer, a bigint,
+// (strings, safe numbers, booleans, null, arrays, plain objects) plus bytes (an audit entry's
+// sealed personal fields), and `marshall` from @aws-sdk/util-dynamodb spends most of its time
+// asking every value what class it is (`constructor.name` checks, a binary-type list built per
+// string). This handles exactly the plain-JSON cases and non-empty Buffers and Uint8Arrays, and
+// hands every other value (a class instance, a Set, another typed array, a bigint,
 // a non-finite or unsafe number, an object with its own `constructor` key…) to `marshall` with
 // the DocumentClient's options, so the result — or the error — is always what the
 // DocumentClient would have produced. test/unit/dynamodb/attributes.test.ts checks that
@@ -35,10 +36,18 @@ export function toAttributeValue(value: unknown): AttributeValue {
       if ((value as { constructor?: unknown }).constructor === Object) {
         return { M: toAttributeMap(value) };
       }
+      // Bytes (the sealed personal fields of an audit entry, domain/audit/personal.ts): a binary.
+      if (isBytes(value)) return { B: value };
       return slow(value);
     default:
       return slow(value);
   }
+}
+
+/** A non-empty Buffer or Uint8Array, which marshall makes `{ B: value }` (the same object). */
+function isBytes(value: object): value is Uint8Array {
+  const ctor = (value as { constructor?: unknown }).constructor;
+  return value instanceof Uint8Array && (ctor === Buffer || ctor === Uint8Array) && value.length > 0;
 }
 
 function toList(values: readonly unknown[]): AttributeValue[] {

@@ -8,12 +8,7 @@ import { type DynamoDBDocumentClient, GetCommand, type GetCommandOutput } from '
 import pLimit from 'p-limit';
 import type { AuditFilters } from '../../domain/audit/filters.ts';
 import { cidrKeyRange, ipKey } from '../../domain/audit/ip.ts';
-import {
-  openListItem,
-  type PersonKey,
-  personsToSeal,
-  type SealedPerson,
-} from '../../domain/audit/personal.ts';
+import { openListItem, type PersonKey, personsToSeal, sealedKeys } from '../../domain/audit/personal.ts';
 import {
   type AuditEntry,
   type AuditListItem,
@@ -76,11 +71,8 @@ export class DynamoAuditStore implements AuditEventStore {
     const keys = this.options.keys;
     let keyOf: ((person: string) => PersonKey) | undefined;
     if (keys) {
-      const found = new Map<string, PersonKey>();
-      for (const person of personsToSeal(entry)) {
-        found.set(person, await keys.current(entry.tenantId, person));
-      }
-      keyOf = (person) => found.get(person)!;
+      const found = sealingKeys(keys, entry);
+      keyOf = found instanceof Promise ? await found : found;
     }
     const item = toAuditItem(
       entry,
@@ -145,8 +137,7 @@ export class DynamoAuditStore implements AuditEventStore {
   async open(tenantId: string, stored: readonly Record<string, unknown>[]): Promise<AuditListItem[]> {
     const wanted = new Map<string, { person: string; version: string }>();
     for (const e of stored) {
-      for (const s of (e.pd as SealedPerson[] | undefined) ?? [])
-        wanted.set(`${s.p}\u0000${s.k}`, { person: s.p, version: s.k });
+      for (const s of sealedKeys(e)) wanted.set(`${s.person}\u0000${s.version}`, s);
     }
     const found = new Map<string, Buffer | null>();
     const keys = this.options.keys;
@@ -234,6 +225,31 @@ export class DynamoAuditStore implements AuditEventStore {
       index: plan.index,
     };
   }
+}
+
+/**
+ * The key of each person an entry seals (domain/audit/personal.ts personsToSeal): synchronously
+ * when the process holds them all (PersonKeys.peek, the warm path: no promise per person), else
+ * after awaiting `current` for the others.
+ */
+export function sealingKeys(
+  keys: PersonKeys,
+  entry: AuditEntry,
+): ((person: string) => PersonKey) | Promise<(person: string) => PersonKey> {
+  const persons = personsToSeal(entry);
+  const found: PersonKey[] = [];
+  let missing = false;
+  for (const person of persons) {
+    const key = keys.peek?.(entry.tenantId, person);
+    if (key === undefined) missing = true;
+    else found.push(key);
+  }
+  const keyOf = (person: string) => found[persons.indexOf(person)]!;
+  if (!missing) return keyOf;
+  return (async () => {
+    for (let i = 0; i < persons.length; i++) found[i] = await keys.current(entry.tenantId, persons[i]!);
+    return keyOf;
+  })();
 }
 
 /** Every filter the chosen index does not answer by key, as FilterExpression conditions. */

@@ -23,6 +23,8 @@ const MAX_CACHED = 10_000;
 interface Cached {
   at: number;
   value: Promise<PersonKey | null>;
+  /** The value once the promise has settled to a key (peek's synchronous answer). */
+  settled?: PersonKey | null;
 }
 const CACHE = new Map<string, Cached>();
 
@@ -64,7 +66,11 @@ export class DynamoPersonKeys implements PersonKeys {
 
   private remember(key: string, value: Promise<PersonKey | null>): Promise<PersonKey | null> {
     if (this.options.cacheSeconds <= 0) return value;
-    CACHE.set(key, { at: this.now(), value });
+    const entry: Cached = { at: this.now(), value };
+    CACHE.set(key, entry);
+    value.then((settled) => {
+      entry.settled = settled;
+    }, noop);
     while (CACHE.size > MAX_CACHED) CACHE.delete(CACHE.keys().next().value as string);
     value.catch(() => {
       if (CACHE.get(key)?.value === value) CACHE.delete(key);
@@ -117,6 +123,19 @@ export class DynamoPersonKeys implements PersonKeys {
     return winner;
   }
 
+  /**
+   * The person's current key when this process already holds it (cached, fresh, settled), with
+   * no I/O and no await; else undefined (then `current`). Ingest's hot path: one lookup per
+   * person of each entry.
+   */
+  peek(tenantId: string, personId: string): PersonKey | undefined {
+    // No LRU touch (a Map delete and set per person of every entry): within cacheSeconds, least
+    // recently made is close enough to least recently used.
+    const hit = CACHE.get(this.cacheKey(tenantId, personId));
+    if (!hit?.settled || this.now() - hit.at > this.options.cacheSeconds * 1000) return undefined;
+    return hit.settled;
+  }
+
   async current(tenantId: string, personId: string): Promise<PersonKey> {
     const cacheKey = this.cacheKey(tenantId, personId);
     const hit = await this.cached(cacheKey);
@@ -152,6 +171,8 @@ export class DynamoPersonKeys implements PersonKeys {
       if (key.endsWith(suffix) || key.includes(`${suffix}#gone#`)) CACHE.delete(key);
   }
 }
+
+const noop = () => {};
 
 /** Forgets every cached key (tests). */
 export function forgetPersonKeys(): void {

@@ -143,16 +143,24 @@ export function sealEntry(entry: Hashable, salt = freshSalt()): EntryIntegrity {
 }
 
 /**
- * What ingest stores beside the entry: a fresh random salt per personal field present (16 bytes,
- * `integrity.salts`, which the recipe accepts as given) and the hash. Each field's salt can then
+ * What ingest stores beside the entry: a salt of its own per personal field present
+ * (`integrity.salts`, which the recipe accepts as given) and the hash. Each field's salt can then
  * be stored with its value, encrypted under the key of the person it belongs to
  * (domain/audit/personal.ts), so no salt is shared between people: destroying one person's key
  * leaves nothing from which their commitments could be brute-forced. No per-field SHA-256 either.
+ * Ingest passes personalSalts (one random seed per person, each field's salt derived from it);
+ * without `salts`, each field gets 16 random bytes.
  */
-export function sealEntryFields(entry: Hashable): EntryIntegrity {
-  const salts: Partial<Record<PersonalPath, string>> = {};
+export function sealEntryFields(
+  entry: Hashable,
+  salts?: Partial<Record<PersonalPath, string>>,
+): EntryIntegrity {
+  const fieldSalts: Partial<Record<PersonalPath, string>> = {};
   for (const path of PERSONAL_PATHS) {
-    if (personalValue(entry, path) !== undefined) salts[path] = freshSalt();
+    if (personalValue(entry, path) === undefined) continue;
+    const given = salts?.[path];
+    if (salts && given === undefined) throw new Error(`no salt for ${path}`);
+    fieldSalts[path] = given ?? freshSalt();
   }
-  return { hash: entryHash(entry, { salts }), salts };
+  return { hash: entryHash(entry, { salts: fieldSalts }), salts: fieldSalts };
 }

@@ -1,5 +1,6 @@
 import { attribution, summarise } from '../../domain/audit/describe.ts';
 import { sealEntryFields } from '../../domain/audit/integrity.ts';
+import { personalSalts } from '../../domain/audit/personal.ts';
 import {
   type AuditEntry,
   type AuditEventInput,
@@ -102,7 +103,7 @@ export async function ingestAuditEvents(
     if (problems.length > 0) continue;
     try {
       if (!input.id) entry.id = deps.newId ? deps.newId() : serverId(entry);
-      entry.integrity = sealEntryFields(entry);
+      entry.integrity = sealEntryFields(entry, personalSalts(entry));
     } catch {
       // canonicalize refuses a string with a lone UTF-16 surrogate: no canonical form, no hash.
       errors.push({ path: `events[${index}]`, message: 'contains a string with a lone UTF-16 surrogate' });

@@ -47,6 +47,11 @@ export type { Clock } from '../../domain/time.ts';
 export interface PersonKeys {
   /** The person's current key, made on first use (a new version after an erasure). */
   current(tenantId: string, personId: string): Promise<PersonKey>;
+  /**
+   * What `current` would answer, when the process holds it already (no I/O, synchronous), else
+   * undefined. Optional: a fast path, never a different answer.
+   */
+  peek?(tenantId: string, personId: string): PersonKey | undefined;
   /** The key of that version, or null when it is gone (the person was erased). */
   find(tenantId: string, personId: string, version: string): Promise<Buffer | null>;
   /** Deletes the person's key for good (an erasure); a no-op when there is none. */

@@ -65,4 +65,28 @@ describe('person keys', () => {
     expect(fresh.version).not.toBe(old.version);
     expect(await k.find('t1', 'u3', old.version)).toBeNull();
   });
+
+  it('peeks synchronously at a held key only: never before it is read, never stale, never destroyed', async () => {
+    ddb.on(GetCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    const k = keys();
+    expect(k.peek('t1', 'u4')).toBeUndefined();
+    const pending = k.current('t1', 'u4');
+    expect(k.peek('t1', 'u4')).toBeUndefined();
+    const made = await pending;
+    expect(k.peek('t1', 'u4')).toEqual(made);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+    now += 301_000;
+    expect(k.peek('t1', 'u4')).toBeUndefined();
+    ddb.on(GetCommand).resolves({ Item: ddb.commandCalls(PutCommand)[0]!.args[0].input.Item });
+    expect((await k.current('t1', 'u4')).version).toBe(made.version);
+    expect(k.peek('t1', 'u4')?.version).toBe(made.version);
+    await k.destroy('t1', 'u4');
+    expect(k.peek('t1', 'u4')).toBeUndefined();
+    ddb.on(GetCommand).resolves({});
+    const uncached = new DynamoPersonKeys(client, wrapper, { tableName: 'keys', cacheSeconds: 0 });
+    await uncached.current('t1', 'u5');
+    expect(uncached.peek('t1', 'u5')).toBeUndefined();
+  });
 });

@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MARSHALL_OPTIONS } from '../../../shared/adapters/dynamodb/client.ts';
 import { entryHash, sealEntryFields } from '../../../shared/domain/audit/integrity.ts';
 import {
   ERASED,
   erasureChange,
   openListItem,
   type PersonKey,
+  personalSalts,
   sealListItem,
 } from '../../../shared/domain/audit/personal.ts';
 import { type AuditListItem, auditEventInputSchema } from '../../../shared/domain/audit/schema.ts';
@@ -164,9 +167,10 @@ describe('erasure over random timelines', () => {
               ip: '192.0.2.1',
             });
             const entry = toEntry(input, id, '2026-12-01T11:00:01.000Z');
-            entry.integrity = sealEntryFields(entry);
+            entry.integrity = sealEntryFields(entry, personalSalts(entry));
             const { changes: _c, details: _d, ...listItem } = entry;
-            const stored = JSON.parse(JSON.stringify(sealListItem(listItem, current)));
+            // Stored as DynamoDB stores it (the sealed bytes are a binary attribute).
+            const stored = unmarshall(marshall(sealListItem(listItem, current), MARSHALL_OPTIONS));
             rows.set(id, { stored, hash: entry.integrity.hash });
             modelRows.set(id, [
               { path: 'actor.name', person: s.actor, gen: g(s.actor) },

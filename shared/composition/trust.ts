@@ -13,6 +13,7 @@ import type { ErasureDeps, ErasureWorkerDeps } from '../use-cases/trust/erasure.
 import type { ExpiryDeps } from '../use-cases/trust/expiry.ts';
 import type { ExpiryQueue, TrustDeps } from '../use-cases/trust/manage.ts';
 import type { ErasureQueue } from '../use-cases/trust/ports.ts';
+import type { ResumerDeps } from '../use-cases/trust/resumer.ts';
 import { auditStoreFromConfig, personKeysFromConfig } from './audit.ts';
 import { directoryStoreFromConfig } from './directory.ts';
 import { trustReaderFromConfig } from './trust-reader.ts';
@@ -74,12 +75,12 @@ export function buildExpiryDeps(config: Config): ExpiryDeps {
   };
 }
 
-/** The composition root of the expiry resumer (scheduled): the state table and the queue. */
-export function buildResumerDeps(config: Config) {
+/** The composition root of the resumer (scheduled): the state table and both job queues. */
+export function buildResumerDeps(config: Config): ResumerDeps {
   const store = new DynamoTrustStore(dynamoDocumentClient(config), { tableName: config.STATE_TABLE });
   return {
-    stalled: (before: string) => store.stalledJobs(before),
-    queue: expiryQueueFromConfig(config),
+    expiry: { stalled: (before) => store.stalledJobs(before), queue: expiryQueueFromConfig(config) },
+    erasure: { stalled: (before) => store.stalledErasures(before), queue: erasureQueueFromConfig(config) },
     clock: systemClock,
   };
 }

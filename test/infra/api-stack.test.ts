@@ -67,7 +67,7 @@ const EXPECTED_DYNAMO: Record<TableAccess, string[]> = {
 const PERSON_KEY_ITEMS: Record<NonNullable<FunctionSpec['personKeys']>, string[]> = {
   read: ['dynamodb:GetItem'],
   create: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-  erase: ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
+  erase: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
 };
 
 describe('functions', () => {

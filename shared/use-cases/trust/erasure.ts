@@ -18,8 +18,12 @@ import type { ErasureQueue, ErasureStore, ErasureTargets } from './ports.ts';
  * legal hold covers is a 409 and nothing is written. The request is recorded in the audit log
  * (object `Person`, action `Erased`, the person's id only) and the work runs in the background:
  * each step does at most PAGES_PER_STEP pages, checkpoints the record, and queues the next step.
- * Every step can be repeated (a redelivered message, a crash before the checkpoint): entries
- * already erased are left as they are, a deleted key stays deleted.
+ * Every step can be repeated (a redelivered message, a crash before the checkpoint): a retired
+ * key stays retired, entries already erased are left as they are, a deleted key stays deleted.
+ *
+ * The order closes the writers' race: the person's key version is retired first, and the walk
+ * starts only once no writer's key cache can still hold it (`settle`), so no entry sealed under
+ * that version is written after the walk passed its place; only then is the version destroyed.
  */
 export const PAGES_PER_STEP = 10;
 
@@ -63,7 +67,7 @@ export async function requestErasure(
     id: (deps.newId ?? ulid)(),
     personId: input.personId,
     status: 'pending',
-    phase: 'audit',
+    phase: 'retire',
     stream: 0,
     shard: 0,
     auditEntries: 0,
@@ -104,9 +108,10 @@ export interface ErasureWorkerDeps {
 }
 
 /**
- * One step of an erasure: at most `pagesPerStep` pages, the record checkpointed after each, then
- * the next step queued. Returns what the step left: `more` (queued again), `waiting` (queued with
- * a delay until key caches expired), `done`, `blocked` (a hold now covers the person) or `gone`.
+ * One step of an erasure: at most `pagesPerStep` pages (a retirement, a wait, a page of entries),
+ * the record checkpointed after each, then the next step queued. Returns what the step left:
+ * `more` (queued again), `waiting` (queued with a delay until key caches expired), `done`,
+ * `blocked` (a hold now covers the person) or `gone`.
  */
 export async function runErasureTask(
   deps: ErasureWorkerDeps,
@@ -120,16 +125,41 @@ export async function runErasureTask(
     r = { ...next, updatedAt: deps.clock.now().toISOString() };
     await deps.store.putErasure(r);
   };
-  // A hold placed after the request wins: the erasure stops before destroying anything more.
+  // A hold placed after the request wins: the erasure stops before destroying anything more
+  // (a version already retired stays readable: the entries sealed under it read as before).
   if (r.phase !== 'wait' && personHeld(await deps.holds(r.tenantId), r.personId)) {
     await save({ ...r, status: 'blocked' });
     return 'blocked';
   }
   const t = deps.targets;
+  const waitUntil = () => new Date(deps.clock.now().getTime() + t.keyCacheSeconds * 1000).toISOString();
   for (let page = 0; page < (deps.pagesPerStep ?? PAGES_PER_STEP); page++) {
-    if (r.phase === 'audit') {
+    if (r.phase === 'retire') {
+      if (r.keyVersion === undefined) {
+        // Checkpointed before retiring: a repeated step retires this version, never a newer one.
+        await save({ ...r, keyVersion: await t.keyVersion(r.tenantId, r.personId) });
+        continue;
+      }
+      if (r.keyVersion !== null) await t.retireKey(r.tenantId, r.personId, r.keyVersion);
+      await save({ ...r, phase: 'settle', waitUntil: waitUntil() });
+    } else if (r.phase === 'settle' || r.phase === 'wait') {
+      const left = Date.parse(r.waitUntil ?? '') - deps.clock.now().getTime();
+      if (left > 0) {
+        await deps.queue.enqueue(task, Math.ceil(left / 1000));
+        return 'waiting';
+      }
+      if (r.phase === 'settle') {
+        const next: ErasureRecord = { ...r, phase: 'audit', stream: 0, shard: 0 };
+        delete next.waitUntil;
+        await save(next);
+        continue;
+      }
+      const now = deps.clock.now().toISOString();
+      await save({ ...r, phase: 'done', status: 'done', completedAt: now });
+      return 'done';
+    } else if (r.phase === 'audit') {
       const stream = ERASURE_STREAMS[r.stream]!;
-      const out = await t.auditPage(r.tenantId, r.personId, stream, r.shard, r.after);
+      const out = await t.auditPage(r.tenantId, r.personId, r.keyVersion, stream, r.shard, r.after);
       const next: ErasureRecord = { ...r, auditEntries: r.auditEntries + out.changed };
       delete next.after;
       if (out.after) next.after = out.after;
@@ -147,19 +177,9 @@ export async function runErasureTask(
       else next.phase = 'keys';
       await save(next);
     } else if (r.phase === 'keys') {
-      await t.destroyKey(r.tenantId, r.personId);
+      if (r.keyVersion !== null) await t.destroyKey(r.tenantId, r.personId, r.keyVersion);
       await t.tombstone(r.tenantId, r.personId);
-      const waitUntil = new Date(deps.clock.now().getTime() + t.keyCacheSeconds * 1000).toISOString();
-      await save({ ...r, phase: 'wait', waitUntil });
-    } else if (r.phase === 'wait') {
-      const left = Date.parse(r.waitUntil ?? '') - deps.clock.now().getTime();
-      if (left > 0) {
-        await deps.queue.enqueue(task, Math.ceil(left / 1000));
-        return 'waiting';
-      }
-      const now = deps.clock.now().toISOString();
-      await save({ ...r, phase: 'done', status: 'done', completedAt: now });
-      return 'done';
+      await save({ ...r, phase: 'wait', waitUntil: waitUntil() });
     }
   }
   await deps.queue.enqueue(task);

@@ -447,19 +447,26 @@ describe('functions', () => {
     for (const name of ['trust', 'expiry-worker', 'expiry-resumer']) {
       expect(view.fn(name).env.EXPIRY_JOBS_QUEUE_URL, name).toBe('Queue-expiry-jobs');
       expect(view.fn(name).grants('sqs:SendMessage')['sqs:SendMessage'], name).toEqual(
-        name === 'trust' ? ['Queue-erasure-jobs.Arn', 'Queue-expiry-jobs.Arn'] : ['Queue-expiry-jobs.Arn'],
+        name === 'expiry-worker'
+          ? ['Queue-expiry-jobs.Arn']
+          : ['Queue-erasure-jobs.Arn', 'Queue-expiry-jobs.Arn'],
       );
     }
   });
 
-  it('runs the erasure worker from the erasure-jobs queue, two at most; trust and the worker send to it', () => {
+  it('runs the erasure worker from the erasure-jobs queue, two at most; trust, the worker and the resumer send to it', () => {
     const mappings = Object.values(s.apiTemplate.findResources('AWS::Lambda::EventSourceMapping'));
     const mapping = mappings.find((m) => view.render(m.Properties.FunctionName) === 'fn:erasure-worker');
     expect(view.render(mapping!.Properties.EventSourceArn)).toBe('Queue-erasure-jobs.Arn');
     expect(mapping!.Properties).toMatchObject({ BatchSize: 1, ScalingConfig: { MaximumConcurrency: 2 } });
-    for (const name of ['trust', 'erasure-worker']) {
+    for (const name of ['trust', 'erasure-worker', 'expiry-resumer']) {
       expect(view.fn(name).env.ERASURE_JOBS_QUEUE_URL, name).toBe('Queue-erasure-jobs');
     }
+  });
+
+  it('gives the one resumer (both job kinds, one schedule) a Query on the state table’s byDue index, nothing else there', () => {
+    const grants = view.fn('expiry-resumer').grants('dynamodb:');
+    expect(grants).toEqual({ 'dynamodb:Query': ['State.Arn', 'State.Arn/index/byDue'] });
   });
 });
 

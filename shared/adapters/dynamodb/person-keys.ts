@@ -138,15 +138,23 @@ export class DynamoPersonKeys implements PersonKeys {
   async find(tenantId: string, personId: string, version: string): Promise<Buffer | null> {
     const cacheKey = this.cacheKey(tenantId, personId);
     let value = this.cached(cacheKey);
+    const warm = value !== undefined;
     if (!value) value = this.remember(cacheKey, this.read(tenantId, personId));
     const key = await value;
     if (key && key.version === version) return key.key;
     // Not the current version: a retired one (an erasure under way), or gone (null, remembered).
     const retiredKey = `${cacheKey}${retiredSuffix(version)}`;
-    let retired = this.cached(retiredKey);
-    if (!retired) retired = this.remember(retiredKey, this.read(tenantId, personId, version));
-    const old = await retired;
-    return old && old.version === version ? old.key : null;
+    const known = this.cached(retiredKey);
+    if (known) return (await known)?.key ?? null;
+    const retired = await this.remember(retiredKey, this.read(tenantId, personId, version));
+    if (retired || !warm) return retired?.key ?? null;
+    // Or newer than the cached current one (made after an erasure): read the current key afresh.
+    const fresh = await this.remember(cacheKey, this.read(tenantId, personId));
+    if (fresh && fresh.version === version) {
+      CACHE.delete(retiredKey);
+      return fresh.key;
+    }
+    return null;
   }
 
   async version(tenantId: string, personId: string): Promise<string | null> {

@@ -135,3 +135,24 @@ describe('retiring a person key (the first step of an erasure)', () => {
     expect((await writer.current('t1', 'u6')).version).not.toBe(old.version);
   });
 });
+
+describe('a reader’s cache after an erasure', () => {
+  it('finds a version made after it cached "no key" (a person erased, then seen again), once per max age', async () => {
+    const items = new Map<string, Record<string, unknown>>();
+    ddb.on(GetCommand).callsFake(async (input) => {
+      const item = items.get(input.Key.pk);
+      return item ? { Item: structuredClone(item) } : {};
+    });
+    const reader = keys();
+    expect(await reader.find('t1', 'u7', 'erased-version')).toBeNull();
+    const gets = ddb.commandCalls(GetCommand).length;
+    // Gone stays gone from the cache: no more reads.
+    expect(await reader.find('t1', 'u7', 'erased-version')).toBeNull();
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(gets);
+    // A writer in another process makes the person's new key; this reader still caches "no key".
+    const { plain, wrapped } = await wrapper.generate({ tenantId: 't1', personId: 'u7' });
+    items.set('t1#u7', { pk: 't1#u7', v: 'made-later', w: wrapped });
+    const made = { version: 'made-later', key: plain };
+    expect((await reader.find('t1', 'u7', made.version))?.equals(made.key)).toBe(true);
+  });
+});

@@ -9,7 +9,7 @@ import { localExpiryQueue, SqsExpiryQueue } from '../adapters/sqs/expiry-queue.t
 import { type Config, isDeployed, shardResolver } from '../config.ts';
 import { systemClock } from '../domain/time.ts';
 import { ingestAuditEvents } from '../use-cases/audit/ingest.ts';
-import type { ErasureDeps, ErasureWorkerDeps } from '../use-cases/trust/erasure.ts';
+import { type ErasureDeps, type ErasureWorkerDeps, WRITE_GRACE_SECONDS } from '../use-cases/trust/erasure.ts';
 import type { ExpiryDeps } from '../use-cases/trust/expiry.ts';
 import type { ExpiryQueue, TrustDeps } from '../use-cases/trust/manage.ts';
 import type { ErasureQueue } from '../use-cases/trust/ports.ts';
@@ -135,10 +135,11 @@ export function buildErasureWorkerDeps(config: Config): ErasureWorkerDeps {
       activityTable: config.ACTIVITY_TABLE,
       directoryTable: config.DIRECTORY_TABLE,
       shardsFor,
-      // In AWS other Lambdas may hold the key for up to KEY_CACHE_SECONDS after it is deleted.
-      // Locally every function runs in this one process, and deleting the key drops every
+      // In AWS other Lambdas may hold the key for up to KEY_CACHE_SECONDS after it is retired or
+      // deleted (and store an entry sealed with it up to their timeout later). Locally every
+      // function runs in this one process, and retiring or deleting the key drops every
       // function's cached copy at once: nothing is left to wait for.
-      waitSeconds: isDeployed() ? keys.cacheSeconds : 0,
+      waitSeconds: isDeployed() ? keys.cacheSeconds + WRITE_GRACE_SECONDS : 0,
     }),
     clock: systemClock,
   };

@@ -27,6 +27,13 @@ import type { ErasureQueue, ErasureStore, ErasureTargets } from './ports.ts';
  */
 export const PAGES_PER_STEP = 10;
 
+/**
+ * Added to the key cache's age in AWS before the walk: an entry sealed with a cached key just
+ * before the cache expired is stored by its writer within the writer's timeout (every function
+ * that makes person keys times out sooner; test/infra asserts it), so the walk finds it.
+ */
+export const WRITE_GRACE_SECONDS = 30;
+
 export interface ErasureDeps {
   store: ErasureStore;
   holds(tenantId: string): Promise<LegalHold[]>;

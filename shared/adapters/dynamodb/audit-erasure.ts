@@ -64,7 +64,7 @@ export class DynamoErasureTargets implements ErasureTargets {
   async auditPage(
     tenantId: string,
     personId: string,
-    keyVersion: string | null | undefined,
+    versions: readonly string[] | undefined,
     stream: ErasureStream,
     shard: number,
     after: Record<string, unknown> | undefined,
@@ -103,7 +103,7 @@ export class DynamoErasureTargets implements ErasureTargets {
     }
     let changed = 0;
     for (const item of items) {
-      if (await this.eraseEntry(tenantId, personId, keyVersion, String(item.pk))) changed += 1;
+      if (await this.eraseEntry(tenantId, personId, versions, String(item.pk))) changed += 1;
     }
     return { changed, ...(next ? { after: next } : {}) };
   }
@@ -117,7 +117,7 @@ export class DynamoErasureTargets implements ErasureTargets {
   private async eraseEntry(
     tenantId: string,
     personId: string,
-    keyVersion: string | null | undefined,
+    versions: readonly string[] | undefined,
     pk: string,
   ): Promise<boolean> {
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -137,7 +137,7 @@ export class DynamoErasureTargets implements ErasureTargets {
         throw toDomainError(err, 'The audit store');
       }
       const stored = item?.e as Record<string, unknown> | undefined;
-      if (!stored || !erasureCovers(stored, personId, keyVersion)) return false;
+      if (!stored || !erasureCovers(stored, personId, versions)) return false;
       const [opened] = await this.audit.open(tenantId, [stored]);
       const change = erasureChange(stored, opened!, personId);
       if (!change) return false;

@@ -222,6 +222,30 @@ export class DynamoTrustStore {
     }
   }
 
+  /** Every erasure of a person in the tenant: one Query on `ERASURE#…`, filtered on the person. */
+  async erasuresOf(tenantId: string, personId: string): Promise<ErasureRecord[]> {
+    const out: ErasureRecord[] = [];
+    try {
+      const pages = paginateQuery(
+        { client: this.client },
+        {
+          TableName: this.options.tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :erasure)',
+          FilterExpression: '#j.#person = :person',
+          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', '#j': 'j', '#person': 'personId' },
+          ExpressionAttributeValues: { ':pk': pk(tenantId), ':erasure': 'ERASURE#', ':person': personId },
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) out.push(erasureRecordSchema.parse(item.j));
+      }
+    } catch (err) {
+      fail(err);
+    }
+    return out;
+  }
+
   /** Running jobs whose last checkpoint is before `before` (ISO): the resumer re-queues them. */
   async stalledJobs(before: string): Promise<{ tenantId: string; jobId: string }[]> {
     return (await this.stalled(RUNNING_JOBS, before)).map(({ tenantId, id }) => ({ tenantId, jobId: id }));

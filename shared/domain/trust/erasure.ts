@@ -36,6 +36,11 @@ export const erasureRecordSchema = z.object({
    * erasures requested before retirement existed: they erase every version and delete the current key.
    */
   keyVersion: z.string().nullable().optional(),
+  /**
+   * Versions of the person's key that erasures of them blocked by a hold had retired (and left
+   * readable): this erasure walks and destroys them too.
+   */
+  retiredBefore: z.array(z.string()).optional(),
   /** Index into ERASURE_STREAMS (audit), the byTime shard (impersonator stream). */
   stream: z.number().int().min(0),
   shard: z.number().int().min(0),
@@ -82,19 +87,29 @@ export const erasureTaskSchema = z.object({ tenantId: z.string().min(1), erasure
 export type ErasureTask = z.infer<typeof erasureTaskSchema>;
 
 /**
- * Whether an erasure that retired `version` (erasureRecordSchema `keyVersion`) changes this stored
- * entry for `person`: an entry stored before sealing (no sealed group of theirs) or sealed under
- * that version, never one sealed under a newer version (recorded after the retirement) or an
- * older one (erased before). `undefined`: an erasure from before retirement existed, every entry.
+ * The key versions an erasure walks and destroys: the one it retired and those blocked erasures of
+ * the person had retired. Undefined for an erasure from before retirement existed (every entry,
+ * and the current key).
+ */
+export function erasureVersions(r: ErasureRecord): string[] | undefined {
+  if (r.keyVersion === undefined) return undefined;
+  return [...(r.keyVersion === null ? [] : [r.keyVersion]), ...(r.retiredBefore ?? [])];
+}
+
+/**
+ * Whether an erasure of `versions` (erasureVersions) changes this stored entry for `person`: an
+ * entry stored before sealing (no sealed group of theirs) or sealed under one of those versions,
+ * never one sealed under a newer version (recorded after the retirement) or an older one (erased
+ * before). `undefined`: an erasure from before retirement existed, every entry.
  */
 export function erasureCovers(
   stored: Record<string, unknown>,
   person: string,
-  version: string | null | undefined,
+  versions: readonly string[] | undefined,
 ): boolean {
-  if (version === undefined) return true;
+  if (versions === undefined) return true;
   const group = (stored.pd as SealedPerson[] | undefined)?.find((g) => g.p === person);
-  return group === undefined || group.k === version;
+  return group === undefined || versions.includes(group.k);
 }
 
 /**

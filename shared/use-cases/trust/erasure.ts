@@ -8,6 +8,7 @@ import {
   type ErasureRecord,
   type ErasureTask,
   type ErasureView,
+  erasureVersions,
   erasureView,
 } from '../../domain/trust/erasure.ts';
 import { type LegalHold, personHeld } from '../../domain/trust/holds.ts';
@@ -144,7 +145,14 @@ export async function runErasureTask(
     if (r.phase === 'retire') {
       if (r.keyVersion === undefined) {
         // Checkpointed before retiring: a repeated step retires this version, never a newer one.
-        await save({ ...r, keyVersion: await t.keyVersion(r.tenantId, r.personId) });
+        const keyVersion = await t.keyVersion(r.tenantId, r.personId);
+        // Versions erasures blocked by a hold retired and left readable: erased with this one.
+        const before = new Set<string>();
+        for (const e of await deps.store.erasuresOf(r.tenantId, r.personId)) {
+          if (e.id !== r.id && e.status === 'blocked' && e.keyVersion && e.keyVersion !== keyVersion)
+            before.add(e.keyVersion);
+        }
+        await save({ ...r, keyVersion, ...(before.size > 0 ? { retiredBefore: [...before] } : {}) });
         continue;
       }
       if (r.keyVersion !== null) await t.retireKey(r.tenantId, r.personId, r.keyVersion);
@@ -166,7 +174,7 @@ export async function runErasureTask(
       return 'done';
     } else if (r.phase === 'audit') {
       const stream = ERASURE_STREAMS[r.stream]!;
-      const out = await t.auditPage(r.tenantId, r.personId, r.keyVersion, stream, r.shard, r.after);
+      const out = await t.auditPage(r.tenantId, r.personId, erasureVersions(r), stream, r.shard, r.after);
       const next: ErasureRecord = { ...r, auditEntries: r.auditEntries + out.changed };
       delete next.after;
       if (out.after) next.after = out.after;
@@ -184,7 +192,9 @@ export async function runErasureTask(
       else next.phase = 'keys';
       await save(next);
     } else if (r.phase === 'keys') {
-      if (r.keyVersion !== null) await t.destroyKey(r.tenantId, r.personId, r.keyVersion);
+      const versions = erasureVersions(r);
+      if (versions === undefined) await t.destroyKey(r.tenantId, r.personId, undefined);
+      else for (const version of versions) await t.destroyKey(r.tenantId, r.personId, version);
       await t.tombstone(r.tenantId, r.personId);
       await save({ ...r, phase: 'wait', waitUntil: waitUntil() });
     }

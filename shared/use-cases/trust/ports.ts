@@ -16,6 +16,8 @@ export interface ErasureQueue {
 export interface ErasureStore {
   putErasure(record: ErasureRecord): Promise<void>;
   getErasure(tenantId: string, id: string): Promise<ErasureRecord | null>;
+  /** Every erasure of the person in the tenant (a few at most). */
+  erasuresOf(tenantId: string, personId: string): Promise<ErasureRecord[]>;
 }
 
 /** One page of a person's audit entries, as the erasure walks them. */
@@ -35,12 +37,12 @@ export interface ErasureTargets {
   retireKey(tenantId: string, personId: string, version: string): Promise<void>;
   /**
    * Erases the person's fields in one page of one stream (idempotent per entry), in entries
-   * erasureCovers (domain/trust/erasure.ts) for `keyVersion`.
+   * erasureCovers (domain/trust/erasure.ts) for `versions`.
    */
   auditPage(
     tenantId: string,
     personId: string,
-    keyVersion: string | null | undefined,
+    versions: readonly string[] | undefined,
     stream: ErasureStream,
     shard: number,
     after: Record<string, unknown> | undefined,

@@ -54,6 +54,7 @@ function harness(
     store: {
       putErasure: async (r) => void records.set(r.id, structuredClone(r)),
       getErasure: async (_t, id) => structuredClone(records.get(id) ?? null),
+      erasuresOf: async () => structuredClone([...records.values()]),
     },
     holds: async () => holds,
     queue: { enqueue: async (_task, delay) => void queued.push({ delay }) },
@@ -74,13 +75,13 @@ function harness(
         }
       },
       // The actor stream walks every entry (two pages); the other streams find nothing new.
-      auditPage: async (_t, p, keyVersion, stream, _shard, after) => {
+      auditPage: async (_t, p, versions, stream, _shard, after) => {
         log.push(`walk ${stream}`);
         let changed = 0;
         if (stream === 'actor') {
           for (const e of entries.values()) {
             const stored = { pd: [{ p, k: e.k }] };
-            if (e.committed || !erasureCovers(stored, p, keyVersion)) continue;
+            if (e.committed || !erasureCovers(stored, p, versions)) continue;
             e.committed = true;
             changed += 1;
           }
@@ -197,6 +198,40 @@ describe('the erasure job', () => {
     expect(h.log).not.toContain('version');
     expect(h.destroyed).toEqual(['undefined']);
     expect([...h.entries.values()].every((e) => e.committed)).toBe(true);
+  });
+
+  it('erases, when asked again after a hold, what an erasure blocked after retiring left readable', async () => {
+    const h = harness(0);
+    await h.step();
+    await h.step();
+    expect(h.retired.has('v1')).toBe(true);
+    const hold: LegalHold = {
+      id: 'H1',
+      name: 'case',
+      reason: 'r',
+      personIds: ['p1'],
+      status: 'active',
+      createdAt: '2026-12-03T10:00:00.000Z',
+      createdBy: 'o',
+    };
+    h.holds.push(hold);
+    expect(await h.step()).toBe('blocked');
+    // Held: the person's entries stay readable, new ones go under a new version.
+    h.write('while-held');
+    hold.status = 'released';
+    h.records.set('E2', {
+      ...structuredClone(h.records.get('E1')!),
+      id: 'E2',
+      status: 'pending',
+      phase: 'retire',
+    });
+    delete h.records.get('E2')!.keyVersion;
+    const e2 = { tenantId: 't1', erasureId: 'E2' };
+    for (let i = 0; i < 20 && (await runErasureTask(h.deps, e2)) !== 'done'; i++);
+    expect(h.records.get('E2')).toMatchObject({ status: 'done', keyVersion: 'v2', retiredBefore: ['v1'] });
+    expect([...h.entries.values()].every((e) => e.committed)).toBe(true);
+    expect(h.destroyed).toEqual(['v2', 'v1']);
+    expect(h.retired.size).toBe(0);
   });
 
   it('stops, blocked, when a hold placed meanwhile covers the person, before destroying anything', async () => {

@@ -93,6 +93,9 @@ describe('erasure over random timelines', () => {
           async putErasure(r: ErasureRecord) {
             records.set(r.id, structuredClone(r));
           },
+          async erasuresOf(_t: string, p: string) {
+            return [...records.values()].filter((r) => r.personId === p);
+          },
           async getErasure(_t: string, id: string) {
             return records.get(id) ?? null;
           },
@@ -130,10 +133,10 @@ describe('erasure over random timelines', () => {
               retired.set(`${p}#${version}`, k.key);
               keys.delete(p);
             },
-            async auditPage(_t, p, keyVersion, stream) {
+            async auditPage(_t, p, versions, stream) {
               let changed = 0;
               for (const row of rows.values()) {
-                if (!erasureCovers(row.stored, p, keyVersion)) continue;
+                if (!erasureCovers(row.stored, p, versions)) continue;
                 const opened = openListItem(row.stored, find);
                 if (!roleOf(opened, p, stream)) continue;
                 const change = erasureChange(row.stored, opened, p);

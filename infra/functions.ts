@@ -78,10 +78,11 @@ export interface FunctionSpec {
   sealKey?: boolean;
   /**
    * Persons' data keys (KEYS_TABLE, PERSON_KEYS_KMS_KEY_ID, KEY_CACHE_SECONDS): `read` =
-   * GetItem on Keys + kms:Decrypt (readers of audit entries); `create` adds PutItem +
-   * kms:GenerateDataKey (whoever writes audit entries); `erase` adds PutItem and DeleteItem, no
-   * GenerateDataKey (the erasure worker: retires a key version by copying it to its retired item
-   * and deleting the current one, later deletes the retired copy).
+   * GetItem on Keys + kms:Decrypt (readers of audit entries, and of activity entries, whose
+   * recorder's name is sealed); `create` adds PutItem + kms:GenerateDataKey (whoever writes audit
+   * or activity entries); `erase` adds PutItem and DeleteItem, no GenerateDataKey (the erasure
+   * worker: retires a key version by copying it to its retired item and deleting the current one,
+   * later deletes the retired copy).
    */
   personKeys?: 'read' | 'create' | 'erase';
   /** SENDER_EMAIL and ses:SendEmail from it. */
@@ -208,6 +209,8 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     // Entries carry the ids platforms send; the directory is read at query time, never here.
     // State: each tenant's retention and legal holds, as for the audit ingest.
     tables: { Activity: 'append', State: 'query' },
+    // The recorder's name (recordedBy) is sealed under their data key, as in audit entries.
+    personKeys: 'create',
     settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS', 'SERVICE_CALLERS'],
     memoryMb: 512,
     timeoutSeconds: 29,
@@ -218,6 +221,8 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     // (users, teams, groups) read the same snapshot with the same scoping, and sign their cursors.
     // State: the tenant's retention and legal holds.
     tables: { Activity: 'query', Directory: 'query', State: 'query' },
+    // Opens the recorder's sealed name (recordedBy), or shows "[erased]" once their key is gone.
+    personKeys: 'read',
     signingSecret: true,
     settings: ['AUDIT_RETENTION_MONTHS', 'ACTIVITY_RETENTION_MONTHS', 'SHARDS', 'COST_HEADERS'],
     memoryMb: 512,

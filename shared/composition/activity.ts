@@ -11,6 +11,7 @@ import { signingKeyLoader } from '../signing.ts';
 import type { IngestActivityDeps } from '../use-cases/activity/ingest.ts';
 import type { ActivityQueryDeps } from '../use-cases/activity/query.ts';
 import type { DirectoryReadDeps } from '../use-cases/directory/read.ts';
+import { personKeysFromConfig } from './audit.ts';
 import { directoryStoreFromConfig } from './directory.ts';
 import { trustReaderFromConfig } from './trust-reader.ts';
 
@@ -21,6 +22,7 @@ export function activityStoreFromConfig(
   return new DynamoActivityStore(client, {
     tableName: config.ACTIVITY_TABLE,
     shardsFor: shardResolver(config),
+    keys: personKeysFromConfig(config, client),
   });
 }
 

@@ -235,7 +235,9 @@ describe('functions', () => {
         `${id}.Arn`,
         ...TABLES.find((t) => t.id === id)!.indexes.map((i) => `${id}.Arn/index/${i.name}`),
       ].sort();
+    // …besides GetItem on Keys: the person keys that open a recorder's sealed name.
     expect(view.fn('activity-query').grants('dynamodb:')).toEqual({
+      'dynamodb:GetItem': ['Keys.Arn'],
       'dynamodb:Query': [...indexes('Activity'), ...indexes('Directory'), ...indexes('State')].sort(),
     });
     // The directory function reads a tenant with Query and upserts with BatchWriteItem, nothing else.

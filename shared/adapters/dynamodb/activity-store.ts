@@ -1,10 +1,13 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import pLimit from 'p-limit';
 import { matchesCriteria } from '../../domain/activity/criteria.ts';
 import { type IngestStatus, type StoredActivity, storedActivitySchema } from '../../domain/activity/event.ts';
+import { openRecorder, sealedRecorderOf, sealRecorder } from '../../domain/activity/recorder.ts';
 import { logger } from '../../observability.ts';
 import { idOfPosition } from '../../query/position.ts';
 import type { ActivityPage, ActivityStore, ActivityStoreQuery } from '../../use-cases/activity/ports.ts';
+import type { PersonKeys } from '../../use-cases/audit/ports.ts';
 import { activityItem, activityKeys } from './activity-keys.ts';
 import { applyCriteriaFilter, planActivityQuery } from './activity-plan.ts';
 import { toAttributeMap } from './attributes.ts';
@@ -15,6 +18,13 @@ export interface DynamoActivityStoreOptions {
   tableName: string;
   /** Write shards of a tenant (shardResolver(config)). */
   shardsFor: (tenantId: string) => number;
+  /**
+   * Each person's data key (the audit log's): the recorder's name (`recordedBy.name`) is written
+   * sealed under the recorder's key and read opened, or `"[erased]"` once an erasure deleted it
+   * (domain/activity/recorder.ts). Absent (unit tests, tools): written in plaintext, sealed
+   * names read as erased.
+   */
+  keys?: PersonKeys;
 }
 
 export class DynamoActivityStore implements ActivityStore {
@@ -24,12 +34,17 @@ export class DynamoActivityStore implements ActivityStore {
   ) {}
 
   async put(entry: StoredActivity, ttl: number, held = false): Promise<IngestStatus> {
+    const keys = this.options.keys;
+    const item = activityItem(entry, this.options.shardsFor(entry.tenantId), ttl, held);
+    if (keys && entry.recordedBy) {
+      item.e = sealRecorder(entry, await keys.current(entry.tenantId, entry.recordedBy.id));
+    }
     try {
       // Marshalled by the lean converter (the hot path; see attributes.ts): a low-level PutItem.
       await this.client.send(
         new PutItemCommand({
           TableName: this.options.tableName,
-          Item: toAttributeMap(activityItem(entry, this.options.shardsFor(entry.tenantId), ttl, held)),
+          Item: toAttributeMap(item),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -77,9 +92,13 @@ export class DynamoActivityStore implements ActivityStore {
           persons: (item) => [(item.f as { u?: string } | undefined)?.u],
         },
       });
+      const opened = await this.open(
+        q.tenantId,
+        out.items.map((raw) => raw.e as Record<string, unknown>),
+      );
       const items: StoredActivity[] = [];
-      for (const raw of out.items) {
-        const parsed = storedActivitySchema.safeParse(raw.e);
+      for (const [i, raw] of out.items.entries()) {
+        const parsed = storedActivitySchema.safeParse(opened[i]);
         if (parsed.success && matchesCriteria(parsed.data, q.criteria)) items.push(parsed.data);
         else logger.warn('skipped an unreadable activity item', { ts: raw.ts });
       }
@@ -92,5 +111,32 @@ export class DynamoActivityStore implements ActivityStore {
     } catch (err) {
       throw toDomainError(err);
     }
+  }
+
+  /** Stored entries as the API shows them: each sealed recorder's key looked up once per page. */
+  private async open(
+    tenantId: string,
+    stored: Record<string, unknown>[],
+  ): Promise<Record<string, unknown>[]> {
+    const keys = this.options.keys;
+    const wanted = new Map<string, { person: string; version: string }>();
+    for (const e of stored) {
+      const r = sealedRecorderOf(e);
+      if (r) wanted.set(`${r.id}\u0000${r.k}`, { person: r.id, version: r.k });
+    }
+    if (wanted.size === 0) return stored;
+    const found = new Map<string, Buffer | null>();
+    if (keys) {
+      const limit = pLimit(16);
+      await Promise.all(
+        [...wanted.entries()].map(([id, { person, version }]) =>
+          limit(async () => found.set(id, await keys.find(tenantId, person, version))),
+        ),
+      );
+    }
+    return stored.map((e) => {
+      const r = sealedRecorderOf(e);
+      return r ? openRecorder(e, found.get(`${r.id}\u0000${r.k}`) ?? null) : e;
+    });
   }
 }

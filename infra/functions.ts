@@ -80,7 +80,9 @@ export interface FunctionSpec {
    * Persons' data keys (KEYS_TABLE, PERSON_KEYS_KMS_KEY_ID, KEY_CACHE_SECONDS): `read` =
    * GetItem on Keys + kms:Decrypt (readers of audit entries, and of activity entries, whose
    * recorder's name is sealed); `create` adds PutItem + kms:GenerateDataKey (whoever writes audit
-   * or activity entries); `erase` adds DeleteItem (the erasure worker).
+   * or activity entries); `erase` adds PutItem and DeleteItem, no GenerateDataKey (the erasure
+   * worker: retires a key version by copying it to its retired item and deleting the current one,
+   * later deletes the retired copy).
    */
   personKeys?: 'read' | 'create' | 'erase';
   /** SENDER_EMAIL and ses:SendEmail from it. */
@@ -351,7 +353,8 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     // Audit: the person's entries through byActor, bySubject, byObject and (for impersonators,
     // who have no index) byTime, each read by key and updated once (`e`, `f`, `ipp` only).
     // Activity: the learner's entries counted (byUser). Directory: the record replaced by a
-    // tombstone. State: the erasure's checkpoint. Keys: the person's key deleted.
+    // tombstone. State: the erasure's checkpoint. Keys: the person's key version retired (copied
+    // to its retired item, the current item deleted), then the retired copy deleted.
     tables: { Audit: 'erasure', Activity: 'query', Directory: 'readAppend', State: 'readWrite' },
     personKeys: 'erase',
     sendsTo: ['erasure-jobs'],
@@ -366,9 +369,11 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
     timeoutSeconds: 5 * 60,
   },
   'expiry-resumer': {
-    description: 'Every 15 minutes: re-queues expiry jobs whose checkpoint is older than 15 minutes',
+    description:
+      'Every 15 minutes: re-queues expiry jobs and erasures whose checkpoint is older than 15 minutes',
+    // State: the sparse byDue index, one Query per kind (EXPIRY#running, ERASURE#pending).
     tables: { State: 'query' },
-    sendsTo: ['expiry-jobs'],
+    sendsTo: ['expiry-jobs', 'erasure-jobs'],
     timeoutSeconds: 60,
     schedule: { everyMinutes: 15 },
   },

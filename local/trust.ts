@@ -10,7 +10,8 @@ import { localExpiryQueue } from '../shared/adapters/sqs/expiry-queue.ts';
 import { buildErasureWorkerDeps, buildExpiryDeps, buildResumerDeps } from '../shared/composition/trust.ts';
 import type { Config } from '../shared/config.ts';
 import { type ErasureWorkerDeps, runErasureTask } from '../shared/use-cases/trust/erasure.ts';
-import { type ExpiryDeps, resumeStalledJobs, runExpiryTask } from '../shared/use-cases/trust/expiry.ts';
+import { type ExpiryDeps, runExpiryTask } from '../shared/use-cases/trust/expiry.ts';
+import { type ResumerDeps, resumeStalledJobs } from '../shared/use-cases/trust/resumer.ts';
 import type { LocalRoute } from './gateway.ts';
 import { parseLocalBody } from './local-body.ts';
 
@@ -23,17 +24,25 @@ import { parseLocalBody } from './local-body.ts';
  * without one never is) to every table with a TTL attribute, so tests can move time past
  * retention and see what the sweep would leave.
  */
-let deps: { config: Config; expiry: ExpiryDeps; resumer: ReturnType<typeof buildResumerDeps> } | undefined;
+let deps: { config: Config; expiry: ExpiryDeps } | undefined;
+let resumerDeps: { config: Config; deps: ResumerDeps } | undefined;
+
+/**
+ * What the scheduled resumer does in AWS: expiry jobs and erasures stalled past their checkpoint
+ * are queued again (marked as its invocation, so the IAM check sees its Queries). Each drain runs
+ * it first.
+ */
+async function resume(config: Config): Promise<void> {
+  if (resumerDeps?.config !== config) resumerDeps = { config, deps: buildResumerDeps(config) };
+  const resumer = resumerDeps.deps;
+  await runAs('expiry-resumer', () => resumeStalledJobs(resumer));
+}
 
 /** Runs every queued expiry step (and the steps they queue) until none is left. */
 export async function drainExpiryJobs(config: Config): Promise<{ steps: number; done: number }> {
-  if (deps?.config !== config)
-    deps = { config, expiry: buildExpiryDeps(config), resumer: buildResumerDeps(config) };
+  if (deps?.config !== config) deps = { config, expiry: buildExpiryDeps(config) };
   const expiry = deps.expiry;
-  // First what the scheduled resumer does in AWS: jobs stalled past their checkpoint are queued
-  // again (marked as its invocation, so the IAM check sees its Query).
-  const resumer = deps.resumer;
-  await runAs('expiry-resumer', () => resumeStalledJobs(resumer));
+  await resume(config);
   let steps = 0;
   let done = 0;
   for (let task = localExpiryQueue.take(); task; task = localExpiryQueue.take()) {
@@ -49,9 +58,10 @@ let erasureDeps: { config: Config; deps: ErasureWorkerDeps } | undefined;
 
 /**
  * Runs every queued erasure step (and the steps they queue) until none is left, each marked as
- * the erasure worker's invocation, one page per step. A step queued with a delay is slept out
- * (locally the erasure does not wait for key caches: they all live in this process and are
- * dropped with the key). `maxSteps` stops early (tests of a job killed midway).
+ * the erasure worker's invocation, one page per step, after the resumer (stalled erasures queued
+ * again). A step queued with a delay is slept out (locally the erasure does not wait for key
+ * caches: they all live in this process, and retiring or destroying a key drops every function's
+ * copy). `maxSteps` stops early (tests of a job killed midway).
  */
 export async function drainErasureJobs(
   config: Config,
@@ -59,6 +69,7 @@ export async function drainErasureJobs(
 ): Promise<{ steps: number; done: number; left: number }> {
   if (erasureDeps?.config !== config) erasureDeps = { config, deps: buildErasureWorkerDeps(config) };
   const deps = { ...erasureDeps.deps, pagesPerStep: 1 };
+  await resume(config);
   let steps = 0;
   let done = 0;
   for (let next = localErasureQueue.take(); next; next = localErasureQueue.take()) {
@@ -162,10 +173,13 @@ export function trustRoutes(config: () => Config): LocalRoute[] {
   ];
 }
 
-/** Under `npm start`: queued expiry jobs and erasure steps run every 5 seconds. Returns a stop function. */
+/** Under `npm start`: every 5 seconds the resumer, then queued expiry jobs and erasure steps. Returns a stop function. */
 export function startExpiryTicker(config: () => Config, onError: (err: unknown) => void): () => void {
   const job = new Cron('*/5 * * * * *', { protect: true }, async () => {
     try {
+      // The resumer as its schedule would (a restart loses this process's queues: the erasures
+      // and expiry jobs they held are found stalled and queued again).
+      await resume(config());
       if (localExpiryQueue.size() > 0) await drainExpiryJobs(config());
       if (localErasureQueue.size() > 0) await drainErasureJobs(config());
     } catch (err) {

@@ -249,8 +249,9 @@ export class ServiceFunction extends Construct {
   /** SIGNING_SECRET_ARN, and GetSecretValue on that secret (read once per cold start). */
   /**
    * KEYS_TABLE, PERSON_KEYS_KMS_KEY_ID and KEY_CACHE_SECONDS; GetItem on the Keys table and
-   * kms:Decrypt on the key, plus PutItem and kms:GenerateDataKey (`create`) or DeleteItem
-   * (`erase`). KMS calls only under an EncryptionContext naming a tenant and a person.
+   * kms:Decrypt on the key, plus PutItem and kms:GenerateDataKey (`create`) or PutItem and
+   * DeleteItem (`erase`: the retired copy put, the current item and later the copy deleted; no
+   * key made). KMS calls only under an EncryptionContext naming a tenant and a person.
    */
   bindPersonKeys(bound: BoundTable, key: IKey, level: 'read' | 'create' | 'erase'): this {
     const { table, def } = bound;
@@ -259,7 +260,7 @@ export class ServiceFunction extends Construct {
     this.setEnv('KEY_CACHE_SECONDS', String(KEY_CACHE_SECONDS));
     const items = [
       'dynamodb:GetItem',
-      ...(level === 'create' ? ['dynamodb:PutItem'] : []),
+      ...(level === 'read' ? [] : ['dynamodb:PutItem']),
       ...(level === 'erase' ? ['dynamodb:DeleteItem'] : []),
     ];
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: items, resources: [table.tableArn] }));

@@ -15,8 +15,9 @@ import {
   getErasure,
   requestErasure,
   runErasureTask,
+  WRITE_GRACE_SECONDS,
 } from '../use-cases/trust/erasure.ts';
-import { type ExpiryDeps, resumeStalledJobs, runExpiryTask } from '../use-cases/trust/expiry.ts';
+import { type ExpiryDeps, runExpiryTask } from '../use-cases/trust/expiry.ts';
 import {
   type ExpiryQueue,
   getRetention,
@@ -27,6 +28,7 @@ import {
   type TrustDeps,
 } from '../use-cases/trust/manage.ts';
 import type { ErasureQueue } from '../use-cases/trust/ports.ts';
+import { type ResumerDeps, resumeStalledJobs } from '../use-cases/trust/resumer.ts';
 import { auditStoreFromConfig, personKeysFromConfig } from './audit.ts';
 import { bindAll } from './bind.ts';
 import { directoryStoreFromConfig } from './directory.ts';
@@ -89,12 +91,12 @@ export function buildExpiryDeps(config: Config): ExpiryDeps {
   };
 }
 
-/** The composition root of the expiry resumer (scheduled): the state table and the queue. */
-export function buildResumerDeps(config: Config) {
+/** The composition root of the resumer (scheduled): the state table and both job queues. */
+export function buildResumerDeps(config: Config): ResumerDeps {
   const store = new DynamoTrustStore(dynamoDocumentClient(config), { tableName: config.STATE_TABLE });
   return {
-    stalled: (before: string) => store.stalledJobs(before),
-    queue: expiryQueueFromConfig(config),
+    expiry: { stalled: (before) => store.stalledJobs(before), queue: expiryQueueFromConfig(config) },
+    erasure: { stalled: (before) => store.stalledErasures(before), queue: erasureQueueFromConfig(config) },
     clock: systemClock,
   };
 }
@@ -149,10 +151,11 @@ export function buildErasureWorkerDeps(config: Config): ErasureWorkerDeps {
       activityTable: config.ACTIVITY_TABLE,
       directoryTable: config.DIRECTORY_TABLE,
       shardsFor,
-      // In AWS other Lambdas may hold the key for up to KEY_CACHE_SECONDS after it is deleted.
-      // Locally every function runs in this one process, and deleting the key drops every
+      // In AWS other Lambdas may hold the key for up to KEY_CACHE_SECONDS after it is retired or
+      // deleted (and store an entry sealed with it up to their timeout later). Locally every
+      // function runs in this one process, and retiring or deleting the key drops every
       // function's cached copy at once: nothing is left to wait for.
-      waitSeconds: isDeployed() ? keys.cacheSeconds : 0,
+      waitSeconds: isDeployed() ? keys.cacheSeconds + WRITE_GRACE_SECONDS : 0,
     }),
     clock: systemClock,
   };
@@ -174,7 +177,7 @@ export function expiryWorkerService(config: Config) {
   return bindAll(buildExpiryDeps(config), { runTask: runExpiryTask });
 }
 
-/** The expiry resumer's use case: stalled jobs queued again. */
+/** The resumer's use case: stalled expiry jobs and erasures queued again. */
 export function expiryResumerService(config: Config) {
   return bindAll(buildResumerDeps(config), { resumeStalled: resumeStalledJobs });
 }

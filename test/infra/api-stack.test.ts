@@ -6,6 +6,7 @@ import { NOT_FOUND_FUNCTION, ROUTES } from '../../functions/routes.ts';
 import { FUNCTIONS, type FunctionSpec, type TableAccess } from '../../infra/functions.ts';
 import { EXPORTS_PREFIX } from '../../infra/stacks/data-stack.ts';
 import { TABLES } from '../../shared/adapters/dynamodb/tables.ts';
+import { WRITE_GRACE_SECONDS } from '../../shared/use-cases/trust/erasure.ts';
 import { inspect, REPO_ROOT, SAMPLE_ROUTES, type Synth, synthLogbook, TEST_ISSUER } from './synth.ts';
 
 const AUTH_TYPE = { user: 'JWT', service: 'AWS_IAM', none: 'NONE' } as const;
@@ -67,7 +68,7 @@ const EXPECTED_DYNAMO: Record<TableAccess, string[]> = {
 const PERSON_KEY_ITEMS: Record<NonNullable<FunctionSpec['personKeys']>, string[]> = {
   read: ['dynamodb:GetItem'],
   create: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-  erase: ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
+  erase: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
 };
 
 describe('functions', () => {
@@ -449,19 +450,33 @@ describe('functions', () => {
     for (const name of ['trust', 'expiry-worker', 'expiry-resumer']) {
       expect(view.fn(name).env.EXPIRY_JOBS_QUEUE_URL, name).toBe('Queue-expiry-jobs');
       expect(view.fn(name).grants('sqs:SendMessage')['sqs:SendMessage'], name).toEqual(
-        name === 'trust' ? ['Queue-erasure-jobs.Arn', 'Queue-expiry-jobs.Arn'] : ['Queue-expiry-jobs.Arn'],
+        name === 'expiry-worker'
+          ? ['Queue-expiry-jobs.Arn']
+          : ['Queue-erasure-jobs.Arn', 'Queue-expiry-jobs.Arn'],
       );
     }
   });
 
-  it('runs the erasure worker from the erasure-jobs queue, two at most; trust and the worker send to it', () => {
+  it('runs the erasure worker from the erasure-jobs queue, two at most; trust, the worker and the resumer send to it', () => {
     const mappings = Object.values(s.apiTemplate.findResources('AWS::Lambda::EventSourceMapping'));
     const mapping = mappings.find((m) => view.render(m.Properties.FunctionName) === 'fn:erasure-worker');
     expect(view.render(mapping!.Properties.EventSourceArn)).toBe('Queue-erasure-jobs.Arn');
     expect(mapping!.Properties).toMatchObject({ BatchSize: 1, ScalingConfig: { MaximumConcurrency: 2 } });
-    for (const name of ['trust', 'erasure-worker']) {
+    for (const name of ['trust', 'erasure-worker', 'expiry-resumer']) {
       expect(view.fn(name).env.ERASURE_JOBS_QUEUE_URL, name).toBe('Queue-erasure-jobs');
     }
+  });
+
+  it('lets every function that makes person keys time out before an erasure’s walk (cache age + write grace)', () => {
+    for (const [name, spec] of Object.entries(FUNCTIONS)) {
+      if (spec.personKeys !== 'create') continue;
+      expect(spec.timeoutSeconds ?? 10, name).toBeLessThan(WRITE_GRACE_SECONDS);
+    }
+  });
+
+  it('gives the one resumer (both job kinds, one schedule) a Query on the state table’s byDue index, nothing else there', () => {
+    const grants = view.fn('expiry-resumer').grants('dynamodb:');
+    expect(grants).toEqual({ 'dynamodb:Query': ['State.Arn', 'State.Arn/index/byDue'] });
   });
 });
 

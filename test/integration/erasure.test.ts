@@ -2,11 +2,14 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoAuditStore } from '../../shared/adapters/dynamodb/audit-store.ts';
 import { DynamoPersonKeys } from '../../shared/adapters/dynamodb/person-keys.ts';
+import { DynamoTrustStore } from '../../shared/adapters/dynamodb/trust-store.ts';
 import { localKeyWrapper } from '../../shared/adapters/kms/data-keys.ts';
 import { SEAL_GRACE_MS } from '../../shared/domain/audit/digest.ts';
 import { sealEntry } from '../../shared/domain/audit/integrity.ts';
 import { auditEventInputSchema } from '../../shared/domain/audit/schema.ts';
+import type { ErasureRecord } from '../../shared/domain/trust/erasure.ts';
 import { toEntry } from '../../shared/use-cases/audit/ingest.ts';
+import type { PersonKeys } from '../../shared/use-cases/audit/ports.ts';
 import { api, baseUrl, tokensFor, uniqueTenant } from './helpers.ts';
 import { rawDynamo } from './support/raw-dynamo.ts';
 import { runVerify } from './support/verify.ts';
@@ -328,4 +331,170 @@ describe('erasure of a person', () => {
     // The old entries stay erased.
     expect((await auditItems(t)).find((i) => i.id === 'by-lee')!.actor.name).toBe('[erased]');
   });
+});
+
+/**
+ * The writers' race (issue 18): a writer whose key cache still holds the person's key seals a new
+ * entry under it after the erasure began. The erasure retires the key version first and walks only
+ * after writers' caches expired (locally at once: every function's copy lives in this process and
+ * goes with the retirement), so that entry is walked too: it reads "[erased]", carries the
+ * commitments that keep its hour verifiable, and keeps no plaintext helper. An entry written with
+ * the fresh key after the retirement is the person's "after the erasure", and reads normally.
+ */
+describe('erasure against a writer holding the old key', () => {
+  const tenant = uniqueTenant('erase-race');
+  const PAT = {
+    id: 'u-pat',
+    name: 'Patience Wrenfold',
+    email: 'pat.wrenfold@example.com',
+    ip: '203.0.113.91',
+  };
+  const thisHour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+  const lastHour = thisHour - HOUR_MS;
+  let t: Tokens;
+
+  const byPat = (id: string, occurredAt: string, name = PAT.name, email = PAT.email) => ({
+    id,
+    tenantId: tenant,
+    occurredAt,
+    actor: { type: 'user', id: PAT.id, name, email },
+    action: 'Updated',
+    object: { type: 'Task', id: `task-${id}`, name: 'Quarterly review' },
+    source: { kind: 'web' },
+    ip: PAT.ip,
+    userAgent: 'WrenBrowser/2.0',
+  });
+  /** Stored in the last hour, as an ingest process would have, with the key `keys` answers. */
+  async function storeInLastHour(id: string, minute: number, keyStore = store) {
+    const input = auditEventInputSchema.parse(byPat(id, new Date(lastHour + minute * 60_000).toISOString()));
+    const entry = toEntry(input, id, new Date(lastHour + minute * 60_000 + 1000).toISOString());
+    entry.integrity = sealEntry(entry);
+    await keyStore.put(entry, Math.floor(Date.now() / 1000) + 86_400 * 30);
+  }
+  const rawItem = async (id: string) =>
+    (await raw.send(new GetCommand({ TableName: inject('tables').audit, Key: { pk: `${tenant}#${id}` } })))
+      .Item!;
+  const versionOf = (item: Record<string, any>) =>
+    (item.e.pd as { p: string; k: string }[]).find((g) => g.p === PAT.id)!.k;
+
+  beforeAll(async () => {
+    t = await tokensFor(tenant);
+  });
+
+  it('walks an entry sealed under the retired version after the request, and the hour verifies', async () => {
+    await storeInLastHour('race-before', 5);
+    const old = await keys.current(tenant, PAT.id);
+
+    const res = await api('/v1/erasures', { token: t.owner, body: { personId: PAT.id } });
+    expect(res.status, res.text).toBe(202);
+    // Two steps: the version noted, then retired. No key is current until a writer needs one.
+    await drain(2);
+    expect(await keys.version(tenant, PAT.id)).toBeNull();
+    expect((await keys.find(tenant, PAT.id, old.version))?.equals(old.key)).toBe(true);
+
+    // A writer whose cache still holds the old key seals under it (before the walk).
+    const staleKeys: PersonKeys = {
+      current: async () => old,
+      find: (tenantId, personId, version) => keys.find(tenantId, personId, version),
+      version: (tenantId, personId) => keys.version(tenantId, personId),
+      retire: async () => {},
+      destroy: async () => {},
+      cacheSeconds: 300,
+    };
+    const staleStore = new DynamoAuditStore(doc, {
+      tableName: inject('tables').audit,
+      shardsFor: () => 1,
+      keys: staleKeys,
+    });
+    await storeInLastHour('race-stale', 10, staleStore);
+    expect(versionOf(await rawItem('race-stale'))).toBe(old.version);
+    // A writer looking the key up now gets a fresh version: the person after the erasure.
+    const fresh = await api('/v1/audit-events', {
+      token: t.service,
+      body: { events: [byPat('race-fresh', new Date().toISOString(), 'Pat Again', 'pat.again@example.com')] },
+    });
+    expect(fresh.status, fresh.text).toBe(200);
+    expect(versionOf(await rawItem('race-fresh'))).not.toBe(old.version);
+
+    await drain();
+    const done = await api(`/v1/erasures/${res.body.id}`, { token: t.owner });
+    expect(done.body).toMatchObject({ status: 'done', auditEntries: 2 });
+    expect(await keys.find(tenant, PAT.id, old.version)).toBeNull();
+
+    const items = await auditItems(t);
+    for (const id of ['race-before', 'race-stale']) {
+      const item = items.find((i) => i.id === id)!;
+      expect(item.actor, id).toMatchObject({ name: '[erased]', email: '[erased]' });
+      expect(item.ip, id).toBe('[erased]');
+      expect(item.userAgent, id).toBe('[erased]');
+      const stored = await rawItem(id);
+      expect(stored.e.integrity.commitments, id).toBeDefined();
+      expect(stored.f?.ip, id).toBeUndefined();
+      expect(stored.ipp, id).toBeUndefined();
+    }
+    const after = items.find((i) => i.id === 'race-fresh')!;
+    expect(after.actor).toMatchObject({ name: 'Pat Again', email: 'pat.again@example.com' });
+    expect(after.ip).toBe(PAT.ip);
+    // The IP filter finds only the entry written after the erasure: the others' helpers are gone.
+    expect((await auditItems(t, `&ip=${PAT.ip}`)).map((i) => i.id)).toEqual(['race-fresh']);
+    for (const secret of [PAT.name, PAT.email]) expect(JSON.stringify(items)).not.toContain(secret);
+
+    const sealed = await api<{ digests: number }>('/_local/seal', {
+      body: {
+        now: new Date(thisHour + SEAL_GRACE_MS + 1000).toISOString(),
+        fromHour: new Date(lastHour).toISOString(),
+        tenants: [tenant],
+      },
+      unchecked: true,
+    });
+    expect(sealed.status).toBe(200);
+    const { code, out } = await runVerify(t.owner, lastHour, new Date(thisHour).toISOString());
+    expect(code, out).toBe(0);
+  }, 60_000);
+});
+
+/**
+ * The stuck erasure (issue 18): a pending erasure whose message was lost (here: one waiting out
+ * key caches whose delayed message never came) is found by the resumer, which each local drain runs
+ * first, and finishes; a fresh pending one and a done one are left alone.
+ */
+describe('the resumer and erasures', () => {
+  const tenant = uniqueTenant('erase-stuck');
+  const trust = new DynamoTrustStore(doc, { tableName: inject('tables').state });
+  const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+  const record = (id: string, patch: Partial<ErasureRecord>): ErasureRecord => ({
+    tenantId: tenant,
+    id,
+    personId: `u-${id}`,
+    status: 'pending',
+    phase: 'wait',
+    keyVersion: null,
+    stream: 0,
+    shard: 0,
+    auditEntries: 0,
+    activityEntries: 0,
+    requestedAt: minutesAgo(60),
+    updatedAt: minutesAgo(40),
+    waitUntil: minutesAgo(35),
+    ...patch,
+  });
+  afterAll(async () => {
+    // The fresh one leaves the resumer's index: no later drain of the shared stack picks it up.
+    await trust.putErasure(record('FRESH', { status: 'blocked', updatedAt: minutesAgo(0) }));
+  });
+
+  it('re-queues a stalled pending erasure and leaves fresh and done ones alone', async () => {
+    const t = await tokensFor(tenant);
+    await trust.putErasure(record('STALLED', {}));
+    const { waitUntil: _w, ...fresh } = record('FRESH', { phase: 'retire', updatedAt: minutesAgo(1) });
+    await trust.putErasure(fresh);
+    const finished = record('FINISHED', { status: 'done', phase: 'done', completedAt: minutesAgo(30) });
+    await trust.putErasure(finished);
+
+    await drain();
+    const stalled = await api(`/v1/erasures/STALLED`, { token: t.owner });
+    expect(stalled.body).toMatchObject({ status: 'done' });
+    expect(await trust.getErasure(tenant, 'FRESH')).toMatchObject({ status: 'pending', phase: 'retire' });
+    expect(await trust.getErasure(tenant, 'FINISHED')).toEqual(finished);
+  }, 60_000);
 });

@@ -7,7 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { applyErasure, ERASED, erasureChange } from '../../domain/audit/personal.ts';
-import type { ErasureStream } from '../../domain/trust/erasure.ts';
+import { type ErasureStream, erasureCovers } from '../../domain/trust/erasure.ts';
 import type { PersonKeys } from '../../use-cases/audit/ports.ts';
 import type { ErasurePage, ErasureTargets } from '../../use-cases/trust/ports.ts';
 import type { DynamoAuditStore } from './audit-store.ts';
@@ -18,8 +18,9 @@ import { isConditionFailure, toDomainError } from './errors.ts';
  * An erasure's work on the tables. Audit entries: a page of the stream's index (the person's id
  * as actor, subject or object; for impersonators, who have no index, the tenant's byTime shard
  * filtered on `e.impersonator.id`), each entry read by key and, when it still holds something of
- * the person, changed by one conditional UpdateItem touching only `e` (commitments, erased
- * markers), `f` and `ipp` (the plaintext helpers) — the `erasure` grant allows nothing else.
+ * the person under the erasure's key version (erasureCovers), changed by one conditional
+ * UpdateItem touching only `e` (commitments, erased markers), `f` and `ipp` (the plaintext
+ * helpers) — the `erasure` grant allows nothing else.
  */
 const PAGE = 100;
 const INDEX: Record<Exclude<ErasureStream, 'impersonator'>, { index: string; key: string }> = {
@@ -33,7 +34,7 @@ export interface DynamoErasureTargetsOptions {
   activityTable: string;
   directoryTable: string;
   shardsFor: (tenantId: string) => number;
-  /** How long a process elsewhere may still hold a deleted key (default: the key cache's age). */
+  /** How long a process elsewhere may still hold a retired or deleted key (default: the key cache's age). */
   waitSeconds?: number;
 }
 
@@ -52,9 +53,18 @@ export class DynamoErasureTargets implements ErasureTargets {
     return this.options.shardsFor(tenantId);
   }
 
+  keyVersion(tenantId: string, personId: string): Promise<string | null> {
+    return this.keys.version(tenantId, personId);
+  }
+
+  retireKey(tenantId: string, personId: string, version: string): Promise<void> {
+    return this.keys.retire(tenantId, personId, version);
+  }
+
   async auditPage(
     tenantId: string,
     personId: string,
+    versions: readonly string[] | undefined,
     stream: ErasureStream,
     shard: number,
     after: Record<string, unknown> | undefined,
@@ -93,7 +103,7 @@ export class DynamoErasureTargets implements ErasureTargets {
     }
     let changed = 0;
     for (const item of items) {
-      if (await this.eraseEntry(tenantId, personId, String(item.pk))) changed += 1;
+      if (await this.eraseEntry(tenantId, personId, versions, String(item.pk))) changed += 1;
     }
     return { changed, ...(next ? { after: next } : {}) };
   }
@@ -104,7 +114,12 @@ export class DynamoErasureTargets implements ErasureTargets {
    * `dynamodb:Attributes` condition allows) and writes the whole list view, on condition that it is
    * still the one read (another erasure of the same entry in between: read again and redo).
    */
-  private async eraseEntry(tenantId: string, personId: string, pk: string): Promise<boolean> {
+  private async eraseEntry(
+    tenantId: string,
+    personId: string,
+    versions: readonly string[] | undefined,
+    pk: string,
+  ): Promise<boolean> {
     for (let attempt = 0; attempt < 5; attempt++) {
       let item: Record<string, unknown> | undefined;
       try {
@@ -122,7 +137,7 @@ export class DynamoErasureTargets implements ErasureTargets {
         throw toDomainError(err, 'The audit store');
       }
       const stored = item?.e as Record<string, unknown> | undefined;
-      if (!stored) return false;
+      if (!stored || !erasureCovers(stored, personId, versions)) return false;
       const [opened] = await this.audit.open(tenantId, [stored]);
       const change = erasureChange(stored, opened!, personId);
       if (!change) return false;
@@ -177,8 +192,8 @@ export class DynamoErasureTargets implements ErasureTargets {
     }
   }
 
-  destroyKey(tenantId: string, personId: string): Promise<void> {
-    return this.keys.destroy(tenantId, personId);
+  destroyKey(tenantId: string, personId: string, version: string | undefined): Promise<void> {
+    return this.keys.destroy(tenantId, personId, version);
   }
 
   /**

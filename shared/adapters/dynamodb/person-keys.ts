@@ -8,13 +8,15 @@ import { isConditionFailure, toDomainError } from './errors.ts';
 
 /**
  * The Keys table: one item per (tenant, person), pk `tenant#person`, holding the person's current
- * data key wrapped by the KeyWrapper (`w`) and its version (`v`, 12 random base64url characters). An erasure deletes the
- * item; a person seen again later gets a new item, so a new version, and what was sealed under the
- * old one stays unreadable. Two writers making a person's first key race on a conditional put;
- * the loser reads the winner's key.
+ * data key wrapped by the KeyWrapper (`w`) and its version (`v`, 12 random base64url characters).
+ * An erasure first RETIRES the current version: a copy goes to pk `tenant#person#retired#version`
+ * (still readable by that version), then the current item is deleted on condition that it still
+ * holds that version, so the next writer makes a new version (a conditional put: two writers
+ * racing, the loser reads the winner's key). After its walk the erasure destroys the retired copy,
+ * and what was sealed under that version stays unreadable for good.
  *
  * Unwrapped keys are cached per process (a warm Lambda) for at most `cacheSeconds`, LRU-bounded;
- * a version found gone is remembered as gone (versions never come back). Locally, where every
+ * a retired version found gone is remembered as gone (versions never come back). Locally, where every
  * function runs in one process, each function keeps its own entries, as its own Lambda would.
  */
 const STORE = 'The key store';
@@ -55,7 +57,7 @@ export class DynamoPersonKeys implements PersonKeys {
   private cached(key: string): Promise<PersonKey | null> | undefined {
     const hit = CACHE.get(key);
     if (!hit) return undefined;
-    if (this.now() - hit.at > this.options.cacheSeconds * 1000) {
+    if (this.now() - hit.at >= this.options.cacheSeconds * 1000) {
       CACHE.delete(key);
       return undefined;
     }
@@ -78,20 +80,28 @@ export class DynamoPersonKeys implements PersonKeys {
     return value;
   }
 
-  private async read(tenantId: string, personId: string): Promise<PersonKey | null> {
-    let item: Record<string, unknown> | undefined;
+  /** The stored item of the person's current key (no suffix) or of a retired version. */
+  private async item(
+    tenantId: string,
+    personId: string,
+    retired?: string,
+  ): Promise<Record<string, unknown> | undefined> {
     try {
       const out = await this.client.send(
         new GetCommand({
           TableName: this.options.tableName,
-          Key: { pk: `${tenantId}#${personId}` },
+          Key: { pk: `${tenantId}#${personId}${retired === undefined ? '' : retiredSuffix(retired)}` },
           ConsistentRead: true,
         }),
       );
-      item = out.Item;
+      return out.Item;
     } catch (err) {
       throw toDomainError(err, STORE);
     }
+  }
+
+  private async read(tenantId: string, personId: string, retired?: string): Promise<PersonKey | null> {
+    const item = await this.item(tenantId, personId, retired);
     if (!item) return null;
     const key = await this.wrapper.unwrap(Buffer.from(item.w as Uint8Array), { tenantId, personId });
     return { version: String(item.v), key };
@@ -132,7 +142,7 @@ export class DynamoPersonKeys implements PersonKeys {
     // No LRU touch (a Map delete and set per person of every entry): within cacheSeconds, least
     // recently made is close enough to least recently used.
     const hit = CACHE.get(this.cacheKey(tenantId, personId));
-    if (!hit?.settled || this.now() - hit.at > this.options.cacheSeconds * 1000) return undefined;
+    if (!hit?.settled || this.now() - hit.at >= this.options.cacheSeconds * 1000) return undefined;
     return hit.settled;
   }
 
@@ -145,34 +155,93 @@ export class DynamoPersonKeys implements PersonKeys {
   }
 
   async find(tenantId: string, personId: string, version: string): Promise<Buffer | null> {
-    const gone = `${this.cacheKey(tenantId, personId)}#gone#${version}`;
-    if (this.cached(gone)) return null;
     const cacheKey = this.cacheKey(tenantId, personId);
     let value = this.cached(cacheKey);
+    const warm = value !== undefined;
     if (!value) value = this.remember(cacheKey, this.read(tenantId, personId));
     const key = await value;
     if (key && key.version === version) return key.key;
-    this.remember(gone, Promise.resolve(null));
+    // Not the current version: a retired one (an erasure under way), or gone (null, remembered).
+    const retiredKey = `${cacheKey}${retiredSuffix(version)}`;
+    const known = this.cached(retiredKey);
+    if (known) return (await known)?.key ?? null;
+    const retired = await this.remember(retiredKey, this.read(tenantId, personId, version));
+    if (retired || !warm) return retired?.key ?? null;
+    // Or newer than the cached current one (made after an erasure): read the current key afresh.
+    const fresh = await this.remember(cacheKey, this.read(tenantId, personId));
+    if (fresh && fresh.version === version) {
+      CACHE.delete(retiredKey);
+      return fresh.key;
+    }
     return null;
   }
 
-  async destroy(tenantId: string, personId: string): Promise<void> {
+  async version(tenantId: string, personId: string): Promise<string | null> {
+    const item = await this.item(tenantId, personId);
+    return item ? String(item.v) : null;
+  }
+
+  async retire(tenantId: string, personId: string, version: string): Promise<void> {
+    const current = await this.item(tenantId, personId);
+    if (current && String(current.v) === version) {
+      try {
+        // The copy first: the version stays readable at every moment.
+        await this.client.send(
+          new PutCommand({
+            TableName: this.options.tableName,
+            Item: {
+              pk: `${tenantId}#${personId}${retiredSuffix(version)}`,
+              v: version,
+              w: current.w,
+              ...(current.createdAt === undefined ? {} : { createdAt: current.createdAt }),
+              retiredAt: new Date().toISOString(),
+            },
+          }),
+        );
+        await this.client.send(
+          new DeleteCommand({
+            TableName: this.options.tableName,
+            Key: { pk: `${tenantId}#${personId}` },
+            ConditionExpression: '#v = :v',
+            ExpressionAttributeNames: { '#v': 'v' },
+            ExpressionAttributeValues: { ':v': version },
+          }),
+        );
+      } catch (err) {
+        // Another erasure of the person retired it meanwhile: retired all the same.
+        if (!isConditionFailure(err)) throw toDomainError(err, STORE);
+      }
+    }
+    // Else retired already (a repeated step): the copy was written before the delete.
+    this.forget(`|${this.options.tableName}|${tenantId}#${personId}`);
+  }
+
+  async destroy(tenantId: string, personId: string, version?: string): Promise<void> {
+    const suffix = `|${this.options.tableName}|${tenantId}#${personId}`;
     try {
       await this.client.send(
-        new DeleteCommand({ TableName: this.options.tableName, Key: { pk: `${tenantId}#${personId}` } }),
+        new DeleteCommand({
+          TableName: this.options.tableName,
+          Key: { pk: `${tenantId}#${personId}${version === undefined ? '' : retiredSuffix(version)}` },
+        }),
       );
     } catch (err) {
       throw toDomainError(err, STORE);
     }
-    // Every function's copy in this process (locally they all share it; in AWS, other Lambdas'
-    // copies expire within cacheSeconds, which an erasure waits out).
-    const suffix = `|${this.options.tableName}|${tenantId}#${personId}`;
-    for (const key of CACHE.keys())
-      if (key.endsWith(suffix) || key.includes(`${suffix}#gone#`)) CACHE.delete(key);
+    this.forget(version === undefined ? suffix : `${suffix}${retiredSuffix(version)}`);
+  }
+
+  /**
+   * Drops every function's cached copy in this process (locally they all share it; in AWS, other
+   * Lambdas' copies expire within cacheSeconds, which an erasure waits out).
+   */
+  private forget(suffix: string): void {
+    for (const key of CACHE.keys()) if (key.endsWith(suffix)) CACHE.delete(key);
   }
 }
 
 const noop = () => {};
+const retiredSuffix = (version: string) => `#retired#${version}`;
 
 /** Forgets every cached key (tests). */
 export function forgetPersonKeys(): void {

@@ -109,7 +109,8 @@ export const STATE_TABLE: TableDef = {
 
 /**
  * Each person's data key, wrapped (envelope encryption; dynamodb/person-keys.ts): pk
- * `tenant#person`, the wrapped key `w` and its version `v`. An erasure deletes the item.
+ * `tenant#person`, the wrapped key `w` and its version `v`. An erasure retires a version (copied
+ * to `tenant#person#retired#version`, the current item deleted), then deletes the copy.
  */
 export const KEYS_TABLE: TableDef = {
   id: 'Keys',

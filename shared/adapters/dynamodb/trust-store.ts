@@ -6,7 +6,12 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
-import { type ErasureRecord, erasureRecordSchema } from '../../domain/trust/erasure.ts';
+import {
+  type ErasureRecord,
+  type ErasureTask,
+  erasureRecordSchema,
+  erasureResumeAt,
+} from '../../domain/trust/erasure.ts';
 import { type LegalHold, legalHoldSchema } from '../../domain/trust/holds.ts';
 import { type ExpiryJob, expiryJobSchema } from '../../domain/trust/jobs.ts';
 import type { RetentionMonths, TrustLog } from '../../domain/trust/retention.ts';
@@ -15,15 +20,17 @@ import { isConditionFailure, toDomainError } from './errors.ts';
 import { STATE_TABLE, TTL_ATTRIBUTE } from './tables.ts';
 
 /**
- * A tenant's legal holds, retention setting and expiry jobs in the state table, all under pk
- * `TRUST#tenant`: `HOLD#id` (one per hold, kept when released), `RETENTION` (the tenant's months,
- * absent until first set, and the latest retention job of each log) and `XJOB#id` (expiry jobs;
+ * A tenant's legal holds, retention setting, expiry jobs and erasures in the state table, all under
+ * pk `TRUST#tenant`: `HOLD#id` (one per hold, kept when released), `RETENTION` (the tenant's months,
+ * absent until first set, and the latest retention job of each log), `XJOB#id` (expiry jobs;
  * while running they sit in the sparse `byDue` index as `dp` = `EXPIRY#running`, `nextRunAt` =
- * their last checkpoint, so the resumer finds stalled ones with one Query). One Query with
- * `sk BETWEEN HOLD# AND RETENTION` reads what every read and ingest applies.
+ * their last checkpoint, so the resumer finds stalled ones with one Query) and `ERASURE#id`
+ * (erasures; while pending, `dp` = `ERASURE#pending`, `nextRunAt` = erasureResumeAt). One Query
+ * with `sk BETWEEN HOLD# AND RETENTION` reads what every read and ingest applies.
  */
 const DUE_INDEX = STATE_TABLE.indexes.find((i) => i.name === 'byDue')?.name ?? 'byDue';
 export const RUNNING_JOBS = 'EXPIRY#running';
+export const PENDING_ERASURES = 'ERASURE#pending';
 /** Finished jobs stay readable (retention progress) for this long. */
 const DONE_JOB_DAYS = 90;
 
@@ -175,11 +182,24 @@ export class DynamoTrustStore {
 
   /** An erasure (`ERASURE#id`, outside the HOLD#…RETENTION range every read loads). */
   async putErasure(record: ErasureRecord): Promise<void> {
+    const resumeAt = erasureResumeAt(record);
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.options.tableName,
-          Item: { pk: pk(record.tenantId), sk: `ERASURE#${record.id}`, j: record },
+          Item: {
+            pk: pk(record.tenantId),
+            sk: `ERASURE#${record.id}`,
+            j: record,
+            ...(resumeAt === null
+              ? {}
+              : {
+                  dp: PENDING_ERASURES,
+                  nextRunAt: resumeAt,
+                  tenantId: record.tenantId,
+                  reportId: record.id,
+                }),
+          },
         }),
       );
     } catch (err) {
@@ -202,9 +222,46 @@ export class DynamoTrustStore {
     }
   }
 
+  /** Every erasure of a person in the tenant: one Query on `ERASURE#…`, filtered on the person. */
+  async erasuresOf(tenantId: string, personId: string): Promise<ErasureRecord[]> {
+    const out: ErasureRecord[] = [];
+    try {
+      const pages = paginateQuery(
+        { client: this.client },
+        {
+          TableName: this.options.tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :erasure)',
+          FilterExpression: '#j.#person = :person',
+          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk', '#j': 'j', '#person': 'personId' },
+          ExpressionAttributeValues: { ':pk': pk(tenantId), ':erasure': 'ERASURE#', ':person': personId },
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of pages) {
+        for (const item of page.Items ?? []) out.push(erasureRecordSchema.parse(item.j));
+      }
+    } catch (err) {
+      fail(err);
+    }
+    return out;
+  }
+
   /** Running jobs whose last checkpoint is before `before` (ISO): the resumer re-queues them. */
   async stalledJobs(before: string): Promise<{ tenantId: string; jobId: string }[]> {
-    const out: { tenantId: string; jobId: string }[] = [];
+    return (await this.stalled(RUNNING_JOBS, before)).map(({ tenantId, id }) => ({ tenantId, jobId: id }));
+  }
+
+  /** Pending erasures whose resume time (erasureResumeAt) is before `before` (ISO). */
+  async stalledErasures(before: string): Promise<ErasureTask[]> {
+    return (await this.stalled(PENDING_ERASURES, before)).map(({ tenantId, id }) => ({
+      tenantId,
+      erasureId: id,
+    }));
+  }
+
+  /** One Query on the sparse `byDue` index: the items of `dp` due before `before`. */
+  private async stalled(dp: string, before: string): Promise<{ tenantId: string; id: string }[]> {
+    const out: { tenantId: string; id: string }[] = [];
     try {
       const pages = paginateQuery(
         { client: this.client },
@@ -213,12 +270,12 @@ export class DynamoTrustStore {
           IndexName: DUE_INDEX,
           KeyConditionExpression: '#dp = :dp AND #at < :before',
           ExpressionAttributeNames: { '#dp': 'dp', '#at': 'nextRunAt' },
-          ExpressionAttributeValues: { ':dp': RUNNING_JOBS, ':before': before },
+          ExpressionAttributeValues: { ':dp': dp, ':before': before },
         },
       );
       for await (const page of pages) {
         for (const item of page.Items ?? [])
-          out.push({ tenantId: String(item.tenantId), jobId: String(item.reportId) });
+          out.push({ tenantId: String(item.tenantId), id: String(item.reportId) });
       }
     } catch (err) {
       fail(err);

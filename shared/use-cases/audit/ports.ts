@@ -52,10 +52,20 @@ export interface PersonKeys {
    * undefined. Optional: a fast path, never a different answer.
    */
   peek?(tenantId: string, personId: string): PersonKey | undefined;
-  /** The key of that version, or null when it is gone (the person was erased). */
+  /** The key of that version (current or retired), or null when it is gone (the person was erased). */
   find(tenantId: string, personId: string, version: string): Promise<Buffer | null>;
-  /** Deletes the person's key for good (an erasure); a no-op when there is none. */
-  destroy(tenantId: string, personId: string): Promise<void>;
+  /** The version of the person's current key, or null when they have none (never made one). */
+  version(tenantId: string, personId: string): Promise<string | null>;
+  /**
+   * Retires that version when it is still the current one (an erasure's first step): it stays
+   * readable by `find`, and `current` makes a new version from then on. Idempotent.
+   */
+  retire(tenantId: string, personId: string, version: string): Promise<void>;
+  /**
+   * Deletes a retired version for good (an erasure, after its walk); without a version, the
+   * current key (erasures requested before retirement existed). A no-op when there is none.
+   */
+  destroy(tenantId: string, personId: string, version?: string): Promise<void>;
   /** How long a process may keep using a key after it was destroyed elsewhere, in seconds. */
   readonly cacheSeconds: number;
 }

@@ -8,6 +8,7 @@ import {
   type ErasureRecord,
   type ErasureTask,
   type ErasureView,
+  erasureVersions,
   erasureView,
 } from '../../domain/trust/erasure.ts';
 import { type LegalHold, personHeld } from '../../domain/trust/holds.ts';
@@ -18,10 +19,21 @@ import type { ErasureQueue, ErasureStore, ErasureTargets } from './ports.ts';
  * legal hold covers is a 409 and nothing is written. The request is recorded in the audit log
  * (object `Person`, action `Erased`, the person's id only) and the work runs in the background:
  * each step does at most PAGES_PER_STEP pages, checkpoints the record, and queues the next step.
- * Every step can be repeated (a redelivered message, a crash before the checkpoint): entries
- * already erased are left as they are, a deleted key stays deleted.
+ * Every step can be repeated (a redelivered message, a crash before the checkpoint): a retired
+ * key stays retired, entries already erased are left as they are, a deleted key stays deleted.
+ *
+ * The order closes the writers' race: the person's key version is retired first, and the walk
+ * starts only once no writer's key cache can still hold it (`settle`), so no entry sealed under
+ * that version is written after the walk passed its place; only then is the version destroyed.
  */
 export const PAGES_PER_STEP = 10;
+
+/**
+ * Added to the key cache's age in AWS before the walk: an entry sealed with a cached key just
+ * before the cache expired is stored by its writer within the writer's timeout (every function
+ * that makes person keys times out sooner; test/infra asserts it), so the walk finds it.
+ */
+export const WRITE_GRACE_SECONDS = 30;
 
 export interface ErasureDeps {
   store: ErasureStore;
@@ -63,7 +75,7 @@ export async function requestErasure(
     id: (deps.newId ?? ulid)(),
     personId: input.personId,
     status: 'pending',
-    phase: 'audit',
+    phase: 'retire',
     stream: 0,
     shard: 0,
     auditEntries: 0,
@@ -104,9 +116,10 @@ export interface ErasureWorkerDeps {
 }
 
 /**
- * One step of an erasure: at most `pagesPerStep` pages, the record checkpointed after each, then
- * the next step queued. Returns what the step left: `more` (queued again), `waiting` (queued with
- * a delay until key caches expired), `done`, `blocked` (a hold now covers the person) or `gone`.
+ * One step of an erasure: at most `pagesPerStep` pages (a retirement, a wait, a page of entries),
+ * the record checkpointed after each, then the next step queued. Returns what the step left:
+ * `more` (queued again), `waiting` (queued with a delay until key caches expired), `done`,
+ * `blocked` (a hold now covers the person) or `gone`.
  */
 export async function runErasureTask(
   deps: ErasureWorkerDeps,
@@ -120,16 +133,48 @@ export async function runErasureTask(
     r = { ...next, updatedAt: deps.clock.now().toISOString() };
     await deps.store.putErasure(r);
   };
-  // A hold placed after the request wins: the erasure stops before destroying anything more.
+  // A hold placed after the request wins: the erasure stops before destroying anything more
+  // (a version already retired stays readable: the entries sealed under it read as before).
   if (r.phase !== 'wait' && personHeld(await deps.holds(r.tenantId), r.personId)) {
     await save({ ...r, status: 'blocked' });
     return 'blocked';
   }
   const t = deps.targets;
+  const waitUntil = () => new Date(deps.clock.now().getTime() + t.keyCacheSeconds * 1000).toISOString();
   for (let page = 0; page < (deps.pagesPerStep ?? PAGES_PER_STEP); page++) {
-    if (r.phase === 'audit') {
+    if (r.phase === 'retire') {
+      if (r.keyVersion === undefined) {
+        // Checkpointed before retiring: a repeated step retires this version, never a newer one.
+        const keyVersion = await t.keyVersion(r.tenantId, r.personId);
+        // Versions erasures blocked by a hold retired and left readable: erased with this one.
+        const before = new Set<string>();
+        for (const e of await deps.store.erasuresOf(r.tenantId, r.personId)) {
+          if (e.id !== r.id && e.status === 'blocked' && e.keyVersion && e.keyVersion !== keyVersion)
+            before.add(e.keyVersion);
+        }
+        await save({ ...r, keyVersion, ...(before.size > 0 ? { retiredBefore: [...before] } : {}) });
+        continue;
+      }
+      if (r.keyVersion !== null) await t.retireKey(r.tenantId, r.personId, r.keyVersion);
+      await save({ ...r, phase: 'settle', waitUntil: waitUntil() });
+    } else if (r.phase === 'settle' || r.phase === 'wait') {
+      const left = Date.parse(r.waitUntil ?? '') - deps.clock.now().getTime();
+      if (left > 0) {
+        await deps.queue.enqueue(task, Math.ceil(left / 1000));
+        return 'waiting';
+      }
+      if (r.phase === 'settle') {
+        const next: ErasureRecord = { ...r, phase: 'audit', stream: 0, shard: 0 };
+        delete next.waitUntil;
+        await save(next);
+        continue;
+      }
+      const now = deps.clock.now().toISOString();
+      await save({ ...r, phase: 'done', status: 'done', completedAt: now });
+      return 'done';
+    } else if (r.phase === 'audit') {
       const stream = ERASURE_STREAMS[r.stream]!;
-      const out = await t.auditPage(r.tenantId, r.personId, stream, r.shard, r.after);
+      const out = await t.auditPage(r.tenantId, r.personId, erasureVersions(r), stream, r.shard, r.after);
       const next: ErasureRecord = { ...r, auditEntries: r.auditEntries + out.changed };
       delete next.after;
       if (out.after) next.after = out.after;
@@ -147,19 +192,11 @@ export async function runErasureTask(
       else next.phase = 'keys';
       await save(next);
     } else if (r.phase === 'keys') {
-      await t.destroyKey(r.tenantId, r.personId);
+      const versions = erasureVersions(r);
+      if (versions === undefined) await t.destroyKey(r.tenantId, r.personId, undefined);
+      else for (const version of versions) await t.destroyKey(r.tenantId, r.personId, version);
       await t.tombstone(r.tenantId, r.personId);
-      const waitUntil = new Date(deps.clock.now().getTime() + t.keyCacheSeconds * 1000).toISOString();
-      await save({ ...r, phase: 'wait', waitUntil });
-    } else if (r.phase === 'wait') {
-      const left = Date.parse(r.waitUntil ?? '') - deps.clock.now().getTime();
-      if (left > 0) {
-        await deps.queue.enqueue(task, Math.ceil(left / 1000));
-        return 'waiting';
-      }
-      const now = deps.clock.now().toISOString();
-      await save({ ...r, phase: 'done', status: 'done', completedAt: now });
-      return 'done';
+      await save({ ...r, phase: 'wait', waitUntil: waitUntil() });
     }
   }
   await deps.queue.enqueue(task);

@@ -100,18 +100,3 @@ export async function runExpiryTask(
   await deps.queue.enqueue(task);
   return 'continued';
 }
-
-/** The resumer: running jobs without a checkpoint for `staleSeconds` are queued again. */
-export async function resumeStalledJobs(
-  deps: {
-    stalled: (before: string) => Promise<ExpiryTask[]>;
-    queue: ExpiryQueue;
-    clock: Clock;
-  },
-  staleSeconds = 15 * 60,
-): Promise<number> {
-  const before = new Date(deps.clock.now().getTime() - staleSeconds * 1000).toISOString();
-  const tasks = await deps.stalled(before);
-  for (const task of tasks) await deps.queue.enqueue(task);
-  return tasks.length;
-}

@@ -17,6 +17,8 @@ export interface ErasureQueue {
 export interface ErasureStore {
   putErasure(record: ErasureRecord): Promise<void>;
   getErasure(tenantId: string, id: string): Promise<ErasureRecord | null>;
+  /** Every erasure of the person in the tenant (a few at most). */
+  erasuresOf(tenantId: string, personId: string): Promise<ErasureRecord[]>;
 }
 
 /** One page of a person's audit entries, as the erasure walks them. */
@@ -30,10 +32,18 @@ export interface ErasurePage {
 /** What an erasure needs of the logs, the directory and the key store. */
 export interface ErasureTargets {
   shards(tenantId: string): number;
-  /** Erases the person's fields in one page of one stream (idempotent per entry). */
+  /** The version of the person's current data key, or null when they have none. */
+  keyVersion(tenantId: string, personId: string): Promise<string | null>;
+  /** Retires that version of the person's key (readable still; writers get a new one). Idempotent. */
+  retireKey(tenantId: string, personId: string, version: string): Promise<void>;
+  /**
+   * Erases the person's fields in one page of one stream (idempotent per entry), in entries
+   * erasureCovers (domain/trust/erasure.ts) for `versions`.
+   */
   auditPage(
     tenantId: string,
     personId: string,
+    versions: readonly string[] | undefined,
     stream: ErasureStream,
     shard: number,
     after: Record<string, unknown> | undefined,
@@ -44,11 +54,11 @@ export interface ErasureTargets {
     personId: string,
     after: Record<string, unknown> | undefined,
   ): Promise<{ count: number; after?: Record<string, unknown> }>;
-  /** Deletes the person's data key. */
-  destroyKey(tenantId: string, personId: string): Promise<void>;
+  /** Deletes the retired version of the person's key (undefined: their current key, older jobs). */
+  destroyKey(tenantId: string, personId: string, version: string | undefined): Promise<void>;
   /** Replaces the person's directory record by a tombstone whose name reads "[erased]". */
   tombstone(tenantId: string, personId: string): Promise<void>;
-  /** Seconds a warm process may keep using a deleted key. */
+  /** Seconds a warm process may keep using a retired or deleted key from its cache. */
   readonly keyCacheSeconds: number;
 }
 

@@ -42,6 +42,10 @@ function memoryKeys(): PersonKeys & { erase(person: string): void; calls: string
       const k = keys.get(`${tenantId}#${personId}`);
       return k && k.version === version ? k.key : null;
     },
+    async version(tenantId, personId) {
+      return keys.get(`${tenantId}#${personId}`)?.version ?? null;
+    },
+    async retire() {},
     async destroy(tenantId, personId) {
       keys.delete(`${tenantId}#${personId}`);
     },

@@ -90,3 +90,93 @@ describe('person keys', () => {
     expect(uncached.peek('t1', 'u5')).toBeUndefined();
   });
 });
+
+describe('retiring a person key (the first step of an erasure)', () => {
+  // The Keys table in memory, with the conditions the store writes.
+  function table() {
+    const items = new Map<string, Record<string, unknown>>();
+    ddb.on(GetCommand).callsFake(async (input) => {
+      const item = items.get(input.Key.pk);
+      return item ? { Item: structuredClone(item) } : {};
+    });
+    ddb.on(PutCommand).callsFake(async (input) => {
+      if (input.ConditionExpression === 'attribute_not_exists(pk)' && items.has(input.Item.pk))
+        throw new ConditionalCheckFailedException({ message: 'exists', $metadata: {} });
+      items.set(input.Item.pk, structuredClone(input.Item));
+      return {};
+    });
+    ddb.on(DeleteCommand).callsFake(async (input) => {
+      const item = items.get(input.Key.pk);
+      if (input.ConditionExpression && item?.v !== input.ExpressionAttributeValues[':v'])
+        throw new ConditionalCheckFailedException({ message: 'changed', $metadata: {} });
+      items.delete(input.Key.pk);
+      return {};
+    });
+    return items;
+  }
+
+  it('keeps the retired version readable, gives writers a new one, and destroys only the retired one', async () => {
+    const items = table();
+    const writer = keys();
+    const old = await writer.current('t1', 'u4');
+    expect(await writer.version('t1', 'u4')).toBe(old.version);
+    const job = keys();
+    await job.retire('t1', 'u4', old.version);
+    // Locally every function shares this process: their cached copies go with the retirement.
+    const fresh = await writer.current('t1', 'u4');
+    expect(fresh.version).not.toBe(old.version);
+    expect((await writer.find('t1', 'u4', old.version))?.equals(old.key)).toBe(true);
+    expect((await writer.find('t1', 'u4', fresh.version))?.equals(fresh.key)).toBe(true);
+    // Repeated (a redelivered step): the new version stays current.
+    await job.retire('t1', 'u4', old.version);
+    expect(await job.version('t1', 'u4')).toBe(fresh.version);
+    await job.destroy('t1', 'u4', old.version);
+    expect(await writer.find('t1', 'u4', old.version)).toBeNull();
+    expect((await writer.find('t1', 'u4', fresh.version))?.equals(fresh.key)).toBe(true);
+    expect([...items.keys()]).toEqual(['t1#u4']);
+  });
+
+  it('leaves a newer version current when the delete finds it changed', async () => {
+    const items = table();
+    const old = await keys().current('t1', 'u5');
+    items.set('t1#u5', { ...items.get('t1#u5')!, v: 'newer' });
+    await keys().retire('t1', 'u5', old.version);
+    expect(items.get('t1#u5')?.v).toBe('newer');
+    await keys().retire('t1', 'u5', 'newer-still');
+    expect(items.get('t1#u5')?.v).toBe('newer');
+  });
+
+  it('serves a warm cache of the retired version until its max age (what the erasure waits out)', async () => {
+    const items = table();
+    const writer = keys();
+    const old = await writer.current('t1', 'u6');
+    // Another process retires it (this process's cache is not dropped).
+    items.set(`t1#u6#retired#${old.version}`, { ...items.get('t1#u6')!, pk: `t1#u6#retired#${old.version}` });
+    items.delete('t1#u6');
+    now += 299_999;
+    expect((await writer.current('t1', 'u6')).version).toBe(old.version);
+    now += 1;
+    expect((await writer.current('t1', 'u6')).version).not.toBe(old.version);
+  });
+});
+
+describe('a reader’s cache after an erasure', () => {
+  it('finds a version made after it cached "no key" (a person erased, then seen again), once per max age', async () => {
+    const items = new Map<string, Record<string, unknown>>();
+    ddb.on(GetCommand).callsFake(async (input) => {
+      const item = items.get(input.Key.pk);
+      return item ? { Item: structuredClone(item) } : {};
+    });
+    const reader = keys();
+    expect(await reader.find('t1', 'u7', 'erased-version')).toBeNull();
+    const gets = ddb.commandCalls(GetCommand).length;
+    // Gone stays gone from the cache: no more reads.
+    expect(await reader.find('t1', 'u7', 'erased-version')).toBeNull();
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(gets);
+    // A writer in another process makes the person's new key; this reader still caches "no key".
+    const { plain, wrapped } = await wrapper.generate({ tenantId: 't1', personId: 'u7' });
+    items.set('t1#u7', { pk: 't1#u7', v: 'made-later', w: wrapped });
+    const made = { version: 'made-later', key: plain };
+    expect((await reader.find('t1', 'u7', made.version))?.equals(made.key)).toBe(true);
+  });
+});

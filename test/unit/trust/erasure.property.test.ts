@@ -15,7 +15,11 @@ import {
 import { type AuditListItem, auditEventInputSchema } from '../../../shared/domain/audit/schema.ts';
 import type { UserCaller } from '../../../shared/domain/caller.ts';
 import { ConflictError } from '../../../shared/domain/errors.ts';
-import type { ErasureRecord, ErasureStream } from '../../../shared/domain/trust/erasure.ts';
+import {
+  type ErasureRecord,
+  type ErasureStream,
+  erasureCovers,
+} from '../../../shared/domain/trust/erasure.ts';
 import type { LegalHold } from '../../../shared/domain/trust/holds.ts';
 import { toEntry } from '../../../shared/use-cases/audit/ingest.ts';
 import {
@@ -78,7 +82,10 @@ describe('erasure over random timelines', () => {
           }
           return k;
         };
-        const find = (p: string, v: string) => (keys.get(p)?.version === v ? keys.get(p)!.key : null);
+        // Retired versions stay readable until the erasure destroys them.
+        const retired = new Map<string, Buffer>();
+        const find = (p: string, v: string) =>
+          keys.get(p)?.version === v ? keys.get(p)!.key : (retired.get(`${p}#${v}`) ?? null);
         const rows = new Map<string, { stored: Record<string, unknown>; hash: string }>();
         const holds: LegalHold[] = [];
         const records = new Map<string, ErasureRecord>();
@@ -88,6 +95,9 @@ describe('erasure over random timelines', () => {
         const store = {
           async putErasure(r: ErasureRecord) {
             records.set(r.id, structuredClone(r));
+          },
+          async erasuresOf(_t: string, p: string) {
+            return [...records.values()].filter((r) => r.personId === p);
           },
           async getErasure(_t: string, id: string) {
             return records.get(id) ?? null;
@@ -119,9 +129,17 @@ describe('erasure over random timelines', () => {
           targets: {
             keyCacheSeconds: 0,
             shards: () => 1,
-            async auditPage(_t, p, stream) {
+            keyVersion: async (_t, p) => keys.get(p)?.version ?? null,
+            async retireKey(_t, p, version) {
+              const k = keys.get(p);
+              if (k?.version !== version) return;
+              retired.set(`${p}#${version}`, k.key);
+              keys.delete(p);
+            },
+            async auditPage(_t, p, versions, stream) {
               let changed = 0;
               for (const row of rows.values()) {
+                if (!erasureCovers(row.stored, p, versions)) continue;
                 const opened = openListItem(row.stored, find);
                 if (!roleOf(opened, p, stream)) continue;
                 const change = erasureChange(row.stored, opened, p);
@@ -133,7 +151,7 @@ describe('erasure over random timelines', () => {
               return { changed };
             },
             activityPage: async () => ({ count: 0 }),
-            destroyKey: async (_t, p) => void keys.delete(p),
+            destroyKey: async (_t, p, version) => void retired.delete(`${p}#${version}`),
             tombstone: async () => {},
           },
         };

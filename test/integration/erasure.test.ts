@@ -6,6 +6,7 @@ import { DynamoTrustStore } from '../../shared/adapters/dynamodb/trust-store.ts'
 import { localKeyWrapper } from '../../shared/adapters/kms/data-keys.ts';
 import { SEAL_GRACE_MS } from '../../shared/domain/audit/digest.ts';
 import { sealEntry } from '../../shared/domain/audit/integrity.ts';
+import { sealedKeys } from '../../shared/domain/audit/personal.ts';
 import { auditEventInputSchema } from '../../shared/domain/audit/schema.ts';
 import type { ErasureRecord } from '../../shared/domain/trust/erasure.ts';
 import { toEntry } from '../../shared/use-cases/audit/ingest.ts';
@@ -375,7 +376,7 @@ describe('erasure against a writer holding the old key', () => {
     (await raw.send(new GetCommand({ TableName: inject('tables').audit, Key: { pk: `${tenant}#${id}` } })))
       .Item!;
   const versionOf = (item: Record<string, any>) =>
-    (item.e.pd as { p: string; k: string }[]).find((g) => g.p === PAT.id)!.k;
+    sealedKeys(item.e).find((g) => g.person === PAT.id)!.version;
 
   beforeAll(async () => {
     t = await tokensFor(tenant);

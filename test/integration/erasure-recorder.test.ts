@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { api, baseUrl, tokensFor, uniqueTenant } from './helpers.ts';
+import { exportText as exportFile } from './support/export-file.ts';
 import { rawDynamo } from './support/raw-dynamo.ts';
 
 /**
@@ -15,23 +16,8 @@ type Tokens = Awaited<ReturnType<typeof tokensFor>>;
 const MIA = { id: 'u-mia', name: 'Miriam Vantablack' };
 const LEE = { id: 'u-lee', name: 'Lee Learner' };
 
-async function exportText(t: Tokens, format: 'csv' | 'json') {
-  const created = await api('/v1/exports', {
-    token: t.owner,
-    body: { log: 'activity', format, filters: { from: '2000-01-01T00:00:00Z' } },
-  });
-  expect(created.status, created.text).toBe(202);
-  for (let i = 0; i < 150; i++) {
-    const res = await api(`/v1/exports/${created.body.id}`, { token: t.owner });
-    if (res.body.status === 'succeeded') {
-      const redirect = await fetch(res.body.downloadUrl, { redirect: 'manual' });
-      return (await fetch(redirect.headers.get('location')!)).text();
-    }
-    expect(res.body.status).not.toBe('failed');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('export did not finish');
-}
+const exportText = (t: Tokens, format: 'csv' | 'json') =>
+  exportFile(t.owner, { log: 'activity', format, filters: { from: '2000-01-01T00:00:00Z' } });
 
 describe('erasure of a person who recorded activity for others', () => {
   const tenant = uniqueTenant('erase-rec');

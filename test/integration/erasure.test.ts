@@ -12,6 +12,7 @@ import type { ErasureRecord } from '../../shared/domain/trust/erasure.ts';
 import { toEntry } from '../../shared/use-cases/audit/ingest.ts';
 import type { PersonKeys } from '../../shared/use-cases/audit/ports.ts';
 import { api, baseUrl, tokensFor, uniqueTenant } from './helpers.ts';
+import { exportText as exportFile } from './support/export-file.ts';
 import { rawDynamo } from './support/raw-dynamo.ts';
 import { runVerify } from './support/verify.ts';
 
@@ -56,6 +57,21 @@ async function local(path: string, body: unknown = {}) {
   });
   expect(res.status).toBe(200);
   return res.json();
+}
+/**
+ * Seals the hour before `thisHour` for `tenant` only (the stack is shared, and another file's
+ * chains must start where it says): that hour is closed (its grace passed), this one is not.
+ */
+async function sealLastHour(tenant: string, thisHour: number) {
+  const sealed = await api<{ digests: number }>('/_local/seal', {
+    body: {
+      now: new Date(thisHour + SEAL_GRACE_MS + 1000).toISOString(),
+      fromHour: new Date(thisHour - HOUR_MS).toISOString(),
+      tenants: [tenant],
+    },
+    unchecked: true,
+  });
+  expect(sealed.status).toBe(200);
 }
 const drain = (maxSteps?: number) => local('/_local/erasure-jobs', maxSteps ? { maxSteps } : {});
 
@@ -103,23 +119,8 @@ async function auditItems(t: Tokens, q = '') {
   expect(res.status, res.text).toBe(200);
   return res.body.items as Record<string, any>[];
 }
-async function exportText(t: Tokens, log: 'audit' | 'activity', format: 'csv' | 'json') {
-  const created = await api('/v1/exports', {
-    token: t.owner,
-    body: { log, format, filters: { from: '2000-01-01T00:00:00Z' } },
-  });
-  expect(created.status, created.text).toBe(202);
-  for (let i = 0; i < 150; i++) {
-    const res = await api(`/v1/exports/${created.body.id}`, { token: t.owner });
-    if (res.body.status === 'succeeded') {
-      const redirect = await fetch(res.body.downloadUrl, { redirect: 'manual' });
-      return (await fetch(redirect.headers.get('location')!)).text();
-    }
-    expect(res.body.status).not.toBe('failed');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('export did not finish');
-}
+const exportText = (t: Tokens, log: 'audit' | 'activity', format: 'csv' | 'json') =>
+  exportFile(t.owner, { log, format, filters: { from: '2000-01-01T00:00:00Z' } });
 describe('erasure of a person', () => {
   const tenant = uniqueTenant('erase');
   let t: Tokens;
@@ -214,17 +215,7 @@ describe('erasure of a person', () => {
   });
 
   it('seals the hour, erases the learner in resumable steps, and reports done with counts', async () => {
-    const sealed = await api<{ digests: number }>('/_local/seal', {
-      body: {
-        // The last hour is closed (its grace passed); this one is not.
-        now: new Date(thisHour + SEAL_GRACE_MS + 1000).toISOString(),
-        fromHour: new Date(lastHour).toISOString(),
-        // This tenant only: the stack is shared, and another file's chains must start where it says.
-        tenants: [tenant],
-      },
-      unchecked: true,
-    });
-    expect(sealed.status).toBe(200);
+    await sealLastHour(tenant, thisHour);
     verifyTo = new Date(thisHour).toISOString();
     const before = await runVerify(t.owner, lastHour, verifyTo);
     expect(before.code, before.out).toBe(0);
@@ -440,15 +431,7 @@ describe('erasure against a writer holding the old key', () => {
     expect((await auditItems(t, `&ip=${PAT.ip}`)).map((i) => i.id)).toEqual(['race-fresh']);
     for (const secret of [PAT.name, PAT.email]) expect(JSON.stringify(items)).not.toContain(secret);
 
-    const sealed = await api<{ digests: number }>('/_local/seal', {
-      body: {
-        now: new Date(thisHour + SEAL_GRACE_MS + 1000).toISOString(),
-        fromHour: new Date(lastHour).toISOString(),
-        tenants: [tenant],
-      },
-      unchecked: true,
-    });
-    expect(sealed.status).toBe(200);
+    await sealLastHour(tenant, thisHour);
     const { code, out } = await runVerify(t.owner, lastHour, new Date(thisHour).toISOString());
     expect(code, out).toBe(0);
   }, 60_000);

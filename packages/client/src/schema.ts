@@ -966,7 +966,7 @@ export interface components {
             hash: string;
             /** @description base64url, 16 bytes: keys the field salts of the commitments */
             salt?: string;
-            /** @description base64url field salts an erasure kept (the entry salt is gone) */
+            /** @description base64url salt of each personal field, given instead of the entry salt (entries sealed per person, and legacy entries after an erasure); a field absent here takes its salt from `salt` */
             salts?: {
                 "actor.name"?: string;
                 "actor.email"?: string;

@@ -170,7 +170,8 @@ const integritySchema = z
       .optional()
       .meta({ description: 'base64url, 16 bytes: keys the field salts of the commitments' }),
     salts: personalMap.meta({
-      description: 'base64url field salts an erasure kept (the entry salt is gone)',
+      description:
+        'base64url salt of each personal field, given instead of the entry salt (entries sealed per person, and legacy entries after an erasure); a field absent here takes its salt from `salt`',
     }),
     commitments: personalMap.meta({ description: 'Hex commitments of erased personal values' }),
   })

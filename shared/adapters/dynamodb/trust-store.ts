@@ -181,7 +181,7 @@ export class DynamoTrustStore {
   }
 
   /** An erasure (`ERASURE#id`, outside the HOLD#…RETENTION range every read loads). */
-  async putErasure(record: ErasureRecord): Promise<void> {
+  async putErasure(record: ErasureRecord, previousUpdatedAt?: string): Promise<boolean> {
     const resumeAt = erasureResumeAt(record);
     try {
       await this.client.send(
@@ -200,9 +200,18 @@ export class DynamoTrustStore {
                   reportId: record.id,
                 }),
           },
+          ...(previousUpdatedAt === undefined
+            ? {}
+            : {
+                ConditionExpression: '#j.#u = :u',
+                ExpressionAttributeNames: { '#j': 'j', '#u': 'updatedAt' },
+                ExpressionAttributeValues: { ':u': previousUpdatedAt },
+              }),
         }),
       );
+      return true;
     } catch (err) {
+      if (previousUpdatedAt !== undefined && isConditionFailure(err)) return false;
       fail(err);
     }
   }

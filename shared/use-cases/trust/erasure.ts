@@ -119,86 +119,102 @@ export interface ErasureWorkerDeps {
  * One step of an erasure: at most `pagesPerStep` pages (a retirement, a wait, a page of entries),
  * the record checkpointed after each, then the next step queued. Returns what the step left:
  * `more` (queued again), `waiting` (queued with a delay until key caches expired), `done`,
- * `blocked` (a hold now covers the person) or `gone`.
+ * `blocked` (a hold now covers the person), `gone`, or `superseded` (another copy of this step
+ * checkpointed first and carries on; this one stopped before doing more).
  */
 export async function runErasureTask(
   deps: ErasureWorkerDeps,
   task: ErasureTask,
-): Promise<'more' | 'waiting' | 'done' | 'blocked' | 'gone'> {
+): Promise<'more' | 'waiting' | 'done' | 'blocked' | 'gone' | 'superseded'> {
   const loaded = await deps.store.getErasure(task.tenantId, task.erasureId);
   if (!loaded) return 'gone';
   let r: ErasureRecord = loaded;
   if (r.status !== 'pending') return r.status === 'done' ? 'done' : 'blocked';
+  // Every checkpoint is written only over the record this step loaded or last wrote: a second
+  // copy of the step (a redelivered or re-queued message) loses, and stops without a trace.
   const save = async (next: ErasureRecord) => {
-    r = { ...next, updatedAt: deps.clock.now().toISOString() };
-    await deps.store.putErasure(r);
+    const written: ErasureRecord = { ...next, updatedAt: deps.clock.now().toISOString() };
+    if (!(await deps.store.putErasure(written, r.updatedAt))) throw SUPERSEDED;
+    r = written;
   };
-  // A hold placed after the request wins: the erasure stops before destroying anything more
-  // (a version already retired stays readable: the entries sealed under it read as before).
-  if (r.phase !== 'wait' && personHeld(await deps.holds(r.tenantId), r.personId)) {
-    await save({ ...r, status: 'blocked' });
-    return 'blocked';
+  try {
+    return await step();
+  } catch (err) {
+    if (err === SUPERSEDED) return 'superseded';
+    throw err;
   }
-  const t = deps.targets;
-  const waitUntil = () => new Date(deps.clock.now().getTime() + t.keyCacheSeconds * 1000).toISOString();
-  for (let page = 0; page < (deps.pagesPerStep ?? PAGES_PER_STEP); page++) {
-    if (r.phase === 'retire') {
-      if (r.keyVersion === undefined) {
-        // Checkpointed before retiring: a repeated step retires this version, never a newer one.
-        const keyVersion = await t.keyVersion(r.tenantId, r.personId);
-        // Versions erasures blocked by a hold retired and left readable: erased with this one.
-        const before = new Set<string>();
-        for (const e of await deps.store.erasuresOf(r.tenantId, r.personId)) {
-          if (e.id !== r.id && e.status === 'blocked' && e.keyVersion && e.keyVersion !== keyVersion)
-            before.add(e.keyVersion);
-        }
-        await save({ ...r, keyVersion, ...(before.size > 0 ? { retiredBefore: [...before] } : {}) });
-        continue;
-      }
-      if (r.keyVersion !== null) await t.retireKey(r.tenantId, r.personId, r.keyVersion);
-      await save({ ...r, phase: 'settle', waitUntil: waitUntil() });
-    } else if (r.phase === 'settle' || r.phase === 'wait') {
-      const left = Date.parse(r.waitUntil ?? '') - deps.clock.now().getTime();
-      if (left > 0) {
-        await deps.queue.enqueue(task, Math.ceil(left / 1000));
-        return 'waiting';
-      }
-      if (r.phase === 'settle') {
-        const next: ErasureRecord = { ...r, phase: 'audit', stream: 0, shard: 0 };
-        delete next.waitUntil;
-        await save(next);
-        continue;
-      }
-      const now = deps.clock.now().toISOString();
-      await save({ ...r, phase: 'done', status: 'done', completedAt: now });
-      return 'done';
-    } else if (r.phase === 'audit') {
-      const stream = ERASURE_STREAMS[r.stream]!;
-      const out = await t.auditPage(r.tenantId, r.personId, erasureVersions(r), stream, r.shard, r.after);
-      const next: ErasureRecord = { ...r, auditEntries: r.auditEntries + out.changed };
-      delete next.after;
-      if (out.after) next.after = out.after;
-      else if (stream === 'impersonator' && r.shard + 1 < t.shards(r.tenantId)) next.shard = r.shard + 1;
-      else if (r.stream + 1 < ERASURE_STREAMS.length) {
-        next.stream = r.stream + 1;
-        next.shard = 0;
-      } else next.phase = 'activity';
-      await save(next);
-    } else if (r.phase === 'activity') {
-      const out = await t.activityPage(r.tenantId, r.personId, r.after);
-      const next: ErasureRecord = { ...r, activityEntries: r.activityEntries + out.count };
-      delete next.after;
-      if (out.after) next.after = out.after;
-      else next.phase = 'keys';
-      await save(next);
-    } else if (r.phase === 'keys') {
-      const versions = erasureVersions(r);
-      if (versions === undefined) await t.destroyKey(r.tenantId, r.personId, undefined);
-      else for (const version of versions) await t.destroyKey(r.tenantId, r.personId, version);
-      await t.tombstone(r.tenantId, r.personId);
-      await save({ ...r, phase: 'wait', waitUntil: waitUntil() });
+
+  async function step(): Promise<'more' | 'waiting' | 'done' | 'blocked'> {
+    // A hold placed after the request wins: the erasure stops before destroying anything more
+    // (a version already retired stays readable: the entries sealed under it read as before).
+    if (r.phase !== 'wait' && personHeld(await deps.holds(r.tenantId), r.personId)) {
+      await save({ ...r, status: 'blocked' });
+      return 'blocked';
     }
+    const t = deps.targets;
+    const waitUntil = () => new Date(deps.clock.now().getTime() + t.keyCacheSeconds * 1000).toISOString();
+    for (let page = 0; page < (deps.pagesPerStep ?? PAGES_PER_STEP); page++) {
+      if (r.phase === 'retire') {
+        if (r.keyVersion === undefined) {
+          // Checkpointed before retiring: a repeated step retires this version, never a newer one.
+          const keyVersion = await t.keyVersion(r.tenantId, r.personId);
+          // Versions erasures blocked by a hold retired and left readable: erased with this one.
+          const before = new Set<string>();
+          for (const e of await deps.store.erasuresOf(r.tenantId, r.personId)) {
+            if (e.id !== r.id && e.status === 'blocked' && e.keyVersion && e.keyVersion !== keyVersion)
+              before.add(e.keyVersion);
+          }
+          await save({ ...r, keyVersion, ...(before.size > 0 ? { retiredBefore: [...before] } : {}) });
+          continue;
+        }
+        if (r.keyVersion !== null) await t.retireKey(r.tenantId, r.personId, r.keyVersion);
+        await save({ ...r, phase: 'settle', waitUntil: waitUntil() });
+      } else if (r.phase === 'settle' || r.phase === 'wait') {
+        const left = Date.parse(r.waitUntil ?? '') - deps.clock.now().getTime();
+        if (left > 0) {
+          await deps.queue.enqueue(task, Math.ceil(left / 1000));
+          return 'waiting';
+        }
+        if (r.phase === 'settle') {
+          const next: ErasureRecord = { ...r, phase: 'audit', stream: 0, shard: 0 };
+          delete next.waitUntil;
+          await save(next);
+          continue;
+        }
+        const now = deps.clock.now().toISOString();
+        await save({ ...r, phase: 'done', status: 'done', completedAt: now });
+        return 'done';
+      } else if (r.phase === 'audit') {
+        const stream = ERASURE_STREAMS[r.stream]!;
+        const out = await t.auditPage(r.tenantId, r.personId, erasureVersions(r), stream, r.shard, r.after);
+        const next: ErasureRecord = { ...r, auditEntries: r.auditEntries + out.changed };
+        delete next.after;
+        if (out.after) next.after = out.after;
+        else if (stream === 'impersonator' && r.shard + 1 < t.shards(r.tenantId)) next.shard = r.shard + 1;
+        else if (r.stream + 1 < ERASURE_STREAMS.length) {
+          next.stream = r.stream + 1;
+          next.shard = 0;
+        } else next.phase = 'activity';
+        await save(next);
+      } else if (r.phase === 'activity') {
+        const out = await t.activityPage(r.tenantId, r.personId, r.after);
+        const next: ErasureRecord = { ...r, activityEntries: r.activityEntries + out.count };
+        delete next.after;
+        if (out.after) next.after = out.after;
+        else next.phase = 'keys';
+        await save(next);
+      } else if (r.phase === 'keys') {
+        const versions = erasureVersions(r);
+        if (versions === undefined) await t.destroyKey(r.tenantId, r.personId, undefined);
+        else for (const version of versions) await t.destroyKey(r.tenantId, r.personId, version);
+        await t.tombstone(r.tenantId, r.personId);
+        await save({ ...r, phase: 'wait', waitUntil: waitUntil() });
+      }
+    }
+    await deps.queue.enqueue(task);
+    return 'more';
   }
-  await deps.queue.enqueue(task);
-  return 'more';
 }
+
+/** Thrown by a checkpoint another copy of the step wrote first (see `save`). */
+const SUPERSEDED = new Error('erasure step superseded');

@@ -15,7 +15,12 @@ export interface ErasureQueue {
 
 /** Erasure records (the state table). */
 export interface ErasureStore {
-  putErasure(record: ErasureRecord): Promise<void>;
+  /**
+   * Stores the record. With `previousUpdatedAt`, only over the record as it was then (optimistic
+   * locking: two copies of one step, a redelivered or re-queued message, never both write):
+   * false when the stored record moved on meanwhile, and nothing is written.
+   */
+  putErasure(record: ErasureRecord, previousUpdatedAt?: string): Promise<boolean>;
   getErasure(tenantId: string, id: string): Promise<ErasureRecord | null>;
   /** Every erasure of the person in the tenant (a few at most). */
   erasuresOf(tenantId: string, personId: string): Promise<ErasureRecord[]>;

@@ -52,7 +52,11 @@ function harness(
   records.set('E1', record);
   const deps: ErasureWorkerDeps = {
     store: {
-      putErasure: async (r) => void records.set(r.id, structuredClone(r)),
+      putErasure: async (r, previous) => {
+        if (previous !== undefined && records.get(r.id)?.updatedAt !== previous) return false;
+        records.set(r.id, structuredClone(r));
+        return true;
+      },
       getErasure: async (_t, id) => structuredClone(records.get(id) ?? null),
       erasuresOf: async () => structuredClone([...records.values()]),
     },
@@ -121,6 +125,23 @@ function harness(
 }
 
 describe('the erasure job', () => {
+  it('stops a second copy of a step that loaded the record before the first checkpointed, writing nothing', async () => {
+    const h = harness(300);
+    // A redelivered (or re-queued) copy loaded the record before the version was noted…
+    const stale = structuredClone(h.records.get('E1')!);
+    h.advance(1);
+    expect(await h.step()).toBe('more'); // notes v1
+    h.advance(1);
+    expect(await h.step()).toBe('more'); // retires v1
+    h.write('after-retire'); // a writer makes v2
+    h.advance(1);
+    // …and runs late: it would note v2 and walk and destroy that instead of v1.
+    const late = { ...h.deps, store: { ...h.deps.store, getErasure: async () => structuredClone(stale) } };
+    expect(await runErasureTask(late, h.task)).toBe('superseded');
+    expect(h.records.get('E1')).toMatchObject({ keyVersion: 'v1', phase: 'settle' });
+    expect([...h.retired]).toEqual(['v1']);
+  });
+
   it('retires the key, waits out writers’ caches, walks, destroys, waits out readers’ caches, then is done', async () => {
     const h = harness(300);
     expect(await h.step()).toBe('more'); // notes the version

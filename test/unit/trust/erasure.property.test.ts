@@ -93,8 +93,10 @@ describe('erasure over random timelines', () => {
         let ids = 0;
         const clock = { now: () => new Date('2026-12-01T12:00:00Z') };
         const store = {
-          async putErasure(r: ErasureRecord) {
+          async putErasure(r: ErasureRecord, previous?: string) {
+            if (previous !== undefined && records.get(r.id)?.updatedAt !== previous) return false;
             records.set(r.id, structuredClone(r));
+            return true;
           },
           async erasuresOf(_t: string, p: string) {
             return [...records.values()].filter((r) => r.personId === p);

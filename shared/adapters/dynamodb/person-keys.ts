@@ -161,19 +161,20 @@ export class DynamoPersonKeys implements PersonKeys {
     if (!value) value = this.remember(cacheKey, this.read(tenantId, personId));
     const key = await value;
     if (key && key.version === version) return key.key;
-    // Not the current version: a retired one (an erasure under way), or gone (null, remembered).
     const retiredKey = `${cacheKey}${retiredSuffix(version)}`;
     const known = this.cached(retiredKey);
     if (known) return (await known)?.key ?? null;
-    const retired = await this.remember(retiredKey, this.read(tenantId, personId, version));
-    if (retired || !warm) return retired?.key ?? null;
-    // Or newer than the cached current one (made after an erasure): read the current key afresh.
-    const fresh = await this.remember(cacheKey, this.read(tenantId, personId));
-    if (fresh && fresh.version === version) {
-      CACHE.delete(retiredKey);
-      return fresh.key;
+    if (warm) {
+      // The cached current key may be older than this version (made after an erasure): read the
+      // current key afresh first. Current before retired copy, the order in which `retire` moves
+      // a version (copy written, then current deleted), so a retirement under way is never
+      // mistaken for a key that is gone.
+      const fresh = await this.remember(cacheKey, this.read(tenantId, personId));
+      if (fresh && fresh.version === version) return fresh.key;
     }
-    return null;
+    // Not the current version: a retired one (an erasure under way), or gone (null, remembered).
+    const retired = await this.remember(retiredKey, this.read(tenantId, personId, version));
+    return retired?.key ?? null;
   }
 
   async version(tenantId: string, personId: string): Promise<string | null> {

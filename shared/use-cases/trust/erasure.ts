@@ -30,10 +30,13 @@ export const PAGES_PER_STEP = 10;
 
 /**
  * Added to the key cache's age in AWS before the walk: an entry sealed with a cached key just
- * before the cache expired is stored by its writer within the writer's timeout (every function
- * that makes person keys times out sooner; test/infra asserts it), so the walk finds it.
+ * before the cache expired is stored by its writer within the writer's timeout, and then reaches
+ * the indexes the walk reads (GSIs are eventually consistent: usually well under a second) on
+ * clocks that may differ a little. Every function that makes person keys times out at least
+ * INDEX_MARGIN_SECONDS sooner (test/infra asserts it), so the walk finds the entry.
  */
-export const WRITE_GRACE_SECONDS = 30;
+export const INDEX_MARGIN_SECONDS = 30;
+export const WRITE_GRACE_SECONDS = 60;
 
 export interface ErasureDeps {
   store: ErasureStore;

@@ -179,4 +179,28 @@ describe('a reader’s cache after an erasure', () => {
     const made = { version: 'made-later', key: plain };
     expect((await reader.find('t1', 'u7', made.version))?.equals(made.key)).toBe(true);
   });
+
+  it('never takes a version being retired for gone: a warm reader reads the current key before the retired copy', async () => {
+    // The person's key V, made elsewhere; this process cached "no key" for them earlier.
+    ddb.on(PutCommand).resolves({});
+    ddb.on(GetCommand).resolves({});
+    const made = await keys().current('t1', 'u9');
+    const item = ddb.commandCalls(PutCommand)[0]!.args[0].input.Item!;
+    forgetPersonKeys();
+    ddb.reset();
+    ddb.on(GetCommand).resolves({});
+    const k = keys();
+    expect(await k.find('t1', 'u9', 'older')).toBeNull(); // caches the current key as none
+    // An erasure retires V right after the reader's first read: the copy appears, the current
+    // item goes. Whichever item the reader reads first answers as the table stood then.
+    let retired = false;
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => {
+      const isRetiredCopy = input.Key.pk.includes('#retired#');
+      const answer = isRetiredCopy === retired ? { Item: item } : {};
+      retired = true;
+      return answer;
+    });
+    const found = await k.find('t1', 'u9', made.version);
+    expect(found?.equals(made.key)).toBe(true);
+  });
 });

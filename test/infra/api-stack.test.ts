@@ -470,7 +470,9 @@ describe('functions', () => {
   it('lets every function that makes person keys time out before an erasure’s walk (cache age + write grace)', () => {
     for (const [name, spec] of Object.entries(FUNCTIONS)) {
       if (spec.personKeys !== 'create') continue;
-      expect((spec.timeoutSeconds ?? 10) + INDEX_MARGIN_SECONDS, name).toBeLessThanOrEqual(WRITE_GRACE_SECONDS);
+      expect((spec.timeoutSeconds ?? 10) + INDEX_MARGIN_SECONDS, name).toBeLessThanOrEqual(
+        WRITE_GRACE_SECONDS,
+      );
     }
   });
 

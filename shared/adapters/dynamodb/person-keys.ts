@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PersonKey } from '../../domain/audit/personal.ts';
 import type { PersonKeys } from '../../use-cases/audit/ports.ts';
@@ -51,7 +51,7 @@ export class DynamoPersonKeys implements PersonKeys {
   }
 
   private cacheKey(tenantId: string, personId: string): string {
-    return `${currentFunction() ?? ''}|${this.options.tableName}|${tenantId}#${personId}`;
+    return `${currentFunction() ?? ''}|${this.options.tableName}|${keyPk(tenantId, personId)}`;
   }
 
   private cached(key: string): Promise<PersonKey | null> | undefined {
@@ -90,7 +90,7 @@ export class DynamoPersonKeys implements PersonKeys {
       const out = await this.client.send(
         new GetCommand({
           TableName: this.options.tableName,
-          Key: { pk: `${tenantId}#${personId}${retired === undefined ? '' : retiredSuffix(retired)}` },
+          Key: { pk: keyPk(tenantId, personId, retired) },
           ConsistentRead: true,
         }),
       );
@@ -116,7 +116,7 @@ export class DynamoPersonKeys implements PersonKeys {
         new PutCommand({
           TableName: this.options.tableName,
           Item: {
-            pk: `${tenantId}#${personId}`,
+            pk: keyPk(tenantId, personId),
             v: version,
             w: wrapped,
             createdAt: new Date().toISOString(),
@@ -191,7 +191,7 @@ export class DynamoPersonKeys implements PersonKeys {
           new PutCommand({
             TableName: this.options.tableName,
             Item: {
-              pk: `${tenantId}#${personId}${retiredSuffix(version)}`,
+              pk: keyPk(tenantId, personId, version),
               v: version,
               w: current.w,
               ...(current.createdAt === undefined ? {} : { createdAt: current.createdAt }),
@@ -202,7 +202,7 @@ export class DynamoPersonKeys implements PersonKeys {
         await this.client.send(
           new DeleteCommand({
             TableName: this.options.tableName,
-            Key: { pk: `${tenantId}#${personId}` },
+            Key: { pk: keyPk(tenantId, personId) },
             ConditionExpression: '#v = :v',
             ExpressionAttributeNames: { '#v': 'v' },
             ExpressionAttributeValues: { ':v': version },
@@ -214,16 +214,16 @@ export class DynamoPersonKeys implements PersonKeys {
       }
     }
     // Else retired already (a repeated step): the copy was written before the delete.
-    this.forget(`|${this.options.tableName}|${tenantId}#${personId}`);
+    this.forget(`|${this.options.tableName}|${keyPk(tenantId, personId)}`);
   }
 
   async destroy(tenantId: string, personId: string, version?: string): Promise<void> {
-    const suffix = `|${this.options.tableName}|${tenantId}#${personId}`;
+    const suffix = `|${this.options.tableName}|${keyPk(tenantId, personId)}`;
     try {
       await this.client.send(
         new DeleteCommand({
           TableName: this.options.tableName,
-          Key: { pk: `${tenantId}#${personId}${version === undefined ? '' : retiredSuffix(version)}` },
+          Key: { pk: keyPk(tenantId, personId, version) },
         }),
       );
     } catch (err) {
@@ -243,6 +243,21 @@ export class DynamoPersonKeys implements PersonKeys {
 
 const noop = () => {};
 const retiredSuffix = (version: string) => `#retired#${version}`;
+
+/**
+ * The Keys table's key of a person's current key (`tenant#person`) or of a retired version
+ * (`tenant#person#retired#version`). Person ids are the platform's and may hold any character:
+ * one that contains `#retired#` (it could name another person's retired copy) or starts with `~`
+ * is stored as `~` and its SHA-256 instead, so no two persons' items can share a key. Every other
+ * id (all ids in practice) is stored as it is.
+ */
+export function keyPk(tenantId: string, personId: string, retired?: string): string {
+  const person =
+    personId.includes('#retired#') || personId.startsWith('~')
+      ? `~${createHash('sha256').update(personId).digest('hex')}`
+      : personId;
+  return `${tenantId}#${person}${retired === undefined ? '' : retiredSuffix(retired)}`;
+}
 
 /** Forgets every cached key (tests). */
 export function forgetPersonKeys(): void {

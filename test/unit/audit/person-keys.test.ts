@@ -5,7 +5,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoPersonKeys, forgetPersonKeys } from '../../../shared/adapters/dynamodb/person-keys.ts';
+import { DynamoPersonKeys, forgetPersonKeys, keyPk } from '../../../shared/adapters/dynamodb/person-keys.ts';
 import { localKeyWrapper } from '../../../shared/adapters/kms/data-keys.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -134,6 +134,24 @@ describe('retiring a person key (the first step of an erasure)', () => {
     expect(await writer.find('t1', 'u4', old.version)).toBeNull();
     expect((await writer.find('t1', 'u4', fresh.version))?.equals(fresh.key)).toBe(true);
     expect([...items.keys()]).toEqual(['t1#u4']);
+  });
+
+  it('never lets a person id name another person’s retired copy', async () => {
+    const items = table();
+    const alice = await keys().current('t1', 'alice');
+    await keys().retire('t1', 'alice', alice.version);
+    // A platform sends the id `alice#retired#<version>`: it gets a key of its own, and erasing it
+    // leaves alice's retired copy (which a legal hold may be keeping) where it is.
+    const impostor = `alice#retired#${alice.version}`;
+    const theirs = await keys().current('t1', impostor);
+    expect(theirs.version).not.toBe(alice.version);
+    expect(theirs.key.equals(alice.key)).toBe(false);
+    await keys().destroy('t1', impostor);
+    expect((await keys().find('t1', 'alice', alice.version))?.equals(alice.key)).toBe(true);
+    expect(keyPk('t1', impostor)).toMatch(/^t1#~[0-9a-f]{64}$/);
+    expect(keyPk('t1', '~x')).not.toBe('t1#~x');
+    expect(keyPk('t1', 'u-1', 'v')).toBe('t1#u-1#retired#v');
+    expect([...items.keys()].sort()).toEqual([`t1#alice#retired#${alice.version}`]);
   });
 
   it('leaves a newer version current when the delete finds it changed', async () => {

@@ -1,6 +1,5 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import pLimit from 'p-limit';
 import { matchesCriteria } from '../../domain/activity/criteria.ts';
 import { type IngestStatus, type StoredActivity, storedActivitySchema } from '../../domain/activity/event.ts';
 import { openRecorder, sealedRecorderOf, sealRecorder } from '../../domain/activity/recorder.ts';
@@ -13,6 +12,7 @@ import { applyCriteriaFilter, planActivityQuery } from './activity-plan.ts';
 import { toAttributeMap } from './attributes.ts';
 import { isConditionFailure, toDomainError } from './errors.ts';
 import { mergeQuery } from './merge-query.ts';
+import { currentKey, findKeys } from './person-keys.ts';
 
 export interface DynamoActivityStoreOptions {
   tableName: string;
@@ -37,7 +37,7 @@ export class DynamoActivityStore implements ActivityStore {
     const keys = this.options.keys;
     const item = activityItem(entry, this.options.shardsFor(entry.tenantId), ttl, held);
     if (keys && entry.recordedBy) {
-      item.e = sealRecorder(entry, await keys.current(entry.tenantId, entry.recordedBy.id));
+      item.e = sealRecorder(entry, await currentKey(keys, entry.tenantId, entry.recordedBy.id));
     }
     try {
       // Marshalled by the lean converter (the hot path; see attributes.ts): a low-level PutItem.
@@ -118,25 +118,16 @@ export class DynamoActivityStore implements ActivityStore {
     tenantId: string,
     stored: Record<string, unknown>[],
   ): Promise<Record<string, unknown>[]> {
-    const keys = this.options.keys;
-    const wanted = new Map<string, { person: string; version: string }>();
-    for (const e of stored) {
-      const r = sealedRecorderOf(e);
-      if (r) wanted.set(`${r.id}\u0000${r.k}`, { person: r.id, version: r.k });
-    }
-    if (wanted.size === 0) return stored;
-    const found = new Map<string, Buffer | null>();
-    if (keys) {
-      const limit = pLimit(16);
-      await Promise.all(
-        [...wanted.entries()].map(([id, { person, version }]) =>
-          limit(async () => found.set(id, await keys.find(tenantId, person, version))),
-        ),
-      );
-    }
-    return stored.map((e) => {
-      const r = sealedRecorderOf(e);
-      return r ? openRecorder(e, found.get(`${r.id}\u0000${r.k}`) ?? null) : e;
+    const sealed = stored.map(sealedRecorderOf);
+    if (!sealed.some(Boolean)) return stored;
+    const keyOf = await findKeys(
+      this.options.keys,
+      tenantId,
+      sealed.flatMap((r) => (r ? [{ person: r.id, version: r.k }] : [])),
+    );
+    return stored.map((e, i) => {
+      const r = sealed[i];
+      return r ? openRecorder(e, keyOf(r.id, r.k)) : e;
     });
   }
 }

@@ -5,7 +5,6 @@
 
 import { DynamoDBServiceException, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, type GetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import pLimit from 'p-limit';
 import type { AuditFilters } from '../../domain/audit/filters.ts';
 import { cidrKeyRange, ipKey } from '../../domain/audit/ip.ts';
 import { openListItem, type PersonKey, personsToSeal, sealedKeys } from '../../domain/audit/personal.ts';
@@ -33,6 +32,7 @@ import { type KeyedFilter, planAuditQuery } from './audit-planner.ts';
 import { isConditionFailure, toDomainError } from './errors.ts';
 import { mergeQuery } from './merge-query.ts';
 import { batchGetAll } from './paginate.ts';
+import { findKeys } from './person-keys.ts';
 import { TTL_ATTRIBUTE } from './tables.ts';
 
 /**
@@ -135,23 +135,8 @@ export class DynamoAuditStore implements AuditEventStore {
    * person's key looked up once (cached per process), their fields opened or `"[erased]"`.
    */
   async open(tenantId: string, stored: readonly Record<string, unknown>[]): Promise<AuditListItem[]> {
-    const wanted = new Map<string, { person: string; version: string }>();
-    for (const e of stored) {
-      for (const s of sealedKeys(e)) wanted.set(`${s.person}\u0000${s.version}`, s);
-    }
-    const found = new Map<string, Buffer | null>();
-    const keys = this.options.keys;
-    if (keys && wanted.size > 0) {
-      const limit = pLimit(16);
-      await Promise.all(
-        [...wanted.entries()].map(([id, { person, version }]) =>
-          limit(async () => found.set(id, await keys.find(tenantId, person, version))),
-        ),
-      );
-    }
-    return stored.map((e) =>
-      openListItem(e, (person, version) => found.get(`${person}\u0000${version}`) ?? null),
-    );
+    const keyOf = await findKeys(this.options.keys, tenantId, stored.flatMap(sealedKeys));
+    return stored.map((e) => openListItem(e, keyOf));
   }
 
   async hydrate(tenantId: string, items: readonly AuditListItem[]): Promise<AuditEntry[]> {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import pLimit from 'p-limit';
 import type { PersonKey } from '../../domain/audit/personal.ts';
 import type { PersonKeys } from '../../use-cases/audit/ports.ts';
 import { currentFunction } from '../invocation.ts';
@@ -262,4 +263,37 @@ export function keyPk(tenantId: string, personId: string, retired?: string): str
 /** Forgets every cached key (tests). */
 export function forgetPersonKeys(): void {
   CACHE.clear();
+}
+
+/**
+ * The keys that open a page of stored entries: each distinct (person, version) looked up once,
+ * at most 16 at a time (cached per process by the key store). Without a key store (unit tests,
+ * tools) every sealed value reads as erased. The answer: the key, or null when it is gone.
+ */
+export async function findKeys(
+  keys: PersonKeys | undefined,
+  tenantId: string,
+  wanted: Iterable<{ person: string; version: string }>,
+): Promise<(person: string, version: string) => Buffer | null> {
+  const distinct = new Map<string, { person: string; version: string }>();
+  for (const w of wanted) distinct.set(`${w.person}\u0000${w.version}`, w);
+  const found = new Map<string, Buffer | null>();
+  if (keys && distinct.size > 0) {
+    const limit = pLimit(16);
+    await Promise.all(
+      [...distinct.entries()].map(([id, { person, version }]) =>
+        limit(async () => found.set(id, await keys.find(tenantId, person, version))),
+      ),
+    );
+  }
+  return (person, version) => found.get(`${person}\u0000${version}`) ?? null;
+}
+
+/** The person's current key: from this process's cache without an await when it holds it. */
+export function currentKey(
+  keys: PersonKeys,
+  tenantId: string,
+  personId: string,
+): PersonKey | Promise<PersonKey> {
+  return keys.peek?.(tenantId, personId) ?? keys.current(tenantId, personId);
 }

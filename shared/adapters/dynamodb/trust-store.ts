@@ -31,6 +31,17 @@ import { STATE_TABLE, TTL_ATTRIBUTE } from './tables.ts';
 const DUE_INDEX = STATE_TABLE.indexes.find((i) => i.name === 'byDue')?.name ?? 'byDue';
 export const RUNNING_JOBS = 'EXPIRY#running';
 export const PENDING_ERASURES = 'ERASURE#pending';
+
+/**
+ * The sparse `byDue` attributes of a job the resumer may pick up: its kind (`dp`), when it is due
+ * (`nextRunAt`), and the tenant and id it projects (the index's `reportId` names any job's id).
+ */
+const dueEntry = (kind: string, at: string, tenantId: string, id: string) => ({
+  dp: kind,
+  nextRunAt: at,
+  tenantId,
+  reportId: id,
+});
 /** Finished jobs stay readable (retention progress) for this long. */
 const DONE_JOB_DAYS = 90;
 
@@ -155,7 +166,7 @@ export class DynamoTrustStore {
             sk: `XJOB#${job.id}`,
             j: job,
             ...(running
-              ? { dp: RUNNING_JOBS, nextRunAt: job.updatedAt, tenantId: job.tenantId, reportId: job.id }
+              ? dueEntry(RUNNING_JOBS, job.updatedAt, job.tenantId, job.id)
               : { [TTL_ATTRIBUTE]: Math.floor(Date.parse(job.updatedAt) / 1000) + DONE_JOB_DAYS * 86_400 }),
           },
         }),
@@ -191,14 +202,7 @@ export class DynamoTrustStore {
             pk: pk(record.tenantId),
             sk: `ERASURE#${record.id}`,
             j: record,
-            ...(resumeAt === null
-              ? {}
-              : {
-                  dp: PENDING_ERASURES,
-                  nextRunAt: resumeAt,
-                  tenantId: record.tenantId,
-                  reportId: record.id,
-                }),
+            ...(resumeAt === null ? {} : dueEntry(PENDING_ERASURES, resumeAt, record.tenantId, record.id)),
           },
           ...(previousUpdatedAt === undefined
             ? {}

@@ -1,7 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { api, baseUrl, tokensFor, uniqueTenant } from './helpers.ts';
+import { api, tokensFor, uniqueTenant } from './helpers.ts';
 import { exportText as exportFile } from './support/export-file.ts';
+import { postLocal } from './support/local.ts';
 import { rawDynamo } from './support/raw-dynamo.ts';
 
 /**
@@ -86,12 +87,7 @@ describe('erasure of a person who recorded activity for others', () => {
   it('shows "[erased]" for the recorder once erased, in reads and exports, and the learner keeps their name', async () => {
     const res = await api('/v1/erasures', { token: t.owner, body: { personId: MIA.id } });
     expect(res.status, res.text).toBe(202);
-    const drained = await fetch(`${baseUrl()}/_local/erasure-jobs`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-    expect(drained.status).toBe(200);
+    await postLocal('/_local/erasure-jobs');
     const done = await api(`/v1/erasures/${res.body.id}`, { token: t.owner });
     expect(done.body.status).toBe('done');
 

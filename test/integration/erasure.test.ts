@@ -11,8 +11,9 @@ import { auditEventInputSchema } from '../../shared/domain/audit/schema.ts';
 import type { ErasureRecord } from '../../shared/domain/trust/erasure.ts';
 import { toEntry } from '../../shared/use-cases/audit/ingest.ts';
 import type { PersonKeys } from '../../shared/use-cases/audit/ports.ts';
-import { api, baseUrl, tokensFor, uniqueTenant } from './helpers.ts';
+import { api, tokensFor, uniqueTenant } from './helpers.ts';
 import { exportText as exportFile } from './support/export-file.ts';
+import { postLocal } from './support/local.ts';
 import { rawDynamo } from './support/raw-dynamo.ts';
 import { runVerify } from './support/verify.ts';
 
@@ -49,15 +50,6 @@ const LEE = {
 const ADAM = { id: 'u-adam', name: 'Adam Admin', ip: '198.51.100.5' };
 const SECRETS = [LEE.name, 'Leonora', 'Quellwater', LEE.email, LEE.ip, LEE.ua];
 
-async function local(path: string, body: unknown = {}) {
-  const res = await fetch(`${baseUrl()}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(200);
-  return res.json();
-}
 /**
  * Seals the hour before `thisHour` for `tenant` only (the stack is shared, and another file's
  * chains must start where it says): that hour is closed (its grace passed), this one is not.
@@ -73,7 +65,7 @@ async function sealLastHour(tenant: string, thisHour: number) {
   });
   expect(sealed.status).toBe(200);
 }
-const drain = (maxSteps?: number) => local('/_local/erasure-jobs', maxSteps ? { maxSteps } : {});
+const drain = (maxSteps?: number) => postLocal('/_local/erasure-jobs', maxSteps ? { maxSteps } : {});
 
 function events(tenant: string, at: string) {
   return [

@@ -2,8 +2,9 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { addMonths } from '../../shared/domain/time.ts';
 import { expiryEpoch } from '../../shared/domain/trust/retention.ts';
-import { api, baseUrl, tokensFor, uniqueTenant } from './helpers.ts';
+import { api, tokensFor, uniqueTenant } from './helpers.ts';
 import { exportText } from './support/export-file.ts';
+import { postLocal } from './support/local.ts';
 import { rawDynamo } from './support/raw-dynamo.ts';
 
 /**
@@ -19,17 +20,9 @@ type Tokens = Awaited<ReturnType<typeof tokensFor>>;
 const monthsAgo = (n: number) => addMonths(new Date(), -n).toISOString();
 const ALL = 'from=2000-01-01T00:00:00Z&limit=200';
 
-async function local(path: string, body: unknown = {}) {
-  const res = await fetch(`${baseUrl()}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(200);
-  return res.json();
-}
-const drain = () => local('/_local/expiry-jobs');
-const sweep = (tenantId: string, at: Date) => local('/_local/ttl-sweep', { now: at.toISOString(), tenantId });
+const drain = () => postLocal('/_local/expiry-jobs');
+const sweep = (tenantId: string, at: Date) =>
+  postLocal('/_local/ttl-sweep', { now: at.toISOString(), tenantId });
 const yearsFromNow = (n: number) => new Date(Date.now() + n * 365 * 86_400_000);
 
 function auditEvent(tenant: string, id: string, occurredAt: string, actor: string, subject?: string) {

@@ -124,6 +124,17 @@ function harness(
   };
 }
 
+/** An active legal hold naming the harness's person. */
+const holdOnP1 = (): LegalHold => ({
+  id: 'H1',
+  name: 'case',
+  reason: 'r',
+  personIds: ['p1'],
+  status: 'active',
+  createdAt: '2026-12-03T10:00:00.000Z',
+  createdBy: 'o',
+});
+
 describe('the erasure job', () => {
   it('stops a second copy of a step that loaded the record before the first checkpointed, writing nothing', async () => {
     const h = harness(300);
@@ -226,15 +237,7 @@ describe('the erasure job', () => {
     await h.step();
     await h.step();
     expect(h.retired.has('v1')).toBe(true);
-    const hold: LegalHold = {
-      id: 'H1',
-      name: 'case',
-      reason: 'r',
-      personIds: ['p1'],
-      status: 'active',
-      createdAt: '2026-12-03T10:00:00.000Z',
-      createdBy: 'o',
-    };
+    const hold = holdOnP1();
     h.holds.push(hold);
     expect(await h.step()).toBe('blocked');
     // Held: the person's entries stay readable, new ones go under a new version.
@@ -258,15 +261,7 @@ describe('the erasure job', () => {
   it('stops, blocked, when a hold placed meanwhile covers the person, before destroying anything', async () => {
     const h = harness(0);
     expect(await h.step()).toBe('more');
-    h.holds.push({
-      id: 'H1',
-      name: 'case',
-      reason: 'r',
-      personIds: ['p1'],
-      status: 'active',
-      createdAt: '2026-12-03T10:00:00.000Z',
-      createdBy: 'o',
-    });
+    h.holds.push(holdOnP1());
     expect(await h.step()).toBe('blocked');
     expect(h.records.get('E1')?.status).toBe('blocked');
     expect(h.destroyed).toEqual([]);

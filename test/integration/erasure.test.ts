@@ -473,4 +473,16 @@ describe('the resumer and erasures', () => {
     expect(await trust.getErasure(tenant, 'FRESH')).toMatchObject({ status: 'pending', phase: 'retire' });
     expect(await trust.getErasure(tenant, 'FINISHED')).toEqual(finished);
   }, 60_000);
+
+  it('writes a checkpoint only over the record its step loaded (a late copy of a step loses)', async () => {
+    const loaded = record('LOCKED', { status: 'blocked' });
+    await trust.putErasure(loaded);
+    const first = { ...loaded, auditEntries: 1, updatedAt: minutesAgo(0) };
+    expect(await trust.putErasure(first, loaded.updatedAt)).toBe(true);
+    // A second copy that loaded the same record writes nothing.
+    expect(
+      await trust.putErasure({ ...loaded, auditEntries: 7, updatedAt: minutesAgo(0) }, loaded.updatedAt),
+    ).toBe(false);
+    expect(await trust.getErasure(tenant, 'LOCKED')).toEqual(first);
+  });
 });
